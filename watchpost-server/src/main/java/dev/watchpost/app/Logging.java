@@ -1,0 +1,26 @@
+package dev.watchpost.app;
+
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/**
+ * One backend (slf4j-simple), one line per event on stderr. Configured before the first logger is
+ * created, from the validated {@code logging.level}.
+ */
+final class Logging {
+
+    private Logging() {
+    }
+
+    static void configure(String level) {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
+        // Libraries are chatty at info; keep them at warn unless the operator asks for debug.
+        String libraries = level.equals("debug") || level.equals("trace") ? level : "warn";
+        for (String lib : new String[] {"io.helidon", "com.zaxxer.hikari", "org.flywaydb"}) {
+            System.setProperty("org.slf4j.simpleLogger.log." + lib, libraries);
+        }
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package dev.watchpost.app;
+
+import dev.watchpost.auth.ApiToken;
+import dev.watchpost.auth.Scope;
+import dev.watchpost.auth.TokenStore;
+import dev.watchpost.auth.Tokens;
+import dev.watchpost.config.ConfigException;
+import dev.watchpost.config.ConfigLoader;
+import dev.watchpost.config.WatchpostConfig;
+import dev.watchpost.store.Database;
+import dev.watchpost.store.StoreException;
+import dev.watchpost.store.WriteBehind;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The {@code watchpost} command: {@code serve} (the default) and {@code token create|list|revoke}.
+ * Exit codes: 0 success, 1 failure while running, 2 bad usage or configuration.
+ */
+public final class Main {
+
+    static final String USAGE = """
+            usage: watchpost [serve] [--config FILE] [--insecure]
+                   watchpost token create --scope ingest|read|admin [--name NAME] [--config FILE]
+                   watchpost token list [--config FILE]
+                   watchpost token revoke ID [--config FILE]
+            Settings come from --config FILE (or WATCHPOST_CONFIG) and WATCHPOST_* environment variables.""";
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int code = run(args, System.getenv(), System.out, System.err);
+        if (code >= 0) {
+            System.exit(code);
+        }
+        // serve: keep running until a signal stops us (the shutdown hook closes everything)
+    }
+
+    /** Runs a command; returns its exit code, or -1 when a server was started and keeps running. */
+    static int run(String[] argv, Map<String, String> env, PrintStream out, PrintStream err) {
+        Args args;
+        try {
+            args = Args.parse(argv);
+        } catch (IllegalArgumentException e) {
+            err.println("watchpost: " + e.getMessage());
+            err.println(USAGE);
+            return 2;
+        }
+        if (args.help) {
+            out.println(USAGE);
+            return 0;
+        }
+        WatchpostConfig config;
+        try {
+            config = ConfigLoader.load(ConfigLoader.configFile(args.config, env), env, args.insecure);
+        } catch (ConfigException e) {
+            err.println("watchpost: " + e.getMessage());
+            return 2;
+        }
+        Logging.configure(config.logging().level());
+        ConfigLoader.unknownEnvironment(env).forEach(k -> org.slf4j.LoggerFactory.getLogger(Main.class)
+                .warn("event=config.unknown_env name={} hint=\"not a Watchpost setting; typo?\"", k));
+        try {
+            return switch (args.command.get(0)) {
+                case "serve" -> serve(config, err);
+                case "token" -> token(args, config, out, err);
+                default -> {
+                    err.println("watchpost: unknown command '" + args.command.get(0) + "'");
+                    err.println(USAGE);
+                    yield 2;
+                }
+            };
+        } catch (StartupException | StoreException e) {
+            err.println("watchpost: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int serve(WatchpostConfig config, PrintStream err) {
+        Watchpost app = Watchpost.start(config, Clock.systemUTC());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("watchpost-shutdown").unstarted(() -> {
+            app.close();
+            stopped.countDown();
+        }));
+        return -1;
+    }
+
+    private static int token(Args args, WatchpostConfig config, PrintStream out, PrintStream err) {
+        if (args.command.size() < 2) {
+            err.println("watchpost: token needs a subcommand: create, list or revoke");
+            return 2;
+        }
+        String sub = args.command.get(1);
+        if (sub.equals("create") && args.scope.isEmpty()) {
+            err.println("watchpost: token create needs --scope ingest|read|admin");
+            return 2;
+        }
+        Optional<Scope> scope = args.scope.map(s -> Scope.parse(s).orElse(null));
+        if (args.scope.isPresent() && scope.isEmpty()) {
+            err.println("watchpost: --scope must be one of ingest, read, admin (got '" + args.scope.get() + "')");
+            return 2;
+        }
+        var meters = new SimpleMeterRegistry();
+        try (Database db = Stores.open(config.storage(), meters);
+             WriteBehind writer = new WriteBehind(db, config.storage().flushInterval(), meters);
+             Tokens tokens = new Tokens(new TokenStore(db), writer, Clock.systemUTC(), config.auth())) {
+            switch (sub) {
+                case "create" -> {
+                    Tokens.Created c = tokens.create(scope.get(), args.name.orElse(scope.get().id() + " token"));
+                    out.println(c.token());
+                    err.println("Created " + c.stored().scope().id() + " token #" + c.stored().id() + " ("
+                            + c.stored().name() + "). Store it now: it is not shown again.");
+                    return 0;
+                }
+                case "list" -> {
+                    out.printf("%-5s %-7s %-10s %-25s %-25s %s%n", "ID", "SCOPE", "HINT", "CREATED", "REVOKED", "NAME");
+                    for (ApiToken t : tokens.list()) {
+                        out.printf("%-5d %-7s %-10s %-25s %-25s %s%n", t.id(), t.scope().id(), t.hint() + "…",
+                                t.createdAt(), t.revokedAt().map(Object::toString).orElse("-"), t.name());
+                    }
+                    return 0;
+                }
+                case "revoke" -> {
+                    if (args.command.size() != 3 || !args.command.get(2).matches("\\d{1,18}")) {
+                        err.println("watchpost: token revoke needs the token's numeric id (see 'watchpost token list')");
+                        return 2;
+                    }
+                    long id = Long.parseLong(args.command.get(2));
+                    if (!tokens.revoke(id)) {
+                        err.println("watchpost: no active token with id " + id);
+                        return 1;
+                    }
+                    out.println("Revoked token #" + id);
+                    return 0;
+                }
+                default -> {
+                    err.println("watchpost: unknown token subcommand '" + sub + "' (create, list, revoke)");
+                    return 2;
+                }
+            }
+        }
+    }
+
+    /** Parsed command line. */
+    static final class Args {
+        final List<String> command = new ArrayList<>();
+        Optional<String> config = Optional.empty();
+        Optional<String> scope = Optional.empty();
+        Optional<String> name = Optional.empty();
+        boolean insecure;
+        boolean help;
+
+        static Args parse(String[] argv) {
+            Args a = new Args();
+            for (int i = 0; i < argv.length; i++) {
+                String arg = argv[i];
+                switch (arg) {
+                    case "--config", "-c" -> a.config = Optional.of(value(argv, ++i, arg));
+                    case "--scope" -> a.scope = Optional.of(value(argv, ++i, arg));
+                    case "--name" -> a.name = Optional.of(value(argv, ++i, arg));
+                    case "--insecure" -> a.insecure = true;
+                    case "--help", "-h", "help" -> a.help = true;
+                    default -> {
+                        if (arg.startsWith("--config=")) {
+                            a.config = Optional.of(arg.substring("--config=".length()));
+                        } else if (arg.startsWith("--scope=")) {
+                            a.scope = Optional.of(arg.substring("--scope=".length()));
+                        } else if (arg.startsWith("--name=")) {
+                            a.name = Optional.of(arg.substring("--name=".length()));
+                        } else if (arg.startsWith("-")) {
+                            throw new IllegalArgumentException("unknown option '" + arg + "'");
+                        } else {
+                            a.command.add(arg);
+                        }
+                    }
+                }
+            }
+            if (a.command.isEmpty()) {
+                a.command.add("serve");
+            }
+            return a;
+        }
+
+        private static String value(String[] argv, int i, String option) {
+            if (i >= argv.length || argv[i].startsWith("--")) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return argv[i];
+        }
+    }
+}

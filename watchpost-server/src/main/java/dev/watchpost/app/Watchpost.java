@@ -1,0 +1,146 @@
+package dev.watchpost.app;
+
+import dev.watchpost.auth.Access;
+import dev.watchpost.auth.TokenRoutes;
+import dev.watchpost.auth.TokenStore;
+import dev.watchpost.auth.Tokens;
+import dev.watchpost.config.WatchpostConfig;
+import dev.watchpost.observe.Metrics;
+import dev.watchpost.observe.ObserveRoutes;
+import dev.watchpost.store.Database;
+import dev.watchpost.store.WriteBehind;
+import dev.watchpost.web.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The composition root: builds every part with plain constructors, starts them in dependency order
+ * and stops them in reverse. Tests build the same graph with their own clock, a temporary data
+ * directory and port 0.
+ */
+public final class Watchpost implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Watchpost.class);
+
+    private final Deque<AutoCloseable> stopOrder;
+    private final HttpServer http;
+    private final Tokens tokens;
+    private final Database database;
+    private boolean closed;
+
+    private Watchpost(Deque<AutoCloseable> stopOrder, HttpServer http, Tokens tokens, Database database) {
+        this.stopOrder = stopOrder;
+        this.http = http;
+        this.tokens = tokens;
+        this.database = database;
+    }
+
+    /**
+     * Starts Watchpost. On failure everything already started is stopped again before the exception
+     * propagates.
+     *
+     * @throws StartupException when the configuration, the database or the listening policy forbid starting
+     */
+    public static Watchpost start(WatchpostConfig config, Clock clock) {
+        long t0 = System.nanoTime();
+        Deque<AutoCloseable> started = new ArrayDeque<>();
+        try {
+            PrometheusMeterRegistry meters = Metrics.registry();
+            started.push(meters::close);
+            Database db = Stores.open(config.storage(), meters);
+            started.push(db);
+            WriteBehind writer = new WriteBehind(db, config.storage().flushInterval(), meters);
+            started.push(writer);
+            Tokens tokens = new Tokens(new TokenStore(db), writer, clock, config.auth());
+            started.push(tokens);
+            checkListeningPolicy(config, tokens);
+
+            Access access = new Access(tokens, config.auth().publicRead());
+            var s = config.server();
+            HttpServer http = HttpServer.start(
+                    new HttpServer.Settings(s.host(), s.port(), s.maxBodyBytes(), s.shutdownGrace()),
+                    meters,
+                    List.of(new ObserveRoutes(() -> db.ping(Duration.ofSeconds(2)), meters, access),
+                            new TokenRoutes(tokens, access)));
+            started.push(http);
+            LOG.info("event=server.started address=http://{}:{} store={} ready_ms={}", s.host(), http.port(),
+                    db.dialect().name().toLowerCase(), (System.nanoTime() - t0) / 1_000_000);
+            return new Watchpost(started, http, tokens, db);
+        } catch (RuntimeException e) {
+            stopAll(started);
+            throw e;
+        }
+    }
+
+    private static void checkListeningPolicy(WatchpostConfig config, Tokens tokens) {
+        String host = config.server().host();
+        if (isLoopback(host) || tokens.hasAdmin()) {
+            return;
+        }
+        if (config.auth().insecure()) {
+            LOG.warn("event=server.insecure host={} reason=\"no admin token exists and --insecure was given\"", host);
+            return;
+        }
+        throw new StartupException("refusing to listen on " + host + " without an admin token: create one with "
+                + "'watchpost token create --scope admin' or set WATCHPOST_ADMIN_TOKEN, "
+                + "or start with --insecure (WATCHPOST_INSECURE=true) to accept the risk");
+    }
+
+    static boolean isLoopback(String host) {
+        try {
+            for (InetAddress a : InetAddress.getAllByName(host)) {
+                if (!a.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (UnknownHostException e) {
+            throw new StartupException("cannot resolve server.host '" + host + "': " + e.getMessage());
+        }
+    }
+
+    /** The HTTP port actually bound. */
+    public int port() {
+        return http.port();
+    }
+
+    public Tokens tokens() {
+        return tokens;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    /** Stops accepting requests, lets in-flight ones finish, flushes pending writes, closes the store. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.info("event=server.stopping");
+        stopAll(stopOrder);
+        LOG.info("event=server.stopped");
+    }
+
+    private static void stopAll(Deque<AutoCloseable> started) {
+        while (!started.isEmpty()) {
+            AutoCloseable c = started.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.error("event=server.stop_failed part={} error=\"{}\"", c.getClass().getSimpleName(), e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.watchpost.auth;
+
+import dev.watchpost.web.ApiException;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Guards routes by token scope. A token comes from {@code Authorization: Bearer <token>} or, for
+ * clients that cannot set headers, the {@code token} query parameter. No or an unknown token is 401;
+ * a known token without the needed scope is 403.
+ */
+public final class Access {
+
+    private final Tokens tokens;
+    private final boolean publicRead;
+
+    public Access(Tokens tokens, boolean publicRead) {
+        this.tokens = tokens;
+        this.publicRead = publicRead;
+    }
+
+    /** {@code handler}, answered only for a token whose scope grants {@code scope}. */
+    public Handler require(Scope scope, Handler handler) {
+        return (req, res) -> {
+            Principal p = authenticate(req, scope);
+            req.context().register(p);
+            handler.handle(req, res);
+        };
+    }
+
+    /** {@code handler} for read routes: open when reads are public, else it needs a read token. */
+    public Handler read(Handler handler) {
+        return publicRead ? handler : require(Scope.READ, handler);
+    }
+
+    /** The principal of a request that passed {@link #require}. */
+    public static Optional<Principal> principal(ServerRequest req) {
+        return req.context().get(Principal.class);
+    }
+
+    private Principal authenticate(ServerRequest req, Scope needed) {
+        Optional<String> presented = presentedToken(req);
+        if (presented.isEmpty()) {
+            throw unauthorized("this route needs an API token with scope '" + needed.id()
+                    + "': send Authorization: Bearer <token>");
+        }
+        Principal p = tokens.authenticate(presented.get())
+                .orElseThrow(() -> unauthorized("the API token is not valid (unknown or revoked)"));
+        if (!p.scope().grants(needed)) {
+            throw new ApiException(Status.FORBIDDEN_403, "this route needs a token with scope '" + needed.id()
+                    + "'; the token given has scope '" + p.scope().id() + "'",
+                    Map.of("required_scope", needed.id()));
+        }
+        return p;
+    }
+
+    private static ApiException unauthorized(String message) {
+        return new ApiException(Status.UNAUTHORIZED_401, message);
+    }
+
+    static Optional<String> presentedToken(ServerRequest req) {
+        Optional<String> header = req.headers().first(HeaderNames.AUTHORIZATION);
+        if (header.isPresent()) {
+            String h = header.get().trim();
+            if (h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                h = h.substring(7).trim();
+            }
+            return h.isEmpty() ? Optional.empty() : Optional.of(h);
+        }
+        return req.query().first("token").asOptional().filter(t -> !t.isBlank());
+    }
+}

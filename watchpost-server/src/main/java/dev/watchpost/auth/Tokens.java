@@ -1,0 +1,163 @@
+package dev.watchpost.auth;
+
+import dev.watchpost.config.WatchpostConfig;
+import dev.watchpost.store.WriteBehind;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Issues, checks and revokes API tokens.
+ *
+ * <p>Checking a token never touches the database: the hashes of every active token (stored ones and
+ * those from configuration) are held in an immutable list that is swapped on change and refreshed
+ * in the background, so tokens created or revoked by another process take effect within
+ * {@link #REFRESH}. The presented token is hashed and compared against every entry with
+ * {@link MessageDigest#isEqual}, without stopping at the first match, so the time taken does not
+ * depend on which token (if any) matched.
+ */
+public final class Tokens implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Tokens.class);
+
+    /** How soon a token made or revoked by the CLI is seen by a running server. */
+    static final Duration REFRESH = Duration.ofSeconds(5);
+
+    private static final char[] ALPHABET =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+    private static final int TOKEN_CHARS = 32; // ~190 bits
+    static final String PREFIX = "wp_";
+
+    /** A freshly created token: {@code token} is shown to the user once and never stored. */
+    public record Created(String token, ApiToken stored) {
+        @Override
+        public String toString() {
+            return "Created[token=***, stored=" + stored + "]";
+        }
+    }
+
+    private record Entry(byte[] hash, Principal principal) {
+    }
+
+    private final TokenStore store;
+    private final WriteBehind writer;
+    private final Clock clock;
+    private final List<Entry> configured;
+    private final SecureRandom random = new SecureRandom();
+    private volatile List<Entry> entries;
+    private final ScheduledExecutorService refresher;
+
+    public Tokens(TokenStore store, WriteBehind writer, Clock clock, WatchpostConfig.Auth config) {
+        this.store = store;
+        this.writer = writer;
+        this.clock = clock;
+        List<Entry> fromConfig = new ArrayList<>();
+        addConfigured(fromConfig, config.adminTokens(), Scope.ADMIN);
+        addConfigured(fromConfig, config.ingestTokens(), Scope.INGEST);
+        addConfigured(fromConfig, config.readTokens(), Scope.READ);
+        this.configured = List.copyOf(fromConfig);
+        reload();
+        this.refresher = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("watchpost-token-refresh").daemon(true).factory());
+        refresher.scheduleWithFixedDelay(this::reloadQuietly, REFRESH.toMillis(), REFRESH.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private static void addConfigured(List<Entry> out, List<String> tokens, Scope scope) {
+        for (String t : tokens) {
+            out.add(new Entry(TokenHash.of(t), new Principal(0, "config:" + scope.id(), scope)));
+        }
+    }
+
+    /** The principal a presented token belongs to, or empty when it is unknown or revoked. */
+    public Optional<Principal> authenticate(String presented) {
+        if (presented == null || presented.isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] hash = TokenHash.of(presented);
+        Principal found = null;
+        for (Entry e : entries) {
+            if (MessageDigest.isEqual(hash, e.hash()) & found == null) {
+                found = e.principal();
+            }
+        }
+        if (found != null && found.tokenId() > 0) {
+            long id = found.tokenId();
+            var when = clock.instant();
+            writer.put("api_token.last_used:" + id, c -> TokenStore.markUsed(c, id, when));
+        }
+        return Optional.ofNullable(found);
+    }
+
+    /** Creates and stores a token; the returned plain text is the only copy there will ever be. */
+    public Created create(Scope scope, String name) {
+        String token = newToken();
+        String hint = token.substring(0, PREFIX.length() + 4);
+        ApiToken stored = store.insert(name, scope, TokenHash.hex(token), hint, clock.instant());
+        reload();
+        LOG.info("event=token.created id={} scope={} name=\"{}\"", stored.id(), scope.id(), stored.name());
+        return new Created(token, stored);
+    }
+
+    /** Revokes a stored token; false when there is no active token with that id. */
+    public boolean revoke(long id) {
+        boolean done = store.revoke(id, clock.instant());
+        if (done) {
+            reload();
+            LOG.info("event=token.revoked id={}", id);
+        }
+        return done;
+    }
+
+    public List<ApiToken> list() {
+        return store.list();
+    }
+
+    /** True when some admin token exists (stored or configured), i.e. the API can be administered safely. */
+    public boolean hasAdmin() {
+        return entries.stream().anyMatch(e -> e.principal().scope() == Scope.ADMIN);
+    }
+
+    private String newToken() {
+        StringBuilder sb = new StringBuilder(PREFIX);
+        for (int i = 0; i < TOKEN_CHARS; i++) {
+            sb.append(ALPHABET[random.nextInt(ALPHABET.length)]);
+        }
+        return sb.toString();
+    }
+
+    private void reload() {
+        List<Entry> next = new ArrayList<>(configured);
+        for (TokenStore.Stored s : store.all()) {
+            if (s.token().active()) {
+                next.add(new Entry(HexFormat.of().parseHex(s.hashHex()),
+                        new Principal(s.token().id(), s.token().name(), s.token().scope())));
+            }
+        }
+        entries = List.copyOf(next);
+    }
+
+    private void reloadQuietly() {
+        try {
+            reload();
+        } catch (RuntimeException e) {
+            LOG.warn("event=token.refresh.failed error=\"{}\"", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        refresher.shutdownNow();
+    }
+}

@@ -1,0 +1,305 @@
+package dev.watchpost.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Reads settings from an optional YAML file and {@code WATCHPOST_*} environment variables (which win),
+ * validates every value once and returns a frozen {@link WatchpostConfig}. The first invalid value
+ * stops loading with a {@link ConfigException} whose one-line message names key, value and source.
+ */
+public final class ConfigLoader {
+
+    /** Every server setting: its key in the file, the environment variable that overrides it, its default. */
+    enum Setting {
+        HOST("server.host", "WATCHPOST_HOST", "127.0.0.1", false),
+        PORT("server.port", "WATCHPOST_PORT", "8080", false),
+        PUBLIC_URL("server.public-url", "WATCHPOST_PUBLIC_URL", null, false),
+        MAX_BODY("server.max-body", "WATCHPOST_MAX_BODY", "256KiB", false),
+        SHUTDOWN_GRACE("server.shutdown-grace", "WATCHPOST_SHUTDOWN_GRACE", "10s", false),
+        DATA_DIR("storage.data-dir", "WATCHPOST_DATA", "./data", false),
+        DB_URL("storage.url", "WATCHPOST_DB_URL", null, false),
+        DB_USER("storage.user", "WATCHPOST_DB_USER", null, false),
+        DB_PASSWORD("storage.password", "WATCHPOST_DB_PASSWORD", null, true),
+        DB_POOL_SIZE("storage.pool-size", "WATCHPOST_DB_POOL_SIZE", "8", false),
+        FLUSH_INTERVAL("storage.flush-interval", "WATCHPOST_FLUSH_INTERVAL", "1s", false),
+        ADMIN_TOKENS("auth.admin-tokens", "WATCHPOST_ADMIN_TOKEN", null, true),
+        INGEST_TOKENS("auth.ingest-tokens", "WATCHPOST_INGEST_TOKEN", null, true),
+        READ_TOKENS("auth.read-tokens", "WATCHPOST_READ_TOKEN", null, true),
+        INSECURE("auth.insecure", "WATCHPOST_INSECURE", "false", false),
+        PUBLIC_READ("auth.public-read", "WATCHPOST_PUBLIC_READ", "true", false),
+        LOG_LEVEL("logging.level", "WATCHPOST_LOG_LEVEL", "info", false);
+
+        final String key;
+        final String env;
+        final String dflt;
+        final boolean secret;
+
+        Setting(String key, String env, String dflt, boolean secret) {
+            this.key = key;
+            this.env = env;
+            this.dflt = dflt;
+            this.secret = secret;
+        }
+    }
+
+    /** Minimum token length: anything shorter is guessable and almost certainly a mistake. */
+    static final int MIN_TOKEN_LENGTH = 16;
+
+    private static final Set<String> LEVELS = Set.of("error", "warn", "info", "debug", "trace");
+
+    /** A value as given, with where it came from (for error messages). */
+    private record Raw(List<String> values, String source) {
+        String first() {
+            return values.isEmpty() ? null : values.get(0);
+        }
+    }
+
+    private final Map<Setting, Raw> raw = new LinkedHashMap<>();
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * @param file     the YAML file, or empty for none
+     * @param env      the environment (a map so tests can pass their own)
+     * @param insecure true when {@code --insecure} was given on the command line
+     */
+    public static WatchpostConfig load(Optional<Path> file, Map<String, String> env, boolean insecure) {
+        ConfigLoader loader = new ConfigLoader();
+        file.ifPresent(loader::readFile);
+        loader.readEnv(env);
+        if (insecure) {
+            loader.raw.put(Setting.INSECURE, new Raw(List.of("true"), "--insecure"));
+        }
+        return loader.build();
+    }
+
+    /** The config file to read: {@code --config} wins over {@code WATCHPOST_CONFIG}. */
+    public static Optional<Path> configFile(Optional<String> fromArgs, Map<String, String> env) {
+        return fromArgs.or(() -> Optional.ofNullable(env.get("WATCHPOST_CONFIG")).filter(s -> !s.isBlank()))
+                .map(Path::of);
+    }
+
+    /** Names of {@code WATCHPOST_*} variables that no setting reads; a typo there is worth a warning. */
+    public static List<String> unknownEnvironment(Map<String, String> env) {
+        Set<String> known = Arrays.stream(Setting.values()).map(s -> s.env).collect(Collectors.toSet());
+        known.add("WATCHPOST_CONFIG");
+        return env.keySet().stream().filter(k -> k.startsWith("WATCHPOST_") && !known.contains(k)).sorted().toList();
+    }
+
+    private void readFile(Path file) {
+        JsonNode root;
+        try {
+            root = new YAMLMapper().readTree(Files.readAllBytes(file));
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(file + " is not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()));
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e);
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return;
+        }
+        if (!root.isObject()) {
+            throw new ConfigException(file + " must be a YAML mapping of sections (server, storage, auth, logging)");
+        }
+        Map<String, Map<String, Setting>> sections = new LinkedHashMap<>();
+        for (Setting s : Setting.values()) {
+            String[] parts = s.key.split("\\.", 2);
+            sections.computeIfAbsent(parts[0], k -> new LinkedHashMap<>()).put(parts[1], s);
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> section = it.next();
+            Map<String, Setting> keys = sections.get(section.getKey());
+            if (keys == null) {
+                throw new ConfigException("unknown section '" + section.getKey() + "' in " + file
+                        + " (known: " + String.join(", ", sections.keySet()) + ")");
+            }
+            if (!section.getValue().isObject()) {
+                throw new ConfigException("section '" + section.getKey() + "' in " + file + " must be a mapping");
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> f = section.getValue().fields(); f.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = f.next();
+                Setting s = keys.get(field.getKey());
+                if (s == null) {
+                    throw new ConfigException("unknown key '" + section.getKey() + "." + field.getKey() + "' in " + file
+                            + " (known: " + new TreeSet<>(keys.keySet()).stream()
+                            .map(k -> section.getKey() + "." + k).collect(Collectors.joining(", ")) + ")");
+                }
+                JsonNode v = field.getValue();
+                List<String> values = new ArrayList<>();
+                if (v.isArray()) {
+                    for (JsonNode item : v) {
+                        if (!item.isValueNode()) {
+                            throw new ConfigException(s.key + " in " + file + " must be a list of strings");
+                        }
+                        values.add(item.asText());
+                    }
+                } else if (v.isValueNode()) {
+                    if (!v.isNull()) {
+                        values.add(v.asText());
+                    }
+                } else {
+                    throw new ConfigException(s.key + " in " + file + " must be a value, not a mapping");
+                }
+                raw.put(s, new Raw(values, file.getFileName().toString()));
+            }
+        }
+    }
+
+    private void readEnv(Map<String, String> env) {
+        for (Setting s : Setting.values()) {
+            String v = env.get(s.env);
+            if (v != null) {
+                List<String> values = Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+                raw.put(s, new Raw(isList(s) ? values : List.of(v.trim()), s.env));
+            }
+        }
+    }
+
+    private static boolean isList(Setting s) {
+        return s == Setting.ADMIN_TOKENS || s == Setting.INGEST_TOKENS || s == Setting.READ_TOKENS;
+    }
+
+    private WatchpostConfig build() {
+        var server = new WatchpostConfig.Server(
+                host(),
+                intIn(Setting.PORT, 0, 65535, "a port number 0-65535"),
+                url(Setting.PUBLIC_URL),
+                size(Setting.MAX_BODY, 1024, 64L * 1024 * 1024),
+                duration(Setting.SHUTDOWN_GRACE, Duration.ZERO, Duration.ofMinutes(10)));
+        var storage = new WatchpostConfig.Storage(
+                Path.of(text(Setting.DATA_DIR).orElseThrow()),
+                dbUrl(),
+                text(Setting.DB_USER),
+                text(Setting.DB_PASSWORD),
+                intIn(Setting.DB_POOL_SIZE, 1, 200, "an integer 1-200"),
+                duration(Setting.FLUSH_INTERVAL, Duration.ofMillis(10), Duration.ofMinutes(1)));
+        var auth = new WatchpostConfig.Auth(
+                tokens(Setting.ADMIN_TOKENS), tokens(Setting.INGEST_TOKENS), tokens(Setting.READ_TOKENS),
+                bool(Setting.INSECURE), bool(Setting.PUBLIC_READ));
+        String level = text(Setting.LOG_LEVEL).orElseThrow().toLowerCase(Locale.ROOT);
+        if (!LEVELS.contains(level)) {
+            throw invalid(Setting.LOG_LEVEL, "one of " + String.join(", ", new TreeSet<>(LEVELS)));
+        }
+        return new WatchpostConfig(server, storage, auth, new WatchpostConfig.Logging(level));
+    }
+
+    private Optional<String> text(Setting s) {
+        Raw r = raw.get(s);
+        String v = r == null ? s.dflt : r.first();
+        return Optional.ofNullable(v).filter(x -> !x.isBlank());
+    }
+
+    private ConfigException invalid(Setting s, String allowed) {
+        Raw r = raw.get(s);
+        String value = r == null ? s.dflt : String.join(",", r.values());
+        return new ConfigException(s.key, s.secret ? "(hidden)" : value, r == null ? "default" : r.source(), allowed);
+    }
+
+    private String host() {
+        String h = text(Setting.HOST).orElseThrow(() -> invalid(Setting.HOST, "a host name or IP address"));
+        if (!h.matches("[A-Za-z0-9._:\\-\\[\\]%]+")) {
+            throw invalid(Setting.HOST, "a host name or IP address such as 127.0.0.1 or 0.0.0.0");
+        }
+        return h;
+    }
+
+    private int intIn(Setting s, int lo, int hi, String allowed) {
+        try {
+            int v = Integer.parseInt(text(s).orElseThrow(() -> invalid(s, allowed)));
+            if (v < lo || v > hi) {
+                throw invalid(s, allowed);
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw invalid(s, allowed);
+        }
+    }
+
+    private Duration duration(Setting s, Duration min, Duration max) {
+        String allowed = Durations.ALLOWED + ", between " + Durations.format(min) + " and " + Durations.format(max);
+        Duration d = text(s).flatMap(Durations::parse).orElseThrow(() -> invalid(s, allowed));
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw invalid(s, allowed);
+        }
+        return d;
+    }
+
+    private long size(Setting s, long min, long max) {
+        String allowed = Sizes.ALLOWED + ", between " + min + " and " + max + " bytes";
+        OptionalLong v = text(s).map(Sizes::parse).orElse(OptionalLong.empty());
+        if (v.isEmpty() || v.getAsLong() < min || v.getAsLong() > max) {
+            throw invalid(s, allowed);
+        }
+        return v.getAsLong();
+    }
+
+    private boolean bool(Setting s) {
+        String v = text(s).orElseThrow().toLowerCase(Locale.ROOT);
+        return switch (v) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw invalid(s, "true or false");
+        };
+    }
+
+    private Optional<URI> url(Setting s) {
+        Optional<String> v = text(s);
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            URI u = new URI(v.get());
+            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+                throw invalid(s, "an absolute http:// or https:// URL");
+            }
+            return Optional.of(u);
+        } catch (URISyntaxException e) {
+            throw invalid(s, "an absolute http:// or https:// URL");
+        }
+    }
+
+    private Optional<String> dbUrl() {
+        Optional<String> v = text(Setting.DB_URL);
+        if (v.isPresent() && !(v.get().startsWith("jdbc:postgresql:") || v.get().startsWith("jdbc:sqlite:"))) {
+            throw invalid(Setting.DB_URL, "a JDBC URL starting with jdbc:postgresql: or jdbc:sqlite:");
+        }
+        return v;
+    }
+
+    private List<String> tokens(Setting s) {
+        Raw r = raw.get(s);
+        if (r == null) {
+            return List.of();
+        }
+        for (String t : r.values()) {
+            if (t.length() < MIN_TOKEN_LENGTH || !t.chars().allMatch(c -> c > 32 && c < 127)) {
+                throw invalid(s, "tokens of at least " + MIN_TOKEN_LENGTH
+                        + " printable characters without spaces, comma-separated");
+            }
+        }
+        return r.values();
+    }
+}

@@ -1,0 +1,84 @@
+package dev.watchpost.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The validated, frozen server settings. Built once by {@link ConfigLoader}; every value here has
+ * already been checked, so consumers never re-validate.
+ */
+public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging logging) {
+
+    public WatchpostConfig {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(logging, "logging");
+    }
+
+    /**
+     * Where and how the HTTP server listens.
+     *
+     * @param port 0 picks a free port (tests)
+     * @param maxBodyBytes largest request body accepted; larger ones get 413
+     * @param shutdownGrace how long in-flight requests and pending writes get on SIGTERM
+     */
+    public record Server(String host, int port, Optional<URI> publicUrl, long maxBodyBytes, Duration shutdownGrace) {
+    }
+
+    /**
+     * The database: the embedded SQLite file under {@code dataDir} unless {@code url} names another.
+     *
+     * @param flushInterval how often coalesced background writes reach the database
+     */
+    public record Storage(Path dataDir, Optional<String> url, Optional<String> user, Optional<String> password,
+                          int poolSize, Duration flushInterval) {
+
+        /** The JDBC URL in use: the configured one, or the SQLite file in the data directory. */
+        public String jdbcUrl() {
+            return url.orElseGet(() -> "jdbc:sqlite:" + dataDir.resolve("watchpost.db"));
+        }
+
+        @Override
+        public String toString() {
+            return "Storage[dataDir=" + dataDir + ", url=" + url.map(Storage::redactUrl) + ", user=" + user
+                    + ", password=" + password.map(p -> "***") + ", poolSize=" + poolSize
+                    + ", flushInterval=" + flushInterval + "]";
+        }
+
+        private static String redactUrl(String u) {
+            return u.replaceAll("(?i)(password=)[^&;]*", "$1***");
+        }
+    }
+
+    /**
+     * Tokens declared in configuration (plain text as given; they are hashed on start and never
+     * logged), plus the listening policy.
+     *
+     * @param insecure allow a non-loopback listener without any admin token
+     * @param publicRead read routes (snapshot, status page, metrics) answer without a token
+     */
+    public record Auth(List<String> adminTokens, List<String> ingestTokens, List<String> readTokens,
+                       boolean insecure, boolean publicRead) {
+
+        public Auth {
+            adminTokens = List.copyOf(adminTokens);
+            ingestTokens = List.copyOf(ingestTokens);
+            readTokens = List.copyOf(readTokens);
+        }
+
+        @Override
+        public String toString() {
+            return "Auth[adminTokens=" + adminTokens.size() + ", ingestTokens=" + ingestTokens.size()
+                    + ", readTokens=" + readTokens.size() + ", insecure=" + insecure + ", publicRead=" + publicRead + "]";
+        }
+    }
+
+    /** @param level one of error, warn, info, debug, trace */
+    public record Logging(String level) {
+    }
+}

@@ -1,0 +1,95 @@
+package dev.watchpost.web;
+
+import dev.watchpost.store.StoreException;
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.ServerResponseHeaders;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.DirectHandlers;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The one place where failures become HTTP answers. Every 4xx and 5xx, whether raised by a handler
+ * or by the server itself (malformed request, body too large), is JSON: {@code {"error": "..."}}.
+ */
+final class ErrorMapping {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorMapping.class);
+
+    private ErrorMapping() {
+    }
+
+    static void register(HttpRouting.Builder routing, long maxBodyBytes) {
+        routing.error(ApiException.class, (req, res, e) -> send(res, e.status(), e.body()));
+        routing.error(StoreException.class, (req, res, e) -> {
+            LOG.error("event=http.store_error method={} path={} error=\"{}\"", req.prologue().method().text(),
+                    req.path().path(), e.getMessage());
+            send(res, Status.SERVICE_UNAVAILABLE_503, Map.of("error", "the database is not available; try again shortly"));
+        });
+        routing.error(Throwable.class, (req, res, e) -> {
+            if (e instanceof io.helidon.http.RequestException re
+                    && re.eventType() == DirectHandler.EventType.PAYLOAD_TOO_LARGE) {
+                send(res, Status.REQUEST_ENTITY_TOO_LARGE_413, tooLarge(maxBodyBytes));
+                return;
+            }
+            String id = UUID.randomUUID().toString();
+            LOG.error("event=http.internal_error id={} method={} path={}", id, req.prologue().method().text(),
+                    req.path().path(), e);
+            send(res, Status.INTERNAL_SERVER_ERROR_500, Map.of("error", "internal error", "id", id));
+        });
+    }
+
+    static Map<String, Object> tooLarge(long maxBodyBytes) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", "request body is larger than the limit of " + maxBodyBytes + " bytes");
+        body.put("limit", maxBodyBytes);
+        return body;
+    }
+
+    private static void send(ServerResponse res, Status status, Map<String, Object> body) {
+        if (res.isSent()) {
+            return;
+        }
+        Json.send(res, status, body);
+    }
+
+    /** Answers for requests that never reached routing (malformed HTTP, payload too large). */
+    static DirectHandlers directHandlers(long maxBodyBytes) {
+        DirectHandler json = new DirectHandler() {
+            @Override
+            public TransportResponse handle(TransportRequest request, EventType eventType, Status status,
+                                            ServerResponseHeaders headers, String message) {
+                String error = switch (eventType) {
+                    case PAYLOAD_TOO_LARGE -> null;
+                    case BAD_REQUEST -> "malformed request" + (message == null || message.isBlank() ? "" : ": " + message);
+                    case FORBIDDEN -> "forbidden";
+                    case HTTP_VERSION_NOT_SUPPORTED -> "HTTP version not supported";
+                    default -> status.code() >= 500 ? "internal error" : status.reasonPhrase();
+                };
+                Map<String, Object> body = eventType == EventType.PAYLOAD_TOO_LARGE
+                        ? tooLarge(maxBodyBytes) : Map.of("error", error);
+                Status effective = eventType == EventType.PAYLOAD_TOO_LARGE ? Status.REQUEST_ENTITY_TOO_LARGE_413 : status;
+                TransportResponse.Builder b = TransportResponse.builder()
+                        .status(effective)
+                        .headers(headers)
+                        .header(HeaderNames.CONTENT_TYPE, "application/json")
+                        .entity(Json.bytes(body));
+                SecurityHeaders.ALL.forEach(b::header);
+                return b.build();
+            }
+        };
+        DirectHandlers.Builder b = DirectHandlers.builder();
+        for (DirectHandler.EventType t : DirectHandler.EventType.values()) {
+            b.addHandler(t, json);
+        }
+        return b.build();
+    }
+}

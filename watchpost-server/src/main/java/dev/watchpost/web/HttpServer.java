@@ -1,0 +1,60 @@
+package dev.watchpost.web;
+
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpService;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The HTTP server: Helidon SE on virtual threads with Watchpost's common behaviour (hardening
+ * headers, request metrics, body limit, JSON errors, JSON 404) around the routes each feature
+ * registers as an {@link HttpService}.
+ */
+public final class HttpServer implements AutoCloseable {
+
+    /** @param port 0 for any free port */
+    public record Settings(String host, int port, long maxBodyBytes, Duration shutdownGrace) {
+    }
+
+    private final WebServer server;
+
+    private HttpServer(WebServer server) {
+        this.server = server;
+    }
+
+    public static HttpServer start(Settings settings, MeterRegistry meters, List<HttpService> services) {
+        WebServer server = WebServer.builder()
+                .host(settings.host())
+                .port(settings.port())
+                .maxPayloadSize(settings.maxBodyBytes())
+                .shutdownHook(false)
+                .shutdownGracePeriod(settings.shutdownGrace())
+                .directHandlers(ErrorMapping.directHandlers(settings.maxBodyBytes()))
+                .routing(r -> {
+                    r.addFilter(new SecurityHeaders());
+                    r.addFilter(new HttpMetrics(meters));
+                    ErrorMapping.register(r, settings.maxBodyBytes());
+                    services.forEach(r::register);
+                    r.any((req, res) -> Json.send(res, Status.NOT_FOUND_404,
+                            Map.of("error", "no route for " + req.prologue().method().text() + " " + req.path().path())));
+                })
+                .build()
+                .start();
+        return new HttpServer(server);
+    }
+
+    /** The port actually bound (useful when 0 was asked for). */
+    public int port() {
+        return server.port();
+    }
+
+    /** Stops accepting connections and lets in-flight requests finish within the grace period. */
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

@@ -1,0 +1,64 @@
+package dev.watchpost.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Header;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** JSON in and out of HTTP exchanges, with one shared, thread-safe mapper. */
+public final class Json {
+
+    public static final ObjectMapper MAPPER = new ObjectMapper()
+            .findAndRegisterModules()
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    static final Header CONTENT_JSON = HeaderValues.createCached(HeaderNames.CONTENT_TYPE, "application/json");
+
+    private Json() {
+    }
+
+    /** Sends {@code body} as JSON with {@code status}. */
+    public static void send(ServerResponse res, Status status, Object body) {
+        res.status(status);
+        res.header(CONTENT_JSON);
+        res.send(bytes(body));
+    }
+
+    public static byte[] bytes(Object body) {
+        try {
+            return MAPPER.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + body.getClass().getName(), e);
+        }
+    }
+
+    /**
+     * Reads the request body as a JSON tree.
+     *
+     * @throws ApiException 400 naming the problem when the body is empty or not JSON
+     */
+    public static JsonNode read(ServerRequest req) {
+        byte[] body = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+        if (body.length == 0) {
+            throw ApiException.badRequest("request body is empty; expected JSON");
+        }
+        try {
+            return MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("request body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
