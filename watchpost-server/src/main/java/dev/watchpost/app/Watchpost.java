@@ -83,16 +83,22 @@ public final class Watchpost implements AutoCloseable {
 
     private static void checkListeningPolicy(WatchpostConfig config, Tokens tokens) {
         String host = config.server().host();
-        if (isLoopback(host) || tokens.hasAdmin()) {
-            return;
+        if (refuseToListen(isLoopback(host), tokens.hasAdmin(), config.auth().insecure())) {
+            throw new StartupException("refusing to listen on " + host + " without an admin token: create one with "
+                    + "'watchpost token create --scope admin' or set WATCHPOST_ADMIN_TOKEN, "
+                    + "or start with --insecure (WATCHPOST_INSECURE=true) to accept the risk");
         }
-        if (config.auth().insecure()) {
+        if (!isLoopback(host) && !tokens.hasAdmin()) {
             LOG.warn("event=server.insecure host={} reason=\"no admin token exists and --insecure was given\"", host);
-            return;
         }
-        throw new StartupException("refusing to listen on " + host + " without an admin token: create one with "
-                + "'watchpost token create --scope admin' or set WATCHPOST_ADMIN_TOKEN, "
-                + "or start with --insecure (WATCHPOST_INSECURE=true) to accept the risk");
+    }
+
+    /**
+     * Whether to refuse to start: a listener other hosts can reach, with no admin token to protect
+     * the API, is refused unless the operator explicitly accepted it.
+     */
+    static boolean refuseToListen(boolean loopbackOnly, boolean hasAdminToken, boolean insecure) {
+        return !loopbackOnly && !hasAdminToken && !insecure;
     }
 
     static boolean isLoopback(String host) {

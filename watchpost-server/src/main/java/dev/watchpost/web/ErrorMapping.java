@@ -36,7 +36,8 @@ final class ErrorMapping {
         });
         routing.error(Throwable.class, (req, res, e) -> {
             if (e instanceof io.helidon.http.RequestException re
-                    && re.eventType() == DirectHandler.EventType.PAYLOAD_TOO_LARGE) {
+                    && (re.eventType() == DirectHandler.EventType.PAYLOAD_TOO_LARGE
+                    || re.status().code() == Status.REQUEST_ENTITY_TOO_LARGE_413.code())) {
                 send(res, Status.REQUEST_ENTITY_TOO_LARGE_413, tooLarge(maxBodyBytes));
                 return;
             }
@@ -67,16 +68,15 @@ final class ErrorMapping {
             @Override
             public TransportResponse handle(TransportRequest request, EventType eventType, Status status,
                                             ServerResponseHeaders headers, String message) {
-                String error = switch (eventType) {
-                    case PAYLOAD_TOO_LARGE -> null;
+                boolean tooLarge = eventType == EventType.PAYLOAD_TOO_LARGE
+                        || status.code() == Status.REQUEST_ENTITY_TOO_LARGE_413.code();
+                Status effective = tooLarge ? Status.REQUEST_ENTITY_TOO_LARGE_413 : status;
+                Map<String, Object> body = tooLarge ? tooLarge(maxBodyBytes) : Map.of("error", switch (eventType) {
                     case BAD_REQUEST -> "malformed request" + (message == null || message.isBlank() ? "" : ": " + message);
                     case FORBIDDEN -> "forbidden";
                     case HTTP_VERSION_NOT_SUPPORTED -> "HTTP version not supported";
                     default -> status.code() >= 500 ? "internal error" : status.reasonPhrase();
-                };
-                Map<String, Object> body = eventType == EventType.PAYLOAD_TOO_LARGE
-                        ? tooLarge(maxBodyBytes) : Map.of("error", error);
-                Status effective = eventType == EventType.PAYLOAD_TOO_LARGE ? Status.REQUEST_ENTITY_TOO_LARGE_413 : status;
+                });
                 TransportResponse.Builder b = TransportResponse.builder()
                         .status(effective)
                         .headers(headers)

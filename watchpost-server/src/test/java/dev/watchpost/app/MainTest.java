@@ -1,0 +1,102 @@
+package dev.watchpost.app;
+
+import dev.watchpost.testing.TestServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The command line as an operator uses it. */
+class MainTest {
+
+    @TempDir
+    Path dir;
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private Result run(Map<String, String> env, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private Map<String, String> env() {
+        return Map.of("WATCHPOST_DATA", dir.toString());
+    }
+
+    @Test
+    void invalidSettingStopsWithOneLineAndExitCode2() {
+        Result r = run(Map.of("WATCHPOST_PORT", "http"));
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("watchpost: invalid configuration: server.port = \"http\" (from WATCHPOST_PORT): "
+                + "expected a port number 0-65535" + System.lineSeparator());
+    }
+
+    @Test
+    void unknownOptionShowsUsage() {
+        Result r = run(env(), "--verbose");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).startsWith("watchpost: unknown option '--verbose'").contains("usage: watchpost");
+    }
+
+    @Test
+    void tokenCreatePrintsTheTokenOnceAndListShowsOnlyItsHint() {
+        Result created = run(env(), "token", "create", "--scope", "admin", "--name", "ops");
+        assertThat(created.code()).isEqualTo(0);
+        String token = created.out().strip();
+        assertThat(token).startsWith("wp_").hasSize(35);
+        assertThat(created.err()).contains("Created admin token #1 (ops)").contains("not shown again");
+
+        Result list = run(env(), "token", "list");
+        assertThat(list.code()).isEqualTo(0);
+        assertThat(list.out()).contains("admin").contains("ops").contains(token.substring(0, 7)).doesNotContain(token);
+
+        Result revoked = run(env(), "token", "revoke", "1");
+        assertThat(revoked.code()).isEqualTo(0);
+        assertThat(run(env(), "token", "revoke", "1").err()).contains("no active token with id 1");
+    }
+
+    @Test
+    void tokenCommandsValidateTheirArguments() {
+        assertThat(run(env(), "token", "create").err()).contains("token create needs --scope ingest|read|admin");
+        assertThat(run(env(), "token", "create", "--scope", "god").err())
+                .contains("--scope must be one of ingest, read, admin (got 'god')");
+        assertThat(run(env(), "token", "revoke", "x").err()).contains("numeric id");
+        assertThat(run(env(), "token", "frobnicate").code()).isEqualTo(2);
+    }
+
+    @Test
+    void refusesToListenOnAllInterfacesWithoutAnAdminToken() {
+        var config = TestServer.config(dir, Map.of("WATCHPOST_HOST", "0.0.0.0", "WATCHPOST_ADMIN_TOKEN", ""));
+        assertThatThrownBy(() -> Watchpost.start(config, Clock.systemUTC()))
+                .isInstanceOf(StartupException.class)
+                .hasMessageStartingWith("refusing to listen on 0.0.0.0 without an admin token")
+                .hasMessageContaining("--insecure");
+        Result r = run(Map.of("WATCHPOST_DATA", dir.toString(), "WATCHPOST_HOST", "0.0.0.0"));
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).startsWith("watchpost: refusing to listen on 0.0.0.0 without an admin token");
+    }
+
+    @Test
+    void listeningPolicy() {
+        assertThat(Watchpost.refuseToListen(true, false, false)).as("loopback is always fine").isFalse();
+        assertThat(Watchpost.refuseToListen(false, true, false)).as("an admin token protects the API").isFalse();
+        assertThat(Watchpost.refuseToListen(false, false, true)).as("--insecure accepts the risk").isFalse();
+        assertThat(Watchpost.refuseToListen(false, false, false)).isTrue();
+        assertThat(Watchpost.isLoopback("127.0.0.1")).isTrue();
+        assertThat(Watchpost.isLoopback("localhost")).isTrue();
+        assertThat(Watchpost.isLoopback("::1")).isTrue();
+        assertThat(Watchpost.isLoopback("0.0.0.0")).isFalse();
+    }
+}
