@@ -56,8 +56,10 @@ public final class Watchpost implements AutoCloseable {
         try {
             PrometheusMeterRegistry meters = Metrics.registry();
             started.push(meters::close);
+            long tStore = System.nanoTime();
             Database db = Stores.open(config.storage(), meters);
             started.push(db);
+            long storeMs = (System.nanoTime() - tStore) / 1_000_000;
             WriteBehind writer = new WriteBehind(db, config.storage().flushInterval(), meters);
             started.push(writer);
             Tokens tokens = new Tokens(new TokenStore(db), writer, clock, config.auth());
@@ -66,14 +68,17 @@ public final class Watchpost implements AutoCloseable {
 
             Access access = new Access(tokens, config.auth().publicRead());
             var s = config.server();
+            long tHttp = System.nanoTime();
             HttpServer http = HttpServer.start(
                     new HttpServer.Settings(s.host(), s.port(), s.maxBodyBytes(), s.shutdownGrace()),
                     meters,
                     List.of(new ObserveRoutes(() -> db.ping(Duration.ofSeconds(2)), meters, access),
                             new TokenRoutes(tokens, access)));
             started.push(http);
-            LOG.info("event=server.started address=http://{}:{} store={} ready_ms={}", s.host(), http.port(),
-                    db.dialect().name().toLowerCase(), (System.nanoTime() - t0) / 1_000_000);
+            long now = System.nanoTime();
+            LOG.info("event=server.started address=http://{}:{} store={} ready_ms={} store_ms={} http_ms={}", s.host(),
+                    http.port(), db.dialect().name().toLowerCase(), (now - t0) / 1_000_000, storeMs,
+                    (now - tHttp) / 1_000_000);
             return new Watchpost(started, http, tokens, db);
         } catch (RuntimeException e) {
             stopAll(started);

@@ -8,6 +8,7 @@ import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,15 +110,13 @@ public final class Database implements AutoCloseable {
                 .placeholders(dialect.placeholders())
                 .failOnMissingLocations(true)
                 .load();
-        MigrationVersion known = Arrays.stream(flyway.info().all())
-                .filter(m -> m.getState() != MigrationState.FUTURE_SUCCESS && m.getState() != MigrationState.FUTURE_FAILED)
+        MigrationInfo[] all = flyway.info().all();
+        MigrationVersion known = Arrays.stream(all)
+                .filter(m -> m.getVersion() != null && !isFuture(m))
                 .map(MigrationInfo::getVersion)
-                .filter(v -> v != null)
                 .max(MigrationVersion::compareTo)
                 .orElse(MigrationVersion.EMPTY);
-        Optional<MigrationInfo> newer = Arrays.stream(flyway.info().applied())
-                .filter(m -> m.getState() == MigrationState.FUTURE_SUCCESS || m.getState() == MigrationState.FUTURE_FAILED)
-                .reduce((a, b) -> b);
+        Optional<MigrationInfo> newer = Arrays.stream(all).filter(Database::isFuture).reduce((a, b) -> b);
         if (newer.isPresent()) {
             throw new StoreException("the database schema is version " + newer.get().getVersion()
                     + " but this Watchpost knows versions up to " + known
@@ -125,12 +124,16 @@ public final class Database implements AutoCloseable {
                     + "WATCHPOST_DB_URL / WATCHPOST_DATA at another database");
         }
         try {
-            flyway.migrate();
+            MigrateResult result = flyway.migrate();
+            String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
+            return version == null ? 0 : Integer.parseInt(version);
         } catch (FlywayException e) {
             throw new StoreException("database migration failed: " + e.getMessage(), e);
         }
-        MigrationInfo current = flyway.info().current();
-        return current == null ? 0 : Integer.parseInt(current.getVersion().getVersion());
+    }
+
+    private static boolean isFuture(MigrationInfo m) {
+        return m.getState() == MigrationState.FUTURE_SUCCESS || m.getState() == MigrationState.FUTURE_FAILED;
     }
 
     public Dialect dialect() {
