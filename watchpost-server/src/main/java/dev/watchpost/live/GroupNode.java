@@ -1,0 +1,65 @@
+package dev.watchpost.live;
+
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+/**
+ * A group in the live state: its definition plus counters of its targets' states (including those
+ * of nested groups), kept current on every transition so roll-ups never scan targets.
+ */
+public final class GroupNode {
+
+    private volatile GroupDef def;
+    private final GroupNode parent;
+    private final AtomicIntegerArray counts = new AtomicIntegerArray(State.values().length);
+    private volatile LeasePolicy shardLease;
+
+    GroupNode(GroupDef def, GroupNode parent) {
+        this.def = def;
+        this.parent = parent;
+        this.shardLease = def.lease().orElse(null);
+    }
+
+    /** Takes a new definition (name, lease); the shard count must not change. */
+    GroupNode withDef(GroupDef newDef) {
+        this.def = newDef;
+        this.shardLease = newDef.lease().orElse(null);
+        return this;
+    }
+
+    public GroupDef def() {
+        return def;
+    }
+
+    public String id() {
+        return def.id();
+    }
+
+    public Optional<GroupNode> parent() {
+        return Optional.ofNullable(parent);
+    }
+
+    LeasePolicy shardLease() {
+        return shardLease;
+    }
+
+    /** Moves one target from {@code from} to {@code to} here and in every ancestor. */
+    void count(State from, State to) {
+        for (GroupNode g = this; g != null; g = g.parent) {
+            if (from != null) {
+                g.counts.decrementAndGet(from.ordinal());
+            }
+            if (to != null) {
+                g.counts.incrementAndGet(to.ordinal());
+            }
+        }
+    }
+
+    int[] counts() {
+        int[] out = new int[counts.length()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = counts.get(i);
+        }
+        return out;
+    }
+}

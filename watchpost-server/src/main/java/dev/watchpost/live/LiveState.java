@@ -1,0 +1,681 @@
+package dev.watchpost.live;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.watchpost.store.Database;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The live state of every target: the hot path of Watchpost.
+ *
+ * <p>An observation updates the target's cell in memory and returns; it never waits for the disk.
+ * Around it, background threads do the rest: the {@link LeaseWheel} expires quiet targets, the
+ * {@link TransitionLog} records state changes durably and then announces them, checkpoints write
+ * the last values of changed targets (coalesced, every flush interval), and a new immutable
+ * {@link Snapshot} is built at most every {@link #SNAPSHOT_EVERY} from the targets that changed.
+ *
+ * <p>On start, checkpoints restore every target's last state, so a restart loses at most one
+ * flush interval of heartbeats (the next heartbeat repairs it) and never a state change.
+ */
+public final class LiveState implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LiveState.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static final Duration SNAPSHOT_EVERY = Duration.ofMillis(250);
+
+    /** What happened to an observation. */
+    public enum Outcome { ACCEPTED, UNKNOWN_TARGET }
+
+    /** Receives each new snapshot, on the snapshot thread. Must not block. */
+    @FunctionalInterface
+    public interface SnapshotListener {
+        void onSnapshot(Snapshot snapshot, List<TargetView> pinged);
+    }
+
+    /** Receives every observation accepted (history), on the caller's thread. Must be cheap. */
+    @FunctionalInterface
+    public interface ObservationSink {
+        void observed(String targetId, long atMs, boolean ok, double latencyMs);
+    }
+
+    private final Database db;
+    private final Clock clock;
+    private final Duration flushInterval;
+    private final ConcurrentHashMap<String, TargetCell> cells = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, GroupNode> groups = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, String> pingKeys = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<TargetCell> snapshotDirty = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<TargetCell> checkpointDirty = new ConcurrentLinkedQueue<>();
+    private final List<SnapshotListener> snapshotListeners = new CopyOnWriteArrayList<>();
+    private final TransitionLog transitions;
+    private final LeaseWheel wheel;
+    private final long startedMs;
+    private final Map<String, Checkpoint> restored;
+    private volatile ObservationSink observationSink = (id, at, ok, latency) -> { };
+
+    private final Object structure = new Object();
+    private TargetView[] views = new TargetView[1024]; // guarded by structure
+    private int nextPos;                                // guarded by structure
+    private boolean structureChanged = true;            // guarded by structure
+    private volatile Snapshot snapshot;
+    private long version;
+
+    private ScheduledExecutorService threads;
+
+    private final Counter observations;
+    private final Timer lateness;
+    private final Timer snapshotBuild;
+
+    /** A restored checkpoint. */
+    private record Checkpoint(State state, long since, long lastSeen, String message, double latency, ObjectNode metrics) {
+    }
+
+    public LiveState(Database db, Clock clock, Duration flushInterval, MeterRegistry meters) {
+        this.db = db;
+        this.clock = clock;
+        this.flushInterval = flushInterval;
+        this.startedMs = clock.millis();
+        this.transitions = new TransitionLog(db, meters);
+        this.wheel = new LeaseWheel(startedMs, this::recordLateness);
+        this.restored = loadCheckpoints();
+        this.snapshot = new Snapshot(0, clock.instant(), new TargetView[0], List.of());
+        this.observations = Counter.builder("watchpost.observations").description("Heartbeats and reports accepted")
+                .register(meters);
+        this.lateness = Timer.builder("watchpost.lease.expiry.lateness")
+                .description("How long after its deadline an overdue target was marked Unhealthy")
+                .publishPercentiles(0.5, 0.99).register(meters);
+        this.snapshotBuild = Timer.builder("watchpost.snapshot.build").register(meters);
+        Gauge.builder("watchpost.targets", cells, Map::size).description("Targets in the live state").register(meters);
+    }
+
+    // ---------------------------------------------------------------- structure
+
+    /** Adds or replaces a group. A sharded group creates its shard targets. */
+    public GroupNode defineGroup(GroupDef def) {
+        synchronized (structure) {
+            GroupNode parent = def.parentId().map(groups::get).orElse(null);
+            GroupNode existing = groups.get(def.id());
+            if (existing != null && existing.def().shards() != def.shards()) {
+                throw new IllegalArgumentException("group '" + def.id() + "' already has " + existing.def().shards()
+                        + " shards; remove it before changing the shard count");
+            }
+            // An existing node keeps its counters and shards; only name and lease change.
+            GroupNode node = existing != null ? existing.withDef(def) : new GroupNode(def, parent);
+            groups.put(def.id(), node);
+            if (existing == null) {
+                for (int i = 0; i < def.shards(); i++) {
+                    addCell(def.id() + "/" + i, null, node, i);
+                }
+            }
+            structureChanged = true;
+            return node;
+        }
+    }
+
+    /** Adds a target, or replaces the definition of an existing one while keeping its state. */
+    public void defineTarget(TargetDef def) {
+        synchronized (structure) {
+            GroupNode group = def.groupId().map(groups::get).orElse(null);
+            if (def.groupId().isPresent() && group == null) {
+                throw new IllegalArgumentException("target '" + def.id() + "' names group '" + def.groupId().get()
+                        + "', which does not exist");
+            }
+            TargetCell old = cells.get(def.id());
+            if (old != null && old.def == null) {
+                throw new IllegalArgumentException("'" + def.id() + "' is a shard of group '" + old.group.id() + "'");
+            }
+            if (old != null) {
+                TargetCell cell = replaceCell(old, def, group);
+                cells.put(def.id(), cell);
+            } else {
+                addCell(def.id(), def, group, -1);
+            }
+            pingKeys.values().remove(def.id());
+            def.pingKey().ifPresent(k -> pingKeys.put(k, def.id()));
+            structureChanged = true;
+        }
+    }
+
+    public boolean removeTarget(String id) {
+        synchronized (structure) {
+            TargetCell cell = cells.get(id);
+            if (cell == null || cell.def == null) {
+                return false;
+            }
+            cells.remove(id);
+            pingKeys.values().remove(id);
+            synchronized (cell) {
+                cell.removed = true;
+                if (cell.group != null) {
+                    cell.group.count(cell.state, null);
+                }
+            }
+            views[cell.pos] = null;
+            structureChanged = true;
+            return true;
+        }
+    }
+
+    /** Removes an empty group, or a sharded group with its shards. False when it does not exist or has children. */
+    public boolean removeGroup(String id) {
+        synchronized (structure) {
+            GroupNode g = groups.get(id);
+            if (g == null) {
+                return false;
+            }
+            boolean hasChildren = groups.values().stream().anyMatch(o -> o.parent().map(p -> p == g).orElse(false))
+                    || cells.values().stream().anyMatch(c -> c.group == g && c.def != null);
+            if (hasChildren) {
+                throw new IllegalStateException("group '" + id + "' still has groups or targets; remove them first");
+            }
+            for (int i = 0; i < g.def().shards(); i++) {
+                TargetCell cell = cells.remove(id + "/" + i);
+                if (cell != null) {
+                    synchronized (cell) {
+                        cell.removed = true;
+                        g.count(cell.state, null);
+                    }
+                    views[cell.pos] = null;
+                }
+            }
+            groups.remove(id);
+            structureChanged = true;
+            return true;
+        }
+    }
+
+    private void addCell(String id, TargetDef def, GroupNode group, int shard) {
+        if (cells.containsKey(id)) {
+            throw new IllegalArgumentException("target '" + id + "' already exists");
+        }
+        int pos = nextPos++;
+        if (pos >= views.length) {
+            views = java.util.Arrays.copyOf(views, views.length * 2);
+        }
+        TargetCell cell = new TargetCell(id, def, group, shard, pos);
+        Checkpoint cp = restored.remove(id);
+        synchronized (cell) {
+            if (cp != null) {
+                cell.state = cp.state();
+                cell.since = cp.since();
+                cell.lastSeen = cp.lastSeen();
+                cell.message = cp.message();
+                cell.latency = cp.latency();
+                cell.metrics = cp.metrics();
+                LeasePolicy lease = cell.lease();
+                if (lease != null && cell.lastSeen >= 0 && cell.state != State.UNKNOWN) {
+                    cell.deadline = lease.deadlineAfterRestart(cell.lastSeen, startedMs);
+                    cell.inWheel = true;
+                }
+            }
+            views[pos] = cell.view();
+        }
+        if (group != null) {
+            group.count(null, cell.state);
+        }
+        cells.put(id, cell);
+        if (cell.inWheel) {
+            wheel.offer(cell);
+        }
+    }
+
+    private TargetCell replaceCell(TargetCell old, TargetDef def, GroupNode group) {
+        TargetCell cell = new TargetCell(def.id(), def, group, -1, old.pos);
+        synchronized (old) {
+            old.removed = true;
+            cell.state = old.state;
+            cell.since = old.since;
+            cell.lastSeen = old.lastSeen;
+            cell.message = old.message;
+            cell.latency = old.latency;
+            cell.metrics = old.metrics;
+            if (old.group != null) {
+                old.group.count(old.state, null);
+            }
+        }
+        if (group != null) {
+            group.count(null, cell.state);
+        }
+        synchronized (cell) {
+            LeasePolicy lease = cell.lease();
+            if (lease != null && cell.lastSeen >= 0 && cell.state != State.UNKNOWN) {
+                cell.deadline = lease.deadline(cell.lastSeen, Observation.Kind.ALIVE);
+                cell.inWheel = true;
+            }
+            views[cell.pos] = cell.view();
+        }
+        if (cell.inWheel) {
+            wheel.offer(cell);
+        }
+        return cell;
+    }
+
+    // ---------------------------------------------------------------- hot path
+
+    /**
+     * Applies an observation to a target now. Memory only: returns as soon as the cell is updated.
+     */
+    public Outcome observe(String targetId, Observation o) {
+        TargetCell cell = cells.get(targetId);
+        if (cell == null) {
+            return Outcome.UNKNOWN_TARGET;
+        }
+        long now = clock.millis();
+        Transition t = null;
+        boolean schedule = false;
+        boolean markSnapshot;
+        boolean markCheckpoint;
+        synchronized (cell) {
+            if (cell.removed) {
+                return Outcome.UNKNOWN_TARGET;
+            }
+            cell.lastSeen = now;
+            LeasePolicy lease = cell.lease();
+            if (lease != null) {
+                cell.deadline = lease.deadline(now, o.kind());
+                if (!cell.inWheel) {
+                    cell.inWheel = true;
+                    schedule = true;
+                }
+            }
+            if (o.message() != null) {
+                cell.message = o.message();
+            }
+            if (!Double.isNaN(o.latencyMs())) {
+                cell.latency = o.latencyMs();
+            }
+            if (o.metrics() != null) {
+                cell.metrics = o.metrics();
+            }
+            Optional<State> next = StateMachine.next(cell.state, o);
+            if (next.isPresent()) {
+                t = changeLocked(cell, next.get(), now, reason(o, next.get()));
+            }
+            if (o.kind() == Observation.Kind.HEALTH) {
+                cell.pinged = true;
+            }
+            markSnapshot = !cell.snapshotDirty;
+            cell.snapshotDirty = true;
+            markCheckpoint = !cell.checkpointDirty;
+            cell.checkpointDirty = true;
+        }
+        if (markSnapshot) {
+            snapshotDirty.add(cell);
+        }
+        if (markCheckpoint) {
+            checkpointDirty.add(cell);
+        }
+        if (schedule) {
+            wheel.offer(cell);
+        }
+        if (t != null) {
+            transitions.append(t);
+        }
+        observations.increment();
+        observationSink.observed(targetId, now, o.ok(), o.latencyMs());
+        return Outcome.ACCEPTED;
+    }
+
+    private static String reason(Observation o, State to) {
+        String base = switch (o.kind()) {
+            case REPORT -> "reported " + to.id();
+            case HEALTH, ALIVE -> "reporting again";
+            case FAIL -> "reported a failure";
+            case START -> "started";
+        };
+        return o.message() == null ? base : base + ": " + o.message();
+    }
+
+    /** Changes a cell's state; caller holds the cell's monitor. Marks it dirty for snapshot and checkpoint. */
+    static Transition changeLocked(TargetCell cell, State to, long nowMs, String reason) {
+        Transition t = new Transition(cell.id, cell.state, to, Instant.ofEpochMilli(nowMs), reason);
+        if (cell.group != null) {
+            cell.group.count(cell.state, to);
+        }
+        cell.state = to;
+        cell.since = nowMs;
+        return t;
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    public Snapshot snapshot() {
+        return snapshot;
+    }
+
+    /** The target's state now (not waiting for the next snapshot). */
+    public Optional<TargetView> target(String id) {
+        TargetCell cell = cells.get(id);
+        if (cell == null) {
+            return Optional.empty();
+        }
+        synchronized (cell) {
+            return Optional.of(cell.view());
+        }
+    }
+
+    public Optional<GroupNode> group(String id) {
+        return Optional.ofNullable(groups.get(id));
+    }
+
+    public Collection<GroupNode> groups() {
+        return List.copyOf(groups.values());
+    }
+
+    public Optional<String> targetForPingKey(String key) {
+        return Optional.ofNullable(pingKeys.get(key));
+    }
+
+    public void addTransitionListener(TransitionListener l) {
+        transitions.addListener(l);
+    }
+
+    public void addSnapshotListener(SnapshotListener l) {
+        snapshotListeners.add(l);
+    }
+
+    public void setObservationSink(ObservationSink sink) {
+        this.observationSink = sink;
+    }
+
+    // ---------------------------------------------------------------- background work
+
+    /** Starts the background threads. Call after the initial groups and targets are defined. */
+    public void start() {
+        if (!restored.isEmpty()) {
+            LOG.info("event=live.restore_unmatched count={} hint=\"checkpoints of targets no longer declared\"",
+                    restored.size());
+            restored.clear();
+        }
+        transitions.start();
+        rebuildSnapshot();
+        threads = Executors.newScheduledThreadPool(3, Thread.ofPlatform().name("watchpost-live-", 0).daemon(true).factory());
+        threads.scheduleAtFixedRate(guard(this::tickLeases), LeaseWheel.TICK_MS, LeaseWheel.TICK_MS, TimeUnit.MILLISECONDS);
+        threads.scheduleAtFixedRate(guard(this::rebuildSnapshot), SNAPSHOT_EVERY.toMillis(), SNAPSHOT_EVERY.toMillis(),
+                TimeUnit.MILLISECONDS);
+        threads.scheduleWithFixedDelay(guard(this::checkpoint), flushInterval.toMillis(), flushInterval.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private static Runnable guard(Runnable r) {
+        return () -> {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.error("event=live.background_failed error=\"{}\"", e.getMessage(), e);
+            }
+        };
+    }
+
+    /** Expires overdue targets. One wheel tick: O(targets due in the elapsed slots). */
+    void tickLeases() {
+        long now = clock.millis();
+        List<Transition> expired = wheel.tick(now);
+        for (Transition t : expired) {
+            TargetCell cell = cells.get(t.targetId());
+            if (cell != null) {
+                markDirty(cell);
+            }
+        }
+        transitions.appendAll(expired);
+    }
+
+    /** Records how late an expiry was (benchmarks and /metrics). */
+    void recordLateness(long ms) {
+        lateness.record(ms, TimeUnit.MILLISECONDS);
+    }
+
+    private void markDirty(TargetCell cell) {
+        boolean s;
+        boolean c;
+        synchronized (cell) {
+            s = !cell.snapshotDirty;
+            cell.snapshotDirty = true;
+            c = !cell.checkpointDirty;
+            cell.checkpointDirty = true;
+        }
+        if (s) {
+            snapshotDirty.add(cell);
+        }
+        if (c) {
+            checkpointDirty.add(cell);
+        }
+    }
+
+    /** Builds a new snapshot if anything changed since the last one. Cost: O(changed targets) plus one array copy. */
+    void rebuildSnapshot() {
+        long t0 = System.nanoTime();
+        List<TargetView> pinged = new ArrayList<>();
+        Snapshot next;
+        synchronized (structure) {
+            boolean changed = structureChanged;
+            for (TargetCell c; (c = snapshotDirty.poll()) != null; ) {
+                changed = true;
+                synchronized (c) {
+                    c.snapshotDirty = false;
+                    if (c.removed) {
+                        continue;
+                    }
+                    TargetView v = c.view();
+                    views[c.pos] = v;
+                    if (c.pinged) {
+                        c.pinged = false;
+                        pinged.add(v);
+                    }
+                }
+            }
+            if (!changed && snapshot.version() > 0) {
+                return;
+            }
+            structureChanged = false;
+            next = new Snapshot(++version, clock.instant(), java.util.Arrays.copyOf(views, nextPos), groupViews());
+            snapshot = next;
+        }
+        snapshotBuild.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+        for (SnapshotListener l : snapshotListeners) {
+            try {
+                l.onSnapshot(next, pinged);
+            } catch (RuntimeException e) {
+                LOG.error("event=snapshot.listener_failed error=\"{}\"", e.getMessage(), e);
+            }
+        }
+    }
+
+    private List<GroupView> groupViews() {
+        List<GroupView> out = new ArrayList<>();
+        for (GroupNode g : groups.values()) {
+            int[] counts = g.counts();
+            Map<State, Integer> m = new EnumMap<>(State.class);
+            int total = 0;
+            Severity worst = null;
+            for (State s : State.values()) {
+                if (counts[s.ordinal()] > 0) {
+                    m.put(s, counts[s.ordinal()]);
+                    total += counts[s.ordinal()];
+                    worst = worse(worst, s.severity());
+                }
+            }
+            GroupDef d = g.def();
+            out.add(new GroupView(d.id(), d.name(), d.parentId().orElse(null), d.shards(),
+                    d.lease().map(LeasePolicy::describe).orElse(null), m, worst == null ? Severity.UNKNOWN : worst, total));
+        }
+        out.sort(java.util.Comparator.comparing(GroupView::id));
+        return out;
+    }
+
+    /** Order of concern for roll-ups: bad, warn, ok, maintenance, unknown. */
+    static Severity worse(Severity a, Severity b) {
+        if (a == null) {
+            return b;
+        }
+        return rank(b) > rank(a) ? b : a;
+    }
+
+    private static int rank(Severity s) {
+        return switch (s) {
+            case BAD -> 4;
+            case WARN -> 3;
+            case OK -> 2;
+            case MAINTENANCE -> 1;
+            case UNKNOWN -> 0;
+        };
+    }
+
+    /** Writes the last values of every target changed since the previous checkpoint, in one transaction. */
+    void checkpoint() {
+        List<Object[]> rows = new ArrayList<>();
+        List<TargetCell> taken = new ArrayList<>();
+        long now = clock.millis();
+        for (TargetCell c; (c = checkpointDirty.poll()) != null; ) {
+            synchronized (c) {
+                c.checkpointDirty = false;
+                if (c.removed) {
+                    continue;
+                }
+                rows.add(new Object[] {c.id, c.state.id(), c.since, c.lastSeen, c.message, c.latency,
+                        c.metrics == null ? null : c.metrics.toString()});
+                taken.add(c);
+            }
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        try {
+            db.write(conn -> {
+                try (PreparedStatement ps = conn.prepareStatement(
+                        "INSERT INTO target_state (target_id, state, since, last_seen, message, latency_ms, metrics, updated_at) "
+                                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (target_id) DO UPDATE SET "
+                                + "state = excluded.state, since = excluded.since, last_seen = excluded.last_seen, "
+                                + "message = excluded.message, latency_ms = excluded.latency_ms, metrics = excluded.metrics, "
+                                + "updated_at = excluded.updated_at")) {
+                    int n = 0;
+                    for (Object[] r : rows) {
+                        ps.setString(1, (String) r[0]);
+                        ps.setString(2, (String) r[1]);
+                        ps.setLong(3, (Long) r[2]);
+                        long seen = (Long) r[3];
+                        if (seen < 0) {
+                            ps.setNull(4, Types.BIGINT);
+                        } else {
+                            ps.setLong(4, seen);
+                        }
+                        ps.setString(5, (String) r[4]);
+                        double lat = (Double) r[5];
+                        if (Double.isNaN(lat)) {
+                            ps.setNull(6, Types.DOUBLE);
+                        } else {
+                            ps.setDouble(6, lat);
+                        }
+                        ps.setString(7, (String) r[6]);
+                        ps.setLong(8, now);
+                        ps.addBatch();
+                        if (++n % 1000 == 0) {
+                            ps.executeBatch();
+                        }
+                    }
+                    ps.executeBatch();
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("event=checkpoint.failed targets={} error=\"{}\"", rows.size(), e.getMessage());
+            taken.forEach(this::markCheckpointAgain);
+        }
+    }
+
+    private void markCheckpointAgain(TargetCell c) {
+        boolean add;
+        synchronized (c) {
+            add = !c.checkpointDirty;
+            c.checkpointDirty = true;
+        }
+        if (add) {
+            checkpointDirty.add(c);
+        }
+    }
+
+    private Map<String, Checkpoint> loadCheckpoints() {
+        return db.read(c -> {
+            Map<String, Checkpoint> out = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT target_id, state, since, last_seen, message, latency_ms, metrics FROM target_state");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Optional<State> state = State.parse(rs.getString(2));
+                    if (state.isEmpty()) {
+                        continue;
+                    }
+                    long seen = rs.getLong(4);
+                    if (rs.wasNull()) {
+                        seen = -1;
+                    }
+                    double lat = rs.getDouble(6);
+                    if (rs.wasNull()) {
+                        lat = Double.NaN;
+                    }
+                    out.put(rs.getString(1), new Checkpoint(state.get(), rs.getLong(3), seen, rs.getString(5), lat,
+                            parseMetrics(rs.getString(7))));
+                }
+            }
+            return out;
+        });
+    }
+
+    private static ObjectNode parseMetrics(String json) throws SQLException {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return (ObjectNode) JSON.readTree(json);
+        } catch (Exception e) {
+            return null; // a damaged checkpoint loses its numbers, not the target
+        }
+    }
+
+    /** Writes transitions and checkpoints that are pending (tests, shutdown). */
+    public void flush() {
+        transitions.flush();
+        checkpoint();
+    }
+
+    @Override
+    public void close() {
+        if (threads != null) {
+            threads.shutdown();
+            try {
+                threads.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        transitions.close();
+        checkpoint();
+    }
+}

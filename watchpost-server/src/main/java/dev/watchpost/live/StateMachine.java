@@ -1,0 +1,37 @@
+package dev.watchpost.live;
+
+import java.util.Optional;
+
+/**
+ * The pure rules that decide a target's next state. No clock, no I/O: the caller supplies the
+ * current state and what happened, and applies the answer.
+ */
+public final class StateMachine {
+
+    private StateMachine() {
+    }
+
+    /** The state after {@code observation}, or empty when the state does not change. */
+    public static Optional<State> next(State current, Observation observation) {
+        State next = switch (observation.kind()) {
+            case REPORT -> observation.state();
+            // Glance's documented rule: a health ping revives only an Unhealthy shard.
+            case HEALTH -> current == State.UNHEALTHY ? State.ONLINE : current;
+            case ALIVE -> current.severity() == Severity.BAD || current == State.UNKNOWN ? State.ONLINE : current;
+            case FAIL -> State.DOWN;
+            case START -> current == State.UNKNOWN ? State.ONLINE : current;
+        };
+        return next == current ? Optional.empty() : Optional.of(next);
+    }
+
+    /**
+     * The state when the lease ran out, or empty when nothing changes: a target that never
+     * reported stays Unknown, one in maintenance stays there, and Unhealthy is already the answer.
+     */
+    public static Optional<State> expired(State current) {
+        return switch (current) {
+            case UNKNOWN, UNHEALTHY, MAINTENANCE -> Optional.empty();
+            default -> Optional.of(State.UNHEALTHY);
+        };
+    }
+}

@@ -1,0 +1,59 @@
+package dev.watchpost.live;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * One target's live state. Every field below the final ones is guarded by the cell's monitor; the
+ * lock is uncontended almost always (one target, one reporter), so it costs a few nanoseconds.
+ * Kept small on purpose: a million of these must fit in a few hundred MB.
+ */
+final class TargetCell {
+
+    final String id;
+    /** Null for shards: they share their group's definition. */
+    final TargetDef def;
+    final GroupNode group;
+    final int shard;
+    /** Position in the snapshot's target array (registration order). */
+    final int pos;
+
+    State state = State.UNKNOWN;
+    long since;
+    long lastSeen = -1;
+    long deadline = Long.MAX_VALUE;
+    String message;
+    double latency = Double.NaN;
+    ObjectNode metrics;
+
+    boolean inWheel;
+    boolean snapshotDirty;
+    boolean checkpointDirty;
+    boolean pinged;
+    boolean removed;
+
+    /** Next cell in the same lease-wheel slot; touched only by the wheel's thread. */
+    TargetCell wheelNext;
+
+    TargetCell(String id, TargetDef def, GroupNode group, int shard, int pos) {
+        this.id = id;
+        this.def = def;
+        this.group = group;
+        this.shard = shard;
+        this.pos = pos;
+    }
+
+    LeasePolicy lease() {
+        if (def != null) {
+            return def.lease().orElse(null);
+        }
+        return group.shardLease();
+    }
+
+    /** Caller holds the monitor. */
+    TargetView view() {
+        LeasePolicy lease = lease();
+        String name = def != null ? def.name() : group.def().name() + " #" + shard;
+        return new TargetView(id, name, def != null ? def.kind() : "push", group == null ? null : group.id(), shard,
+                state, since, lastSeen, deadline, message, latency, metrics, lease == null ? null : lease.describe());
+    }
+}

@@ -1,0 +1,175 @@
+package dev.watchpost.live;
+
+import dev.watchpost.store.Database;
+import dev.watchpost.testing.MutableClock;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The engine with an injected clock: leases, transitions, snapshots and restore, without sleeping. */
+class LiveStateTest {
+
+    @TempDir
+    Path dir;
+    MutableClock clock = MutableClock.at("2026-06-01T12:00:00Z");
+    Database db;
+    LiveState live;
+    List<Transition> announced = new ArrayList<>();
+
+    @BeforeEach
+    void open() {
+        db = Database.open(new Database.Settings("jdbc:sqlite:" + dir.resolve("w.db"), Optional.empty(),
+                Optional.empty(), 2), new SimpleMeterRegistry());
+        live = newLive();
+    }
+
+    private LiveState newLive() {
+        LiveState l = new LiveState(db, clock, Duration.ofMinutes(1), new SimpleMeterRegistry());
+        l.addTransitionListener(announced::addAll);
+        l.defineGroup(new GroupDef("bots", "Bots", 0, Optional.empty(), "config"));
+        l.defineGroup(new GroupDef("bots/main", "Main", 4, Optional.of(new Lease(Duration.ofSeconds(30))), "config"));
+        l.start();
+        return l;
+    }
+
+    @AfterEach
+    void close() {
+        live.close();
+        db.close();
+    }
+
+    private State state(String id) {
+        return live.target(id).orElseThrow().state();
+    }
+
+    @Test
+    void shardsStartUnknownAndFollowReports() {
+        assertThat(state("bots/main/0")).isEqualTo(State.UNKNOWN);
+        assertThat(live.observe("bots/main/0", Observation.report(State.STARTING))).isEqualTo(LiveState.Outcome.ACCEPTED);
+        assertThat(state("bots/main/0")).isEqualTo(State.STARTING);
+        assertThat(live.observe("bots/main/9", Observation.alive())).isEqualTo(LiveState.Outcome.UNKNOWN_TARGET);
+    }
+
+    @Test
+    void leaseExpiresAfterItsTimeoutAndNotBefore() {
+        live.observe("bots/main/1", Observation.report(State.ONLINE));
+        clock.advance(Duration.ofSeconds(29));
+        live.tickLeases();
+        assertThat(state("bots/main/1")).isEqualTo(State.ONLINE);
+        live.observe("bots/main/1", Observation.health()); // renews: deadline now +30 s from here
+        clock.advance(Duration.ofSeconds(29));
+        live.tickLeases();
+        assertThat(state("bots/main/1")).isEqualTo(State.ONLINE);
+        clock.advance(Duration.ofMillis(1_250)); // past the deadline and a whole wheel tick
+        live.tickLeases();
+        assertThat(state("bots/main/1")).isEqualTo(State.UNHEALTHY);
+        live.flush();
+        assertThat(announced).extracting(Transition::to).containsExactly(State.ONLINE, State.UNHEALTHY);
+        assertThat(announced.get(1).reason()).isEqualTo("no report for 30s");
+    }
+
+    @Test
+    void healthPingRevivesAnExpiredShard() {
+        live.observe("bots/main/2", Observation.report(State.ONLINE));
+        clock.advance(Duration.ofSeconds(31));
+        live.tickLeases();
+        assertThat(state("bots/main/2")).isEqualTo(State.UNHEALTHY);
+        live.observe("bots/main/2", Observation.health());
+        assertThat(state("bots/main/2")).isEqualTo(State.ONLINE);
+    }
+
+    @Test
+    void aTickOnlyLooksAtDueSlots() {
+        // 4 shards online; advancing well within the lease expires nothing however often the wheel turns.
+        for (int i = 0; i < 4; i++) {
+            live.observe("bots/main/" + i, Observation.report(State.ONLINE));
+        }
+        for (int i = 0; i < 200; i++) {
+            clock.advance(Duration.ofMillis(100));
+            live.tickLeases();
+        }
+        for (int i = 0; i < 4; i++) {
+            assertThat(state("bots/main/" + i)).isEqualTo(State.ONLINE);
+        }
+        clock.advance(Duration.ofSeconds(11));
+        live.tickLeases();
+        for (int i = 0; i < 4; i++) {
+            assertThat(state("bots/main/" + i)).isEqualTo(State.UNHEALTHY);
+        }
+    }
+
+    @Test
+    void groupsCountTheirTargetsStatesIncludingNestedGroups() {
+        live.observe("bots/main/0", Observation.report(State.ONLINE));
+        live.observe("bots/main/1", Observation.report(State.OFFLINE));
+        live.rebuildSnapshot();
+        Snapshot s = live.snapshot();
+        GroupView main = s.groups().stream().filter(g -> g.id().equals("bots/main")).findFirst().orElseThrow();
+        assertThat(main.counts()).containsEntry(State.ONLINE, 1).containsEntry(State.OFFLINE, 1).containsEntry(State.UNKNOWN, 2);
+        assertThat(main.severity()).isEqualTo(Severity.BAD);
+        GroupView bots = s.groups().stream().filter(g -> g.id().equals("bots")).findFirst().orElseThrow();
+        assertThat(bots.total()).isEqualTo(4);
+    }
+
+    @Test
+    void snapshotVersionMovesOnlyWhenSomethingChanged() {
+        live.rebuildSnapshot();
+        long v = live.snapshot().version();
+        live.rebuildSnapshot();
+        assertThat(live.snapshot().version()).isEqualTo(v);
+        live.observe("bots/main/3", Observation.report(State.ONLINE));
+        assertThat(live.snapshot().version()).as("readers see the old snapshot until the rebuild").isEqualTo(v);
+        live.rebuildSnapshot();
+        assertThat(live.snapshot().version()).isGreaterThan(v);
+        assertThat(live.snapshot().targets()).filteredOn(t -> t.id().equals("bots/main/3"))
+                .extracting(TargetView::state).containsExactly(State.ONLINE);
+    }
+
+    @Test
+    void restartRestoresStatesAndGivesEveryoneAFreshLease() {
+        live.observe("bots/main/0", new Observation(Observation.Kind.REPORT, State.STARTING, "booting", 42.5, null));
+        live.observe("bots/main/1", Observation.report(State.ONLINE));
+        live.close();
+        clock.advance(Duration.ofMinutes(10)); // down for longer than the lease
+        live = newLive();
+        TargetView v = live.target("bots/main/0").orElseThrow();
+        assertThat(v.state()).isEqualTo(State.STARTING);
+        assertThat(v.message()).isEqualTo("booting");
+        assertThat(v.latencyMs()).isEqualTo(42.5);
+        clock.advance(Duration.ofSeconds(29));
+        live.tickLeases();
+        assertThat(state("bots/main/1")).as("a full lease after the restart").isEqualTo(State.ONLINE);
+        clock.advance(Duration.ofSeconds(2));
+        live.tickLeases();
+        assertThat(state("bots/main/1")).isEqualTo(State.UNHEALTHY);
+    }
+
+    @Test
+    void transitionsAreDurableInOrder() {
+        live.observe("bots/main/0", Observation.report(State.STARTING));
+        clock.advance(Duration.ofSeconds(1));
+        live.observe("bots/main/0", Observation.report(State.ONLINE));
+        live.flush();
+        List<String> rows = db.read(c -> {
+            List<String> out = new ArrayList<>();
+            try (var rs = c.createStatement().executeQuery("SELECT from_state, to_state, at FROM transition ORDER BY id")) {
+                while (rs.next()) {
+                    out.add(rs.getString(1) + ">" + rs.getString(2) + "@" + rs.getLong(3));
+                }
+            }
+            return out;
+        });
+        long t0 = java.time.Instant.parse("2026-06-01T12:00:00Z").toEpochMilli();
+        assertThat(rows).containsExactly("unknown>starting@" + t0, "starting>online@" + (t0 + 1000));
+    }
+}
