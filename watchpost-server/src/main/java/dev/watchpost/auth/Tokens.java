@@ -47,7 +47,11 @@ public final class Tokens implements AutoCloseable {
         }
     }
 
-    private record Entry(byte[] hash, Principal principal) {
+    /** @param lastMarked epoch ms of the last use handed to the writer (at most one write per minute per token) */
+    private record Entry(byte[] hash, Principal principal, java.util.concurrent.atomic.AtomicLong lastMarked) {
+        Entry(byte[] hash, Principal principal) {
+            this(hash, principal, new java.util.concurrent.atomic.AtomicLong());
+        }
     }
 
     private final TokenStore store;
@@ -86,18 +90,26 @@ public final class Tokens implements AutoCloseable {
             return Optional.empty();
         }
         byte[] hash = TokenHash.of(presented);
-        Principal found = null;
+        Entry found = null;
         for (Entry e : entries) {
             if (MessageDigest.isEqual(hash, e.hash()) & found == null) {
-                found = e.principal();
+                found = e;
             }
         }
-        if (found != null && found.tokenId() > 0) {
-            long id = found.tokenId();
-            var when = clock.instant();
-            writer.put("api_token.last_used:" + id, c -> TokenStore.markUsed(c, id, when));
+        if (found == null) {
+            return Optional.empty();
         }
-        return Optional.ofNullable(found);
+        long id = found.principal().tokenId();
+        if (id > 0) {
+            // Last use is for people reviewing tokens: minute precision is plenty, and it keeps the
+            // hot path from queueing a write per request.
+            var when = clock.instant();
+            long last = found.lastMarked().get();
+            if (when.toEpochMilli() - last >= 60_000 && found.lastMarked().compareAndSet(last, when.toEpochMilli())) {
+                writer.put("api_token.last_used:" + id, c -> TokenStore.markUsed(c, id, when));
+            }
+        }
+        return Optional.of(found.principal());
     }
 
     /** Creates and stores a token; the returned plain text is the only copy there will ever be. */

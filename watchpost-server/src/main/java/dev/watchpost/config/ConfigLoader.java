@@ -48,7 +48,10 @@ public final class ConfigLoader {
         READ_TOKENS("auth.read-tokens", "WATCHPOST_READ_TOKEN", null, true),
         INSECURE("auth.insecure", "WATCHPOST_INSECURE", "false", false),
         PUBLIC_READ("auth.public-read", "WATCHPOST_PUBLIC_READ", "true", false),
-        LOG_LEVEL("logging.level", "WATCHPOST_LOG_LEVEL", "info", false);
+        LOG_LEVEL("logging.level", "WATCHPOST_LOG_LEVEL", "info", false),
+        GLANCE_BOTS("glance.bots", "GLANCE_BOTS", null, false),
+        GLANCE_PASSPHRASE("glance.passphrase", "GLANCE_PASSPHRASE", null, true),
+        GLANCE_HEALTH_TIMEOUT("glance.health-timeout", "GLANCE_HEALTH_TIMEOUT", "30s", false);
 
         final String key;
         final String env;
@@ -75,7 +78,11 @@ public final class ConfigLoader {
         }
     }
 
+    /** Sections that declare monitored objects (lists), handed on unparsed to the feature that owns them. */
+    static final Set<String> DECLARATION_SECTIONS = Set.of("groups", "targets");
+
     private final Map<Setting, Raw> raw = new LinkedHashMap<>();
+    private final Map<String, List<JsonNode>> declarations = new LinkedHashMap<>();
 
     private ConfigLoader() {
     }
@@ -131,10 +138,19 @@ public final class ConfigLoader {
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> section = it.next();
+            if (DECLARATION_SECTIONS.contains(section.getKey())) {
+                if (!section.getValue().isArray()) {
+                    throw new ConfigException("section '" + section.getKey() + "' in " + file + " must be a list");
+                }
+                List<JsonNode> items = new ArrayList<>();
+                section.getValue().forEach(items::add);
+                declarations.put(section.getKey(), items);
+                continue;
+            }
             Map<String, Setting> keys = sections.get(section.getKey());
             if (keys == null) {
                 throw new ConfigException("unknown section '" + section.getKey() + "' in " + file
-                        + " (known: " + String.join(", ", sections.keySet()) + ")");
+                        + " (known: " + String.join(", ", sections.keySet()) + ", groups, targets)");
             }
             if (!section.getValue().isObject()) {
                 throw new ConfigException("section '" + section.getKey() + "' in " + file + " must be a mapping");
@@ -203,7 +219,15 @@ public final class ConfigLoader {
         if (!LEVELS.contains(level)) {
             throw invalid(Setting.LOG_LEVEL, "one of " + String.join(", ", new TreeSet<>(LEVELS)));
         }
-        return new WatchpostConfig(server, storage, auth, new WatchpostConfig.Logging(level));
+        String glanceBots = text(Setting.GLANCE_BOTS).orElse("");
+        if (!glanceBots.isEmpty() && !glanceBots.matches("\\s*[^:;\\s]+\\s*:\\s*\\d{1,7}\\s*(;\\s*[^:;\\s]+\\s*:\\s*\\d{1,7}\\s*)*;?\\s*")) {
+            throw invalid(Setting.GLANCE_BOTS, "cluster:shards pairs separated by ';', e.g. main:360;patron_1:6");
+        }
+        var glance = new WatchpostConfig.Glance(glanceBots, text(Setting.GLANCE_PASSPHRASE),
+                duration(Setting.GLANCE_HEALTH_TIMEOUT, Duration.ofSeconds(1), Duration.ofDays(1)));
+        var declared = new WatchpostConfig.Declarations(declarations.getOrDefault("groups", List.of()),
+                declarations.getOrDefault("targets", List.of()));
+        return new WatchpostConfig(server, storage, auth, new WatchpostConfig.Logging(level), glance, declared);
     }
 
     private Optional<String> text(Setting s) {

@@ -11,13 +11,16 @@ import java.util.Optional;
  * The validated, frozen server settings. Built once by {@link ConfigLoader}; every value here has
  * already been checked, so consumers never re-validate.
  */
-public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging logging) {
+public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging logging, Glance glance,
+                              Declarations declarations) {
 
     public WatchpostConfig {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(logging, "logging");
+        Objects.requireNonNull(glance, "glance");
+        Objects.requireNonNull(declarations, "declarations");
     }
 
     /**
@@ -80,5 +83,32 @@ public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging
 
     /** @param level one of error, warn, info, debug, trace */
     public record Logging(String level) {
+    }
+
+    /**
+     * Glance compatibility (its own environment variables are accepted unchanged).
+     *
+     * @param bots          {@code cluster:shards;cluster:shards}, empty for none
+     * @param passphrase    when present, Glance's mutating routes need it
+     * @param healthTimeout silence after which a shard becomes Unhealthy
+     */
+    public record Glance(String bots, Optional<String> passphrase, Duration healthTimeout) {
+        @Override
+        public String toString() {
+            return "Glance[bots=" + bots + ", passphrase=" + passphrase.map(p -> "***") + ", healthTimeout="
+                    + healthTimeout + "]";
+        }
+    }
+
+    /**
+     * Groups and targets declared in the config file, as written; the feature that owns them parses
+     * and validates them at start (so its error messages can name the item).
+     */
+    public record Declarations(List<com.fasterxml.jackson.databind.JsonNode> groups,
+                               List<com.fasterxml.jackson.databind.JsonNode> targets) {
+        public Declarations {
+            groups = List.copyOf(groups);
+            targets = List.copyOf(targets);
+        }
     }
 }

@@ -381,6 +381,12 @@ public final class LiveState implements AutoCloseable {
         }
     }
 
+    /** The declaration of an explicitly declared target; empty for unknown ids and shards. */
+    public Optional<TargetDef> definition(String id) {
+        TargetCell cell = cells.get(id);
+        return cell == null ? Optional.empty() : Optional.ofNullable(cell.def);
+    }
+
     public Optional<GroupNode> group(String id) {
         return Optional.ofNullable(groups.get(id));
     }

@@ -35,6 +35,29 @@ public final class Json {
         res.send(bytes(body));
     }
 
+    /** Writes JSON with a streaming generator (for large or hand-shaped bodies). */
+    @FunctionalInterface
+    public interface Writer {
+        void write(com.fasterxml.jackson.core.JsonGenerator g) throws IOException;
+    }
+
+    /** Sends the JSON that {@code writer} produces. */
+    public static void stream(ServerResponse res, Status status, Writer writer) {
+        res.status(status);
+        res.header(CONTENT_JSON);
+        res.send(bytes(writer));
+    }
+
+    public static byte[] bytes(Writer writer) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(4096);
+        try (com.fasterxml.jackson.core.JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            writer.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
     public static byte[] bytes(Object body) {
         try {
             return MAPPER.writeValueAsBytes(body);

@@ -1,0 +1,167 @@
+package dev.watchpost.feed;
+
+import dev.watchpost.auth.Access;
+import dev.watchpost.live.GroupView;
+import dev.watchpost.live.LiveState;
+import dev.watchpost.live.Snapshot;
+import dev.watchpost.live.Transition;
+import dev.watchpost.live.ViewJson;
+import dev.watchpost.web.ApiException;
+import dev.watchpost.web.Json;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.http.sse.SseEvent;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.sse.SseSink;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The native read API over the live state: {@code GET /api/v1/snapshot} (with ETag),
+ * {@code GET /api/v1/stream} (Server-Sent Events: a snapshot, then one event per transition) and
+ * {@code GET /api/v1/guilds/{guild_id}} (Discord guild → shard in every sharded group).
+ */
+public final class FeedRoutes implements HttpService, AutoCloseable {
+
+    static final Duration KEEPALIVE = Duration.ofSeconds(15);
+    static final int QUEUE = 2_048;
+
+    /** A pre-encoded SSE event shared by all subscribers. */
+    record Event(String name, String data) {
+    }
+
+    private final LiveState live;
+    private final Access access;
+    private final Fanout<Event> fanout = new Fanout<>(QUEUE);
+
+    public FeedRoutes(LiveState live, Access access, MeterRegistry meters) {
+        this.live = live;
+        this.access = access;
+        live.addTransitionListener(this::publish);
+        Gauge.builder("watchpost.stream.subscribers", fanout, Fanout::size).register(meters);
+        Gauge.builder("watchpost.stream.dropped", fanout, Fanout::dropped)
+                .description("Live-feed clients dropped for falling behind").register(meters);
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/api/v1/snapshot", access.read(this::snapshot))
+                .get("/api/v1/stream", access.read(this::stream))
+                .get("/api/v1/guilds/{guild}", access.read(this::guild));
+    }
+
+    private void publish(List<Transition> transitions) {
+        for (Transition t : transitions) {
+            fanout.publish(new Event("transition", new String(Json.bytes(g -> ViewJson.transition(g, t)), StandardCharsets.UTF_8)));
+        }
+    }
+
+    static byte[] encode(Snapshot s) {
+        return Json.bytes(g -> {
+            g.writeStartObject();
+            g.writeNumberField("version", s.version());
+            g.writeStringField("generated_at", s.generatedAt().toString());
+            g.writeArrayFieldStart("groups");
+            for (GroupView v : s.groups()) {
+                ViewJson.group(g, v);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("targets");
+            try {
+                s.forEachTarget(v -> {
+                    try {
+                        ViewJson.target(g, v);
+                    } catch (java.io.IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    private void snapshot(ServerRequest req, ServerResponse res) {
+        Snapshot s = live.snapshot();
+        String etag = "\"" + s.version() + "\"";
+        res.header(HeaderNames.ETAG, etag);
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        if (req.headers().first(HeaderNames.IF_NONE_MATCH).map(v -> v.contains(etag)).orElse(false)) {
+            res.status(Status.NOT_MODIFIED_304).send();
+            return;
+        }
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(s.json(FeedRoutes::encode));
+    }
+
+    private void stream(ServerRequest req, ServerResponse res) {
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        res.header(HeaderNames.create("X-Accel-Buffering"), "no");
+        Fanout.Subscription<Event> sub = fanout.subscribe(); // before the snapshot: no transition falls in between
+        try (SseSink sink = res.sink(SseSink.TYPE)) {
+            Snapshot s = live.snapshot();
+            sink.emit(SseEvent.builder().name("snapshot").data(new String(s.json(FeedRoutes::encode), StandardCharsets.UTF_8))
+                    .reconnectDelay(Duration.ofSeconds(2)).build());
+            while (!sub.closed()) {
+                Event e = sub.poll(KEEPALIVE);
+                if (e == null) {
+                    if (sub.closed()) {
+                        break;
+                    }
+                    sink.emit(SseEvent.builder().comment("keep-alive").build());
+                } else {
+                    sink.emit(SseEvent.builder().name(e.name()).data(e.data()).build());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (UncheckedIOException e) {
+            // the client went away
+        } finally {
+            sub.close();
+        }
+    }
+
+    private void guild(ServerRequest req, ServerResponse res) {
+        String raw = req.path().pathParameters().get("guild");
+        long guild = Guilds.parse(raw);
+        List<Guilds.Placement> placements = Guilds.place(guild, live);
+        Json.stream(res, Status.OK_200, g -> {
+            g.writeStartObject();
+            g.writeStringField("guild_id", Long.toUnsignedString(guild));
+            g.writeArrayFieldStart("groups");
+            for (Guilds.Placement p : placements) {
+                g.writeStartObject();
+                g.writeStringField("group", p.groupId());
+                g.writeStringField("cluster", p.cluster());
+                g.writeNumberField("shards", p.shards());
+                g.writeNumberField("shard", p.shard());
+                g.writeStringField("target", p.targetId());
+                g.writeStringField("state", p.state().id());
+                g.writeNumberField("state_code", p.state().code());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    @Override
+    public void close() {
+        fanout.closeAll();
+    }
+
+    static ApiException badGuild(String raw, String why) {
+        return ApiException.badRequest("guild id '" + raw + "' " + why);
+    }
+}

@@ -1,0 +1,198 @@
+package dev.watchpost.targets;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.watchpost.config.ConfigException;
+import dev.watchpost.config.WatchpostConfig;
+import dev.watchpost.live.GroupDef;
+import dev.watchpost.live.LiveState;
+import dev.watchpost.live.TargetDef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Which groups and targets exist, from the config file, the API and protocols' first contact. The
+ * config file wins for objects it declares: they are defined last on start and cannot be changed or
+ * removed through the API.
+ */
+public final class Topology {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Topology.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final char[] KEY_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+
+    /** The object cannot be changed or removed here; the message says why. */
+    public static final class Conflict extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Conflict(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final LiveState live;
+    private final TopologyStore store;
+    private final Clock clock;
+    private final Set<String> managedByConfig = new HashSet<>();
+
+    public Topology(LiveState live, TopologyStore store, Clock clock) {
+        this.live = live;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /**
+     * Defines everything at start: stored API objects first, then the config file's (which win).
+     *
+     * @throws ConfigException naming the item when a declaration in the config file is invalid
+     */
+    public void load(WatchpostConfig.Declarations declared) {
+        for (GroupDef g : store.groups()) {
+            defineQuietly(g);
+        }
+        for (JsonNode spec : store.targetSpecs()) {
+            try {
+                live.defineTarget(Specs.target(spec, "stored target", "api", id -> live.group(id).isPresent()));
+            } catch (IllegalArgumentException e) {
+                LOG.error("event=topology.stored_target_invalid error=\"{}\"", e.getMessage());
+            }
+        }
+        List<JsonNode> groups = declared.groups();
+        for (int i = 0; i < groups.size(); i++) {
+            try {
+                for (GroupDef g : Specs.groups(groups.get(i), "groups[" + i + "]", "config")) {
+                    live.defineGroup(g);
+                    managedByConfig.add(g.id());
+                }
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(e.getMessage());
+            }
+        }
+        List<JsonNode> targets = declared.targets();
+        for (int i = 0; i < targets.size(); i++) {
+            try {
+                TargetDef t = Specs.target(targets.get(i), "targets[" + i + "]", "config", id -> live.group(id).isPresent());
+                live.defineTarget(t);
+                managedByConfig.add(t.id());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(e.getMessage());
+            }
+        }
+    }
+
+    private void defineQuietly(GroupDef g) {
+        try {
+            live.defineGroup(g);
+        } catch (IllegalArgumentException e) {
+            LOG.error("event=topology.stored_group_invalid id={} error=\"{}\"", g.id(), e.getMessage());
+        }
+    }
+
+    /**
+     * Defines a group that a protocol's settings declare (Glance's {@code GLANCE_BOTS}); like the
+     * config file's, it cannot be changed through the API.
+     */
+    public synchronized void defineFromSettings(GroupDef g) {
+        live.defineGroup(g);
+        managedByConfig.add(g.id());
+    }
+
+    public boolean managedByConfig(String id) {
+        return managedByConfig.contains(id);
+    }
+
+    /** Creates or replaces an API-managed group. */
+    public synchronized GroupDef putGroup(JsonNode spec, boolean mustBeNew) {
+        List<GroupDef> defs = Specs.groups(spec, "body", "api");
+        for (GroupDef g : defs) {
+            refuseConfigManaged(g.id());
+            if (mustBeNew && live.group(g.id()).isPresent()) {
+                throw new Conflict("group '" + g.id() + "' already exists");
+            }
+            if (g.parentId().isPresent() && live.group(g.parentId().get()).isEmpty()
+                    && defs.stream().noneMatch(d -> d.id().equals(g.parentId().get()))) {
+                throw new IllegalArgumentException("body: parent group '" + g.parentId().get() + "' does not exist; create it first");
+            }
+        }
+        for (GroupDef g : defs) {
+            live.defineGroup(g);
+            store.saveGroup(g, clock.instant());
+        }
+        return defs.get(0);
+    }
+
+    public synchronized boolean removeGroup(String id) {
+        refuseConfigManaged(id);
+        if (live.group(id).isEmpty()) {
+            return false;
+        }
+        try {
+            live.removeGroup(id);
+        } catch (IllegalStateException e) {
+            throw new Conflict(e.getMessage());
+        }
+        store.deleteGroup(id);
+        return true;
+    }
+
+    /**
+     * Creates or replaces an API-managed target. A target without a ping key gets a random one, so
+     * it can be pinged with {@code /ping/{key}} at once.
+     */
+    public synchronized TargetDef putTarget(JsonNode spec, boolean mustBeNew) {
+        ObjectNode body = spec.isObject() ? ((ObjectNode) spec).deepCopy() : null;
+        if (body != null && !body.hasNonNull("ping-key")) {
+            // Replacing a target keeps its ping key, so the URLs its jobs use keep working.
+            Optional<String> existingKey = body.hasNonNull("id")
+                    ? live.definition(body.get("id").asText()).flatMap(TargetDef::pingKey) : Optional.empty();
+            body.put("ping-key", existingKey.orElseGet(Topology::newPingKey));
+        }
+        TargetDef def = Specs.target(body == null ? spec : body, "body", "api", id -> live.group(id).isPresent());
+        refuseConfigManaged(def.id());
+        if (mustBeNew && live.target(def.id()).isPresent()) {
+            throw new Conflict("target '" + def.id() + "' already exists");
+        }
+        if (def.pingKey().isPresent()) {
+            Optional<String> owner = live.targetForPingKey(def.pingKey().get());
+            if (owner.isPresent() && !owner.get().equals(def.id())) {
+                throw new Conflict("ping key is already used by another target");
+            }
+        }
+        live.defineTarget(def);
+        store.saveTarget(def, Specs.toJson(def), clock.instant());
+        return def;
+    }
+
+    public synchronized boolean removeTarget(String id) {
+        refuseConfigManaged(id);
+        if (!live.removeTarget(id)) {
+            if (live.target(id).isPresent()) {
+                throw new Conflict("'" + id + "' is a shard; change its group's shard count instead");
+            }
+            return false;
+        }
+        store.deleteTarget(id);
+        return true;
+    }
+
+    private void refuseConfigManaged(String id) {
+        if (managedByConfig.contains(id)) {
+            throw new Conflict("'" + id + "' is declared in the configuration; change it there");
+        }
+    }
+
+    static String newPingKey() {
+        StringBuilder sb = new StringBuilder(24);
+        for (int i = 0; i < 24; i++) {
+            sb.append(KEY_CHARS[RANDOM.nextInt(KEY_CHARS.length)]);
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,191 @@
+package dev.watchpost.targets;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.watchpost.auth.Access;
+import dev.watchpost.auth.Scope;
+import dev.watchpost.live.GroupDef;
+import dev.watchpost.live.GroupView;
+import dev.watchpost.live.LiveState;
+import dev.watchpost.live.State;
+import dev.watchpost.live.TargetDef;
+import dev.watchpost.live.TargetView;
+import dev.watchpost.live.Transition;
+import dev.watchpost.live.ViewJson;
+import dev.watchpost.web.ApiException;
+import dev.watchpost.web.Json;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code /api/v1/groups} and {@code /api/v1/targets}: read (read scope or public) and manage (admin).
+ * Ids contain '/', so they are the rest of the path.
+ */
+public final class TopologyRoutes implements HttpService {
+
+    static final int RECENT_TRANSITIONS = 20;
+
+    private final LiveState live;
+    private final Topology topology;
+    private final TopologyStore store;
+    private final Access access;
+
+    public TopologyRoutes(LiveState live, Topology topology, TopologyStore store, Access access) {
+        this.live = live;
+        this.topology = topology;
+        this.store = store;
+        this.access = access;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/api/v1/groups", access.read(this::listGroups))
+                .post("/api/v1/groups", access.require(Scope.ADMIN, (req, res) -> putGroup(req, res, true)))
+                .get("/api/v1/groups/{+id}", access.read(this::getGroup))
+                .put("/api/v1/groups/{+id}", access.require(Scope.ADMIN, (req, res) -> putGroup(req, res, false)))
+                .delete("/api/v1/groups/{+id}", access.require(Scope.ADMIN, this::deleteGroup))
+                .get("/api/v1/targets", access.read(this::listTargets))
+                .post("/api/v1/targets", access.require(Scope.ADMIN, (req, res) -> putTarget(req, res, true)))
+                .get("/api/v1/targets/{+id}", access.read(this::getTarget))
+                .put("/api/v1/targets/{+id}", access.require(Scope.ADMIN, (req, res) -> putTarget(req, res, false)))
+                .delete("/api/v1/targets/{+id}", access.require(Scope.ADMIN, this::deleteTarget));
+    }
+
+    private void listGroups(ServerRequest req, ServerResponse res) {
+        List<GroupView> groups = live.snapshot().groups();
+        Json.stream(res, Status.OK_200, g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("groups");
+            for (GroupView v : groups) {
+                ViewJson.group(g, v);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    private void getGroup(ServerRequest req, ServerResponse res) {
+        String id = req.path().pathParameters().get("id");
+        GroupView view = live.snapshot().groups().stream().filter(v -> v.id().equals(id)).findFirst()
+                .orElseThrow(() -> ApiException.notFound("no group '" + id + "'"));
+        List<TargetView> targets = live.snapshot().targets().stream().filter(t -> id.equals(t.groupId())).toList();
+        Json.stream(res, Status.OK_200, g -> {
+            g.writeStartObject();
+            g.writeFieldName("group");
+            ViewJson.group(g, view);
+            g.writeBooleanField("managed_by_config", topology.managedByConfig(id));
+            g.writeArrayFieldStart("targets");
+            for (TargetView t : targets) {
+                ViewJson.target(g, t);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    private void putGroup(ServerRequest req, ServerResponse res, boolean create) {
+        JsonNode body = Json.read(req);
+        if (!create) {
+            requireSameId(req, body);
+        }
+        GroupDef def = call(() -> topology.putGroup(body, create));
+        Json.send(res, create ? Status.CREATED_201 : Status.OK_200, Specs.toJson(def));
+    }
+
+    private void deleteGroup(ServerRequest req, ServerResponse res) {
+        String id = req.path().pathParameters().get("id");
+        if (!call(() -> topology.removeGroup(id))) {
+            throw ApiException.notFound("no group '" + id + "'");
+        }
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    private void listTargets(ServerRequest req, ServerResponse res) {
+        Optional<String> group = req.query().first("group").asOptional();
+        Optional<String> stateFilter = req.query().first("state").asOptional();
+        Optional<State> state = stateFilter.map(s -> State.parse(s).orElseThrow(() ->
+                ApiException.badRequest("unknown state '" + s + "'")));
+        List<TargetView> targets = live.snapshot().targets().stream()
+                .filter(t -> group.isEmpty() || group.get().equals(t.groupId()))
+                .filter(t -> state.isEmpty() || state.get() == t.state())
+                .toList();
+        Json.stream(res, Status.OK_200, g -> {
+            g.writeStartObject();
+            g.writeNumberField("version", live.snapshot().version());
+            g.writeArrayFieldStart("targets");
+            for (TargetView t : targets) {
+                ViewJson.target(g, t);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    private void getTarget(ServerRequest req, ServerResponse res) {
+        String id = req.path().pathParameters().get("id");
+        TargetView view = live.target(id).orElseThrow(() -> ApiException.notFound("no target '" + id + "'"));
+        Optional<TargetDef> def = live.definition(id);
+        List<Transition> recent = store.recentTransitions(id, RECENT_TRANSITIONS);
+        Json.stream(res, Status.OK_200, g -> {
+            g.writeStartObject();
+            g.writeFieldName("target");
+            ViewJson.target(g, view);
+            if (def.isPresent()) {
+                g.writeFieldName("spec");
+                g.writeTree(Specs.toJson(def.get()));
+            }
+            g.writeBooleanField("managed_by_config", topology.managedByConfig(id));
+            g.writeArrayFieldStart("transitions");
+            for (Transition t : recent) {
+                ViewJson.transition(g, t);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    private void putTarget(ServerRequest req, ServerResponse res, boolean create) {
+        JsonNode body = Json.read(req);
+        if (!create) {
+            requireSameId(req, body);
+        }
+        TargetDef def = call(() -> topology.putTarget(body, create));
+        Json.send(res, create ? Status.CREATED_201 : Status.OK_200, Specs.toJson(def));
+    }
+
+    private void deleteTarget(ServerRequest req, ServerResponse res) {
+        String id = req.path().pathParameters().get("id");
+        if (!call(() -> topology.removeTarget(id))) {
+            throw ApiException.notFound("no target '" + id + "'");
+        }
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    private static void requireSameId(ServerRequest req, JsonNode body) {
+        String id = req.path().pathParameters().get("id");
+        if (!body.isObject()) {
+            throw ApiException.badRequest("body: expected an object");
+        }
+        if (!body.hasNonNull("id")) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) body).put("id", id);
+        } else if (!body.get("id").asText().equals(id)) {
+            throw ApiException.badRequest("body.id '" + body.get("id").asText() + "' does not match the URL's '" + id + "'");
+        }
+    }
+
+    /** Maps the topology's refusals to HTTP: invalid spec 400, conflict 409. */
+    private static <T> T call(java.util.function.Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (Topology.Conflict e) {
+            throw new ApiException(Status.CONFLICT_409, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+}
