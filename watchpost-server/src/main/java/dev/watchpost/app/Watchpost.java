@@ -4,7 +4,17 @@ import dev.watchpost.auth.Access;
 import dev.watchpost.auth.TokenRoutes;
 import dev.watchpost.auth.TokenStore;
 import dev.watchpost.auth.Tokens;
+import dev.watchpost.compat.glance.GlanceClusters;
+import dev.watchpost.compat.glance.GlanceFeed;
+import dev.watchpost.compat.glance.GlanceRoutes;
 import dev.watchpost.config.WatchpostConfig;
+import dev.watchpost.feed.FeedRoutes;
+import dev.watchpost.live.LiveState;
+import dev.watchpost.push.IngestRoutes;
+import dev.watchpost.push.PingRoutes;
+import dev.watchpost.targets.Topology;
+import dev.watchpost.targets.TopologyRoutes;
+import dev.watchpost.targets.TopologyStore;
 import dev.watchpost.observe.Metrics;
 import dev.watchpost.observe.ObserveRoutes;
 import dev.watchpost.store.Database;
@@ -35,13 +45,15 @@ public final class Watchpost implements AutoCloseable {
     private final HttpServer http;
     private final Tokens tokens;
     private final Database database;
+    private final LiveState live;
     private boolean closed;
 
-    private Watchpost(Deque<AutoCloseable> stopOrder, HttpServer http, Tokens tokens, Database database) {
+    private Watchpost(Deque<AutoCloseable> stopOrder, HttpServer http, Tokens tokens, Database database, LiveState live) {
         this.stopOrder = stopOrder;
         this.http = http;
         this.tokens = tokens;
         this.database = database;
+        this.live = live;
     }
 
     /**
@@ -67,19 +79,40 @@ public final class Watchpost implements AutoCloseable {
             checkListeningPolicy(config, tokens);
 
             Access access = new Access(tokens, config.auth().publicRead());
+
+            LiveState live = new LiveState(db, clock, config.storage().flushInterval(), meters);
+            started.push(live);
+            TopologyStore topologyStore = new TopologyStore(db);
+            Topology topology = new Topology(live, topologyStore, clock);
+            topology.load(config.declarations());
+            GlanceClusters glance = GlanceClusters.resolve(config.glance(), live, topology);
+            live.start();
+
+            FeedRoutes feed = new FeedRoutes(live, access, meters);
+            GlanceFeed glanceFeed = new GlanceFeed(live, glance);
+
             var s = config.server();
             long tHttp = System.nanoTime();
             HttpServer http = HttpServer.start(
                     new HttpServer.Settings(s.host(), s.port(), s.maxBodyBytes(), s.shutdownGrace()),
                     meters,
                     List.of(new ObserveRoutes(() -> db.ping(Duration.ofSeconds(2)), meters, access),
-                            new TokenRoutes(tokens, access)));
+                            new TokenRoutes(tokens, access),
+                            new TopologyRoutes(live, topology, topologyStore, access),
+                            new IngestRoutes(live, access),
+                            new PingRoutes(live),
+                            feed,
+                            new GlanceRoutes(live, glance, config.glance().passphrase(), tokens)),
+                    List.of(glanceFeed.routing()));
             started.push(http);
+            // Long-lived streams end before the server waits for in-flight requests.
+            started.push(feed);
+            started.push(glanceFeed);
             long now = System.nanoTime();
             LOG.info("event=server.started address=http://{}:{} store={} ready_ms={} store_ms={} http_ms={}", s.host(),
                     http.port(), db.dialect().name().toLowerCase(), (now - t0) / 1_000_000, storeMs,
                     (now - tHttp) / 1_000_000);
-            return new Watchpost(started, http, tokens, db);
+            return new Watchpost(started, http, tokens, db, live);
         } catch (RuntimeException e) {
             stopAll(started);
             throw e;
@@ -130,6 +163,10 @@ public final class Watchpost implements AutoCloseable {
 
     public Database database() {
         return database;
+    }
+
+    public LiveState live() {
+        return live;
     }
 
     /** Stops accepting requests, lets in-flight ones finish, flushes pending writes, closes the store. */

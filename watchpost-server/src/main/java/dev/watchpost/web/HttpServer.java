@@ -2,7 +2,9 @@ package dev.watchpost.web;
 
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.websocket.WsRouting;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Duration;
@@ -27,7 +29,17 @@ public final class HttpServer implements AutoCloseable {
     }
 
     public static HttpServer start(Settings settings, MeterRegistry meters, List<HttpService> services) {
-        WebServer server = WebServer.builder()
+        return start(settings, meters, services, List.of());
+    }
+
+    /** @param webSockets WebSocket endpoints (compatibility feeds) served beside the HTTP routes */
+    public static HttpServer start(Settings settings, MeterRegistry meters, List<HttpService> services,
+                                   List<WsRouting.Builder> webSockets) {
+        WebServerConfig.Builder builder = WebServer.builder();
+        for (WsRouting.Builder ws : webSockets) {
+            builder.addRouting(ws);
+        }
+        WebServer server = builder
                 .host(settings.host())
                 .port(settings.port())
                 .maxPayloadSize(settings.maxBodyBytes())

@@ -1,0 +1,204 @@
+package dev.watchpost.compat.glance;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.watchpost.feed.Fanout;
+import dev.watchpost.live.LiveState;
+import dev.watchpost.live.Snapshot;
+import dev.watchpost.live.State;
+import dev.watchpost.live.TargetView;
+import dev.watchpost.live.Transition;
+import dev.watchpost.web.Json;
+import io.helidon.common.buffers.BufferData;
+import io.helidon.webserver.websocket.WsRouting;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Glance's {@code /api/feed} WebSocket: {@code hello} with every shard on connect, then
+ * {@code state_update} for each state change (after it is durable) and {@code health_ping} for
+ * pinged shards (at most one per shard per snapshot interval). Shard ids are always integers.
+ * Client messages are ignored; a client that falls behind is disconnected.
+ */
+public final class GlanceFeed implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GlanceFeed.class);
+    static final int QUEUE = 4_096;
+
+    private final LiveState live;
+    private final GlanceClusters clusters;
+    private final Fanout<String> fanout = new Fanout<>(QUEUE);
+    private final Map<String, String> groupToCluster = new HashMap<>();
+
+    public GlanceFeed(LiveState live, GlanceClusters clusters) {
+        this.live = live;
+        this.clusters = clusters;
+        clusters.clusters().forEach((cluster, group) -> groupToCluster.put(group, cluster));
+        live.addTransitionListener(this::onTransitions);
+        live.addSnapshotListener(this::onSnapshot);
+    }
+
+    public WsRouting.Builder routing() {
+        return WsRouting.builder().endpoint("/api/feed", Listener::new);
+    }
+
+    /** Glance knows states 0..6; Watchpost's extra states map to the nearest Glance one. */
+    static int glanceCode(State s) {
+        return switch (s) {
+            case DEGRADED -> State.ONLINE.code();
+            case DOWN -> State.OFFLINE.code();
+            case MAINTENANCE -> State.STOPPING.code();
+            default -> s.code();
+        };
+    }
+
+    private void onTransitions(List<Transition> transitions) {
+        if (fanout.size() == 0) {
+            return;
+        }
+        for (Transition t : transitions) {
+            ShardRef ref = shardRef(t.targetId());
+            if (ref != null) {
+                fanout.publish(message("state_update", g -> {
+                    g.writeStringField("cluster", ref.cluster());
+                    g.writeNumberField("shard", ref.shard());
+                    g.writeNumberField("state", glanceCode(t.to()));
+                }));
+            }
+        }
+    }
+
+    private void onSnapshot(Snapshot snapshot, List<TargetView> pinged) {
+        if (fanout.size() == 0) {
+            return;
+        }
+        for (TargetView v : pinged) {
+            String cluster = v.groupId() == null ? null : groupToCluster.get(v.groupId());
+            if (cluster != null && v.shard() >= 0) {
+                fanout.publish(message("health_ping", g -> {
+                    g.writeStringField("cluster", cluster);
+                    g.writeNumberField("shard", v.shard());
+                    g.writeNumberField("state", glanceCode(v.state()));
+                }));
+            }
+        }
+    }
+
+    private record ShardRef(String cluster, int shard) {
+    }
+
+    private ShardRef shardRef(String targetId) {
+        int slash = targetId.lastIndexOf('/');
+        if (slash < 0) {
+            return null;
+        }
+        String cluster = groupToCluster.get(targetId.substring(0, slash));
+        if (cluster == null) {
+            return null;
+        }
+        try {
+            return new ShardRef(cluster, Integer.parseInt(targetId.substring(slash + 1)));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static String message(String op, Json.Writer payload) {
+        return new String(Json.bytes(g -> {
+            g.writeStartObject();
+            g.writeStringField("op", op);
+            g.writeObjectFieldStart("payload");
+            payload.write(g);
+            g.writeEndObject();
+            g.writeEndObject();
+        }), StandardCharsets.UTF_8);
+    }
+
+    /** The hello message: every Glance cluster with its length and every shard's state and last report. */
+    String hello() {
+        return message("hello", g -> {
+            for (Map.Entry<String, String> e : clusters.clusters().entrySet()) {
+                int shards = live.group(e.getValue()).map(n -> n.def().shards()).orElse(0);
+                g.writeObjectFieldStart(e.getKey());
+                g.writeNumberField("len", shards);
+                for (int i = 0; i < shards; i++) {
+                    TargetView v = live.target(e.getValue() + "/" + i).orElse(null);
+                    if (v == null) {
+                        continue;
+                    }
+                    writeShard(g, i, v);
+                }
+                g.writeEndObject();
+            }
+        });
+    }
+
+    private static void writeShard(JsonGenerator g, int i, TargetView v) throws java.io.IOException {
+        g.writeObjectFieldStart(Integer.toString(i));
+        g.writeNumberField("state", glanceCode(v.state()));
+        g.writeNumberField("last_healthy", v.lastSeen() < 0 ? 0.0 : v.lastSeen() / 1000.0);
+        g.writeEndObject();
+    }
+
+    /** One connection: a virtual thread sends hello, then whatever the fan-out queues for it. */
+    private final class Listener implements WsListener {
+        private Fanout.Subscription<String> sub;
+
+        @Override
+        public void onOpen(WsSession session) {
+            sub = fanout.subscribe();
+            Fanout.Subscription<String> mine = sub;
+            Thread.ofVirtual().name("glance-feed").start(() -> {
+                try {
+                    session.send(hello(), true);
+                    while (!mine.closed()) {
+                        String m = mine.poll(Duration.ofSeconds(30));
+                        if (m != null) {
+                            session.send(m, true);
+                        } else if (!mine.closed()) {
+                            session.ping(BufferData.empty());
+                        }
+                    }
+                    session.close(1001, "going away");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    LOG.debug("event=glance.feed_closed error=\"{}\"", e.getMessage());
+                } finally {
+                    mine.close();
+                }
+            });
+        }
+
+        @Override
+        public void onMessage(WsSession session, String text, boolean last) {
+            // Glance ignores client messages.
+        }
+
+        @Override
+        public void onClose(WsSession session, int status, String reason) {
+            if (sub != null) {
+                sub.close();
+            }
+        }
+
+        @Override
+        public void onError(WsSession session, Throwable t) {
+            if (sub != null) {
+                sub.close();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        fanout.closeAll();
+    }
+}
