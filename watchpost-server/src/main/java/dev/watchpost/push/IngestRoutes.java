@@ -30,6 +30,9 @@ import java.util.Map;
 public final class IngestRoutes implements HttpService {
 
     static final int MAX_MESSAGE = 500;
+    /** Reads a nested value in the middle of a stream (trailing tokens are the rest of the batch). */
+    private static final com.fasterxml.jackson.databind.ObjectReader NESTED = Json.MAPPER.reader()
+            .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     static final int MAX_METRICS = 64;
 
     private final LiveState live;
@@ -192,7 +195,7 @@ public final class IngestRoutes implements HttpService {
                 }
                 case "metrics" -> {
                     if (v == JsonToken.START_OBJECT) {
-                        JsonNode tree = p.readValueAsTree();
+                        JsonNode tree = NESTED.readTree(p);
                         String bad = checkMetrics(tree);
                         if (bad != null) {
                             problem = problem != null ? problem : bad;

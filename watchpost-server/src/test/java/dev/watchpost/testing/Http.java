@@ -55,6 +55,12 @@ public final class Http {
         }
     }
 
+    /** Asserts a JSON error answer: its status and its exact {@code error} text. */
+    public static void assertError(HttpResponse<String> r, int status, String error) {
+        org.assertj.core.api.Assertions.assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        org.assertj.core.api.Assertions.assertThat(json(r).get("error").asText()).isEqualTo(error);
+    }
+
     public static JsonNode json(HttpResponse<String> response) {
         try {
             return JSON.readTree(response.body());

@@ -38,7 +38,7 @@ public final class TestServer implements AutoCloseable {
         all.put("WATCHPOST_INGEST_TOKEN", INGEST);
         all.put("WATCHPOST_READ_TOKEN", READ);
         all.putAll(env);
-        return ConfigLoader.load(Optional.empty(), all, false);
+        return ConfigLoader.load(ConfigLoader.configFile(Optional.empty(), all), all, false);
     }
 
     public Http http() {
