@@ -1,0 +1,143 @@
+package dev.watchpost.targets;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.watchpost.testing.Http;
+import dev.watchpost.testing.TestServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+import static dev.watchpost.testing.Http.assertError;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Groups and targets through the API and the config file. */
+class TopologyApiTest {
+
+    @TempDir
+    Path dir;
+    TestServer server;
+    Http http;
+
+    @BeforeEach
+    void start() throws Exception {
+        Path config = dir.resolve("watchpost.yml");
+        Files.writeString(config, """
+                groups:
+                  - id: bots
+                    groups:
+                      - id: main
+                        shards: 3
+                        lease: 45s
+                targets:
+                  - id: workers/mailer
+                    name: Mailer
+                    push: { every: 30s, grace: 15s }
+                """);
+        server = TestServer.start(dir, Clock.systemUTC(), Map.of("WATCHPOST_CONFIG", config.toString()));
+        http = server.http();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private HttpResponse<String> delete(String path) {
+        return http.send(http.request(path).header("Authorization", "Bearer " + TestServer.ADMIN).DELETE().build());
+    }
+
+    private HttpResponse<String> put(String path, String body) {
+        return http.send(http.request(path).header("Authorization", "Bearer " + TestServer.ADMIN)
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    @Test
+    void configDeclaresGroupsShardsAndTargets() {
+        JsonNode main = Http.json(http.get("/api/v1/groups/bots/main"));
+        assertThat(main.get("group").get("shards").asInt()).isEqualTo(3);
+        assertThat(main.get("group").get("lease").asText()).isEqualTo("45s");
+        assertThat(main.get("targets")).hasSize(3);
+        assertThat(main.get("managed_by_config").asBoolean()).isTrue();
+        JsonNode mailer = Http.json(http.get("/api/v1/targets/workers/mailer"));
+        assertThat(mailer.get("target").get("lease").asText()).isEqualTo("45s");
+        assertThat(mailer.get("target").get("state").asText()).isEqualTo("unknown");
+    }
+
+    @Test
+    void configManagedObjectsCannotBeChangedThroughTheApi() {
+        assertError(delete("/api/v1/targets/workers/mailer"), 409, "'workers/mailer' is declared in the configuration; change it there");
+        assertError(delete("/api/v1/groups/bots/main"), 409, "'bots/main' is declared in the configuration; change it there");
+        assertError(delete("/api/v1/targets/bots/main/1"), 409, "'bots/main/1' is a shard; change its group's shard count instead");
+    }
+
+    @Test
+    void createReadReplaceDeleteATarget() {
+        HttpResponse<String> created = http.postJson("/api/v1/targets",
+                "{\"id\":\"jobs/nightly\",\"name\":\"Nightly\",\"push\":{\"timeout\":\"2h\"}}", TestServer.ADMIN);
+        assertThat(created.statusCode()).isEqualTo(201);
+        String key = Http.json(created).get("ping-key").asText();
+        assertThat(key).hasSize(24);
+        assertError(http.postJson("/api/v1/targets", "{\"id\":\"jobs/nightly\",\"push\":{\"timeout\":\"2h\"}}", TestServer.ADMIN),
+                409, "target 'jobs/nightly' already exists");
+
+        HttpResponse<String> replaced = put("/api/v1/targets/jobs/nightly", "{\"name\":\"Nightly build\",\"push\":{\"every\":\"1d\"}}");
+        assertThat(replaced.statusCode()).as(replaced.body()).isEqualTo(200);
+        assertThat(Http.json(replaced).get("ping-key").asText()).as("the ping URL keeps working").isEqualTo(key);
+        assertThat(Http.json(http.get("/api/v1/targets/jobs/nightly")).get("target").get("name").asText()).isEqualTo("Nightly build");
+
+        assertThat(delete("/api/v1/targets/jobs/nightly").statusCode()).isEqualTo(204);
+        assertError(http.get("/api/v1/targets/jobs/nightly"), 404, "no target 'jobs/nightly'");
+        assertError(delete("/api/v1/targets/jobs/nightly"), 404, "no target 'jobs/nightly'");
+    }
+
+    @Test
+    void apiObjectsSurviveARestart() {
+        http.postJson("/api/v1/groups", "{\"id\":\"shop\",\"name\":\"Shop\"}", TestServer.ADMIN);
+        http.postJson("/api/v1/groups", "{\"id\":\"shop/eu\",\"shards\":4,\"lease\":\"10s\"}", TestServer.ADMIN);
+        http.postJson("/api/v1/targets", "{\"id\":\"shop/cart\",\"push\":{\"every\":\"1m\"}}", TestServer.ADMIN);
+        http.postJson("/api/v1/heartbeat/shop/eu/2", "{\"state\":\"starting\"}", TestServer.INGEST);
+        server.close();
+        server = TestServer.start(dir, Clock.systemUTC(), Map.of("WATCHPOST_CONFIG", dir.resolve("watchpost.yml").toString()));
+        http = server.http();
+        assertThat(Http.json(http.get("/api/v1/groups/shop/eu")).get("targets")).hasSize(4);
+        assertThat(Http.json(http.get("/api/v1/targets/shop/cart")).get("target").get("group").asText()).isEqualTo("shop");
+        assertThat(Http.json(http.get("/api/v1/targets/shop/eu/2")).get("target").get("state").asText()).isEqualTo("starting");
+        JsonNode transitions = Http.json(http.get("/api/v1/targets/shop/eu/2")).get("transitions");
+        assertThat(transitions).hasSize(1);
+        assertThat(transitions.get(0).get("to").asText()).isEqualTo("starting");
+    }
+
+    @Test
+    void badDeclarationsSayWhatIsWrong() {
+        assertError(http.postJson("/api/v1/targets", "{\"id\":\"Bad Id\",\"push\":{\"every\":\"1m\"}}", TestServer.ADMIN), 400,
+                "body: target id 'Bad Id' must be lower-case path segments of a-z, 0-9, '.', '_', '-' separated by '/'");
+        assertError(http.postJson("/api/v1/targets", "{\"id\":\"x\",\"push\":{\"every\":\"soon\"}}", TestServer.ADMIN), 400,
+                "body.push.every: 'soon' is not a duration such as 500ms, 90s, 15m, 24h, 1d or ISO-8601 (PT30S)");
+        assertError(http.postJson("/api/v1/targets", "{\"id\":\"x\",\"push\":{\"every\":\"1m\",\"timeout\":\"2m\"}}", TestServer.ADMIN), 400,
+                "body.push: give exactly one of 'every' (with optional 'grace'), 'timeout', or 'schedule' (a cron expression, with optional 'timezone' and 'grace')");
+        assertError(http.postJson("/api/v1/targets", "{\"id\":\"x\",\"push\":{\"schedule\":\"61 * * * *\"}}", TestServer.ADMIN), 400,
+                "body.push.schedule: cron field 'minute' value 61 is out of range 0-59 in \"61 * * * *\"");
+        assertError(http.postJson("/api/v1/targets", "{\"id\":\"x\"}", TestServer.ADMIN), 400,
+                "body: a target needs a kind: push (more kinds come with probes)");
+        assertError(http.postJson("/api/v1/targets", "{\"id\":\"x\",\"push\":{\"every\":\"1m\"},\"colour\":1}", TestServer.ADMIN), 400,
+                "body: unknown key 'colour' (allowed: group, id, name, ping-key, push)");
+        assertError(http.postJson("/api/v1/groups", "{\"id\":\"g\",\"shards\":0}", TestServer.ADMIN), 400,
+                "body.shards: expected a whole number 1-1000000, got 0");
+        assertError(http.postJson("/api/v1/groups", "{\"id\":\"a/b\"}", TestServer.ADMIN), 400,
+                "body: parent group 'a' does not exist; create it first");
+        assertError(http.postJson("/api/v1/targets", "{\"id\":\"x\",\"group\":\"ghost\",\"push\":{\"every\":\"1m\"}}", TestServer.ADMIN), 400,
+                "target 'x' names group 'ghost', which does not exist");
+        assertError(put("/api/v1/targets/jobs/a", "{\"id\":\"jobs/b\",\"push\":{\"every\":\"1m\"}}"), 400,
+                "body.id 'jobs/b' does not match the URL's 'jobs/a'");
+        assertThat(http.postJson("/api/v1/targets", "{\"id\":\"x\",\"push\":{\"every\":\"1m\"}}", TestServer.READ).statusCode())
+                .isEqualTo(403);
+    }
+}
