@@ -9,6 +9,9 @@ import dev.watchpost.compat.glance.GlanceFeed;
 import dev.watchpost.compat.glance.GlanceRoutes;
 import dev.watchpost.config.WatchpostConfig;
 import dev.watchpost.feed.FeedRoutes;
+import dev.watchpost.history.History;
+import dev.watchpost.history.HistoryRoutes;
+import dev.watchpost.history.HistoryService;
 import dev.watchpost.live.LiveState;
 import dev.watchpost.push.IngestRoutes;
 import dev.watchpost.push.PingRoutes;
@@ -46,9 +49,12 @@ public final class Watchpost implements AutoCloseable {
     private final Tokens tokens;
     private final Database database;
     private final LiveState live;
+    private final HistoryService history;
     private boolean closed;
 
-    private Watchpost(Deque<AutoCloseable> stopOrder, HttpServer http, Tokens tokens, Database database, LiveState live) {
+    private Watchpost(Deque<AutoCloseable> stopOrder, HttpServer http, Tokens tokens, Database database, LiveState live,
+                      HistoryService history) {
+        this.history = history;
         this.stopOrder = stopOrder;
         this.http = http;
         this.tokens = tokens;
@@ -80,13 +86,17 @@ public final class Watchpost implements AutoCloseable {
 
             Access access = new Access(tokens, config.auth().publicRead());
 
+            HistoryService history = new HistoryService(new History(db), clock);
+            started.push(history); // stops after the live state, so its last transitions are counted
             LiveState live = new LiveState(db, clock, config.storage().flushInterval(), meters);
             started.push(live);
             TopologyStore topologyStore = new TopologyStore(db);
             Topology topology = new Topology(live, topologyStore, clock);
             topology.load(config.declarations());
             GlanceClusters glance = GlanceClusters.resolve(config.glance(), live, topology);
+            history.attach(live);
             live.start();
+            history.start();
 
             FeedRoutes feed = new FeedRoutes(live, access, meters);
             GlanceFeed glanceFeed = new GlanceFeed(live, glance);
@@ -98,6 +108,7 @@ public final class Watchpost implements AutoCloseable {
                     meters,
                     List.of(new ObserveRoutes(() -> db.ping(Duration.ofSeconds(2)), meters, access),
                             new TokenRoutes(tokens, access),
+                            new HistoryRoutes(history.history(), live, access, clock),
                             new TopologyRoutes(live, topology, topologyStore, access),
                             new IngestRoutes(live, access),
                             new PingRoutes(live),
@@ -112,7 +123,7 @@ public final class Watchpost implements AutoCloseable {
             LOG.info("event=server.started address=http://{}:{} store={} ready_ms={} store_ms={} http_ms={}", s.host(),
                     http.port(), db.dialect().name().toLowerCase(), (now - t0) / 1_000_000, storeMs,
                     (now - tHttp) / 1_000_000);
-            return new Watchpost(started, http, tokens, db, live);
+            return new Watchpost(started, http, tokens, db, live, history);
         } catch (RuntimeException e) {
             stopAll(started);
             throw e;
@@ -167,6 +178,10 @@ public final class Watchpost implements AutoCloseable {
 
     public LiveState live() {
         return live;
+    }
+
+    public HistoryService history() {
+        return history;
     }
 
     /** Stops accepting requests, lets in-flight ones finish, flushes pending writes, closes the store. */

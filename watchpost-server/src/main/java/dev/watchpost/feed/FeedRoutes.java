@@ -101,7 +101,13 @@ public final class FeedRoutes implements HttpService, AutoCloseable {
             return;
         }
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(s.json(FeedRoutes::encode));
+        res.header(HeaderNames.VARY, "Accept-Encoding");
+        if (req.headers().first(HeaderNames.ACCEPT_ENCODING).map(v -> v.contains("gzip")).orElse(false)) {
+            res.header(HeaderNames.CONTENT_ENCODING, "gzip");
+            res.send(s.gzip(FeedRoutes::encode));
+        } else {
+            res.send(s.json(FeedRoutes::encode));
+        }
     }
 
     private void stream(ServerRequest req, ServerResponse res) {

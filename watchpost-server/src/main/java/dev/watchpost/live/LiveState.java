@@ -381,6 +381,17 @@ public final class LiveState implements AutoCloseable {
         }
     }
 
+    /** Visits every target's current view (O(targets): for start-up work, not for request paths). */
+    public void forEachTarget(java.util.function.Consumer<TargetView> action) {
+        for (TargetCell cell : cells.values()) {
+            TargetView v;
+            synchronized (cell) {
+                v = cell.view();
+            }
+            action.accept(v);
+        }
+    }
+
     /** The declaration of an explicitly declared target; empty for unknown ids and shards. */
     public Optional<TargetDef> definition(String id) {
         TargetCell cell = cells.get(id);

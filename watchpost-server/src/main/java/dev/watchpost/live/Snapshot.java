@@ -18,6 +18,7 @@ public final class Snapshot {
     private final TargetView[] targets; // registration order; null where a target was removed
     private final List<GroupView> groups;
     private volatile byte[] json;
+    private volatile byte[] gzip;
 
     Snapshot(long version, Instant generatedAt, TargetView[] targets, List<GroupView> groups) {
         this.version = version;
@@ -62,5 +63,29 @@ public final class Snapshot {
             json = j;
         }
         return j;
+    }
+
+    /**
+     * The same JSON gzip-compressed, also cached: status pages poll this, and JSON of many similar
+     * targets shrinks about tenfold, which is what makes large snapshots cheap to serve.
+     */
+    public byte[] gzip(java.util.function.Function<Snapshot, byte[]> encoder) {
+        byte[] z = gzip;
+        if (z == null) {
+            byte[] plain = json(encoder);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(plain.length / 8 + 64);
+            try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out, 8192) {
+                {
+                    def.setLevel(java.util.zip.Deflater.BEST_SPEED);
+                }
+            }) {
+                gz.write(plain);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            z = out.toByteArray();
+            gzip = z;
+        }
+        return z;
     }
 }

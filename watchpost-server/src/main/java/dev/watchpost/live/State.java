@@ -26,6 +26,8 @@ public enum State {
     public static final int GLANCE_MAX = 6;
 
     private static final State[] BY_CODE = values();
+    private static final java.util.Map<String, State> BY_ID = java.util.Arrays.stream(BY_CODE)
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(State::id, s -> s));
 
     private final int code;
     private final Severity severity;
@@ -60,6 +62,10 @@ public enum State {
     public static Optional<State> parse(String id) {
         if (id == null) {
             return Optional.empty();
+        }
+        State exact = BY_ID.get(id); // the common case, without allocating
+        if (exact != null) {
+            return Optional.of(exact);
         }
         String n = id.trim().toUpperCase(Locale.ROOT);
         for (State s : BY_CODE) {

@@ -1,0 +1,297 @@
+package dev.watchpost.history;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/** The SQL of history: one place for every statement, all of it the same on SQLite and PostgreSQL. */
+final class BucketStore {
+
+    /** Statements per JDBC batch: large enough to amortise round trips, small enough to bound driver memory. */
+    private static final int BATCH = 500;
+
+    private static final String COLUMNS = "samples, failures, down_ms, unobserved_ms, latency_sum_ms, latency_max_ms, "
+            + String.join(", ", Bins.COLUMNS);
+
+    /** Adds a delta to a bucket, creating it when absent. CASE instead of max()/greatest(): the one spelling both accept. */
+    private static final String UPSERT = "INSERT INTO history_bucket (target_id, period_s, starts_at, " + COLUMNS + ") "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            + "ON CONFLICT (target_id, period_s, starts_at) DO UPDATE SET "
+            + "samples = history_bucket.samples + excluded.samples, "
+            + "failures = history_bucket.failures + excluded.failures, "
+            + "down_ms = history_bucket.down_ms + excluded.down_ms, "
+            + "unobserved_ms = history_bucket.unobserved_ms + excluded.unobserved_ms, "
+            + "latency_sum_ms = history_bucket.latency_sum_ms + excluded.latency_sum_ms, "
+            + "latency_max_ms = CASE WHEN excluded.latency_max_ms > history_bucket.latency_max_ms "
+            + "THEN excluded.latency_max_ms ELSE history_bucket.latency_max_ms END, "
+            + String.join(", ", Bins.COLUMNS.stream().map(b -> b + " = history_bucket." + b + " + excluded." + b).toList());
+
+    private static final String MARK = "INSERT INTO history_open (target_id, accounted_to) VALUES (?, ?) "
+            + "ON CONFLICT (target_id) DO UPDATE SET accounted_to = excluded.accounted_to";
+
+    /** A flushed target: what it had pending. */
+    record Pending(String targetId, Accumulator.Taken taken) {
+    }
+
+    /** A bucket read back. */
+    record Row(long start, Counts counts) {
+    }
+
+    /** A transition read from the transition log. */
+    record LoggedTransition(long at, String toState, String reason) {
+    }
+
+    private final long minuteRetentionMs;
+    private final long hourRetentionMs;
+
+    BucketStore(long minuteRetentionMs, long hourRetentionMs) {
+        this.minuteRetentionMs = minuteRetentionMs;
+        this.hourRetentionMs = hourRetentionMs;
+    }
+
+    /**
+     * Adds everything pending to the buckets and records how far open intervals are counted. Buckets
+     * that retention would delete at {@code now} are not written.
+     *
+     * @return bucket rows upserted
+     */
+    int write(Connection c, List<Pending> pending, long now) throws SQLException {
+        int rows = 0;
+        try (PreparedStatement up = c.prepareStatement(UPSERT);
+             PreparedStatement mark = c.prepareStatement(MARK);
+             PreparedStatement unmark = c.prepareStatement("DELETE FROM history_open WHERE target_id = ?")) {
+            int marks = 0;
+            int unmarks = 0;
+            for (Pending p : pending) {
+                Rows built = new Rows(now - minuteRetentionMs, now - hourRetentionMs);
+                built.add(p.taken());
+                for (Resolution r : Resolution.values()) {
+                    for (Map.Entry<Long, Counts> e : built.of(r).entrySet()) {
+                        bind(up, p.targetId(), r, e.getKey(), e.getValue());
+                        up.addBatch();
+                        if (++rows % BATCH == 0) {
+                            up.executeBatch();
+                        }
+                    }
+                }
+                if (p.taken().open()) {
+                    mark.setString(1, p.targetId());
+                    mark.setLong(2, now);
+                    mark.addBatch();
+                    marks++;
+                } else if (p.taken().unmark()) {
+                    unmark.setString(1, p.targetId());
+                    unmark.addBatch();
+                    unmarks++;
+                }
+            }
+            if (rows % BATCH != 0) {
+                up.executeBatch();
+            }
+            if (marks > 0) {
+                mark.executeBatch();
+            }
+            if (unmarks > 0) {
+                unmark.executeBatch();
+            }
+        }
+        return rows;
+    }
+
+    private static void bind(PreparedStatement ps, String targetId, Resolution r, long start, Counts k)
+            throws SQLException {
+        ps.setString(1, targetId);
+        ps.setInt(2, r.seconds());
+        ps.setLong(3, start);
+        ps.setLong(4, k.samples);
+        ps.setLong(5, k.failures);
+        ps.setLong(6, k.downMs);
+        ps.setLong(7, k.unobservedMs);
+        ps.setDouble(8, k.latencySum);
+        ps.setDouble(9, k.latencyMax);
+        for (int i = 0; i < Bins.COUNT; i++) {
+            ps.setLong(10 + i, k.bins[i]);
+        }
+    }
+
+    /** Buckets of {@code r} starting in {@code [from, to)}, oldest first. */
+    List<Row> read(Connection c, String targetId, Resolution r, long from, long to) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT starts_at, " + COLUMNS + " FROM history_bucket "
+                + "WHERE target_id = ? AND period_s = ? AND starts_at >= ? AND starts_at < ? ORDER BY starts_at")) {
+            ps.setString(1, targetId);
+            ps.setInt(2, r.seconds());
+            ps.setLong(3, from);
+            ps.setLong(4, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Row> out = new ArrayList<>();
+                while (rs.next()) {
+                    Counts k = new Counts();
+                    k.samples = rs.getLong(2);
+                    k.failures = rs.getLong(3);
+                    k.downMs = rs.getLong(4);
+                    k.unobservedMs = rs.getLong(5);
+                    k.latencySum = rs.getDouble(6);
+                    k.latencyMax = rs.getDouble(7);
+                    for (int i = 0; i < Bins.COUNT; i++) {
+                        k.bins[i] = rs.getLong(8 + i);
+                    }
+                    out.add(new Row(rs.getLong(1), k));
+                }
+                return out;
+            }
+        }
+    }
+
+    /** Down and unobserved milliseconds summed over buckets of {@code r} starting in {@code [from, to)}. */
+    long[] sums(Connection c, String targetId, Resolution r, long from, long to) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(down_ms), 0), COALESCE(SUM(unobserved_ms), 0) "
+                + "FROM history_bucket WHERE target_id = ? AND period_s = ? AND starts_at >= ? AND starts_at < ?")) {
+            ps.setString(1, targetId);
+            ps.setInt(2, r.seconds());
+            ps.setLong(3, from);
+            ps.setLong(4, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2)};
+            }
+        }
+    }
+
+    /** Start of the earliest bucket of each resolution (index = ordinal), null where there is none. */
+    Long[] earliest(Connection c, String targetId) throws SQLException {
+        String min = "(SELECT MIN(starts_at) FROM history_bucket WHERE target_id = ? AND period_s = ?)";
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + min + ", " + min + ", " + min)) {
+            int i = 1;
+            for (Resolution r : Resolution.values()) {
+                ps.setString(i++, targetId);
+                ps.setInt(i++, r.seconds());
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                Long[] out = new Long[Resolution.values().length];
+                for (int k = 0; k < out.length; k++) {
+                    long v = rs.getLong(k + 1);
+                    out[k] = rs.wasNull() ? null : v;
+                }
+                return out;
+            }
+        }
+    }
+
+    /** Where a previous run stopped counting the target's open interval, if it was in one. */
+    OptionalLong accountedTo(Connection c, String targetId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT accounted_to FROM history_open WHERE target_id = ?")) {
+            ps.setString(1, targetId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+            }
+        }
+    }
+
+    /** The target's logged transitions with {@code from <= at < to}, in order (an index range scan). */
+    List<LoggedTransition> transitions(Connection c, String targetId, long from, long to) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT at, to_state, reason FROM transition "
+                + "WHERE target_id = ? AND at >= ? AND at < ? ORDER BY at, id")) {
+            ps.setString(1, targetId);
+            ps.setLong(2, from);
+            ps.setLong(3, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<LoggedTransition> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(new LoggedTransition(rs.getLong(1), rs.getString(2), rs.getString(3)));
+                }
+                return out;
+            }
+        }
+    }
+
+    /**
+     * Deletes minute buckets older than the minute retention and hour buckets older than the hour
+     * retention (by period start), and restart marks not refreshed within the minute retention.
+     *
+     * @return bucket rows deleted
+     */
+    int prune(Connection c, long now) throws SQLException {
+        int deleted = 0;
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM history_bucket WHERE period_s = ? AND starts_at < ?")) {
+            ps.setInt(1, Resolution.MINUTE.seconds());
+            ps.setLong(2, now - minuteRetentionMs);
+            deleted += ps.executeUpdate();
+            ps.setInt(1, Resolution.HOUR.seconds());
+            ps.setLong(2, now - hourRetentionMs);
+            deleted += ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM history_open WHERE accounted_to < ?")) {
+            ps.setLong(1, now - minuteRetentionMs);
+            ps.executeUpdate();
+        }
+        return deleted;
+    }
+
+    /** One target's rows of one flush, merged by bucket. */
+    static final class Rows {
+
+        private final long minuteCutoff;
+        private final long hourCutoff;
+        private final Map<Long, Counts> minute = new HashMap<>();
+        private final Map<Long, Counts> hour = new HashMap<>();
+        private final Map<Long, Counts> day = new HashMap<>();
+
+        /** Buckets starting before a cutoff are left out: retention would delete them. */
+        Rows(long minuteCutoff, long hourCutoff) {
+            this.minuteCutoff = minuteCutoff;
+            this.hourCutoff = hourCutoff;
+        }
+
+        void add(Accumulator.Taken t) {
+            for (Accumulator.Delta d = t.deltas(); d != null; d = d.next) {
+                long start = d.minute * 60_000L;
+                for (Resolution r : Resolution.values()) {
+                    long s = r.floor(start);
+                    if (s >= cutoff(r)) {
+                        counts(r, s).add(d);
+                    }
+                }
+            }
+            for (Accumulator.Span s = t.spans(); s != null; s = s.next()) {
+                byte kind = s.kind();
+                for (Resolution r : Resolution.values()) {
+                    long cutoff = cutoff(r);
+                    // Skip straight to the cutoff: an interval restored from long ago must not walk years of minutes.
+                    long from = cutoff == Long.MIN_VALUE ? s.from() : Math.max(s.from(), r.floor(cutoff));
+                    Split.split(from, s.to(), r, (start, ms) -> {
+                        if (start >= cutoff) {
+                            counts(r, start).addTime(kind, ms);
+                        }
+                    });
+                }
+            }
+        }
+
+        Map<Long, Counts> of(Resolution r) {
+            return switch (r) {
+                case MINUTE -> minute;
+                case HOUR -> hour;
+                case DAY -> day;
+            };
+        }
+
+        private long cutoff(Resolution r) {
+            return switch (r) {
+                case MINUTE -> minuteCutoff;
+                case HOUR -> hourCutoff;
+                case DAY -> Long.MIN_VALUE;
+            };
+        }
+
+        private Counts counts(Resolution r, long start) {
+            return of(r).computeIfAbsent(start, k -> new Counts());
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.watchpost.history;
+
+import dev.watchpost.live.LiveState;
+import dev.watchpost.live.Severity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Connects {@link History} to the live state (every observation and durable transition) and runs
+ * its periodic work: a flush every {@link #FLUSH_EVERY}, retention every {@link #PRUNE_EVERY}, and a
+ * last flush on shutdown.
+ */
+public final class HistoryService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HistoryService.class);
+    public static final Duration FLUSH_EVERY = Duration.ofMinutes(1);
+    public static final Duration PRUNE_EVERY = Duration.ofHours(1);
+
+    private final History history;
+    private final Clock clock;
+    private ScheduledExecutorService timer;
+
+    public HistoryService(History history, Clock clock) {
+        this.history = history;
+        this.clock = clock;
+    }
+
+    /** Subscribes to the live state; call after its targets are defined and before it starts. */
+    public void attach(LiveState live) {
+        live.setObservationSink((id, atMs, ok, latency) -> history.observe(id, Instant.ofEpochMilli(atMs), ok, latency));
+        live.addTransitionListener(ts -> ts.forEach(history::transition));
+        // Reopen what was open when Watchpost stopped: down, unknown and maintenance time continue.
+        live.forEachTarget(v -> {
+            if (v.since() > 0 && v.state().severity() != Severity.OK && v.state().severity() != Severity.WARN) {
+                history.restore(v.id(), v.state(), Instant.ofEpochMilli(v.since()));
+            }
+        });
+    }
+
+    public void start() {
+        timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("watchpost-history").daemon(true).factory());
+        timer.scheduleWithFixedDelay(this::flushQuietly, FLUSH_EVERY.toMillis(), FLUSH_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::pruneQuietly, PRUNE_EVERY.toMillis(), PRUNE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public History history() {
+        return history;
+    }
+
+    /** Writes pending buckets now (tests, shutdown). */
+    public void flush() {
+        history.flush(clock.instant());
+    }
+
+    private void flushQuietly() {
+        try {
+            flush();
+        } catch (RuntimeException e) {
+            LOG.warn("event=history.flush_failed error=\"{}\"", e.getMessage());
+        }
+    }
+
+    private void pruneQuietly() {
+        try {
+            int n = history.prune(clock.instant());
+            if (n > 0) {
+                LOG.info("event=history.pruned buckets={}", n);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("event=history.prune_failed error=\"{}\"", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (timer != null) {
+            timer.shutdown();
+            try {
+                timer.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        flushQuietly();
+    }
+}

@@ -1,0 +1,18 @@
+package dev.watchpost.history;
+
+import dev.watchpost.store.Database;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+class SqliteHistoryTest extends HistoryContract {
+
+    @TempDir
+    Path dir;
+
+    @Override
+    protected Database.Settings freshDatabase() {
+        return new Database.Settings("jdbc:sqlite:" + dir.resolve("watchpost.db"), Optional.empty(), Optional.empty(), 4);
+    }
+}
