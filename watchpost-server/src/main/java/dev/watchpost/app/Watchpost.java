@@ -4,6 +4,9 @@ import dev.watchpost.auth.Access;
 import dev.watchpost.auth.TokenRoutes;
 import dev.watchpost.auth.TokenStore;
 import dev.watchpost.auth.Tokens;
+import dev.watchpost.compat.argus.ArgusFleet;
+import dev.watchpost.compat.argus.ArgusRoutes;
+import dev.watchpost.compat.argus.ArgusSettings;
 import dev.watchpost.compat.glance.GlanceClusters;
 import dev.watchpost.compat.glance.GlanceFeed;
 import dev.watchpost.compat.glance.GlanceRoutes;
@@ -94,6 +97,13 @@ public final class Watchpost implements AutoCloseable {
             Topology topology = new Topology(live, topologyStore, clock);
             topology.load(config.declarations());
             GlanceClusters glance = GlanceClusters.resolve(config.glance(), live, topology);
+            var a = config.argus();
+            ArgusSettings argusSettings = new ArgusSettings(a.interval(), a.ttlFactor(), a.namespace(), a.historyPoints(),
+                    new ArgusSettings.RateLimit(a.ratePerSecond(), (int) Math.max(1, Math.ceil(a.ratePerSecond() * 10))),
+                    new ArgusSettings.RateLimit(a.ipRatePerSecond(), (int) Math.max(1, Math.ceil(a.ipRatePerSecond() * 5))),
+                    a.group());
+            ArgusFleet fleet = new ArgusFleet(db, live, clock, argusSettings, meters);
+            fleet.start(); // restores clusters before the live state starts, so they keep their state
             history.attach(live);
             live.start();
             history.start();
@@ -113,7 +123,8 @@ public final class Watchpost implements AutoCloseable {
                             new IngestRoutes(live, access),
                             new PingRoutes(live),
                             feed,
-                            new GlanceRoutes(live, glance, config.glance().passphrase(), tokens)),
+                            new GlanceRoutes(live, glance, config.glance().passphrase(), tokens),
+                            new ArgusRoutes(fleet, access, clock, argusSettings)),
                     List.of(glanceFeed.routing()));
             started.push(http);
             // Long-lived streams end before the server waits for in-flight requests.

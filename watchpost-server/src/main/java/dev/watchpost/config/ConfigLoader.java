@@ -51,7 +51,16 @@ public final class ConfigLoader {
         LOG_LEVEL("logging.level", "WATCHPOST_LOG_LEVEL", "info", false),
         GLANCE_BOTS("glance.bots", "GLANCE_BOTS", null, false),
         GLANCE_PASSPHRASE("glance.passphrase", "GLANCE_PASSPHRASE", null, true),
-        GLANCE_HEALTH_TIMEOUT("glance.health-timeout", "GLANCE_HEALTH_TIMEOUT", "30s", false);
+        GLANCE_HEALTH_TIMEOUT("glance.health-timeout", "GLANCE_HEALTH_TIMEOUT", "30s", false),
+        ARGUS_INTERVAL("argus.interval", "ARGUS_FLEET_INTERVAL", "15s", false),
+        ARGUS_TTL_FACTOR("argus.ttl-factor", "ARGUS_FLEET_TTL_FACTOR", "3", false),
+        ARGUS_NAMESPACE("argus.namespace", "ARGUS_FLEET_NAMESPACE", "discord", false),
+        ARGUS_HISTORY("argus.history", "ARGUS_FLEET_HISTORY", "240", false),
+        ARGUS_RATE_LIMIT("argus.rate-limit", "ARGUS_FLEET_RATE_LIMIT", "2", false),
+        ARGUS_IP_RATE_LIMIT("argus.ip-rate-limit", "ARGUS_FLEET_IP_RATE_LIMIT", "100", false),
+        ARGUS_GROUP("argus.group", "ARGUS_FLEET_GROUP", "fleet", false),
+        ARGUS_INGEST_TOKENS("argus.ingest-tokens", "ARGUS_FLEET_INGEST_TOKENS", null, true),
+        ARGUS_VIEWER_TOKENS("argus.viewer-tokens", "ARGUS_FLEET_VIEWER_TOKENS", null, true);
 
         final String key;
         final String env;
@@ -195,7 +204,8 @@ public final class ConfigLoader {
     }
 
     private static boolean isList(Setting s) {
-        return s == Setting.ADMIN_TOKENS || s == Setting.INGEST_TOKENS || s == Setting.READ_TOKENS;
+        return s == Setting.ADMIN_TOKENS || s == Setting.INGEST_TOKENS || s == Setting.READ_TOKENS
+                || s == Setting.ARGUS_INGEST_TOKENS || s == Setting.ARGUS_VIEWER_TOKENS;
     }
 
     private WatchpostConfig build() {
@@ -212,8 +222,10 @@ public final class ConfigLoader {
                 text(Setting.DB_PASSWORD),
                 intIn(Setting.DB_POOL_SIZE, 1, 200, "an integer 1-200"),
                 duration(Setting.FLUSH_INTERVAL, Duration.ofMillis(10), Duration.ofMinutes(1)));
+        // Argus Fleet's member and viewer tokens are Watchpost ingest and read tokens.
         var auth = new WatchpostConfig.Auth(
-                tokens(Setting.ADMIN_TOKENS), tokens(Setting.INGEST_TOKENS), tokens(Setting.READ_TOKENS),
+                tokens(Setting.ADMIN_TOKENS), concat(tokens(Setting.INGEST_TOKENS), tokens(Setting.ARGUS_INGEST_TOKENS)),
+                concat(tokens(Setting.READ_TOKENS), tokens(Setting.ARGUS_VIEWER_TOKENS)),
                 bool(Setting.INSECURE), bool(Setting.PUBLIC_READ));
         String level = text(Setting.LOG_LEVEL).orElseThrow().toLowerCase(Locale.ROOT);
         if (!LEVELS.contains(level)) {
@@ -225,9 +237,23 @@ public final class ConfigLoader {
         }
         var glance = new WatchpostConfig.Glance(glanceBots, text(Setting.GLANCE_PASSPHRASE),
                 duration(Setting.GLANCE_HEALTH_TIMEOUT, Duration.ofSeconds(1), Duration.ofDays(1)));
+        String namespace = text(Setting.ARGUS_NAMESPACE).orElseThrow();
+        if (!namespace.matches("[a-zA-Z_][a-zA-Z0-9_]{0,63}")) {
+            throw invalid(Setting.ARGUS_NAMESPACE, "a Prometheus metric prefix of letters, digits and '_'");
+        }
+        String group = text(Setting.ARGUS_GROUP).orElseThrow();
+        if (!group.matches("[a-z0-9][a-z0-9._-]{0,63}")) {
+            throw invalid(Setting.ARGUS_GROUP, "a group id of lower-case letters, digits, '.', '_' and '-'");
+        }
+        var argus = new WatchpostConfig.Argus(
+                duration(Setting.ARGUS_INTERVAL, Duration.ofSeconds(1), Duration.ofHours(1)),
+                intIn(Setting.ARGUS_TTL_FACTOR, 1, 1000, "an integer 1-1000"),
+                namespace,
+                intIn(Setting.ARGUS_HISTORY, 1, 100_000, "an integer 1-100000"),
+                positive(Setting.ARGUS_RATE_LIMIT), positive(Setting.ARGUS_IP_RATE_LIMIT), group);
         var declared = new WatchpostConfig.Declarations(declarations.getOrDefault("groups", List.of()),
                 declarations.getOrDefault("targets", List.of()));
-        return new WatchpostConfig(server, storage, auth, new WatchpostConfig.Logging(level), glance, declared);
+        return new WatchpostConfig(server, storage, auth, new WatchpostConfig.Logging(level), glance, argus, declared);
     }
 
     private Optional<String> text(Setting s) {
@@ -287,6 +313,25 @@ public final class ConfigLoader {
             case "false", "no", "off", "0" -> false;
             default -> throw invalid(s, "true or false");
         };
+    }
+
+    private double positive(Setting s) {
+        String allowed = "a number of requests per second greater than 0, e.g. 2 or 0.5";
+        try {
+            double v = Double.parseDouble(text(s).orElseThrow(() -> invalid(s, allowed)));
+            if (!(v > 0) || Double.isInfinite(v)) {
+                throw invalid(s, allowed);
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw invalid(s, allowed);
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     private Optional<URI> url(Setting s) {

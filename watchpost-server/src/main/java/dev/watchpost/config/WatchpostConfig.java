@@ -12,7 +12,7 @@ import java.util.Optional;
  * already been checked, so consumers never re-validate.
  */
 public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging logging, Glance glance,
-                              Declarations declarations) {
+                              Argus argus, Declarations declarations) {
 
     public WatchpostConfig {
         Objects.requireNonNull(server, "server");
@@ -20,6 +20,7 @@ public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(logging, "logging");
         Objects.requireNonNull(glance, "glance");
+        Objects.requireNonNull(argus, "argus");
         Objects.requireNonNull(declarations, "declarations");
     }
 
@@ -98,6 +99,17 @@ public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging
             return "Glance[bots=" + bots + ", passphrase=" + passphrase.map(p -> "***") + ", healthTimeout="
                     + healthTimeout + "]";
         }
+    }
+
+    /**
+     * Argus Fleet compatibility ({@code ARGUS_FLEET_*} variables accepted unchanged).
+     *
+     * @param ratePerSecond   requests per second per member identity (burst: ten times that)
+     * @param ipRatePerSecond requests per second per client address (burst: five times that)
+     * @param group           the id of the group under which fleets and their clusters appear
+     */
+    public record Argus(Duration interval, int ttlFactor, String namespace, int historyPoints, double ratePerSecond,
+                        double ipRatePerSecond, String group) {
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.watchpost.live.LiveState;
 import dev.watchpost.live.Observation;
 import dev.watchpost.live.State;
 import dev.watchpost.web.ApiException;
+import dev.watchpost.web.Bodies;
 import dev.watchpost.web.Json;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -52,8 +53,8 @@ public final class IngestRoutes implements HttpService {
     private void one(ServerRequest req, ServerResponse res) {
         String id = req.path().pathParameters().get("id");
         Observation o = Observation.alive();
-        if (req.content().hasEntity()) {
-            byte[] body = req.content().as(byte[].class);
+        {
+            byte[] body = Bodies.read(req);
             if (body.length > 0) {
                 try (JsonParser p = Json.MAPPER.getFactory().createParser(body)) {
                     if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -77,7 +78,7 @@ public final class IngestRoutes implements HttpService {
     }
 
     private void batch(ServerRequest req, ServerResponse res) {
-        byte[] body = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+        byte[] body = Bodies.read(req);
         if (body.length == 0) {
             throw ApiException.badRequest("request body is empty; expected a JSON array of heartbeats");
         }

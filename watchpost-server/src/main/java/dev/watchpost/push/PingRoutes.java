@@ -3,6 +3,7 @@ package dev.watchpost.push;
 import dev.watchpost.live.LiveState;
 import dev.watchpost.live.Observation;
 import dev.watchpost.web.ApiException;
+import dev.watchpost.web.Bodies;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.HttpRules;
@@ -65,8 +66,8 @@ public final class PingRoutes implements HttpService {
         String key = req.path().pathParameters().get("key");
         String target = live.targetForPingKey(key).orElseThrow(() -> ApiException.notFound("no target has this ping key"));
         String message = fallbackMessage;
-        if (req.prologue().method() == Method.POST && req.content().hasEntity()) {
-            byte[] body = req.content().as(byte[].class);
+        if (req.prologue().method() == Method.POST) {
+            byte[] body = Bodies.read(req);
             if (body.length > 0) {
                 String text = new String(body, StandardCharsets.UTF_8).strip();
                 if (!text.isEmpty()) {

@@ -42,13 +42,14 @@ public final class HttpServer implements AutoCloseable {
         WebServer server = builder
                 .host(settings.host())
                 .port(settings.port())
-                .maxPayloadSize(settings.maxBodyBytes())
+                .maxPayloadSize(Bodies.hardCap(settings.maxBodyBytes()))
                 .shutdownHook(false)
                 .shutdownGracePeriod(settings.shutdownGrace())
                 .directHandlers(ErrorMapping.directHandlers(settings.maxBodyBytes()))
                 .routing(r -> {
                     r.addFilter(new SecurityHeaders());
                     r.addFilter(new HttpMetrics(meters));
+                    r.addFilter(new Bodies(settings.maxBodyBytes()));
                     ErrorMapping.register(r, settings.maxBodyBytes());
                     services.forEach(r::register);
                     r.any((req, res) -> Json.send(res, Status.NOT_FOUND_404,

@@ -72,7 +72,7 @@ public final class Json {
      * @throws ApiException 400 naming the problem when the body is empty or not JSON
      */
     public static JsonNode read(ServerRequest req) {
-        byte[] body = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+        byte[] body = Bodies.read(req);
         if (body.length == 0) {
             throw ApiException.badRequest("request body is empty; expected JSON");
         }

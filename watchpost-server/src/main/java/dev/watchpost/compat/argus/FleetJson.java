@@ -1,0 +1,137 @@
+package dev.watchpost.compat.argus;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The Argus read routes' JSON, as maps and lists for the shared mapper. Pure.
+ *
+ * <p>Times are epoch seconds (a number with a fraction), as Argus' Python clients and Glance's feed
+ * use. Next to every metrics object there is a {@code grades} object (metric → {@code ok}, {@code warn}
+ * or {@code bad}, only for graded metrics whose value is known): an addition old clients ignore. At the
+ * top level {@code grades} belongs to {@code global}.
+ *
+ * <p>Roll-ups count only clusters that are up: a cluster that stopped reporting serves no guilds and
+ * its last numbers are stale. Its own row still shows them, marked {@code down}. The global roll-up is
+ * rolled up from the fleets' (which {@link ClusterMetrics#rollup} allows).
+ */
+final class FleetJson {
+
+    private FleetJson() {
+    }
+
+    /** {@code GET /api/fleet/view}. {@code clusters} sorted by fleet, then number. */
+    static Map<String, Object> view(List<ArgusFleet.Cluster> clusters, long nowMs) {
+        Map<String, List<ArgusFleet.Cluster>> byFleet = new TreeMap<>();
+        for (ArgusFleet.Cluster c : clusters) {
+            byFleet.computeIfAbsent(c.fleet(), f -> new ArrayList<>()).add(c);
+        }
+        List<Map<String, Object>> fleets = new ArrayList<>(byFleet.size());
+        List<ClusterMetrics> fleetRollups = new ArrayList<>(byFleet.size());
+        for (Map.Entry<String, List<ArgusFleet.Cluster>> e : byFleet.entrySet()) {
+            List<ClusterMetrics> up = new ArrayList<>();
+            List<Map<String, Object>> rows = new ArrayList<>(e.getValue().size());
+            for (ArgusFleet.Cluster c : e.getValue()) {
+                if (c.up()) {
+                    up.add(c.metrics());
+                }
+                rows.add(cluster(c));
+            }
+            ClusterMetrics rollup = ClusterMetrics.rollup(up);
+            fleetRollups.add(rollup);
+            Map<String, Object> fleet = new LinkedHashMap<>();
+            fleet.put("name", e.getKey());
+            fleet.put("clusters_up", up.size());
+            fleet.put("clusters_total", rows.size());
+            fleet.put("rollup", rollup.toJson());
+            fleet.put("grades", grades(rollup));
+            fleet.put("clusters", rows);
+            fleets.add(fleet);
+        }
+        ClusterMetrics global = ClusterMetrics.rollup(fleetRollups);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("generated_at", seconds(nowMs));
+        out.put("global", global.toJson());
+        out.put("grades", grades(global));
+        out.put("fleets", fleets);
+        return out;
+    }
+
+    /** One cluster: the contract's fields, then the additions (version, scrape_target, grades). */
+    static Map<String, Object> cluster(ArgusFleet.Cluster c) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("number", c.number());
+        out.put("identity", c.identity());
+        out.put("fleet", c.fleet());
+        out.put("status", c.up() ? "up" : "down");
+        out.put("last_seen", c.lastSeenMs() < 0 ? null : seconds(c.lastSeenMs()));
+        out.put("metrics", c.metrics().toJson());
+        out.put("grades", grades(c.metrics()));
+        List<Map<String, Object>> shards = new ArrayList<>(c.shards().size());
+        for (ParsedSnapshot.Shard s : c.shards()) {
+            Map<String, Object> shard = new LinkedHashMap<>();
+            shard.put("shard_id", s.id());
+            // A shard of a cluster that stopped reporting is not known to be up.
+            shard.put("status", c.up() && Boolean.TRUE.equals(s.up()) ? "up" : "down");
+            shard.put("latency_seconds", s.latencySeconds());
+            shards.add(shard);
+        }
+        out.put("shards", shards);
+        out.put("version", c.version().orElse(null));
+        out.put("scrape_target", c.scrapeTarget().orElse(null));
+        return out;
+    }
+
+    /** {@code GET /api/fleet/cluster}: the cluster and its history, oldest point first. */
+    static Map<String, Object> detail(ArgusFleet.Detail d) {
+        List<Map<String, Object>> history = new ArrayList<>(d.history().size());
+        for (History.Point p : d.history()) {
+            Map<String, Object> point = new LinkedHashMap<>();
+            point.put("t", seconds(p.atMs()));
+            point.put("metrics", p.metrics().toJson());
+            history.add(point);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("cluster", cluster(d.cluster()));
+        out.put("history", history);
+        return out;
+    }
+
+    /**
+     * {@code GET /api/fleet/targets}: Prometheus HTTP service discovery, one entry per member that
+     * has a scrape target, up or down (Prometheus should see a down one fail). Label {@code cluster} is
+     * the member's number as a string, unique together with {@code fleet}.
+     */
+    static List<Map<String, Object>> targets(List<ArgusFleet.Cluster> clusters) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ArgusFleet.Cluster c : clusters) {
+            if (c.scrapeTarget().isEmpty()) {
+                continue;
+            }
+            Map<String, Object> labels = new LinkedHashMap<>();
+            labels.put("cluster", Integer.toString(c.number()));
+            labels.put("fleet", c.fleet());
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("targets", List.of(c.scrapeTarget().get()));
+            entry.put("labels", labels);
+            out.add(entry);
+        }
+        return out;
+    }
+
+    /** Graded metrics with a known value → {@code ok}, {@code warn} or {@code bad}. */
+    static Map<String, String> grades(ClusterMetrics m) {
+        Map<String, String> out = new LinkedHashMap<>();
+        m.toJson().forEach((k, v) -> Grade.grade(k, v instanceof Number n ? n.doubleValue() : null)
+                .ifPresent(g -> out.put(k, g.name().toLowerCase(Locale.ROOT))));
+        return out;
+    }
+
+    private static double seconds(long ms) {
+        return ms / 1000.0;
+    }
+}
