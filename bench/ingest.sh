@@ -33,7 +33,7 @@ export TOKEN=bench-ingest-token-0000000001
 WATCHPOST_CONFIG="$work/watchpost.yml" WATCHPOST_DATA="$work/data" WATCHPOST_PORT=$WP_PORT \
   WATCHPOST_INGEST_TOKEN=$TOKEN WATCHPOST_ADMIN_TOKEN=bench-admin-token-000000001 WATCHPOST_LOG_LEVEL=warn \
   ./watchpost > "$work/watchpost.log" 2>&1 & wp_pid=$!
-"$JDK/bin/java" -Xms16m -XX:+UseSerialGC -cp "watchpost-bench/target/watchpost-bench.jar:watchpost-bench/target/libs/*" \
+"$JDK/bin/java" -Xms16m -XX:+UseParallelGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=40 -cp "watchpost-bench/target/watchpost-bench.jar:watchpost-bench/target/libs/*" \
   dev.watchpost.bench.BareServer "$BARE_PORT" > "$work/bare.log" 2>&1 & bare_pid=$!
 until curl -fs "127.0.0.1:$WP_PORT/readyz" >/dev/null 2>&1; do sleep 0.1; done
 until curl -s -o /dev/null -X POST "127.0.0.1:$BARE_PORT/api/v1/heartbeat/x" 2>/dev/null; do sleep 0.1; done
@@ -70,6 +70,7 @@ echo "check: bench group counts $online (expect 10000)"
 echo "== snapshot of $(curl -s "127.0.0.1:$WP_PORT/api/v1/snapshot" | grep -o '"id":"' | wc -l) objects, $(curl -s "127.0.0.1:$WP_PORT/api/v1/snapshot" | wc -c) bytes, wrk -t2 -c64 -d$DURATION"
 sleep 1
 run "snapshot, full body        " "http://127.0.0.1:$WP_PORT/api/v1/snapshot" -s bench/snapshot.lua
+GZIP=1 run "snapshot, gzip body        " "http://127.0.0.1:$WP_PORT/api/v1/snapshot" -s bench/snapshot.lua
 ETAG=$(curl -s -D - -o /dev/null "127.0.0.1:$WP_PORT/api/v1/snapshot" | awk 'tolower($1)=="etag:" {print $2}' | tr -d '\r')
 ETAG=$ETAG run "snapshot, If-None-Match 304" "http://127.0.0.1:$WP_PORT/api/v1/snapshot" -s bench/snapshot.lua
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $("$JDK/bin/java" -version 2>&1 | head -1), $(date -u +%F)"

@@ -27,8 +27,7 @@ public final class Access {
     /** {@code handler}, answered only for a token whose scope grants {@code scope}. */
     public Handler require(Scope scope, Handler handler) {
         return (req, res) -> {
-            Principal p = authenticate(req, scope);
-            req.context().register(p);
+            authenticate(req, scope);
             handler.handle(req, res);
         };
     }
@@ -36,11 +35,6 @@ public final class Access {
     /** {@code handler} for read routes: open when reads are public, else it needs a read token. */
     public Handler read(Handler handler) {
         return publicRead ? handler : require(Scope.READ, handler);
-    }
-
-    /** The principal of a request that passed {@link #require}. */
-    public static Optional<Principal> principal(ServerRequest req) {
-        return req.context().get(Principal.class);
     }
 
     private Principal authenticate(ServerRequest req, Scope needed) {

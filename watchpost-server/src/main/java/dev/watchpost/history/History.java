@@ -46,6 +46,9 @@ import java.util.function.Function;
  */
 public final class History {
 
+    /** Targets written per transaction by {@link #flush}. */
+    static final int FLUSH_CHUNK = 5_000;
+
     private static final Logger LOG = LoggerFactory.getLogger(History.class);
 
     private static final Function<String, Accumulator> NEW = id -> new Accumulator();
@@ -175,16 +178,21 @@ public final class History {
             // In key order: B-tree pages are then touched once each, and concurrent writers (several
             // nodes on one PostgreSQL) lock rows in the same order.
             taken.sort(Comparator.comparing(BucketStore.Pending::targetId));
-            int rows;
-            try {
-                rows = db.write(c -> store.write(c, taken, nowMs));
-            } catch (RuntimeException ex) {
-                for (BucketStore.Pending p : taken) {
-                    while (!accumulator(p.targetId()).giveBack(p.taken())) {
-                        Thread.onSpinWait();
+            // Several short transactions instead of one long one: the database's single writer (SQLite)
+            // is shared with transitions and checkpoints, which must not wait for a whole flush.
+            int rows = 0;
+            for (int from = 0; from < taken.size(); from += FLUSH_CHUNK) {
+                List<BucketStore.Pending> chunk = taken.subList(from, Math.min(taken.size(), from + FLUSH_CHUNK));
+                try {
+                    rows += db.write(c -> store.write(c, chunk, nowMs));
+                } catch (RuntimeException ex) {
+                    for (BucketStore.Pending p : taken.subList(from, taken.size())) {
+                        while (!accumulator(p.targetId()).giveBack(p.taken())) {
+                            Thread.onSpinWait();
+                        }
                     }
+                    throw ex;
                 }
-                throw ex;
             }
             LOG.debug("event=history.flush targets={} rows={} ms={}", taken.size(), rows,
                     (System.nanoTime() - t0) / 1_000_000);

@@ -13,17 +13,21 @@ public final class GroupNode {
     private final GroupNode parent;
     private final AtomicIntegerArray counts = new AtomicIntegerArray(State.values().length);
     private volatile LeasePolicy shardLease;
+    /** The shards' lease as text, made once: every shard's view shares it. */
+    private volatile String shardLeaseText;
 
     GroupNode(GroupDef def, GroupNode parent) {
         this.def = def;
         this.parent = parent;
         this.shardLease = def.lease().orElse(null);
+        this.shardLeaseText = shardLease == null ? null : shardLease.describe();
     }
 
     /** Takes a new definition (name, lease); the shard count must not change. */
     GroupNode withDef(GroupDef newDef) {
         this.def = newDef;
         this.shardLease = newDef.lease().orElse(null);
+        this.shardLeaseText = shardLease == null ? null : shardLease.describe();
         return this;
     }
 
@@ -41,6 +45,10 @@ public final class GroupNode {
 
     LeasePolicy shardLease() {
         return shardLease;
+    }
+
+    String shardLeaseText() {
+        return shardLeaseText;
     }
 
     /** Moves one target from {@code from} to {@code to} here and in every ancestor. */

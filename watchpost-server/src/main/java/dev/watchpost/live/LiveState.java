@@ -90,7 +90,7 @@ public final class LiveState implements AutoCloseable {
     private ScheduledExecutorService threads;
 
     private final Counter observations;
-    private final Timer lateness;
+    private final Lateness lateness = new Lateness();
     private final Timer snapshotBuild;
 
     /** A restored checkpoint. */
@@ -108,9 +108,11 @@ public final class LiveState implements AutoCloseable {
         this.snapshot = new Snapshot(0, clock.instant(), new TargetView[0], List.of());
         this.observations = Counter.builder("watchpost.observations").description("Heartbeats and reports accepted")
                 .register(meters);
-        this.lateness = Timer.builder("watchpost.lease.expiry.lateness")
-                .description("How long after its deadline an overdue target was marked Unhealthy")
-                .publishPercentiles(0.5, 0.99).register(meters);
+        Gauge.builder("watchpost.lease.expiry.lateness.p99", lateness, l -> l.percentileMs(0.99) / 1000.0)
+                .description("99th percentile of how late overdue targets were marked Unhealthy, seconds")
+                .baseUnit("seconds").register(meters);
+        Gauge.builder("watchpost.lease.expiry.lateness.max", lateness, l -> l.maxMs() / 1000.0)
+                .baseUnit("seconds").register(meters);
         this.snapshotBuild = Timer.builder("watchpost.snapshot.build").register(meters);
         Gauge.builder("watchpost.targets", cells, Map::size).description("Targets in the live state").register(meters);
     }
@@ -343,9 +345,13 @@ public final class LiveState implements AutoCloseable {
         return Outcome.ACCEPTED;
     }
 
+    /** "reported online", ... once per state, so a burst of transitions shares its reason texts. */
+    private static final String[] REPORTED = java.util.Arrays.stream(State.values()).map(s -> "reported " + s.id())
+            .toArray(String[]::new);
+
     private static String reason(Observation o, State to) {
         String base = switch (o.kind()) {
-            case REPORT -> "reported " + to.id();
+            case REPORT -> REPORTED[to.ordinal()];
             case HEALTH, ALIVE -> "reporting again";
             case FAIL -> "reported a failure";
             case START -> "started";
@@ -466,7 +472,12 @@ public final class LiveState implements AutoCloseable {
 
     /** Records how late an expiry was (benchmarks and /metrics). */
     void recordLateness(long ms) {
-        lateness.record(ms, TimeUnit.MILLISECONDS);
+        lateness.record(ms);
+    }
+
+    /** How late expiries were found (benchmarks; the p99 and max are also on /metrics). */
+    public Lateness lateness() {
+        return lateness;
     }
 
     private void markDirty(TargetCell cell) {
@@ -584,47 +595,59 @@ public final class LiveState implements AutoCloseable {
         if (rows.isEmpty()) {
             return;
         }
+        int written = 0;
         try {
-            db.write(conn -> {
-                try (PreparedStatement ps = conn.prepareStatement(
-                        "INSERT INTO target_state (target_id, state, since, last_seen, message, latency_ms, metrics, updated_at) "
-                                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (target_id) DO UPDATE SET "
-                                + "state = excluded.state, since = excluded.since, last_seen = excluded.last_seen, "
-                                + "message = excluded.message, latency_ms = excluded.latency_ms, metrics = excluded.metrics, "
-                                + "updated_at = excluded.updated_at")) {
-                    int n = 0;
-                    for (Object[] r : rows) {
-                        ps.setString(1, (String) r[0]);
-                        ps.setString(2, (String) r[1]);
-                        ps.setLong(3, (Long) r[2]);
-                        long seen = (Long) r[3];
-                        if (seen < 0) {
-                            ps.setNull(4, Types.BIGINT);
-                        } else {
-                            ps.setLong(4, seen);
-                        }
-                        ps.setString(5, (String) r[4]);
-                        double lat = (Double) r[5];
-                        if (Double.isNaN(lat)) {
-                            ps.setNull(6, Types.DOUBLE);
-                        } else {
-                            ps.setDouble(6, lat);
-                        }
-                        ps.setString(7, (String) r[6]);
-                        ps.setLong(8, now);
-                        ps.addBatch();
-                        if (++n % 1000 == 0) {
-                            ps.executeBatch();
-                        }
-                    }
-                    ps.executeBatch();
-                }
-                return null;
-            });
+            while (written < rows.size()) {
+                int end = Math.min(rows.size(), written + CHECKPOINT_CHUNK);
+                writeCheckpoints(rows.subList(written, end), now);
+                written = end;
+            }
         } catch (RuntimeException e) {
-            LOG.warn("event=checkpoint.failed targets={} error=\"{}\"", rows.size(), e.getMessage());
-            taken.forEach(this::markCheckpointAgain);
+            LOG.warn("event=checkpoint.failed targets={} error=\"{}\"", rows.size() - written, e.getMessage());
+            taken.subList(written, taken.size()).forEach(this::markCheckpointAgain);
         }
+    }
+
+    /** Rows per checkpoint transaction: short transactions share SQLite's one writer with the others. */
+    static final int CHECKPOINT_CHUNK = 5_000;
+
+    private void writeCheckpoints(List<Object[]> rows, long now) {
+        db.write(conn -> {
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "INSERT INTO target_state (target_id, state, since, last_seen, message, latency_ms, metrics, updated_at) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (target_id) DO UPDATE SET "
+                            + "state = excluded.state, since = excluded.since, last_seen = excluded.last_seen, "
+                            + "message = excluded.message, latency_ms = excluded.latency_ms, metrics = excluded.metrics, "
+                            + "updated_at = excluded.updated_at")) {
+                int n = 0;
+                for (Object[] r : rows) {
+                    ps.setString(1, (String) r[0]);
+                    ps.setString(2, (String) r[1]);
+                    ps.setLong(3, (Long) r[2]);
+                    long seen = (Long) r[3];
+                    if (seen < 0) {
+                        ps.setNull(4, Types.BIGINT);
+                    } else {
+                        ps.setLong(4, seen);
+                    }
+                    ps.setString(5, (String) r[4]);
+                    double lat = (Double) r[5];
+                    if (Double.isNaN(lat)) {
+                        ps.setNull(6, Types.DOUBLE);
+                    } else {
+                        ps.setDouble(6, lat);
+                    }
+                    ps.setString(7, (String) r[6]);
+                    ps.setLong(8, now);
+                    ps.addBatch();
+                    if (++n % 1000 == 0) {
+                        ps.executeBatch();
+                    }
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
     }
 
     private void markCheckpointAgain(TargetCell c) {

@@ -51,9 +51,13 @@ final class TargetCell {
 
     /** Caller holds the monitor. */
     TargetView view() {
+        if (def == null) {
+            // Shards share their group's name and lease text: nothing per shard but the view itself.
+            return new TargetView(id, group.def().name(), "push", group.id(), shard, state, since, lastSeen, deadline,
+                    message, latency, metrics, group.shardLeaseText());
+        }
         LeasePolicy lease = lease();
-        String name = def != null ? def.name() : group.def().name() + " #" + shard;
-        return new TargetView(id, name, def != null ? def.kind() : "push", group == null ? null : group.id(), shard,
+        return new TargetView(id, def.name(), def.kind(), group == null ? null : group.id(), shard,
                 state, since, lastSeen, deadline, message, latency, metrics, lease == null ? null : lease.describe());
     }
 }

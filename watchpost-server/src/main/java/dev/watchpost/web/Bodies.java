@@ -22,6 +22,8 @@ import java.util.Arrays;
 public final class Bodies implements Filter {
 
     private final long limit;
+    /** The limit of the request this thread is serving (each request runs on its own virtual thread). */
+    private static final ThreadLocal<Bodies> CURRENT = new ThreadLocal<>();
 
     Bodies(long limit) {
         this.limit = limit;
@@ -34,7 +36,6 @@ public final class Bodies implements Filter {
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, io.helidon.webserver.http.RoutingResponse res) {
-        req.context().register(Bodies.class, this);
         long declared = req.headers().contentLength().orElse(-1);
         if (declared > limit) {
             // A client that asked "Expect: 100-continue" has not sent the body and will not: answer at once.
@@ -45,7 +46,12 @@ public final class Bodies implements Filter {
             }
             throw tooLarge(limit);
         }
-        chain.proceed();
+        CURRENT.set(this);
+        try {
+            chain.proceed();
+        } finally {
+            CURRENT.remove();
+        }
     }
 
     /** The whole body (empty when there is none), or 413 when it is larger than the limit. */
@@ -53,7 +59,8 @@ public final class Bodies implements Filter {
         if (!req.content().hasEntity()) {
             return new byte[0];
         }
-        long limit = req.context().get(Bodies.class, Bodies.class).map(b -> b.limit).orElse(256L * 1024);
+        Bodies current = CURRENT.get();
+        long limit = current == null ? 256L * 1024 : current.limit;
         try (InputStream in = req.content().inputStream()) {
             byte[] buf = new byte[(int) Math.min(limit + 1, 64 * 1024)];
             int n = 0;

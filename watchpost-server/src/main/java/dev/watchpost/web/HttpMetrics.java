@@ -14,6 +14,8 @@ import io.helidon.webserver.http.RoutingResponse;
 final class HttpMetrics implements Filter {
 
     private final MeterRegistry meters;
+    /** Timers by "method route status": registering a meter costs far more than looking one up here. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
     HttpMetrics(MeterRegistry meters) {
         this.meters = meters;
@@ -27,12 +29,13 @@ final class HttpMetrics implements Filter {
         } finally {
             int status = res.status().code();
             String route = req.matchingPattern().orElse(status == 404 ? "NOT_FOUND" : "UNMATCHED");
-            Timer.builder("http.server.requests")
-                    .tag("method", req.prologue().method().text())
+            String method = req.prologue().method().text();
+            Timer timer = timers.computeIfAbsent(method + ' ' + route + ' ' + status, k -> Timer.builder("http.server.requests")
+                    .tag("method", method)
                     .tag("uri", route)
                     .tag("status", Integer.toString(status))
-                    .register(meters)
-                    .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+                    .register(meters));
+            timer.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
     }
 }

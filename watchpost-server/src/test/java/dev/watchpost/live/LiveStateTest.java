@@ -109,6 +109,21 @@ class LiveStateTest {
     }
 
     @Test
+    void aTargetThatKeepsReportingWithinItsLeaseNeverExpires() {
+        live.observe("bots/main/0", Observation.report(State.ONLINE));
+        for (int second = 1; second <= 600; second++) {
+            for (int t = 0; t < 10; t++) {
+                clock.advance(Duration.ofMillis(100));
+                live.tickLeases();
+            }
+            if (second % 10 == 0) {
+                live.observe("bots/main/0", Observation.health());
+            }
+            assertThat(state("bots/main/0")).as("after %d s", second).isEqualTo(State.ONLINE);
+        }
+    }
+
+    @Test
     void groupsCountTheirTargetsStatesIncludingNestedGroups() {
         live.observe("bots/main/0", Observation.report(State.ONLINE));
         live.observe("bots/main/1", Observation.report(State.OFFLINE));
