@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -129,7 +128,7 @@ public final class HistoryRoutes implements HttpService {
 
     static ZoneId zone(Optional<String> raw) {
         if (raw.isEmpty() || raw.get().isBlank()) {
-            return ZoneOffset.UTC;
+            return ZoneId.of("UTC");
         }
         try {
             return ZoneId.of(raw.get());
