@@ -53,22 +53,20 @@ public final class IngestRoutes implements HttpService {
     private void one(ServerRequest req, ServerResponse res) {
         String id = req.path().pathParameters().get("id");
         Observation o = Observation.alive();
-        {
-            byte[] body = Bodies.read(req);
-            if (body.length > 0) {
-                try (JsonParser p = Json.MAPPER.getFactory().createParser(body)) {
-                    if (p.nextToken() != JsonToken.START_OBJECT) {
-                        throw ApiException.badRequest("body: expected a JSON object such as {\"state\": \"online\"}");
-                    }
-                    o = readObservation(p, null);
-                    if (p.nextToken() != null) {
-                        throw ApiException.badRequest("body: unexpected content after the JSON object");
-                    }
-                } catch (IOException e) {
-                    throw ApiException.badRequest("request body is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
-                } catch (Invalid e) {
-                    throw ApiException.badRequest(e.getMessage());
+        byte[] body = Bodies.read(req);
+        if (body.length > 0) {
+            try (JsonParser p = Json.MAPPER.getFactory().createParser(body)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    throw ApiException.badRequest("body: expected a JSON object such as {\"state\": \"online\"}");
                 }
+                o = readObservation(p, null);
+                if (p.nextToken() != null) {
+                    throw ApiException.badRequest("body: unexpected content after the JSON object");
+                }
+            } catch (IOException e) {
+                throw ApiException.badRequest("request body is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            } catch (Invalid e) {
+                throw ApiException.badRequest(e.getMessage());
             }
         }
         if (live.observe(id, o) == LiveState.Outcome.UNKNOWN_TARGET) {

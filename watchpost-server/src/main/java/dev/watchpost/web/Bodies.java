@@ -61,13 +61,18 @@ public final class Bodies implements Filter {
         }
         Bodies current = CURRENT.get();
         long limit = current == null ? 256L * 1024 : current.limit;
+        long declared = req.headers().contentLength().orElse(-1);
+        if (declared >= 0 && declared <= limit) {
+            return req.content().as(byte[].class); // the common case: the length is known and allowed
+        }
         try (InputStream in = req.content().inputStream()) {
-            byte[] buf = new byte[(int) Math.min(limit + 1, 64 * 1024)];
+            // Streamed (chunked) body: grow as it arrives, never past the limit.
+            byte[] buf = new byte[(int) Math.min(limit + 1, 8 * 1024)];
             int n = 0;
             while (true) {
                 if (n == buf.length) {
                     if (n > limit) {
-                        in.transferTo(OutputStreamSink.INSTANCE);
+                        in.transferTo(java.io.OutputStream.nullOutputStream());
                         throw tooLarge(limit);
                     }
                     buf = Arrays.copyOf(buf, (int) Math.min(limit + 1, (long) buf.length * 2));
@@ -89,7 +94,7 @@ public final class Bodies implements Filter {
 
     private static void drain(ServerRequest req) {
         try (InputStream in = req.content().inputStream()) {
-            in.transferTo(OutputStreamSink.INSTANCE);
+            in.transferTo(java.io.OutputStream.nullOutputStream());
         } catch (IOException | RuntimeException e) {
             // the connection is going away anyway; the 413 is still the right answer
         }
@@ -98,18 +103,5 @@ public final class Bodies implements Filter {
     static ApiException tooLarge(long limit) {
         return new ApiException(Status.REQUEST_ENTITY_TOO_LARGE_413, "request body is larger than the limit of " + limit + " bytes",
                 java.util.Map.of("limit", limit));
-    }
-
-    /** Discards bytes. */
-    private static final class OutputStreamSink extends java.io.OutputStream {
-        static final OutputStreamSink INSTANCE = new OutputStreamSink();
-
-        @Override
-        public void write(int b) {
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-        }
     }
 }
