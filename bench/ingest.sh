@@ -53,17 +53,23 @@ wrk -t2 -c64 -d5s -s bench/heartbeat.lua "http://127.0.0.1:$BARE_PORT/api/v1/hea
 wrk -t2 -c64 -d5s -s bench/heartbeat.lua "http://127.0.0.1:$WP_PORT/api/v1/heartbeat/one" >/dev/null
 wrk -t2 -c16 -d5s -s bench/batch.lua "http://127.0.0.1:$WP_PORT/" >/dev/null
 
-echo "== single heartbeat, wrk -t2 -c64 -d$DURATION (alternating, two rounds)"
-for round in 1 2; do
+ROUNDS=${ROUNDS:-4}
+echo "== single heartbeat, wrk -t2 -c64 -d$DURATION (alternating, $ROUNDS rounds; the median ratio is the figure)"
+ratios=()
+for round in $(seq 1 "$ROUNDS"); do
   run "bare Helidon  (round $round)" "http://127.0.0.1:$BARE_PORT/api/v1/heartbeat/one" -s bench/heartbeat.lua; bare=$(cat "$work/last")
   run "Watchpost     (round $round)" "http://127.0.0.1:$WP_PORT/api/v1/heartbeat/one" -s bench/heartbeat.lua; wp=$(cat "$work/last")
-  echo "ratio round $round: $(awk -v a="$wp" -v b="$bare" 'BEGIN {printf "%.2f", a / b}')"
+  ratios+=("$(awk -v a="$wp" -v b="$bare" 'BEGIN {printf "%.2f", a / b}')")
+  echo "ratio round $round: ${ratios[-1]}"
 done
+echo "median ratio: $(printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2] + a[NR/2+1]) / 2}')"
 
-echo "== batch ingest, 1,000 heartbeats per request, wrk -t2 -c16 -d$DURATION"
-out=$(wrk -t2 -c16 -d"$DURATION" -s bench/batch.lua "http://127.0.0.1:$WP_PORT/")
-r=$(echo "$out" | rps)
-echo "batches: $r req/s = $(awk -v r="$r" 'BEGIN {printf "%.0f", r * 1000}') heartbeats/s $(echo "$out" | errors | tr '\n' ' ')"
+echo "== batch ingest, 1,000 heartbeats per request, wrk -t2 -c16 -d$DURATION ($ROUNDS runs)"
+for round in $(seq 1 "$ROUNDS"); do
+  out=$(wrk -t2 -c16 -d"$DURATION" -s bench/batch.lua "http://127.0.0.1:$WP_PORT/")
+  r=$(echo "$out" | rps)
+  echo "batches (run $round): $r req/s = $(awk -v r="$r" 'BEGIN {printf "%.0f", r * 1000}') heartbeats/s $(echo "$out" | errors | tr '\n' ' ')"
+done
 online=$(curl -s "127.0.0.1:$WP_PORT/api/v1/groups/bench" | grep -o '"online":[0-9]*' | head -1)
 echo "check: bench group counts $online (expect 10000)"
 
