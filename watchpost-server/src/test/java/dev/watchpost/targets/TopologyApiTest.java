@@ -116,6 +116,31 @@ class TopologyApiTest {
     }
 
     @Test
+    void everyChangeNeedsAnAdminToken() {
+        String[][] routes = {
+                {"POST", "/api/v1/groups", "{\"id\":\"g\"}"},
+                {"PUT", "/api/v1/groups/g", "{\"id\":\"g\"}"},
+                {"DELETE", "/api/v1/groups/g", ""},
+                {"POST", "/api/v1/targets", "{\"id\":\"t\",\"push\":{\"every\":\"1m\"}}"},
+                {"PUT", "/api/v1/targets/t", "{\"id\":\"t\",\"push\":{\"every\":\"1m\"}}"},
+                {"DELETE", "/api/v1/targets/t", ""}};
+        for (String[] r : routes) {
+            for (String token : new String[] {null, "wrong-token-0000000000", TestServer.INGEST, TestServer.READ}) {
+                HttpRequest.Builder b = http.request(r[1]).header("Content-Type", "application/json")
+                        .method(r[0], r[2].isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(r[2]));
+                if (token != null) {
+                    b.header("Authorization", "Bearer " + token);
+                }
+                HttpResponse<String> res = http.send(b.build());
+                int expected = token == null || token.startsWith("wrong") ? 401 : 403;
+                assertThat(res.statusCode()).as("%s %s with %s", r[0], r[1], token).isEqualTo(expected);
+                assertThat(Http.json(res).has("error")).isTrue();
+            }
+        }
+        assertThat(http.get("/api/v1/groups/g").statusCode()).as("nothing was created").isEqualTo(404);
+    }
+
+    @Test
     void badDeclarationsSayWhatIsWrong() {
         assertError(http.postJson("/api/v1/targets", "{\"id\":\"Bad Id\",\"push\":{\"every\":\"1m\"}}", TestServer.ADMIN), 400,
                 "body: target id 'Bad Id' must be lower-case path segments of a-z, 0-9, '.', '_', '-' separated by '/'");
