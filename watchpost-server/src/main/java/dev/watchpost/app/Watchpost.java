@@ -7,6 +7,7 @@ import dev.watchpost.auth.Tokens;
 import dev.watchpost.compat.argus.ArgusFleet;
 import dev.watchpost.compat.argus.ArgusRoutes;
 import dev.watchpost.compat.argus.ArgusSettings;
+import dev.watchpost.compat.argus.PrometheusSource;
 import dev.watchpost.compat.glance.GlanceClusters;
 import dev.watchpost.compat.glance.GlanceFeed;
 import dev.watchpost.compat.glance.GlanceRoutes;
@@ -37,6 +38,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The composition root: builds every part with plain constructors, starts them in dependency order
@@ -101,7 +103,9 @@ public final class Watchpost implements AutoCloseable {
             ArgusSettings argusSettings = new ArgusSettings(a.interval(), a.ttlFactor(), a.namespace(), a.historyPoints(),
                     new ArgusSettings.RateLimit(a.ratePerSecond(), (int) Math.max(1, Math.ceil(a.ratePerSecond() * 10))),
                     new ArgusSettings.RateLimit(a.ipRatePerSecond(), (int) Math.max(1, Math.ceil(a.ipRatePerSecond() * 5))),
-                    a.group());
+                    a.group(), a.prometheusUrl());
+            Optional<PrometheusSource> prometheus = PrometheusSource.of(argusSettings, clock);
+            prometheus.ifPresent(started::push);
             ArgusFleet fleet = new ArgusFleet(db, live, clock, argusSettings, meters);
             fleet.start(); // restores clusters before the live state starts, so they keep their state
             history.attach(live);
@@ -124,7 +128,7 @@ public final class Watchpost implements AutoCloseable {
                             new PingRoutes(live),
                             feed,
                             new GlanceRoutes(live, glance, config.glance().passphrase(), tokens),
-                            new ArgusRoutes(fleet, access, clock, argusSettings)),
+                            new ArgusRoutes(fleet, access, clock, argusSettings, prometheus)),
                     List.of(glanceFeed.routing()));
             started.push(http);
             // Long-lived streams end before the server waits for in-flight requests.

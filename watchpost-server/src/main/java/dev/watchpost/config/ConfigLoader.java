@@ -59,6 +59,7 @@ public final class ConfigLoader {
         ARGUS_RATE_LIMIT("argus.rate-limit", "ARGUS_FLEET_RATE_LIMIT", "2", false),
         ARGUS_IP_RATE_LIMIT("argus.ip-rate-limit", "ARGUS_FLEET_IP_RATE_LIMIT", "100", false),
         ARGUS_GROUP("argus.group", "ARGUS_FLEET_GROUP", "fleet", false),
+        ARGUS_PROMETHEUS_URL("argus.prometheus-url", "ARGUS_FLEET_PROMETHEUS_URL", null, false),
         ARGUS_INGEST_TOKENS("argus.ingest-tokens", "ARGUS_FLEET_INGEST_TOKENS", null, true),
         ARGUS_VIEWER_TOKENS("argus.viewer-tokens", "ARGUS_FLEET_VIEWER_TOKENS", null, true);
 
@@ -245,12 +246,17 @@ public final class ConfigLoader {
         if (!group.matches("[a-z0-9][a-z0-9._-]{0,63}")) {
             throw invalid(Setting.ARGUS_GROUP, "a group id of lower-case letters, digits, '.', '_' and '-'");
         }
+        Optional<URI> prometheus = url(Setting.ARGUS_PROMETHEUS_URL);
+        if (prometheus.isPresent() && (prometheus.get().getRawQuery() != null || prometheus.get().getRawFragment() != null)) {
+            throw invalid(Setting.ARGUS_PROMETHEUS_URL, "an absolute http:// or https:// URL without query or fragment");
+        }
         var argus = new WatchpostConfig.Argus(
                 duration(Setting.ARGUS_INTERVAL, Duration.ofSeconds(1), Duration.ofHours(1)),
                 intIn(Setting.ARGUS_TTL_FACTOR, 1, 1000, "an integer 1-1000"),
                 namespace,
                 intIn(Setting.ARGUS_HISTORY, 1, 100_000, "an integer 1-100000"),
-                positive(Setting.ARGUS_RATE_LIMIT), positive(Setting.ARGUS_IP_RATE_LIMIT), group);
+                positive(Setting.ARGUS_RATE_LIMIT), positive(Setting.ARGUS_IP_RATE_LIMIT), group,
+                prometheus);
         var declared = new WatchpostConfig.Declarations(declarations.getOrDefault("groups", List.of()),
                 declarations.getOrDefault("targets", List.of()));
         return new WatchpostConfig(server, storage, auth, new WatchpostConfig.Logging(level), glance, argus, declared);

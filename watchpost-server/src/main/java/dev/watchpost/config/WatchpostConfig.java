@@ -107,9 +107,10 @@ public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging
      * @param ratePerSecond   requests per second per member identity (burst: ten times that)
      * @param ipRatePerSecond requests per second per client address (burst: five times that)
      * @param group           the id of the group under which fleets and their clusters appear
+     * @param prometheusUrl   Prometheus to read the fleet view's figures from; empty for pushes only
      */
     public record Argus(Duration interval, int ttlFactor, String namespace, int historyPoints, double ratePerSecond,
-                        double ipRatePerSecond, String group) {
+                        double ipRatePerSecond, String group, Optional<URI> prometheusUrl) {
     }
 
     /**

@@ -37,6 +37,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void argusPrometheusUrlIsOptional() {
+        assertThat(env(Map.of()).argus().prometheusUrl()).isEmpty();
+        assertThat(env(Map.of("ARGUS_FLEET_PROMETHEUS_URL", "http://prometheus:9090")).argus().prometheusUrl())
+                .contains(URI.create("http://prometheus:9090"));
+        assertThatThrownBy(() -> env(Map.of("ARGUS_FLEET_PROMETHEUS_URL", "prometheus:9090")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("argus.prometheus-url").hasMessageContaining("ARGUS_FLEET_PROMETHEUS_URL");
+        assertThatThrownBy(() -> env(Map.of("ARGUS_FLEET_PROMETHEUS_URL", "http://prometheus:9090/?x=1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("without query");
+    }
+
+    @Test
     void environmentOverridesTheFile() throws IOException {
         Path file = dir.resolve("watchpost.yml");
         Files.writeString(file, """

@@ -17,8 +17,10 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -45,8 +47,20 @@ public final class ArgusRoutes implements HttpService {
     private final Clock clock;
     private final RateLimiter perIdentity;
     private final RateLimiter perIp;
+    private final Optional<PrometheusSource> prometheus;
 
+    /** Pushed figures only. */
     public ArgusRoutes(ArgusFleet fleet, Access access, Clock clock, ArgusSettings settings) {
+        this(fleet, access, clock, settings, Optional.empty());
+    }
+
+    /**
+     * @param prometheus when present, its figures win over the pushed ones in the view and the
+     *                   cluster detail (see {@link PrometheusSource}); the caller closes it
+     */
+    public ArgusRoutes(ArgusFleet fleet, Access access, Clock clock, ArgusSettings settings,
+                       Optional<PrometheusSource> prometheus) {
+        this.prometheus = Objects.requireNonNull(prometheus, "prometheus");
         this.fleet = fleet;
         this.access = access;
         this.clock = clock;
@@ -119,7 +133,11 @@ public final class ArgusRoutes implements HttpService {
     // ---------------------------------------------------------------- reads
 
     private void view(ServerRequest req, ServerResponse res) {
-        Json.send(res, Status.OK_200, FleetJson.view(fleet.clusters(), clock.millis()));
+        List<ArgusFleet.Cluster> clusters = fleet.clusters();
+        Optional<PrometheusReading> reading = prometheus.map(PrometheusSource::read);
+        Map<String, Object> out = FleetJson.view(reading.map(r -> r.merge(clusters)).orElse(clusters), clock.millis(),
+                reading.map(PrometheusReading::source).orElse("push"), reading.flatMap(PrometheusReading::error));
+        Json.send(res, Status.OK_200, out);
     }
 
     private void cluster(ServerRequest req, ServerResponse res) {
@@ -127,7 +145,10 @@ public final class ArgusRoutes implements HttpService {
         int n = numberParam(req);
         ArgusFleet.Detail d = fleet.cluster(f, n)
                 .orElseThrow(() -> ApiException.notFound("no cluster " + n + " in fleet '" + f + "'"));
-        Json.send(res, Status.OK_200, FleetJson.detail(d));
+        // History stays as pushed: Prometheus has its own.
+        ArgusFleet.Detail shown = prometheus.map(PrometheusSource::read)
+                .map(r -> new ArgusFleet.Detail(r.merge(d.cluster()), d.history())).orElse(d);
+        Json.send(res, Status.OK_200, FleetJson.detail(shown));
     }
 
     private void prune(ServerRequest req, ServerResponse res) {

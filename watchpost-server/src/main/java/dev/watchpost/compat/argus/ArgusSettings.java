@@ -3,8 +3,10 @@ package dev.watchpost.compat.argus;
 import dev.watchpost.live.GroupDef;
 import dev.watchpost.live.Lease;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Argus Fleet compatibility settings, validated once and then frozen.
@@ -12,7 +14,8 @@ import java.util.Objects;
  * <p>Environment variables (wired by the config loader): {@code ARGUS_FLEET_INTERVAL} →
  * {@code interval}, {@code ARGUS_FLEET_TTL_FACTOR} → {@code ttlFactor}, {@code ARGUS_FLEET_NAMESPACE}
  * → {@code namespace}, {@code ARGUS_FLEET_HISTORY} → {@code historyPoints},
- * {@code ARGUS_FLEET_RATE_LIMIT} → {@code perIdentity} / {@code perIp}.
+ * {@code ARGUS_FLEET_RATE_LIMIT} → {@code perIdentity} / {@code perIp},
+ * {@code ARGUS_FLEET_PROMETHEUS_URL} → {@code prometheusUrl}.
  *
  * @param interval      how often members are expected to heartbeat
  * @param ttlFactor     a cluster is up while {@code now - last_seen <= interval × ttlFactor}
@@ -22,9 +25,12 @@ import java.util.Objects;
  * @param perIp         token bucket for every fleet route, per client address
  * @param groupPrefix   the Watchpost group the fleets live under: cluster {@code N} of fleet {@code f}
  *                      is target {@code <groupPrefix>/f/N}
+ * @param prometheusUrl the Prometheus server whose figures win over the pushed ones in the read routes
+ *                      (its base URL, {@code /api/v1/query} is appended); empty reads pushes only
  */
 public record ArgusSettings(Duration interval, int ttlFactor, String namespace, int historyPoints,
-                            RateLimit perIdentity, RateLimit perIp, String groupPrefix) {
+                            RateLimit perIdentity, RateLimit perIp, String groupPrefix,
+                            Optional<URI> prometheusUrl) {
 
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(15);
     public static final int DEFAULT_TTL_FACTOR = 3;
@@ -64,6 +70,7 @@ public record ArgusSettings(Duration interval, int ttlFactor, String namespace, 
         Objects.requireNonNull(perIdentity, "perIdentity");
         Objects.requireNonNull(perIp, "perIp");
         Objects.requireNonNull(groupPrefix, "groupPrefix");
+        Objects.requireNonNull(prometheusUrl, "prometheusUrl");
         if (interval.isNegative() || interval.isZero() || interval.compareTo(Duration.ofDays(1)) > 0) {
             throw new IllegalArgumentException("argus fleet interval must be > 0 and at most 1d, got " + interval);
         }
@@ -83,9 +90,28 @@ public record ArgusSettings(Duration interval, int ttlFactor, String namespace, 
             throw new IllegalArgumentException("argus fleet group prefix must be a group id of at most 6 lower-case "
                     + "segments (a-z, 0-9, '.', '_', '-') separated by '/', got '" + groupPrefix + "'");
         }
+        prometheusUrl.ifPresent(u -> {
+            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null
+                    || u.getRawQuery() != null || u.getRawFragment() != null) {
+                throw new IllegalArgumentException("argus fleet prometheus url must be an absolute http:// or https:// "
+                        + "URL without query or fragment, got '" + u + "'");
+            }
+        });
     }
 
-    /** 15 s × 3, namespace {@code discord}, 240 points of history, groups under {@code fleet}. */
+    /** Without a Prometheus source: the settings as they were before it existed. */
+    public ArgusSettings(Duration interval, int ttlFactor, String namespace, int historyPoints,
+                         RateLimit perIdentity, RateLimit perIp, String groupPrefix) {
+        this(interval, ttlFactor, namespace, historyPoints, perIdentity, perIp, groupPrefix, Optional.empty());
+    }
+
+    /** These settings reading Prometheus at {@code url} as well. */
+    public ArgusSettings withPrometheus(URI url) {
+        return new ArgusSettings(interval, ttlFactor, namespace, historyPoints, perIdentity, perIp, groupPrefix,
+                Optional.of(Objects.requireNonNull(url, "url")));
+    }
+
+    /** 15 s × 3, namespace {@code discord}, 240 points of history, groups under {@code fleet}, no Prometheus. */
     public static ArgusSettings defaults() {
         return new ArgusSettings(DEFAULT_INTERVAL, DEFAULT_TTL_FACTOR, DEFAULT_NAMESPACE, DEFAULT_HISTORY,
                 RateLimit.DEFAULT_PER_IDENTITY, RateLimit.DEFAULT_PER_IP, DEFAULT_GROUP_PREFIX);

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -24,8 +25,21 @@ final class FleetJson {
     private FleetJson() {
     }
 
-    /** {@code GET /api/fleet/view}. {@code clusters} sorted by fleet, then number. */
+    /** {@code GET /api/fleet/view} from pushes alone. {@code clusters} sorted by fleet, then number. */
     static Map<String, Object> view(List<ArgusFleet.Cluster> clusters, long nowMs) {
+        return view(clusters, nowMs, "push", Optional.empty());
+    }
+
+    /**
+     * {@code GET /api/fleet/view}. {@code clusters} sorted by fleet, then number, already merged with
+     * Prometheus' figures when {@code source} is {@code prometheus}; roll-ups are computed from them.
+     *
+     * @param source          {@code prometheus} or {@code push}, shown as {@code source}
+     * @param prometheusError why the last Prometheus reading failed, shown as {@code prometheus_error}
+     *                        only when present
+     */
+    static Map<String, Object> view(List<ArgusFleet.Cluster> clusters, long nowMs, String source,
+                                    Optional<String> prometheusError) {
         Map<String, List<ArgusFleet.Cluster>> byFleet = new TreeMap<>();
         for (ArgusFleet.Cluster c : clusters) {
             byFleet.computeIfAbsent(c.fleet(), f -> new ArrayList<>()).add(c);
@@ -55,6 +69,8 @@ final class FleetJson {
         ClusterMetrics global = ClusterMetrics.rollup(fleetRollups);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("generated_at", seconds(nowMs));
+        out.put("source", source);
+        prometheusError.ifPresent(e -> out.put("prometheus_error", e));
         out.put("global", global.toJson());
         out.put("grades", grades(global));
         out.put("fleets", fleets);

@@ -2,6 +2,7 @@ package dev.watchpost.compat.argus;
 
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +25,18 @@ class ArgusSettingsTest {
         assertThat(d.historyPoints()).isEqualTo(240);
         assertThat(d.groupPrefix()).isEqualTo("fleet");
         assertThat(d.lease().timeout()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(d.prometheusUrl()).isEmpty();
+    }
+
+    @Test
+    void prometheusUrlIsOptionalAndMustBeHttp() {
+        ArgusSettings d = ArgusSettings.defaults();
+        assertThat(d.withPrometheus(URI.create("http://prometheus:9090")).prometheusUrl())
+                .contains(URI.create("http://prometheus:9090"));
+        assertThat(d.withPrometheus(URI.create("http://prometheus:9090")).namespace()).isEqualTo(d.namespace());
+        assertThatThrownBy(() -> d.withPrometheus(URI.create("ftp://prometheus"))).hasMessageContaining("prometheus url");
+        assertThatThrownBy(() -> d.withPrometheus(URI.create("http://prometheus:9090/?x=1")))
+                .hasMessageContaining("prometheus url");
     }
 
     @Test

@@ -41,6 +41,7 @@ final class FleetServer implements AutoCloseable {
     final String dbUrl;
     final MutableClock clock;
     final ArgusSettings settings;
+    final Optional<PrometheusSource> prometheus;
 
     Database db;
     WriteBehind writer;
@@ -50,14 +51,21 @@ final class FleetServer implements AutoCloseable {
     HttpServer server;
     Http http;
 
-    private FleetServer(String dbUrl, MutableClock clock, ArgusSettings settings) {
+    private FleetServer(String dbUrl, MutableClock clock, ArgusSettings settings, Optional<PrometheusSource> prometheus) {
         this.dbUrl = dbUrl;
         this.clock = clock;
         this.settings = settings;
+        this.prometheus = prometheus;
     }
 
     static FleetServer start(String dbUrl, MutableClock clock, ArgusSettings settings) {
-        FleetServer s = new FleetServer(dbUrl, clock, settings);
+        return start(dbUrl, clock, settings, Optional.empty());
+    }
+
+    /** With a Prometheus source the test made (and closes). */
+    static FleetServer start(String dbUrl, MutableClock clock, ArgusSettings settings,
+                             Optional<PrometheusSource> prometheus) {
+        FleetServer s = new FleetServer(dbUrl, clock, settings, prometheus);
         s.open();
         return s;
     }
@@ -75,7 +83,7 @@ final class FleetServer implements AutoCloseable {
         fleet.start();
         live.start();
         server = HttpServer.start(new HttpServer.Settings("127.0.0.1", 0, 256 * 1024, Duration.ZERO), meters,
-                List.of(new ArgusRoutes(fleet, new Access(tokens, false), clock, settings)));
+                List.of(new ArgusRoutes(fleet, new Access(tokens, false), clock, settings, prometheus)));
         http = new Http(server.port());
     }
 
