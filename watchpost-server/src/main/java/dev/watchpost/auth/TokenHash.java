@@ -11,15 +11,32 @@ import java.util.HexFormat;
  */
 final class TokenHash {
 
+    /** Cloned per use: cheaper than looking the algorithm up in the security providers each time. */
+    private static final MessageDigest PROTOTYPE;
+
+    static {
+        try {
+            PROTOTYPE = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
     private TokenHash() {
     }
 
     static byte[] of(String token) {
+        MessageDigest md;
         try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+            md = (MessageDigest) PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            try {
+                md = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException impossible) {
+                throw new IllegalStateException(impossible);
+            }
         }
+        return md.digest(token.getBytes(StandardCharsets.UTF_8));
     }
 
     static String hex(String token) {
