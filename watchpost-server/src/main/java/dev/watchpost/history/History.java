@@ -108,7 +108,12 @@ public final class History {
      * @param latencyMs the result's latency in milliseconds; NaN (or negative, or infinite) for none
      */
     public void observe(String targetId, Instant at, boolean ok, double latencyMs) {
-        int minute = Accumulator.minuteOf(at.toEpochMilli());
+        observe(targetId, at.toEpochMilli(), ok, latencyMs);
+    }
+
+    /** As {@link #observe(String, Instant, boolean, double)}, with the time in epoch ms (no allocation). */
+    public void observe(String targetId, long atMs, boolean ok, double latencyMs) {
+        int minute = Accumulator.minuteOf(atMs);
         while (!accumulator(targetId).observe(minute, ok, latencyMs)) {
             Thread.onSpinWait(); // retired by a concurrent flush; the next lookup finds a fresh one
         }

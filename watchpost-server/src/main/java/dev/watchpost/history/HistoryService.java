@@ -34,7 +34,7 @@ public final class HistoryService implements AutoCloseable {
 
     /** Subscribes to the live state; call after its targets are defined and before it starts. */
     public void attach(LiveState live) {
-        live.setObservationSink((id, atMs, ok, latency) -> history.observe(id, Instant.ofEpochMilli(atMs), ok, latency));
+        live.setObservationSink(history::observe);
         live.addTransitionListener(ts -> ts.forEach(history::transition));
         // Reopen what was open when Watchpost stopped: down, unknown and maintenance time continue.
         live.forEachTarget(v -> {

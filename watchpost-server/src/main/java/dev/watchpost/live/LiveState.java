@@ -3,7 +3,6 @@ package dev.watchpost.live;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.watchpost.store.Database;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -89,7 +88,7 @@ public final class LiveState implements AutoCloseable {
 
     private ScheduledExecutorService threads;
 
-    private final Counter observations;
+    private final java.util.concurrent.atomic.LongAdder observations = new java.util.concurrent.atomic.LongAdder();
     private final Lateness lateness = new Lateness();
     private final Timer snapshotBuild;
 
@@ -106,8 +105,8 @@ public final class LiveState implements AutoCloseable {
         this.wheel = new LeaseWheel(startedMs, this::recordLateness);
         this.restored = loadCheckpoints();
         this.snapshot = new Snapshot(0, clock.instant(), new TargetView[0], List.of());
-        this.observations = Counter.builder("watchpost.observations").description("Heartbeats and reports accepted")
-                .register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder("watchpost.observations", observations,
+                java.util.concurrent.atomic.LongAdder::doubleValue).description("Heartbeats and reports accepted").register(meters);
         Gauge.builder("watchpost.lease.expiry.lateness.p99", lateness, l -> l.percentileMs(0.99) / 1000.0)
                 .description("99th percentile of how late overdue targets were marked Unhealthy, seconds")
                 .baseUnit("seconds").register(meters);
