@@ -1,7 +1,5 @@
 package dev.watchpost.live;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.watchpost.store.Database;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,17 +7,12 @@ import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,7 +38,6 @@ import java.util.concurrent.TimeUnit;
 public final class LiveState implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveState.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public static final Duration SNAPSHOT_EVERY = Duration.ofMillis(250);
 
@@ -71,12 +63,12 @@ public final class LiveState implements AutoCloseable {
     private final ConcurrentHashMap<String, GroupNode> groups = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> pingKeys = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<TargetCell> snapshotDirty = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<TargetCell> checkpointDirty = new ConcurrentLinkedQueue<>();
     private final List<SnapshotListener> snapshotListeners = new CopyOnWriteArrayList<>();
     private final TransitionLog transitions;
     private final LeaseWheel wheel;
     private final long startedMs;
-    private final Map<String, Checkpoint> restored;
+    private final Checkpoints checkpoints;
+    private final Map<String, Checkpoints.Saved> restored;
     private volatile ObservationSink observationSink = (id, at, ok, latency) -> { };
 
     private final Object structure = new Object();
@@ -92,9 +84,6 @@ public final class LiveState implements AutoCloseable {
     private final Lateness lateness = new Lateness();
     private final Timer snapshotBuild;
 
-    /** A restored checkpoint. */
-    private record Checkpoint(State state, long since, long lastSeen, String message, double latency, ObjectNode metrics) {
-    }
 
     public LiveState(Database db, Clock clock, Duration flushInterval, MeterRegistry meters) {
         this.db = db;
@@ -103,7 +92,8 @@ public final class LiveState implements AutoCloseable {
         this.startedMs = clock.millis();
         this.transitions = new TransitionLog(db, meters);
         this.wheel = new LeaseWheel(startedMs, this::recordLateness);
-        this.restored = loadCheckpoints();
+        this.checkpoints = new Checkpoints(db, clock);
+        this.restored = checkpoints.load();
         this.snapshot = new Snapshot(0, clock.instant(), new TargetView[0], List.of());
         io.micrometer.core.instrument.FunctionCounter.builder("watchpost.observations", observations,
                 java.util.concurrent.atomic.LongAdder::doubleValue).description("Heartbeats and reports accepted").register(meters);
@@ -221,7 +211,7 @@ public final class LiveState implements AutoCloseable {
             views = java.util.Arrays.copyOf(views, views.length * 2);
         }
         TargetCell cell = new TargetCell(id, def, group, shard, pos);
-        Checkpoint cp = restored.remove(id);
+        Checkpoints.Saved cp = restored.remove(id);
         synchronized (cell) {
             if (cp != null) {
                 cell.state = cp.state();
@@ -331,7 +321,7 @@ public final class LiveState implements AutoCloseable {
             snapshotDirty.add(cell);
         }
         if (markCheckpoint) {
-            checkpointDirty.add(cell);
+            checkpoints.offer(cell);
         }
         if (schedule) {
             wheel.offer(cell);
@@ -492,7 +482,7 @@ public final class LiveState implements AutoCloseable {
             snapshotDirty.add(cell);
         }
         if (c) {
-            checkpointDirty.add(cell);
+            checkpoints.offer(cell);
         }
     }
 
@@ -575,127 +565,9 @@ public final class LiveState implements AutoCloseable {
         };
     }
 
-    /** Writes the last values of every target changed since the previous checkpoint, in one transaction. */
+    /** Writes the last values of every target changed since the previous checkpoint. */
     void checkpoint() {
-        List<Object[]> rows = new ArrayList<>();
-        List<TargetCell> taken = new ArrayList<>();
-        long now = clock.millis();
-        for (TargetCell c; (c = checkpointDirty.poll()) != null; ) {
-            synchronized (c) {
-                c.checkpointDirty = false;
-                if (c.removed) {
-                    continue;
-                }
-                rows.add(new Object[] {c.id, c.state.id(), c.since, c.lastSeen, c.message, c.latency,
-                        c.metrics == null ? null : c.metrics.toString()});
-                taken.add(c);
-            }
-        }
-        if (rows.isEmpty()) {
-            return;
-        }
-        int written = 0;
-        try {
-            while (written < rows.size()) {
-                int end = Math.min(rows.size(), written + CHECKPOINT_CHUNK);
-                writeCheckpoints(rows.subList(written, end), now);
-                written = end;
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("event=checkpoint.failed targets={} error=\"{}\"", rows.size() - written, e.getMessage());
-            taken.subList(written, taken.size()).forEach(this::markCheckpointAgain);
-        }
-    }
-
-    /** Rows per checkpoint transaction: short transactions share SQLite's one writer with the others. */
-    static final int CHECKPOINT_CHUNK = 5_000;
-
-    private void writeCheckpoints(List<Object[]> rows, long now) {
-        db.write(conn -> {
-            try (PreparedStatement ps = conn.prepareStatement(
-                    "INSERT INTO target_state (target_id, state, since, last_seen, message, latency_ms, metrics, updated_at) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (target_id) DO UPDATE SET "
-                            + "state = excluded.state, since = excluded.since, last_seen = excluded.last_seen, "
-                            + "message = excluded.message, latency_ms = excluded.latency_ms, metrics = excluded.metrics, "
-                            + "updated_at = excluded.updated_at")) {
-                int n = 0;
-                for (Object[] r : rows) {
-                    ps.setString(1, (String) r[0]);
-                    ps.setString(2, (String) r[1]);
-                    ps.setLong(3, (Long) r[2]);
-                    long seen = (Long) r[3];
-                    if (seen < 0) {
-                        ps.setNull(4, Types.BIGINT);
-                    } else {
-                        ps.setLong(4, seen);
-                    }
-                    ps.setString(5, (String) r[4]);
-                    double lat = (Double) r[5];
-                    if (Double.isNaN(lat)) {
-                        ps.setNull(6, Types.DOUBLE);
-                    } else {
-                        ps.setDouble(6, lat);
-                    }
-                    ps.setString(7, (String) r[6]);
-                    ps.setLong(8, now);
-                    ps.addBatch();
-                    if (++n % 1000 == 0) {
-                        ps.executeBatch();
-                    }
-                }
-                ps.executeBatch();
-            }
-            return null;
-        });
-    }
-
-    private void markCheckpointAgain(TargetCell c) {
-        boolean add;
-        synchronized (c) {
-            add = !c.checkpointDirty;
-            c.checkpointDirty = true;
-        }
-        if (add) {
-            checkpointDirty.add(c);
-        }
-    }
-
-    private Map<String, Checkpoint> loadCheckpoints() {
-        return db.read(c -> {
-            Map<String, Checkpoint> out = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT target_id, state, since, last_seen, message, latency_ms, metrics FROM target_state");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Optional<State> state = State.parse(rs.getString(2));
-                    if (state.isEmpty()) {
-                        continue;
-                    }
-                    long seen = rs.getLong(4);
-                    if (rs.wasNull()) {
-                        seen = -1;
-                    }
-                    double lat = rs.getDouble(6);
-                    if (rs.wasNull()) {
-                        lat = Double.NaN;
-                    }
-                    out.put(rs.getString(1), new Checkpoint(state.get(), rs.getLong(3), seen, rs.getString(5), lat,
-                            parseMetrics(rs.getString(7))));
-                }
-            }
-            return out;
-        });
-    }
-
-    private static ObjectNode parseMetrics(String json) throws SQLException {
-        if (json == null) {
-            return null;
-        }
-        try {
-            return (ObjectNode) JSON.readTree(json);
-        } catch (Exception e) {
-            return null; // a damaged checkpoint loses its numbers, not the target
-        }
+        checkpoints.write();
     }
 
     /** Writes transitions and checkpoints that are pending (tests, shutdown). */
