@@ -4,12 +4,21 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How long a push target may stay quiet: {@code interval × ttlFactor} (Argus: 15 s × 3) or an
- * explicit {@code timeout} (Glance: 30 s), expressed as one duration.
+ * How long a push target may stay quiet: {@code interval × ttlFactor} (Argus: 15 s × 3), an
+ * explicit {@code timeout} (Glance: 30 s), or {@code every + grace} (Healthchecks), expressed as one
+ * duration.
+ *
+ * @param every the declared reporting period when the lease was declared as every + grace, else null
+ *              (kept only so the declaration reads back as it was written)
+ * @param grace the declared grace with {@code every}, else null
  */
-public record Lease(Duration timeout) implements LeasePolicy {
+public record Lease(Duration timeout, Duration every, Duration grace) implements LeasePolicy {
 
     public static final Lease GLANCE_DEFAULT = new Lease(Duration.ofSeconds(30));
+
+    public Lease(Duration timeout) {
+        this(timeout, null, null);
+    }
 
     public Lease {
         Objects.requireNonNull(timeout, "timeout");
@@ -27,7 +36,7 @@ public record Lease(Duration timeout) implements LeasePolicy {
 
     /** Every / grace style (Healthchecks): quiet for longer than {@code every + grace} is too long. */
     public static Lease everyWithGrace(Duration every, Duration grace) {
-        return new Lease(every.plus(grace));
+        return new Lease(every.plus(grace), every, grace);
     }
 
     @Override

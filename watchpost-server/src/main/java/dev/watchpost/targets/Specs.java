@@ -198,7 +198,10 @@ public final class Specs {
         def.groupId().ifPresent(g -> o.put("group", g));
         ObjectNode push = o.putObject("push");
         def.lease().ifPresent(l -> {
-            if (l instanceof Lease lease) {
+            if (l instanceof Lease lease && lease.every() != null) {
+                push.put("every", Durations.format(lease.every()));
+                push.put("grace", Durations.format(lease.grace()));
+            } else if (l instanceof Lease lease) {
                 push.put("timeout", Durations.format(lease.timeout()));
             } else if (l instanceof ScheduleLease s) {
                 push.put("schedule", s.schedule().expression());

@@ -68,6 +68,8 @@ class TopologyApiTest {
         assertThat(main.get("managed_by_config").asBoolean()).isTrue();
         JsonNode mailer = Http.json(http.get("/api/v1/targets/workers/mailer"));
         assertThat(mailer.get("target").get("lease").asText()).isEqualTo("45s");
+        assertThat(mailer.get("spec").get("push").toString()).as("reads back as declared")
+                .isEqualTo("{\"every\":\"30s\",\"grace\":\"15s\"}");
         assertThat(mailer.get("target").get("state").asText()).isEqualTo("unknown");
     }
 
