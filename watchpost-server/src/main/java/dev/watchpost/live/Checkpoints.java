@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Checkpoints of the live state: the last values of each target (state, since, last seen, message,
@@ -35,7 +34,7 @@ final class Checkpoints {
 
     private final Database db;
     private final Clock clock;
-    private final ConcurrentLinkedQueue<TargetCell> queue = new ConcurrentLinkedQueue<>();
+    private final DirtyList queue = new DirtyList(DirtyList.Link.CHECKPOINT);
 
     Checkpoints(Database db, Clock clock) {
         this.db = db;
@@ -52,7 +51,7 @@ final class Checkpoints {
         List<Object[]> rows = new ArrayList<>();
         List<TargetCell> taken = new ArrayList<>();
         long now = clock.millis();
-        for (TargetCell c; (c = queue.poll()) != null; ) {
+        for (TargetCell c : queue.takeAll()) {
             synchronized (c) {
                 c.checkpointDirty = false;
                 if (c.removed) {

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -62,7 +61,7 @@ public final class LiveState implements AutoCloseable {
     private final ConcurrentHashMap<String, TargetCell> cells = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, GroupNode> groups = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> pingKeys = new ConcurrentHashMap<>();
-    private final ConcurrentLinkedQueue<TargetCell> snapshotDirty = new ConcurrentLinkedQueue<>();
+    private final DirtyList snapshotDirty = new DirtyList(DirtyList.Link.SNAPSHOT);
     private final List<SnapshotListener> snapshotListeners = new CopyOnWriteArrayList<>();
     private final TransitionLog transitions;
     private final LeaseWheel wheel;
@@ -493,7 +492,7 @@ public final class LiveState implements AutoCloseable {
         Snapshot next;
         synchronized (structure) {
             boolean changed = structureChanged;
-            for (TargetCell c; (c = snapshotDirty.poll()) != null; ) {
+            for (TargetCell c : snapshotDirty.takeAll()) {
                 changed = true;
                 synchronized (c) {
                     c.snapshotDirty = false;

@@ -31,6 +31,10 @@ final class TargetCell {
     boolean pinged;
     boolean removed;
 
+    /** Links of the dirty lists (see {@link DirtyList}). */
+    TargetCell nextSnapshotDirty;
+    TargetCell nextCheckpointDirty;
+
     /** Next cell in the same lease-wheel slot; touched only by the wheel's thread. */
     TargetCell wheelNext;
 
