@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Fanout<E> {
 
+    private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
     private final Set<Subscription<E>> subscriptions = ConcurrentHashMap.newKeySet();
     private final int capacity;
     private final AtomicLong dropped = new AtomicLong();
@@ -33,12 +35,20 @@ public final class Fanout<E> {
             this.queue = new ArrayBlockingQueue<>(capacity);
         }
 
-        /** The next event, or null after {@code timeout} or when closed. */
+        /**
+         * The next event, or null after {@code timeout} or soon after the subscription is closed
+         * (waits in short slices, so closing every subscription lets a stopping server go at once).
+         */
         public E poll(Duration timeout) throws InterruptedException {
-            if (closed) {
-                return null;
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!closed) {
+                long left = deadline - System.nanoTime();
+                E e = queue.poll(Math.max(0, Math.min(left, SLICE_NANOS)), TimeUnit.NANOSECONDS);
+                if (e != null || left <= SLICE_NANOS) {
+                    return e;
+                }
             }
-            return queue.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return null;
         }
 
         public boolean closed() {

@@ -115,7 +115,7 @@ public final class FeedRoutes implements HttpService, AutoCloseable {
         res.header(HeaderNames.create("X-Accel-Buffering"), "no");
         Fanout.Subscription<Event> sub = fanout.subscribe(); // before the snapshot: no transition falls in between
         try (SseSink sink = res.sink(SseSink.TYPE)) {
-            Snapshot s = live.snapshot();
+            Snapshot s = live.freshSnapshot(); // no older than the subscription: nothing falls in between
             sink.emit(SseEvent.builder().name("snapshot").data(new String(s.json(FeedRoutes::encode), StandardCharsets.UTF_8))
                     .reconnectDelay(Duration.ofSeconds(2)).build());
             while (!sub.closed()) {

@@ -1,7 +1,5 @@
 package dev.watchpost.live;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.LongConsumer;
 
@@ -30,11 +28,19 @@ final class LeaseWheel {
     private long cursor;
 
     private final LongConsumer lateness;
+    private final Expirer expirer;
+
+    /** Applies an expiry; called with the cell's monitor held, so it is ordered with the cell's other changes. */
+    @FunctionalInterface
+    interface Expirer {
+        void expireLocked(TargetCell cell, State to, long nowMs, String reason);
+    }
 
     /** @param lateness receives, for each expiry, how many ms after its deadline it was found */
-    LeaseWheel(long nowMs, LongConsumer lateness) {
+    LeaseWheel(long nowMs, LongConsumer lateness, Expirer expirer) {
         this.cursor = nowMs / TICK_MS;
         this.lateness = lateness;
+        this.expirer = expirer;
     }
 
     /** Hands a cell to the wheel. Callers set {@code cell.inWheel} under the cell's lock first. */
@@ -42,11 +48,8 @@ final class LeaseWheel {
         inbox.add(cell);
     }
 
-    /**
-     * Processes every tick that has fully elapsed by {@code nowMs} and returns the transitions of
-     * the targets that expired.
-     */
-    List<Transition> tick(long nowMs) {
+    /** Processes every tick that has fully elapsed by {@code nowMs}, expiring overdue targets. */
+    void tick(long nowMs) {
         for (TargetCell c; (c = inbox.poll()) != null; ) {
             long d;
             synchronized (c) {
@@ -54,7 +57,6 @@ final class LeaseWheel {
             }
             insert(c, d);
         }
-        List<Transition> expired = new ArrayList<>();
         long last = nowMs / TICK_MS; // ticks before this one have fully elapsed
         long from = Math.max(cursor, last - SLOTS);
         for (long t = from; t < last; t++) {
@@ -64,15 +66,14 @@ final class LeaseWheel {
             while (c != null) {
                 TargetCell next = c.wheelNext;
                 c.wheelNext = null;
-                visit(c, nowMs, expired);
+                visit(c, nowMs);
                 c = next;
             }
         }
         cursor = Math.max(cursor, last);
-        return expired;
     }
 
-    private void visit(TargetCell c, long nowMs, List<Transition> expired) {
+    private void visit(TargetCell c, long nowMs) {
         long reinsertAt = -1;
         synchronized (c) {
             if (c.removed || c.deadline == Long.MAX_VALUE) {
@@ -82,8 +83,8 @@ final class LeaseWheel {
                 lateness.accept(nowMs - c.deadline);
                 c.deadline = Long.MAX_VALUE;
                 c.inWheel = false;
-                StateMachine.expired(c.state).ifPresent(to -> expired.add(LiveState.changeLocked(c, to, nowMs,
-                        "no report for " + (lease == null ? "its lease" : lease.describe()))));
+                StateMachine.expired(c.state).ifPresent(to -> expirer.expireLocked(c, to, nowMs,
+                        "no report for " + (lease == null ? "its lease" : lease.describe())));
             } else {
                 reinsertAt = c.deadline;
             }

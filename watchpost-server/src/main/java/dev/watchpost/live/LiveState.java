@@ -90,7 +90,7 @@ public final class LiveState implements AutoCloseable {
         this.flushInterval = flushInterval;
         this.startedMs = clock.millis();
         this.transitions = new TransitionLog(db, meters);
-        this.wheel = new LeaseWheel(startedMs, this::recordLateness);
+        this.wheel = new LeaseWheel(startedMs, this::recordLateness, this::expireLocked);
         this.checkpoints = new Checkpoints(db, clock);
         this.restored = checkpoints.load();
         this.snapshot = new Snapshot(0, clock.instant(), new TargetView[0], List.of());
@@ -115,6 +115,14 @@ public final class LiveState implements AutoCloseable {
             if (existing != null && existing.def().shards() != def.shards()) {
                 throw new IllegalArgumentException("group '" + def.id() + "' already has " + existing.def().shards()
                         + " shards; remove it before changing the shard count");
+            }
+            if (existing == null) {
+                for (int i = 0; i < def.shards(); i++) {
+                    if (cells.containsKey(def.id() + "/" + i)) {
+                        throw new IllegalArgumentException("target '" + def.id() + "/" + i + "' already exists; "
+                                + "a sharded group '" + def.id() + "' would own it");
+                    }
+                }
             }
             // An existing node keeps its counters and shards; only name and lease change.
             GroupNode node = existing != null ? existing.withDef(def) : new GroupNode(def, parent);
@@ -264,6 +272,7 @@ public final class LiveState implements AutoCloseable {
         if (cell.inWheel) {
             wheel.offer(cell);
         }
+        markDirty(cell); // the old cell's pending checkpoint is dropped with it: this one carries its values
         return cell;
     }
 
@@ -307,6 +316,8 @@ public final class LiveState implements AutoCloseable {
             Optional<State> next = StateMachine.next(cell.state, o);
             if (next.isPresent()) {
                 t = changeLocked(cell, next.get(), now, reason(o, next.get()));
+                // Queued under the cell's lock: this target's changes reach the log in the order they happened.
+                transitions.append(t);
             }
             if (o.kind() == Observation.Kind.HEALTH) {
                 cell.pinged = true;
@@ -324,9 +335,6 @@ public final class LiveState implements AutoCloseable {
         }
         if (schedule) {
             wheel.offer(cell);
-        }
-        if (t != null) {
-            transitions.append(t);
         }
         observations.increment();
         observationSink.observed(targetId, now, o.ok(), o.latencyMs());
@@ -361,6 +369,15 @@ public final class LiveState implements AutoCloseable {
     // ---------------------------------------------------------------- reads
 
     public Snapshot snapshot() {
+        return snapshot;
+    }
+
+    /**
+     * A snapshot that includes every change made so far (built now if needed). For a client that
+     * subscribes to transitions first and then needs a starting point no older than its subscription.
+     */
+    public Snapshot freshSnapshot() {
+        rebuildSnapshot();
         return snapshot;
     }
 
@@ -447,15 +464,13 @@ public final class LiveState implements AutoCloseable {
 
     /** Expires overdue targets. One wheel tick: O(targets due in the elapsed slots). */
     void tickLeases() {
-        long now = clock.millis();
-        List<Transition> expired = wheel.tick(now);
-        for (Transition t : expired) {
-            TargetCell cell = cells.get(t.targetId());
-            if (cell != null) {
-                markDirty(cell);
-            }
-        }
-        transitions.appendAll(expired);
+        wheel.tick(clock.millis());
+    }
+
+    /** An overdue cell expires: called by the wheel with the cell's monitor held. */
+    private void expireLocked(TargetCell cell, State to, long nowMs, String reason) {
+        transitions.append(changeLocked(cell, to, nowMs, reason));
+        markDirty(cell);
     }
 
     /** Records how late an expiry was (benchmarks and /metrics). */

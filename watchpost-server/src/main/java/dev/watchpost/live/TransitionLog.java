@@ -57,16 +57,6 @@ final class TransitionLog implements AutoCloseable {
         queue.add(t);
     }
 
-    void appendAll(List<Transition> ts) {
-        if (ts.isEmpty()) {
-            return;
-        }
-        synchronized (doneLock) {
-            appended += ts.size();
-        }
-        queue.addAll(ts);
-    }
-
     /** Waits until every transition appended so far is written and announced. */
     void flush() {
         synchronized (doneLock) {

@@ -160,6 +160,9 @@ public final class IngestRoutes implements HttpService {
             JsonToken v = p.nextToken();
             switch (field) {
                 case "target" -> {
+                    if (v.isStructStart()) {
+                        p.skipChildren();
+                    }
                     if (target == null) {
                         problem = problem != null ? problem : "unknown field 'target' (the target is in the URL)";
                     } else if (v == JsonToken.VALUE_STRING) {
@@ -176,6 +179,9 @@ public final class IngestRoutes implements HttpService {
                     }
                 }
                 case "message" -> {
+                    if (v.isStructStart()) {
+                        p.skipChildren();
+                    }
                     if (v == JsonToken.VALUE_STRING) {
                         message = p.getText();
                         if (message.length() > MAX_MESSAGE) {
@@ -186,6 +192,9 @@ public final class IngestRoutes implements HttpService {
                     }
                 }
                 case "latency_ms", "latency" -> {
+                    if (v.isStructStart()) {
+                        p.skipChildren();
+                    }
                     if (v.isNumeric() && p.getDoubleValue() >= 0 && Double.isFinite(p.getDoubleValue())) {
                         latency = p.getDoubleValue();
                     } else if (v != JsonToken.VALUE_NULL) {

@@ -12,7 +12,11 @@ import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -54,25 +58,42 @@ public final class Topology {
      * @throws ConfigException naming the item when a declaration in the config file is invalid
      */
     public void load(WatchpostConfig.Declarations declared) {
+        // Groups first, parents before children, whoever declared them: a target or group made
+        // through the API may live inside a group the config file declares, and the file's
+        // definition replaces a stored one with the same id.
+        Map<String, GroupDef> groups = new LinkedHashMap<>();
         for (GroupDef g : store.groups()) {
-            defineQuietly(g);
+            groups.put(g.id(), g);
+        }
+        List<JsonNode> declaredGroups = declared.groups();
+        for (int i = 0; i < declaredGroups.size(); i++) {
+            try {
+                for (GroupDef g : Specs.groups(declaredGroups.get(i), "groups[" + i + "]", "config")) {
+                    groups.put(g.id(), g);
+                    managedByConfig.add(g.id());
+                }
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(e.getMessage());
+            }
+        }
+        List<GroupDef> ordered = new ArrayList<>(groups.values());
+        ordered.sort(Comparator.comparingLong(g -> g.id().chars().filter(c -> c == '/').count()));
+        for (GroupDef g : ordered) {
+            if (managedByConfig.contains(g.id())) {
+                try {
+                    live.defineGroup(g);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException("group '" + g.id() + "': " + e.getMessage());
+                }
+            } else {
+                defineQuietly(g);
+            }
         }
         for (JsonNode spec : store.targetSpecs()) {
             try {
                 live.defineTarget(Specs.target(spec, "stored target", "api", id -> live.group(id).isPresent()));
             } catch (IllegalArgumentException e) {
                 LOG.error("event=topology.stored_target_invalid error=\"{}\"", e.getMessage());
-            }
-        }
-        List<JsonNode> groups = declared.groups();
-        for (int i = 0; i < groups.size(); i++) {
-            try {
-                for (GroupDef g : Specs.groups(groups.get(i), "groups[" + i + "]", "config")) {
-                    live.defineGroup(g);
-                    managedByConfig.add(g.id());
-                }
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(e.getMessage());
             }
         }
         List<JsonNode> targets = declared.targets();
@@ -133,12 +154,13 @@ public final class Topology {
         if (live.group(id).isEmpty()) {
             return false;
         }
+        int shards = live.group(id).map(g -> g.def().shards()).orElse(0);
         try {
             live.removeGroup(id);
         } catch (IllegalStateException e) {
             throw new Conflict(e.getMessage());
         }
-        store.deleteGroup(id);
+        store.deleteGroup(id, shards);
         return true;
     }
 

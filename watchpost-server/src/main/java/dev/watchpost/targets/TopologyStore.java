@@ -70,8 +70,19 @@ public final class TopologyStore {
         });
     }
 
-    boolean deleteGroup(String id) {
+    /** Deletes a group and its shards' saved states (a group created again later starts afresh). */
+    boolean deleteGroup(String id, int shards) {
         return db.write(c -> {
+            try (PreparedStatement st = c.prepareStatement("DELETE FROM target_state WHERE target_id = ?")) {
+                for (int i = 0; i < shards; i++) {
+                    st.setString(1, id + "/" + i);
+                    st.addBatch();
+                    if (i % 1000 == 999) {
+                        st.executeBatch();
+                    }
+                }
+                st.executeBatch();
+            }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM target_group WHERE id = ?")) {
                 ps.setString(1, id);
                 return ps.executeUpdate() > 0;

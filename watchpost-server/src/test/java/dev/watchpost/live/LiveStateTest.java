@@ -124,6 +124,39 @@ class LiveStateTest {
     }
 
     @Test
+    void anExpiryRacingAHeartbeatIsAnnouncedInTheOrderItHappened() throws Exception {
+        int n = 50_000;
+        live.defineGroup(new GroupDef("race", "Race", n, Optional.of(new Lease(Duration.ofSeconds(30))), "config"));
+        for (int i = 0; i < n; i++) {
+            live.observe("race/" + i, Observation.report(State.ONLINE));
+        }
+        live.flush();
+        announced.clear();
+        clock.advance(Duration.ofSeconds(31));
+        Thread heartbeats = Thread.ofPlatform().start(() -> {
+            for (int i = n - 1; i >= 0; i--) {
+                live.observe("race/" + i, Observation.alive());
+            }
+        });
+        live.tickLeases();
+        heartbeats.join();
+        live.flush();
+        java.util.Map<String, List<Transition>> byTarget = new java.util.HashMap<>();
+        for (Transition t : announced) {
+            byTarget.computeIfAbsent(t.targetId(), k -> new ArrayList<>()).add(t);
+        }
+        for (var e : byTarget.entrySet()) {
+            List<Transition> ts = e.getValue();
+            for (int i = 1; i < ts.size(); i++) {
+                assertThat(ts.get(i).from()).as("%s: each change starts where the last ended", e.getKey())
+                        .isEqualTo(ts.get(i - 1).to());
+            }
+            assertThat(ts.get(ts.size() - 1).to()).as("%s: the last announced state is the state", e.getKey())
+                    .isEqualTo(state(e.getKey()));
+        }
+    }
+
+    @Test
     void groupsCountTheirTargetsStatesIncludingNestedGroups() {
         live.observe("bots/main/0", Observation.report(State.ONLINE));
         live.observe("bots/main/1", Observation.report(State.OFFLINE));

@@ -93,6 +93,10 @@ class IngestTest {
                 "no target 'jobs/nope'; declare it in the config file or create it with POST /api/v1/targets");
         assertThat(http.postJson("/api/v1/heartbeat/jobs/c", "{\"message\":\"" + "x".repeat(300 * 1024) + "\"}",
                 TestServer.INGEST).statusCode()).isEqualTo(413);
+        assertError(http.postJson("/api/v1/heartbeat/jobs/c", "{\"message\":[\"x\",\"y\"]}", TestServer.INGEST), 400,
+                "'message' must be a string");
+        assertError(http.postJson("/api/v1/heartbeat/jobs/c", "{\"latency_ms\":{\"v\":1}}", TestServer.INGEST), 400,
+                "'latency_ms' must be a number of milliseconds, 0 or more");
         assertThat(target("jobs/c").get("state").asText()).as("nothing applied").isEqualTo("unknown");
     }
 
@@ -119,6 +123,10 @@ class IngestTest {
                 + "{\"index\":2,\"target\":\"jobs/b\",\"error\":\"'state' 42 is not a state code (0-9)\"},"
                 + "{\"index\":3,\"error\":\"'target' is required\"},{\"index\":4,\"error\":\"expected an object\"}]");
         assertThat(target("jobs/c").get("message").asText()).isEqualTo("ok");
+        JsonNode nested = Http.json(http.postJson("/api/v1/heartbeats",
+                "[{\"target\":\"jobs/a\",\"message\":{\"k\":1}},{\"target\":\"jobs/a\"}]", TestServer.INGEST));
+        assertThat(nested.toString()).as("a nested value is skipped whole, not read as further items")
+                .isEqualTo("{\"accepted\":1,\"rejected\":[{\"index\":0,\"target\":\"jobs/a\",\"error\":\"'message' must be a string\"}]}");
         assertError(http.postJson("/api/v1/heartbeats", "{\"target\":\"jobs/a\"}", TestServer.INGEST), 400,
                 "body: expected a JSON array such as [{\"target\": \"jobs/a\", \"state\": \"online\"}]");
     }

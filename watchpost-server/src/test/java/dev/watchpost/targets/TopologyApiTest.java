@@ -143,6 +143,36 @@ class TopologyApiTest {
     }
 
     @Test
+    void apiObjectsInsideConfigGroupsSurviveARestartAndPutKeepsTheLastState() {
+        server.close();
+        Map<String, String> env = Map.of("WATCHPOST_CONFIG", dir.resolve("watchpost.yml").toString(), "WATCHPOST_FLUSH_INTERVAL", "1m");
+        server = TestServer.start(dir, Clock.systemUTC(), env);
+        http = server.http();
+        assertThat(http.postJson("/api/v1/targets", "{\"id\":\"bots/extra\",\"push\":{\"every\":\"1h\"}}", TestServer.ADMIN)
+                .statusCode()).isEqualTo(201);
+        assertThat(http.postJson("/api/v1/groups", "{\"id\":\"bots/side\"}", TestServer.ADMIN).statusCode()).isEqualTo(201);
+        http.postJson("/api/v1/heartbeat/bots/extra", "{\"message\":\"hello\"}", TestServer.INGEST);
+        assertThat(put("/api/v1/targets/bots/extra", "{\"name\":\"Extra\",\"push\":{\"every\":\"1h\"}}").statusCode()).isEqualTo(200);
+        server.close();
+        server = TestServer.start(dir, Clock.systemUTC(), env);
+        http = server.http();
+        JsonNode extra = Http.json(http.get("/api/v1/targets/bots/extra")).get("target");
+        assertThat(extra.get("state").asText()).isEqualTo("online");
+        assertThat(extra.get("message").asText()).isEqualTo("hello");
+        assertThat(extra.get("name").asText()).isEqualTo("Extra");
+        assertThat(Http.json(http.get("/api/v1/groups/bots/side")).get("group").get("parent").asText()).isEqualTo("bots");
+    }
+
+    @Test
+    void aShardedGroupThatWouldSwallowATargetIsRefusedWhole() {
+        http.postJson("/api/v1/targets", "{\"id\":\"x/2\",\"push\":{\"every\":\"1h\"}}", TestServer.ADMIN);
+        assertError(http.postJson("/api/v1/groups", "{\"id\":\"x\",\"shards\":4}", TestServer.ADMIN), 400,
+                "target 'x/2' already exists; a sharded group 'x' would own it");
+        assertThat(http.postJson("/api/v1/heartbeat/x/0", "", TestServer.INGEST).statusCode()).isEqualTo(404);
+        assertThat(http.get("/api/v1/groups/x").statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void badDeclarationsSayWhatIsWrong() {
         assertError(http.postJson("/api/v1/targets", "{\"id\":\"Bad Id\",\"push\":{\"every\":\"1m\"}}", TestServer.ADMIN), 400,
                 "body: target id 'Bad Id' must be lower-case path segments of a-z, 0-9, '.', '_', '-' separated by '/'");

@@ -59,8 +59,9 @@ public final class GlanceRoutes implements HttpService {
     private void health(ServerRequest req, ServerResponse res) {
         authorize(req);
         Shard shard = shard(req);
-        State current = live.target(shard.target()).map(TargetView::state).orElse(State.UNKNOWN);
-        if (current == State.UNKNOWN) {
+        // "Never posted a status" (Glance's rule), not "state is Unknown": a shard may report Unknown (0).
+        boolean reported = live.target(shard.target()).map(v -> v.lastSeen() >= 0).orElse(false);
+        if (!reported) {
             throw new ApiException(Status.CONFLICT_409,
                     "shard '" + shard.id() + "' is not known to the system yet, please populate your status");
         }

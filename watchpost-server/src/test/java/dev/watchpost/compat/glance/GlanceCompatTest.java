@@ -86,6 +86,12 @@ class GlanceCompatTest {
     }
 
     @Test
+    void aShardThatReportedUnknownMayStillPing() {
+        assertThat(post("/api/status/main/0/0", PASS).statusCode()).isEqualTo(204);
+        assertThat(post("/api/health/main/0", PASS).statusCode()).as("it has posted a status").isEqualTo(204);
+    }
+
+    @Test
     void stateNumbersAreRangeChecked() {
         HttpResponse<String> r = post("/api/status/main/0/99", PASS);
         assertThat(r.statusCode()).isEqualTo(400);
