@@ -57,20 +57,8 @@ public final class Lateness {
         return max.get();
     }
 
-    /** The upper edge of the bucket holding the {@code p} quantile (0 &lt; p ≤ 1), in ms; 0 when empty. */
+    /** The upper edge of the step holding the {@code p} quantile (0 &lt; p ≤ 1), in ms, at most the maximum; 0 when empty. */
     public long percentileMs(double p) {
-        long n = total.get();
-        if (n == 0) {
-            return 0;
-        }
-        long rank = (long) Math.ceil(p * n);
-        long seen = 0;
-        for (int i = 0; i <= BUCKETS; i++) {
-            seen += counts.get(i);
-            if (seen >= rank) {
-                return Math.min((long) (i + 1) * STEP_MS, Math.max(max.get(), 0));
-            }
-        }
-        return max.get();
+        return Math.min(percentileMs(counts(), p), Math.max(max.get(), 0));
     }
 }

@@ -3,7 +3,6 @@ package dev.watchpost.live;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * One report from a push target.
@@ -47,10 +46,6 @@ public record Observation(Kind kind, State state, String message, double latency
 
     public static Observation health() {
         return new Observation(Kind.HEALTH, null, null, Double.NaN, null);
-    }
-
-    public Optional<String> messageText() {
-        return Optional.ofNullable(message);
     }
 
     /** True when the observation counts as a successful sample for history. */

@@ -64,7 +64,7 @@ public final class IngestRoutes implements HttpService {
                     throw ApiException.badRequest("body: unexpected content after the JSON object");
                 }
             } catch (IOException e) {
-                throw ApiException.badRequest("request body is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+                throw Json.notJson(e);
             } catch (Invalid e) {
                 throw ApiException.badRequest(e.getMessage());
             }
@@ -116,7 +116,7 @@ public final class IngestRoutes implements HttpService {
                 throw ApiException.badRequest("body: unexpected content after the JSON array");
             }
         } catch (IOException e) {
-            throw ApiException.badRequest("request body is not valid JSON: " + e.getMessage().lines().findFirst().orElse("")
+            throw ApiException.badRequest(Json.notJson(e).getMessage()
                     + " (heartbeats before the error were accepted: " + accepted + ")");
         }
         Map<String, Object> out = new LinkedHashMap<>();

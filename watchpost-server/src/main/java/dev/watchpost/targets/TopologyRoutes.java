@@ -3,7 +3,6 @@ package dev.watchpost.targets;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.watchpost.auth.Access;
 import dev.watchpost.auth.Scope;
-import dev.watchpost.live.GroupDef;
 import dev.watchpost.live.GroupView;
 import dev.watchpost.live.LiveState;
 import dev.watchpost.live.State;
@@ -45,15 +44,21 @@ public final class TopologyRoutes implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.get("/api/v1/groups", access.read(this::listGroups))
-                .post("/api/v1/groups", access.require(Scope.ADMIN, (req, res) -> putGroup(req, res, true)))
+                .post("/api/v1/groups", access.require(Scope.ADMIN, (req, res) -> put(req, res, true,
+                        body -> Specs.toJson(topology.putGroup(body, true)))))
                 .get("/api/v1/groups/{+id}", access.read(this::getGroup))
-                .put("/api/v1/groups/{+id}", access.require(Scope.ADMIN, (req, res) -> putGroup(req, res, false)))
-                .delete("/api/v1/groups/{+id}", access.require(Scope.ADMIN, this::deleteGroup))
+                .put("/api/v1/groups/{+id}", access.require(Scope.ADMIN, (req, res) -> put(req, res, false,
+                        body -> Specs.toJson(topology.putGroup(body, false)))))
+                .delete("/api/v1/groups/{+id}", access.require(Scope.ADMIN, (req, res) -> delete(req, res, "group",
+                        topology::removeGroup)))
                 .get("/api/v1/targets", access.read(this::listTargets))
-                .post("/api/v1/targets", access.require(Scope.ADMIN, (req, res) -> putTarget(req, res, true)))
+                .post("/api/v1/targets", access.require(Scope.ADMIN, (req, res) -> put(req, res, true,
+                        body -> Specs.toJson(topology.putTarget(body, true)))))
                 .get("/api/v1/targets/{+id}", access.read(this::getTarget))
-                .put("/api/v1/targets/{+id}", access.require(Scope.ADMIN, (req, res) -> putTarget(req, res, false)))
-                .delete("/api/v1/targets/{+id}", access.require(Scope.ADMIN, this::deleteTarget));
+                .put("/api/v1/targets/{+id}", access.require(Scope.ADMIN, (req, res) -> put(req, res, false,
+                        body -> Specs.toJson(topology.putTarget(body, false)))))
+                .delete("/api/v1/targets/{+id}", access.require(Scope.ADMIN, (req, res) -> delete(req, res, "target",
+                        topology::removeTarget)));
     }
 
     private void listGroups(ServerRequest req, ServerResponse res) {
@@ -88,22 +93,7 @@ public final class TopologyRoutes implements HttpService {
         });
     }
 
-    private void putGroup(ServerRequest req, ServerResponse res, boolean create) {
-        JsonNode body = Json.read(req);
-        if (!create) {
-            requireSameId(req, body);
-        }
-        GroupDef def = call(() -> topology.putGroup(body, create));
-        Json.send(res, create ? Status.CREATED_201 : Status.OK_200, Specs.toJson(def));
-    }
 
-    private void deleteGroup(ServerRequest req, ServerResponse res) {
-        String id = req.path().pathParameters().get("id");
-        if (!call(() -> topology.removeGroup(id))) {
-            throw ApiException.notFound("no group '" + id + "'");
-        }
-        res.status(Status.NO_CONTENT_204).send();
-    }
 
     private void listTargets(ServerRequest req, ServerResponse res) {
         Optional<String> group = req.query().first("group").asOptional();
@@ -149,19 +139,24 @@ public final class TopologyRoutes implements HttpService {
         });
     }
 
-    private void putTarget(ServerRequest req, ServerResponse res, boolean create) {
+
+
+    /** Creates ({@code create}) or replaces a group or target from the body; 201 or 200 with its declaration. */
+    private static void put(ServerRequest req, ServerResponse res, boolean create,
+                            java.util.function.Function<JsonNode, JsonNode> apply) {
         JsonNode body = Json.read(req);
         if (!create) {
             requireSameId(req, body);
         }
-        TargetDef def = call(() -> topology.putTarget(body, create));
-        Json.send(res, create ? Status.CREATED_201 : Status.OK_200, Specs.toJson(def));
+        JsonNode declared = call(() -> apply.apply(body));
+        Json.send(res, create ? Status.CREATED_201 : Status.OK_200, declared);
     }
 
-    private void deleteTarget(ServerRequest req, ServerResponse res) {
+    private static void delete(ServerRequest req, ServerResponse res, String what,
+                               java.util.function.Predicate<String> remove) {
         String id = req.path().pathParameters().get("id");
-        if (!call(() -> topology.removeTarget(id))) {
-            throw ApiException.notFound("no target '" + id + "'");
+        if (!call(() -> remove.test(id))) {
+            throw ApiException.notFound("no " + what + " '" + id + "'");
         }
         res.status(Status.NO_CONTENT_204).send();
     }

@@ -49,10 +49,7 @@ final class ErrorMapping {
     }
 
     static Map<String, Object> tooLarge(long maxBodyBytes) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", "request body is larger than the limit of " + maxBodyBytes + " bytes");
-        body.put("limit", maxBodyBytes);
-        return body;
+        return Bodies.tooLarge(maxBodyBytes).body();
     }
 
     private static void send(ServerResponse res, Status status, Map<String, Object> body) {

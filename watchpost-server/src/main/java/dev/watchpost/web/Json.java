@@ -73,6 +73,13 @@ public final class Json {
         }
     }
 
+    /** The 400 for a body that is not JSON, with the parser's reason (first line, no source excerpt). */
+    public static ApiException notJson(IOException e) {
+        String reason = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        return ApiException.badRequest("request body is not valid JSON: "
+                + (reason == null ? "" : reason.lines().findFirst().orElse("")));
+    }
+
     /**
      * Reads the request body as a JSON tree.
      *
@@ -86,7 +93,7 @@ public final class Json {
         try {
             return MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("request body is not valid JSON: " + e.getOriginalMessage());
+            throw notJson(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

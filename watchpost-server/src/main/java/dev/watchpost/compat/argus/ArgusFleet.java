@@ -128,7 +128,7 @@ public final class ArgusFleet {
     }
 
     /** A cluster and its history, oldest point first. */
-    record Detail(Cluster cluster, List<History.Point> history) {
+    record Detail(Cluster cluster, List<ClusterHistory.Point> history) {
     }
 
     /** A member's registration as stored. Immutable; swapped on register. */
@@ -141,11 +141,11 @@ public final class ArgusFleet {
         private ParsedSnapshot last;            // guarded by this
         private Instant lastAt;                 // guarded by this
         private ClusterMetrics metrics;         // guarded by this
-        private final History history;          // guarded by this
+        private final ClusterHistory history;          // guarded by this
 
         Member(Info info, int historyPoints) {
             this.info = info;
-            this.history = new History(historyPoints);
+            this.history = new ClusterHistory(historyPoints);
         }
     }
 
@@ -369,7 +369,7 @@ public final class ArgusFleet {
             return Optional.empty();
         }
         Cluster c = view(m, clock.millis());
-        List<History.Point> points;
+        List<ClusterHistory.Point> points;
         synchronized (m) {
             points = m.history.points();
         }

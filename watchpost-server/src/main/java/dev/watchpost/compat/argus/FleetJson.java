@@ -105,7 +105,7 @@ final class FleetJson {
     /** {@code GET /api/fleet/cluster}: the cluster and its history, oldest point first. */
     static Map<String, Object> detail(ArgusFleet.Detail d) {
         List<Map<String, Object>> history = new ArrayList<>(d.history().size());
-        for (History.Point p : d.history()) {
+        for (ClusterHistory.Point p : d.history()) {
             Map<String, Object> point = new LinkedHashMap<>();
             point.put("t", seconds(p.atMs()));
             point.put("metrics", p.metrics().toJson());

@@ -6,7 +6,6 @@ import dev.watchpost.live.GroupNode;
 import dev.watchpost.live.LiveState;
 import dev.watchpost.live.Observation;
 import dev.watchpost.live.State;
-import dev.watchpost.live.TargetView;
 import dev.watchpost.web.ApiException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;

@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class HistoryTest {
+class ClusterHistoryTest {
 
     private static ClusterMetrics guilds(long g) {
         return new ClusterMetrics(0.25, 3, g, null, 1.5, null, null, 0.0, 60.0, null);
@@ -12,11 +12,11 @@ class HistoryTest {
 
     @Test
     void keepsTheLastPointsOldestFirstWithUnknownsStillUnknown() {
-        History h = new History(3);
+        ClusterHistory h = new ClusterHistory(3);
         for (int i = 1; i <= 5; i++) {
             h.add(i * 1000L, guilds(i));
         }
-        assertThat(h.points()).extracting(History.Point::atMs).containsExactly(3000L, 4000L, 5000L);
+        assertThat(h.points()).extracting(ClusterHistory.Point::atMs).containsExactly(3000L, 4000L, 5000L);
         assertThat(h.points()).extracting(p -> p.metrics().guilds()).containsExactly(3L, 4L, 5L);
         assertThat(h.points().get(2).metrics()).isEqualTo(guilds(5));
         assertThat(h.points().get(2).metrics().cachedUsers()).isNull();
@@ -24,10 +24,10 @@ class HistoryTest {
 
     @Test
     void fewerPointsThanCapacityAndNone() {
-        History h = new History(4);
+        ClusterHistory h = new ClusterHistory(4);
         h.add(1, guilds(1));
         assertThat(h.points()).hasSize(1);
-        History off = new History(0);
+        ClusterHistory off = new ClusterHistory(0);
         off.add(1, guilds(1));
         assertThat(off.points()).isEmpty();
     }

@@ -8,7 +8,7 @@ import java.util.List;
  * 80 bytes a point), so 240 points of a thousand clusters cost a few MB. In memory only: a restart
  * starts every history afresh. Not thread-safe; the owner guards it.
  */
-final class History {
+final class ClusterHistory {
 
     /** One point: when the snapshot was received (epoch ms) and the metrics it gave (no interval counts). */
     record Point(long atMs, ClusterMetrics metrics) {
@@ -22,7 +22,7 @@ final class History {
     private int next;
     private int size;
 
-    History(int capacity) {
+    ClusterHistory(int capacity) {
         if (capacity < 0) {
             throw new IllegalArgumentException("capacity must be >= 0, got " + capacity);
         }
