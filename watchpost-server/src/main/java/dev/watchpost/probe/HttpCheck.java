@@ -33,7 +33,7 @@ import java.util.TreeSet;
 public record HttpCheck(URI url, String method, Map<String, String> headers, String body,
                         List<StatusRange> expectedStatus, boolean followRedirects, int maxRedirects,
                         String bodyContains, JsonCondition jsonCondition, Duration fasterThan,
-                        Duration connectTimeout, Duration totalTimeout, boolean verifyTls) {
+                        Duration connectTimeout, Duration totalTimeout, boolean verifyTls) implements Check {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_TOTAL_TIMEOUT = Duration.ofSeconds(10);
@@ -104,6 +104,26 @@ public record HttpCheck(URI url, String method, Map<String, String> headers, Str
         if (d.isNegative() || d.isZero() || d.toMillis() < 1) {
             throw new IllegalArgumentException(name + " must be at least 1 ms: " + d);
         }
+    }
+
+    @Override
+    public String kind() {
+        return "http";
+    }
+
+    @Override
+    public String host() {
+        return url.getHost().toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public Duration timeout() {
+        return totalTimeout;
+    }
+
+    @Override
+    public Prober prober(HttpClients clients) {
+        return new HttpProber(this, clients);
     }
 
     /** True when the final status is accepted. */

@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param statsPath path of the stats agent, starting with '/' (default {@code /platy})
  * @param timeout   hard limit on the whole request, connecting included (default 5 s)
  */
-public record StatsCheck(String host, String statsPath, Duration timeout) {
+public record StatsCheck(String host, String statsPath, Duration timeout) implements Check {
 
     public static final String DEFAULT_STATS_PATH = "/platy";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
@@ -36,6 +36,16 @@ public record StatsCheck(String host, String statsPath, Duration timeout) {
 
     public StatsCheck(String host) {
         this(host, DEFAULT_STATS_PATH, DEFAULT_TIMEOUT);
+    }
+
+    @Override
+    public String kind() {
+        return "stats";
+    }
+
+    @Override
+    public Prober prober(HttpClients clients) {
+        return new StatsProber(this, clients);
     }
 
     public URI url() {

@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param port           1..65535
  * @param connectTimeout limit on opening the connection (default 5 s)
  */
-public record TcpCheck(String host, int port, Duration connectTimeout) {
+public record TcpCheck(String host, int port, Duration connectTimeout) implements Check {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
@@ -22,6 +22,21 @@ public record TcpCheck(String host, int port, Duration connectTimeout) {
 
     public TcpCheck(String host, int port) {
         this(host, port, DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    @Override
+    public String kind() {
+        return "tcp";
+    }
+
+    @Override
+    public Duration timeout() {
+        return connectTimeout;
+    }
+
+    @Override
+    public Prober prober(HttpClients clients) {
+        return new TcpProber(this);
     }
 
     static String validHost(String host) {

@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param verify         verify chain and host name (default true); off, only expiry is judged
  */
 public record TlsCheck(String host, int port, Duration warnBefore, Duration connectTimeout,
-                       Duration totalTimeout, boolean verify) {
+                       Duration totalTimeout, boolean verify) implements Check {
 
     public static final Duration DEFAULT_WARN_BEFORE = Duration.ofDays(14);
 
@@ -30,6 +30,21 @@ public record TlsCheck(String host, int port, Duration warnBefore, Duration conn
         if (connectTimeout.compareTo(totalTimeout) > 0) {
             connectTimeout = totalTimeout; // the total bounds the connect anyway; a short total with the default connect is fine
         }
+    }
+
+    @Override
+    public String kind() {
+        return "tls";
+    }
+
+    @Override
+    public Duration timeout() {
+        return totalTimeout;
+    }
+
+    @Override
+    public Prober prober(HttpClients clients) {
+        return new TlsProber(this);
     }
 
     /** Defaults: warn 14 days ahead, 5 s to connect, 10 s in all, verification on. */

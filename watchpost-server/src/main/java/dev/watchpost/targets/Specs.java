@@ -8,6 +8,8 @@ import dev.watchpost.live.GroupDef;
 import dev.watchpost.live.Lease;
 import dev.watchpost.live.LeasePolicy;
 import dev.watchpost.live.TargetDef;
+import dev.watchpost.composite.CompositeDef;
+import dev.watchpost.probe.ProbePlan;
 import dev.watchpost.push.ScheduleLease;
 
 import java.time.Duration;
@@ -18,6 +20,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import static dev.watchpost.targets.SpecReader.duration;
+import static dev.watchpost.targets.SpecReader.keys;
+import static dev.watchpost.targets.SpecReader.object;
+import static dev.watchpost.targets.SpecReader.optionalText;
+import static dev.watchpost.targets.SpecReader.requiredText;
+
 /**
  * Reads group and target declarations: the same JSON/YAML shape in the config file and in API
  * bodies. Errors are {@link IllegalArgumentException}s whose message starts with where the problem
@@ -26,7 +34,10 @@ import java.util.Set;
 public final class Specs {
 
     private static final Set<String> GROUP_KEYS = Set.of("id", "name", "shards", "lease", "groups");
-    private static final Set<String> TARGET_KEYS = Set.of("id", "name", "group", "push", "ping-key");
+    /** Target kinds, each declared by a section of its name. */
+    static final List<String> KINDS = List.of("push", "http", "tcp", "tls", "stats", "manual", "composite");
+    private static final Set<String> TARGET_KEYS = Set.of("id", "name", "group", "description", "ping-key", "push",
+            "http", "tcp", "tls", "stats", "manual", "composite");
     private static final Set<String> PUSH_KEYS = Set.of("every", "grace", "timeout", "schedule", "timezone");
 
     private Specs() {
@@ -82,11 +93,12 @@ public final class Specs {
      *
      * @param knownGroup tells whether a group id exists, to place {@code a/b/c} in group {@code a/b} by default
      */
-    public static TargetDef target(JsonNode spec, String where, String source, java.util.function.Predicate<String> knownGroup) {
+    public static TargetDecl target(JsonNode spec, String where, String source, java.util.function.Predicate<String> knownGroup) {
         object(spec, where);
         keys(spec, where, TARGET_KEYS);
         String id = requiredText(spec, "id", where);
         String name = optionalText(spec, "name", where).orElse(id);
+        Optional<String> description = optionalText(spec, "description", where);
         Optional<String> group = optionalText(spec, "group", where);
         if (group.isEmpty() && id.contains("/")) {
             String prefix = id.substring(0, id.lastIndexOf('/'));
@@ -94,16 +106,56 @@ public final class Specs {
                 group = Optional.of(prefix);
             }
         }
-        if (!spec.has("push")) {
-            throw new IllegalArgumentException(where + ": a target needs a kind: push (more kinds come with probes)");
+        List<String> kinds = KINDS.stream().filter(spec::has).toList();
+        if (kinds.size() != 1) {
+            throw new IllegalArgumentException(where + ": a target needs exactly one kind: "
+                    + String.join(", ", KINDS) + (kinds.isEmpty() ? "" : " (got " + String.join(", ", kinds) + ")"));
         }
-        LeasePolicy lease = push(spec.get("push"), where + ".push");
+        String kind = kinds.get(0);
+        JsonNode section = spec.get(kind);
+        Optional<LeasePolicy> lease = Optional.empty();
+        Optional<ProbePlan> probe = Optional.empty();
+        Optional<CompositeDef> composite = Optional.empty();
+        switch (kind) {
+            case "push" -> lease = Optional.of(push(section, where + ".push"));
+            case "manual" -> {
+                if (!(section.isBoolean() && section.booleanValue())) {
+                    object(section, where + ".manual");
+                    keys(section, where + ".manual", Set.of());
+                }
+            }
+            case "composite" -> composite = Optional.of(CompositeSpecs.parse(section, where + ".composite"));
+            default -> probe = Optional.of(ProbeSpecs.parse(kind, section, where + "." + kind));
+        }
         Optional<String> pingKey = optionalText(spec, "ping-key", where);
+        if (pingKey.isPresent() && !kind.equals("push")) {
+            throw new IllegalArgumentException(where + ".ping-key: only push targets are pinged");
+        }
+        TargetDef def;
         try {
-            return new TargetDef(id, name, group, "push", Optional.of(lease), pingKey, source);
+            def = new TargetDef(id, name, group, kind, lease, pingKey, source);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": " + e.getMessage());
         }
+        return new TargetDecl(def, canonical(def, description, section), probe, composite);
+    }
+
+    /** The declaration as the API shows and stores it: push leases normalised, other sections as given. */
+    private static ObjectNode canonical(TargetDef def, Optional<String> description, JsonNode section) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("id", def.id());
+        o.put("name", def.name());
+        def.groupId().ifPresent(g -> o.put("group", g));
+        description.ifPresent(d -> o.put("description", d));
+        if (def.kind().equals("push")) {
+            o.set("push", pushJson(def));
+        } else if (def.kind().equals("manual")) {
+            o.putObject("manual");
+        } else {
+            o.set(def.kind(), section.deepCopy());
+        }
+        def.pingKey().ifPresent(k -> o.put("ping-key", k));
+        return o;
     }
 
     private static LeasePolicy push(JsonNode push, String where) {
@@ -148,55 +200,13 @@ public final class Specs {
         return fifth.compareTo(Duration.ofSeconds(5)) < 0 ? Duration.ofSeconds(5) : fifth;
     }
 
-    private static Duration duration(String text, String where) {
-        Duration d = Durations.parse(text).orElseThrow(() ->
-                new IllegalArgumentException(where + ": '" + text + "' is not " + Durations.ALLOWED));
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(where + ": must be longer than zero");
-        }
-        return d;
-    }
 
-    private static void object(JsonNode n, String where) {
-        if (n == null || !n.isObject()) {
-            throw new IllegalArgumentException(where + ": expected an object");
-        }
-    }
 
-    private static void keys(JsonNode n, String where, Set<String> allowed) {
-        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!allowed.contains(k)) {
-                throw new IllegalArgumentException(where + ": unknown key '" + k + "' (allowed: "
-                        + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
-            }
-        }
-    }
 
-    private static String requiredText(JsonNode n, String key, String where) {
-        return optionalText(n, key, where).orElseThrow(() ->
-                new IllegalArgumentException(where + ": '" + key + "' is required"));
-    }
 
-    private static Optional<String> optionalText(JsonNode n, String key, String where) {
-        JsonNode v = n.get(key);
-        if (v == null || v.isNull()) {
-            return Optional.empty();
-        }
-        if (!v.isValueNode() || v.isBoolean()) {
-            throw new IllegalArgumentException(where + "." + key + ": expected text");
-        }
-        String t = v.asText().strip();
-        return t.isEmpty() ? Optional.empty() : Optional.of(t);
-    }
 
-    /** The canonical JSON of a target definition (what the API shows and stores). */
-    public static ObjectNode toJson(TargetDef def) {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("id", def.id());
-        o.put("name", def.name());
-        def.groupId().ifPresent(g -> o.put("group", g));
-        ObjectNode push = o.putObject("push");
+    private static ObjectNode pushJson(TargetDef def) {
+        ObjectNode push = JsonNodeFactory.instance.objectNode();
         def.lease().ifPresent(l -> {
             if (l instanceof Lease lease && lease.every() != null) {
                 push.put("every", Durations.format(lease.every()));
@@ -209,8 +219,7 @@ public final class Specs {
                 push.put("grace", Durations.format(s.grace()));
             }
         });
-        def.pingKey().ifPresent(k -> o.put("ping-key", k));
-        return o;
+        return push;
     }
 
     /** The canonical JSON of a group definition (without children). */

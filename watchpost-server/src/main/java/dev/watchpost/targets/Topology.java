@@ -45,11 +45,36 @@ public final class Topology {
     private final TopologyStore store;
     private final Clock clock;
     private final Set<String> managedByConfig = new HashSet<>();
+    private final Map<String, TargetDecl> declarations = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<TopologyListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Topology(LiveState live, TopologyStore store, Clock clock) {
         this.live = live;
         this.store = store;
         this.clock = clock;
+    }
+
+    /** Registers a listener; it is told about targets defined from now on (register before {@link #load}). */
+    public void addListener(TopologyListener listener) {
+        listeners.add(listener);
+    }
+
+    /** A declared target (not a shard), as declared. */
+    public Optional<TargetDecl> declaration(String id) {
+        return Optional.ofNullable(declarations.get(id));
+    }
+
+    /** Every declared target (not shards), in no particular order. */
+    public java.util.Collection<TargetDecl> declarations() {
+        return java.util.Collections.unmodifiableCollection(declarations.values());
+    }
+
+    private void define(TargetDecl d) {
+        live.defineTarget(d.def());
+        declarations.put(d.id(), d);
+        for (TopologyListener l : listeners) {
+            l.defined(d);
+        }
     }
 
     /**
@@ -91,7 +116,7 @@ public final class Topology {
         }
         for (JsonNode spec : store.targetSpecs()) {
             try {
-                live.defineTarget(Specs.target(spec, "stored target", "api", id -> live.group(id).isPresent()));
+                define(Specs.target(spec, "stored target", "api", id -> live.group(id).isPresent()));
             } catch (IllegalArgumentException e) {
                 LOG.error("event=topology.stored_target_invalid error=\"{}\"", e.getMessage());
             }
@@ -99,8 +124,8 @@ public final class Topology {
         List<JsonNode> targets = declared.targets();
         for (int i = 0; i < targets.size(); i++) {
             try {
-                TargetDef t = Specs.target(targets.get(i), "targets[" + i + "]", "config", id -> live.group(id).isPresent());
-                live.defineTarget(t);
+                TargetDecl t = Specs.target(targets.get(i), "targets[" + i + "]", "config", id -> live.group(id).isPresent());
+                define(t);
                 managedByConfig.add(t.id());
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(e.getMessage());
@@ -168,15 +193,16 @@ public final class Topology {
      * Creates or replaces an API-managed target. A target without a ping key gets a random one, so
      * it can be pinged with {@code /ping/{key}} at once.
      */
-    public synchronized TargetDef putTarget(JsonNode spec, boolean mustBeNew) {
+    public synchronized TargetDecl putTarget(JsonNode spec, boolean mustBeNew) {
         ObjectNode body = spec.isObject() ? ((ObjectNode) spec).deepCopy() : null;
-        if (body != null && !body.hasNonNull("ping-key")) {
+        if (body != null && !body.hasNonNull("ping-key") && body.has("push")) {
             // Replacing a target keeps its ping key, so the URLs its jobs use keep working.
             Optional<String> existingKey = body.hasNonNull("id")
                     ? live.definition(body.get("id").asText()).flatMap(TargetDef::pingKey) : Optional.empty();
             body.put("ping-key", existingKey.orElseGet(Topology::newPingKey));
         }
-        TargetDef def = Specs.target(body == null ? spec : body, "body", "api", id -> live.group(id).isPresent());
+        TargetDecl decl = Specs.target(body == null ? spec : body, "body", "api", id -> live.group(id).isPresent());
+        TargetDef def = decl.def();
         refuseConfigManaged(def.id());
         if (mustBeNew && live.target(def.id()).isPresent()) {
             throw new Conflict("target '" + def.id() + "' already exists");
@@ -187,9 +213,9 @@ public final class Topology {
                 throw new Conflict("ping key is already used by another target");
             }
         }
-        live.defineTarget(def);
-        store.saveTarget(def, Specs.toJson(def), clock.instant());
-        return def;
+        define(decl);
+        store.saveTarget(def, decl.spec(), clock.instant());
+        return decl;
     }
 
     public synchronized boolean removeTarget(String id) {
@@ -201,6 +227,10 @@ public final class Topology {
             return false;
         }
         store.deleteTarget(id);
+        declarations.remove(id);
+        for (TopologyListener l : listeners) {
+            l.removed(id);
+        }
         return true;
     }
 

@@ -53,10 +53,10 @@ public final class TopologyRoutes implements HttpService {
                         topology::removeGroup)))
                 .get("/api/v1/targets", access.read(this::listTargets))
                 .post("/api/v1/targets", access.require(Scope.ADMIN, (req, res) -> put(req, res, true,
-                        body -> Specs.toJson(topology.putTarget(body, true)))))
+                        body -> topology.putTarget(body, true).spec())))
                 .get("/api/v1/targets/{+id}", access.read(this::getTarget))
                 .put("/api/v1/targets/{+id}", access.require(Scope.ADMIN, (req, res) -> put(req, res, false,
-                        body -> Specs.toJson(topology.putTarget(body, false)))))
+                        body -> topology.putTarget(body, false).spec())))
                 .delete("/api/v1/targets/{+id}", access.require(Scope.ADMIN, (req, res) -> delete(req, res, "target",
                         topology::removeTarget)));
     }
@@ -119,15 +119,15 @@ public final class TopologyRoutes implements HttpService {
     private void getTarget(ServerRequest req, ServerResponse res) {
         String id = req.path().pathParameters().get("id");
         TargetView view = live.target(id).orElseThrow(() -> ApiException.notFound("no target '" + id + "'"));
-        Optional<TargetDef> def = live.definition(id);
+        Optional<TargetDecl> decl = topology.declaration(id);
         List<Transition> recent = store.recentTransitions(id, RECENT_TRANSITIONS);
         Json.stream(res, Status.OK_200, g -> {
             g.writeStartObject();
             g.writeFieldName("target");
             ViewJson.target(g, view);
-            if (def.isPresent()) {
+            if (decl.isPresent()) {
                 g.writeFieldName("spec");
-                g.writeTree(Specs.toJson(def.get()));
+                g.writeTree(decl.get().spec());
             }
             g.writeBooleanField("managed_by_config", topology.managedByConfig(id));
             g.writeArrayFieldStart("transitions");

@@ -183,9 +183,11 @@ class TopologyApiTest {
         assertError(http.postJson("/api/v1/targets", "{\"id\":\"x\",\"push\":{\"schedule\":\"61 * * * *\"}}", TestServer.ADMIN), 400,
                 "body.push.schedule: cron field 'minute' value 61 is out of range 0-59 in \"61 * * * *\"");
         assertError(http.postJson("/api/v1/targets", "{\"id\":\"x\"}", TestServer.ADMIN), 400,
-                "body: a target needs a kind: push (more kinds come with probes)");
+                "body: a target needs exactly one kind: push, http, tcp, tls, stats, manual, composite");
         assertError(http.postJson("/api/v1/targets", "{\"id\":\"x\",\"push\":{\"every\":\"1m\"},\"colour\":1}", TestServer.ADMIN), 400,
-                "body: unknown key 'colour' (allowed: group, id, name, ping-key, push)");
+                "body: unknown key 'colour' (allowed: composite, description, group, http, id, manual, name, ping-key, push, stats, tcp, tls)");
+        assertError(http.postJson("/api/v1/targets", "{\"id\":\"x\",\"push\":{\"every\":\"1m\"},\"manual\":{}}", TestServer.ADMIN), 400,
+                "body: a target needs exactly one kind: push, http, tcp, tls, stats, manual, composite (got push, manual)");
         assertError(http.postJson("/api/v1/groups", "{\"id\":\"g\",\"shards\":0}", TestServer.ADMIN), 400,
                 "body.shards: expected a whole number 1-1000000, got 0");
         assertError(http.postJson("/api/v1/groups", "{\"id\":\"a/b\"}", TestServer.ADMIN), 400,

@@ -1,0 +1,113 @@
+package dev.watchpost.targets;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.watchpost.composite.CompositeDef;
+import dev.watchpost.live.TargetDef;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+import static dev.watchpost.targets.SpecReader.at;
+import static dev.watchpost.targets.SpecReader.keys;
+import static dev.watchpost.targets.SpecReader.object;
+import static dev.watchpost.targets.SpecReader.optionalDuration;
+import static dev.watchpost.targets.SpecReader.optionalInt;
+import static dev.watchpost.targets.SpecReader.optionalText;
+import static dev.watchpost.targets.SpecReader.requiredText;
+
+/**
+ * Reads a target's {@code composite:} section:
+ * <pre>
+ * composite:
+ *   parts: [lab/p1/data, lab/p1/video, lab/p1/jump]   # targets, or groups standing for all their targets
+ *   required: [lab/p1/data, lab/p1/video]             # default: every part
+ *   rule: all | worst | at-least                      # default all
+ *   at-least: 2                                       # with rule at-least
+ *   startup-grace: 1m
+ *   stale-after: 10s                                  # optional
+ *   on-availability-change: { webhook: https://book.example.com/hooks/availability }
+ * </pre>
+ */
+final class CompositeSpecs {
+
+    private static final Set<String> KEYS = Set.of("parts", "required", "rule", "at-least", "startup-grace",
+            "stale-after", "on-availability-change");
+
+    private CompositeSpecs() {
+    }
+
+    static CompositeDef parse(JsonNode spec, String where) {
+        object(spec, where);
+        keys(spec, where, KEYS);
+        List<String> parts = ids(spec.get("parts"), where + ".parts");
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException(where + ".parts: a composite needs at least one part");
+        }
+        List<String> required = spec.hasNonNull("required") ? ids(spec.get("required"), where + ".required") : parts;
+        for (String r : required) {
+            if (!parts.contains(r)) {
+                throw new IllegalArgumentException(where + ".required: '" + r + "' is not one of the parts");
+            }
+        }
+        String ruleText = optionalText(spec, "rule", where).orElse("all");
+        CompositeDef.Rule rule = switch (ruleText.toLowerCase(Locale.ROOT)) {
+            case "all" -> CompositeDef.Rule.ALL;
+            case "worst", "worst-of" -> CompositeDef.Rule.WORST;
+            case "at-least", "k-of-n" -> CompositeDef.Rule.AT_LEAST;
+            default -> throw new IllegalArgumentException(where + ".rule: '" + ruleText + "' is not one of all, worst, at-least");
+        };
+        int atLeast = optionalInt(spec, "at-least", where, 1, parts.size()).orElse(0);
+        if (rule == CompositeDef.Rule.AT_LEAST && atLeast == 0) {
+            throw new IllegalArgumentException(where + ".at-least: required with rule at-least (1-" + parts.size() + ")");
+        }
+        if (rule != CompositeDef.Rule.AT_LEAST && spec.has("at-least")) {
+            throw new IllegalArgumentException(where + ".at-least: only used with rule at-least");
+        }
+        Duration grace = spec.has("startup-grace") && "0".equals(spec.get("startup-grace").asText())
+                ? Duration.ZERO
+                : optionalDuration(spec, "startup-grace", where).orElse(CompositeDef.DEFAULT_STARTUP_GRACE);
+        Optional<Duration> stale = optionalDuration(spec, "stale-after", where);
+        Optional<URI> webhook = Optional.empty();
+        JsonNode action = spec.get("on-availability-change");
+        if (action != null && !action.isNull()) {
+            String w = where + ".on-availability-change";
+            object(action, w);
+            keys(action, w, Set.of("webhook"));
+            String url = requiredText(action, "webhook", w);
+            webhook = Optional.of(at(w + ".webhook", () -> {
+                URI u = URI.create(url);
+                if (u.getScheme() == null || !(u.getScheme().equalsIgnoreCase("http") || u.getScheme().equalsIgnoreCase("https"))
+                        || u.getHost() == null) {
+                    throw new IllegalArgumentException("'" + url + "' is not an absolute http or https URL");
+                }
+                return u;
+            }));
+        }
+        Optional<URI> hook = webhook;
+        return at(where, () -> new CompositeDef(parts, new LinkedHashSet<>(required), rule, atLeast, grace, stale, hook));
+    }
+
+    private static List<String> ids(JsonNode list, String where) {
+        if (list == null || !list.isArray()) {
+            throw new IllegalArgumentException(where + ": expected a list of target ids");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode n : list) {
+            String id = n.isTextual() ? n.asText().strip() : "";
+            if (!TargetDef.ID.matcher(id).matches()) {
+                throw new IllegalArgumentException(where + ": '" + n.asText() + "' is not a target id");
+            }
+            if (out.contains(id)) {
+                throw new IllegalArgumentException(where + ": '" + id + "' is listed twice");
+            }
+            out.add(id);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.watchpost.targets;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.watchpost.composite.CompositeDef;
+import dev.watchpost.live.TargetDef;
+import dev.watchpost.probe.ProbePlan;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A target as declared, with what its kind needs beyond the live state's {@link TargetDef}.
+ *
+ * @param spec      the declaration in its canonical JSON form (what the API shows and stores)
+ * @param probe     for http, tcp, tls and stats targets: what to check and how often
+ * @param composite for composite targets: its parts and rule
+ */
+public record TargetDecl(TargetDef def, ObjectNode spec, Optional<ProbePlan> probe, Optional<CompositeDef> composite) {
+
+    public TargetDecl {
+        Objects.requireNonNull(def, "def");
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(probe, "probe");
+        Objects.requireNonNull(composite, "composite");
+    }
+
+    public String id() {
+        return def.id();
+    }
+
+    public String kind() {
+        return def.kind();
+    }
+
+    /** The free-text description, when one was declared. */
+    public Optional<String> description() {
+        return Optional.ofNullable(spec.get("description")).map(com.fasterxml.jackson.databind.JsonNode::asText);
+    }
+}
