@@ -17,9 +17,14 @@ import dev.watchpost.history.History;
 import dev.watchpost.history.HistoryRoutes;
 import dev.watchpost.history.HistoryService;
 import dev.watchpost.live.LiveState;
+import dev.watchpost.probe.HttpClients;
+import dev.watchpost.probe.ProbeRoutes;
+import dev.watchpost.probe.ProbeScheduler;
 import dev.watchpost.push.IngestRoutes;
 import dev.watchpost.push.PingRoutes;
+import dev.watchpost.targets.TargetDecl;
 import dev.watchpost.targets.Topology;
+import dev.watchpost.targets.TopologyListener;
 import dev.watchpost.targets.TopologyRoutes;
 import dev.watchpost.targets.TopologyStore;
 import dev.watchpost.observe.Metrics;
@@ -55,11 +60,13 @@ public final class Watchpost implements AutoCloseable {
     private final Database database;
     private final LiveState live;
     private final HistoryService history;
+    private final ProbeScheduler probes;
     private boolean closed;
 
     private Watchpost(Deque<AutoCloseable> stopOrder, HttpServer http, Tokens tokens, Database database, LiveState live,
-                      HistoryService history) {
+                      HistoryService history, ProbeScheduler probes) {
         this.history = history;
+        this.probes = probes;
         this.stopOrder = stopOrder;
         this.http = http;
         this.tokens = tokens;
@@ -95,8 +102,25 @@ public final class Watchpost implements AutoCloseable {
             started.push(history); // stops after the live state, so its last transitions are counted
             LiveState live = new LiveState(db, clock, config.storage().flushInterval(), meters);
             started.push(live);
+            HttpClients probeClients = new HttpClients();
+            started.push(probeClients);
+            ProbeScheduler probes = new ProbeScheduler(live, clock,
+                    new ProbeScheduler.Settings(config.probes().maxConcurrent(), config.probes().maxPerHost()),
+                    probeClients, meters);
+            started.push(probes); // stops before the live state: no results arrive after it closed
             TopologyStore topologyStore = new TopologyStore(db);
             Topology topology = new Topology(live, topologyStore, clock);
+            topology.addListener(new TopologyListener() {
+                @Override
+                public void defined(TargetDecl target) {
+                    target.probe().ifPresentOrElse(p -> probes.schedule(target.id(), p), () -> probes.unschedule(target.id()));
+                }
+
+                @Override
+                public void removed(String targetId) {
+                    probes.unschedule(targetId);
+                }
+            });
             topology.load(config.declarations());
             GlanceClusters glance = GlanceClusters.resolve(config.glance(), live, topology);
             var a = config.argus();
@@ -111,6 +135,7 @@ public final class Watchpost implements AutoCloseable {
             history.attach(live);
             live.start();
             history.start();
+            probes.start();
 
             FeedRoutes feed = new FeedRoutes(live, access, meters);
             GlanceFeed glanceFeed = new GlanceFeed(live, glance);
@@ -123,6 +148,7 @@ public final class Watchpost implements AutoCloseable {
                     List.of(new ObserveRoutes(() -> db.ping(Duration.ofSeconds(2)), meters, access),
                             new TokenRoutes(tokens, access),
                             new HistoryRoutes(history.history(), live, access, clock),
+                            new ProbeRoutes(probes, access),
                             new TopologyRoutes(live, topology, topologyStore, access),
                             new IngestRoutes(live, access),
                             new PingRoutes(live),
@@ -138,7 +164,7 @@ public final class Watchpost implements AutoCloseable {
             LOG.info("event=server.started address=http://{}:{} store={} ready_ms={} store_ms={} http_ms={}", s.host(),
                     http.port(), db.dialect().name().toLowerCase(), (now - t0) / 1_000_000, storeMs,
                     (now - tHttp) / 1_000_000);
-            return new Watchpost(started, http, tokens, db, live, history);
+            return new Watchpost(started, http, tokens, db, live, history, probes);
         } catch (RuntimeException e) {
             stopAll(started);
             throw e;
@@ -197,6 +223,10 @@ public final class Watchpost implements AutoCloseable {
 
     public HistoryService history() {
         return history;
+    }
+
+    public ProbeScheduler probes() {
+        return probes;
     }
 
     /** Stops accepting requests, lets in-flight ones finish, flushes pending writes, closes the store. */

@@ -52,6 +52,8 @@ public final class ConfigLoader {
         GLANCE_BOTS("glance.bots", "GLANCE_BOTS", null, false),
         GLANCE_PASSPHRASE("glance.passphrase", "GLANCE_PASSPHRASE", null, true),
         GLANCE_HEALTH_TIMEOUT("glance.health-timeout", "GLANCE_HEALTH_TIMEOUT", "30s", false),
+        PROBES_MAX_CONCURRENT("probes.max-concurrent", "WATCHPOST_PROBES_MAX_CONCURRENT", "256", false),
+        PROBES_MAX_PER_HOST("probes.max-per-host", "WATCHPOST_PROBES_MAX_PER_HOST", "16", false),
         ARGUS_INTERVAL("argus.interval", "ARGUS_FLEET_INTERVAL", "15s", false),
         ARGUS_TTL_FACTOR("argus.ttl-factor", "ARGUS_FLEET_TTL_FACTOR", "3", false),
         ARGUS_NAMESPACE("argus.namespace", "ARGUS_FLEET_NAMESPACE", "discord", false),
@@ -257,9 +259,13 @@ public final class ConfigLoader {
                 intIn(Setting.ARGUS_HISTORY, 1, 100_000, "an integer 1-100000"),
                 positive(Setting.ARGUS_RATE_LIMIT), positive(Setting.ARGUS_IP_RATE_LIMIT), group,
                 prometheus);
+        var probes = new WatchpostConfig.Probes(
+                intIn(Setting.PROBES_MAX_CONCURRENT, 1, 100_000, "an integer 1-100000"),
+                intIn(Setting.PROBES_MAX_PER_HOST, 1, 100_000, "an integer 1-100000"));
         var declared = new WatchpostConfig.Declarations(declarations.getOrDefault("groups", List.of()),
                 declarations.getOrDefault("targets", List.of()));
-        return new WatchpostConfig(server, storage, auth, new WatchpostConfig.Logging(level), glance, argus, declared);
+        return new WatchpostConfig(server, storage, auth, new WatchpostConfig.Logging(level), glance, argus, probes,
+                declared);
     }
 
     private Optional<String> text(Setting s) {

@@ -12,7 +12,7 @@ import java.util.Optional;
  * already been checked, so consumers never re-validate.
  */
 public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging logging, Glance glance,
-                              Argus argus, Declarations declarations) {
+                              Argus argus, Probes probes, Declarations declarations) {
 
     public WatchpostConfig {
         Objects.requireNonNull(server, "server");
@@ -21,6 +21,7 @@ public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging
         Objects.requireNonNull(logging, "logging");
         Objects.requireNonNull(glance, "glance");
         Objects.requireNonNull(argus, "argus");
+        Objects.requireNonNull(probes, "probes");
         Objects.requireNonNull(declarations, "declarations");
     }
 
@@ -111,6 +112,16 @@ public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging
      */
     public record Argus(Duration interval, int ttlFactor, String namespace, int historyPoints, double ratePerSecond,
                         double ipRatePerSecond, String group, Optional<URI> prometheusUrl) {
+    }
+
+    /**
+     * Limits of the probe scheduler.
+     *
+     * @param maxConcurrent probes in flight at once, over all targets
+     * @param maxPerHost    probes in flight at once against one host, so many targets on one server
+     *                      never look like an attack to it
+     */
+    public record Probes(int maxConcurrent, int maxPerHost) {
     }
 
     /**
