@@ -1,5 +1,6 @@
 package dev.watchpost.app;
 
+import dev.watchpost.agent.StatsAgent;
 import dev.watchpost.auth.ApiToken;
 import dev.watchpost.auth.Scope;
 import dev.watchpost.auth.TokenStore;
@@ -13,15 +14,18 @@ import dev.watchpost.store.WriteBehind;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The {@code watchpost} command: {@code serve} (the default) and {@code token create|list|revoke}.
+ * The {@code watchpost} command: {@code serve} (the default), {@code check}, {@code token create|list|revoke}
+ * and {@code agent}.
  * Exit codes: 0 success, 1 failure while running, 2 bad usage or configuration.
  */
 public final class Main {
@@ -32,7 +36,10 @@ public final class Main {
                    watchpost token create --scope ingest|read|admin [--name NAME] [--config FILE]
                    watchpost token list [--config FILE]
                    watchpost token revoke ID [--config FILE]
-            Settings come from --config FILE (or WATCHPOST_CONFIG) and WATCHPOST_* environment variables.""";
+                   watchpost agent [--host 127.0.0.1] [--port 9191] [--path /platy] [--disk /]
+                                                        answer a stats probe with this host's cpu, memory and disk use
+            Settings come from --config FILE (or WATCHPOST_CONFIG) and WATCHPOST_* environment variables;
+            the agent reads neither (only its options).""";
 
     private Main() {
     }
@@ -47,6 +54,10 @@ public final class Main {
 
     /** Runs a command; returns its exit code, or -1 when a server was started and keeps running. */
     static int run(String[] argv, Map<String, String> env, PrintStream out, PrintStream err) {
+        if (argv.length > 0 && argv[0].equals("agent")) {
+            // The agent runs on the monitored hosts: no configuration file, no database, only its options.
+            return agent(Arrays.copyOfRange(argv, 1, argv.length), out, err);
+        }
         Args args;
         try {
             args = Args.parse(argv);
@@ -58,6 +69,11 @@ public final class Main {
         if (args.help) {
             out.println(USAGE);
             return 0;
+        }
+        if (args.command.get(0).equals("agent")) {
+            err.println("watchpost: 'agent' must be the first argument and takes only its own options "
+                    + "(--host, --port, --path, --disk)");
+            return 2;
         }
         WatchpostConfig config;
         try {
@@ -94,6 +110,73 @@ public final class Main {
             stopped.countDown();
         }));
         return -1;
+    }
+
+    /** Starts the stats agent; it runs until a signal stops it (the shutdown hook closes it). */
+    private static int agent(String[] argv, PrintStream out, PrintStream err) {
+        StatsAgent.Settings settings;
+        try {
+            Optional<StatsAgent.Settings> parsed = agentSettings(argv);
+            if (parsed.isEmpty()) {
+                out.println(USAGE);
+                return 0;
+            }
+            settings = parsed.get();
+        } catch (IllegalArgumentException e) {
+            err.println("watchpost: agent: " + e.getMessage());
+            return 2;
+        }
+        Logging.configure("info");
+        StatsAgent agent;
+        try {
+            agent = StatsAgent.start(settings);
+        } catch (IllegalArgumentException e) { // a disk path or host that does not exist: bad usage
+            err.println("watchpost: agent: " + e.getMessage());
+            return 2;
+        } catch (RuntimeException e) { // the address is in use or not this host's
+            err.println("watchpost: agent: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("watchpost-agent-shutdown").unstarted(agent::close));
+        return -1;
+    }
+
+    /** The agent's options over its defaults; empty when help was asked for. */
+    static Optional<StatsAgent.Settings> agentSettings(String[] argv) {
+        StatsAgent.Settings defaults = StatsAgent.Settings.defaults();
+        String host = defaults.host();
+        String port = Integer.toString(defaults.port());
+        String path = defaults.path();
+        String disk = defaults.disk().toString();
+        for (int i = 0; i < argv.length; i++) {
+            String arg = argv[i];
+            int eq = arg.indexOf('=');
+            String option = arg.startsWith("--") && eq > 0 ? arg.substring(0, eq) : arg;
+            switch (option) {
+                case "--help", "-h", "help" -> {
+                    return Optional.empty();
+                }
+                case "--host", "--port", "--path", "--disk" -> {
+                    String value = eq > 0 && arg.startsWith("--") ? arg.substring(eq + 1) : Args.value(argv, ++i, option);
+                    if (value.isBlank()) {
+                        throw new IllegalArgumentException(option + " needs a value");
+                    }
+                    switch (option) {
+                        case "--host" -> host = value;
+                        case "--port" -> port = value;
+                        case "--path" -> path = value;
+                        default -> disk = value;
+                    }
+                }
+                default -> throw new IllegalArgumentException(arg.startsWith("-")
+                        ? "unknown option '" + arg + "' (options: --host, --port, --path, --disk)"
+                        : "unexpected argument '" + arg + "'");
+            }
+        }
+        if (!port.matches("\\d{1,5}") || Integer.parseInt(port) > 65535) {
+            throw new IllegalArgumentException("--port must be a port number 0-65535 (got '" + port + "')");
+        }
+        return Optional.of(new StatsAgent.Settings(host, Integer.parseInt(port), path, Path.of(disk)));
     }
 
     /**

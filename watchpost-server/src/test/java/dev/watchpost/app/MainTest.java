@@ -1,5 +1,6 @@
 package dev.watchpost.app;
 
+import dev.watchpost.agent.StatsAgent;
 import dev.watchpost.testing.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,6 +75,52 @@ class MainTest {
                 .contains("--scope must be one of ingest, read, admin (got 'god')");
         assertThat(run(env(), "token", "revoke", "x").err()).contains("numeric id");
         assertThat(run(env(), "token", "frobnicate").code()).isEqualTo(2);
+    }
+
+    @Test
+    void agentOptionsAreCheckedWithOneLineAndExitCode2() {
+        // A broken server setting proves the agent reads no configuration: its own error comes first.
+        Map<String, String> badServerConfig = Map.of("WATCHPOST_PORT", "http", "WATCHPOST_DATA", dir.toString());
+        assertThat(run(badServerConfig, "agent", "--port", "http"))
+                .isEqualTo(new Result(2, "", "watchpost: agent: --port must be a port number 0-65535 (got 'http')"
+                        + System.lineSeparator()));
+        assertThat(run(badServerConfig, "agent", "--port=65536").err())
+                .isEqualTo("watchpost: agent: --port must be a port number 0-65535 (got '65536')" + System.lineSeparator());
+        assertThat(run(badServerConfig, "agent", "--path", "platy").err())
+                .startsWith("watchpost: agent: path must start with '/'");
+        assertThat(run(badServerConfig, "agent", "--disk", dir.resolve("missing").toString()).err())
+                .isEqualTo("watchpost: agent: disk path '" + dir.resolve("missing") + "' does not exist" + System.lineSeparator());
+        assertThat(run(badServerConfig, "agent", "--config", "watchpost.yml").err())
+                .isEqualTo("watchpost: agent: unknown option '--config' (options: --host, --port, --path, --disk)"
+                        + System.lineSeparator());
+        assertThat(run(badServerConfig, "agent", "--host").err())
+                .isEqualTo("watchpost: agent: --host needs a value" + System.lineSeparator());
+        assertThat(run(badServerConfig, "agent", "--disk=").err()).contains("--disk needs a value");
+        assertThat(run(badServerConfig, "agent", "now").err()).contains("unexpected argument 'now'");
+        for (String[] args : new String[][] {{"agent", "--port", "x"}, {"agent", "--path", "platy"}, {"agent", "--frob"},
+                {"agent", "--host"}, {"agent", "extra"}, {"agent", "--disk", dir.resolve("missing").toString()}}) {
+            Result r = run(badServerConfig, args);
+            assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(r.err().lines()).as(String.join(" ", args)).hasSize(1);
+        }
+    }
+
+    @Test
+    void agentMustComeFirstAndHasHelp() {
+        Result late = run(env(), "--insecure", "agent");
+        assertThat(late.code()).isEqualTo(2);
+        assertThat(late.err()).startsWith("watchpost: 'agent' must be the first argument");
+        Result help = run(env(), "agent", "--help");
+        assertThat(help.code()).isEqualTo(0);
+        assertThat(help.out()).contains("watchpost agent [--host 127.0.0.1] [--port 9191] [--path /platy] [--disk /]");
+    }
+
+    @Test
+    void agentOptionsOverTheDefaults() {
+        assertThat(Main.agentSettings(new String[] {"--host=0.0.0.0", "--port", "0", "--path", "/stats", "--disk", "/var"}))
+                .contains(new StatsAgent.Settings("0.0.0.0", 0, "/stats", Path.of("/var")));
+        assertThat(Main.agentSettings(new String[0])).contains(StatsAgent.Settings.defaults());
+        assertThat(Main.agentSettings(new String[] {"-h"})).isEmpty();
     }
 
     @Test
