@@ -142,7 +142,9 @@ public final class Watchpost implements AutoCloseable {
 
             var s = config.server();
             long tHttp = System.nanoTime();
-            HttpServer http = HttpServer.start(
+            HttpServer http;
+            try {
+                http = HttpServer.start(
                     new HttpServer.Settings(s.host(), s.port(), s.maxBodyBytes(), s.shutdownGrace()),
                     meters,
                     List.of(new ObserveRoutes(() -> db.ping(Duration.ofSeconds(2)), meters, access),
@@ -156,6 +158,9 @@ public final class Watchpost implements AutoCloseable {
                             new GlanceRoutes(live, glance, config.glance().passphrase(), tokens),
                             new ArgusRoutes(fleet, access, clock, argusSettings, prometheus)),
                     List.of(glanceFeed.routing()));
+            } catch (IllegalStateException e) {
+                throw new StartupException(e.getMessage());
+            }
             started.push(http);
             // Long-lived streams end before the server waits for in-flight requests.
             started.push(feed);

@@ -57,6 +57,12 @@ public final class HttpServer implements AutoCloseable {
                 })
                 .build()
                 .start();
+        if (server.port() <= 0) {
+            // Helidon logs a failed bind and carries on without a listener; refuse to run without one.
+            server.stop();
+            throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port()
+                    + ": the address is in use or not on this host");
+        }
         return new HttpServer(server);
     }
 
