@@ -203,8 +203,10 @@ public final class ProbeScheduler implements AutoCloseable {
             if (e.cancelled) {
                 continue;
             }
-            // The next slot on the target's grid, skipping slots already missed.
-            enqueue(ProbeSchedule.nextRun(e.id, e.plan.every(), Instant.ofEpochMilli(Math.max(d.atMs, now))), e);
+            // The next slot on the target's grid, skipping slots already missed. At least half an
+            // interval away: a first run (off the grid) is not followed by a slot moments later.
+            Duration every = e.plan.every();
+            enqueue(ProbeSchedule.nextRun(e.id, every, Instant.ofEpochMilli(Math.max(d.atMs + every.toMillis() / 2, now))), e);
             if (e.running) {
                 skipped.increment();
                 continue;
