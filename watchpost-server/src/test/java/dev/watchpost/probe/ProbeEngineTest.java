@@ -197,6 +197,31 @@ class ProbeEngineTest {
     }
 
     @Test
+    void aRunStillInFlightWhenItsNextSlotComesSkipsThatSlot() {
+        assertThat(http.postJson("/api/v1/targets", "{\"id\":\"slow/x\",\"http\":{\"url\":\"http://127.0.0.1:"
+                + port + "/hang\",\"every\":\"2s\",\"timeout\":\"2s\"}}", TestServer.ADMIN).statusCode()).isEqualTo(201);
+        clock.advance(Duration.ofSeconds(2)); // the first run is due within one interval
+        await().atMost(Duration.ofSeconds(1)).until(() -> inFlight() >= 1);
+        clock.advance(Duration.ofSeconds(3)); // its next slot, while it still waits for the server
+        await().atMost(Duration.ofSeconds(1)).until(() -> metric("watchpost_probes_skipped_total") == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> view("slow/x").state() == State.DOWN);
+        assertThat(view("slow/x").message()).isEqualTo("timeout after 2 s");
+    }
+
+    private double inFlight() {
+        return metric("watchpost_probes_in_flight");
+    }
+
+    private double metric(String name) {
+        for (String line : http.get("/metrics").body().split("\n")) {
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no metric " + name);
+    }
+
+    @Test
     void badProbeDeclarationsSayWhatIsWrong() {
         assertError(post("{\"id\":\"x\",\"http\":{\"url\":\"ftp://example.com\"}}"), 400,
                 "body.http.url: 'ftp://example.com' is not an absolute http or https URL with a host");
