@@ -11,6 +11,8 @@ import dev.watchpost.compat.argus.PrometheusSource;
 import dev.watchpost.compat.glance.GlanceClusters;
 import dev.watchpost.compat.glance.GlanceFeed;
 import dev.watchpost.compat.glance.GlanceRoutes;
+import dev.watchpost.composite.CompositeEngine;
+import dev.watchpost.composite.CompositeRoutes;
 import dev.watchpost.config.WatchpostConfig;
 import dev.watchpost.feed.FeedRoutes;
 import dev.watchpost.history.History;
@@ -95,8 +97,11 @@ public final class Watchpost implements AutoCloseable {
             started.push(history); // stops after the live state, so its last transitions are counted
             LiveState live = new LiveState(db, clock, config.storage().flushInterval(), meters);
             started.push(live);
+            CompositeEngine composites = new CompositeEngine(live, db, clock);
+            started.push(composites); // stops before the live state
             TopologyStore topologyStore = new TopologyStore(db);
             Topology topology = new Topology(live, topologyStore, clock);
+            topology.addListener(composites);
             topology.load(config.declarations());
             GlanceClusters glance = GlanceClusters.resolve(config.glance(), live, topology);
             var a = config.argus();
@@ -111,6 +116,7 @@ public final class Watchpost implements AutoCloseable {
             history.attach(live);
             live.start();
             history.start();
+            composites.start();
 
             FeedRoutes feed = new FeedRoutes(live, access, meters);
             GlanceFeed glanceFeed = new GlanceFeed(live, glance);
@@ -123,6 +129,7 @@ public final class Watchpost implements AutoCloseable {
                     List.of(new ObserveRoutes(() -> db.ping(Duration.ofSeconds(2)), meters, access),
                             new TokenRoutes(tokens, access),
                             new HistoryRoutes(history.history(), live, access, clock),
+                            new CompositeRoutes(composites, live, access),
                             new TopologyRoutes(live, topology, topologyStore, access),
                             new IngestRoutes(live, access),
                             new PingRoutes(live),
