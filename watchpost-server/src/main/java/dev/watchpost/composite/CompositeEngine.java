@@ -315,7 +315,8 @@ public final class CompositeEngine implements TopologyListener, AutoCloseable {
             Set<String> watched = new HashSet<>();
             for (String p : e.def.parts()) {
                 if (groups.contains(p)) {
-                    List<String> m = List.copyOf(members.get(p));
+                    // a composite inside the group it watches is not its own part
+                    List<String> m = members.get(p).stream().filter(id -> !id.equals(e.id)).toList();
                     rs.add(new Resolved(p, true, m, totals.getOrDefault(p, 0)));
                     watched.addAll(m);
                 } else {

@@ -121,10 +121,18 @@ final class CompositeStore {
 
     /**
      * Records an attempt and its consequence for the action: delivered, or pending until {@code retryAt}.
-     * An action superseded or abandoned meanwhile keeps that status; the attempt is recorded all the same.
+     * An action superseded or abandoned meanwhile keeps that status; the attempt is recorded all the
+     * same. An action deleted meanwhile (its composite was removed) records nothing.
      */
     void attempted(long actionId, Attempt a, Optional<Instant> retryAt) {
         db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE composite_action SET attempts = attempts + 1 WHERE id = ?")) {
+                ps.setLong(1, actionId);
+                if (ps.executeUpdate() == 0) {
+                    return null; // its composite was removed meanwhile
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO composite_attempt (action_id, at, url, status_code, error) VALUES (?, ?, ?, ?, ?)")) {
                 ps.setLong(1, actionId);
@@ -136,11 +144,6 @@ final class CompositeStore {
                     ps.setNull(4, Types.INTEGER);
                 }
                 ps.setString(5, a.error().orElse(null));
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE composite_action SET attempts = attempts + 1 WHERE id = ?")) {
-                ps.setLong(1, actionId);
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement(retryAt.isPresent()

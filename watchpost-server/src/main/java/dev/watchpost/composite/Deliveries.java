@@ -76,8 +76,8 @@ final class Deliveries implements AutoCloseable {
     }
 
     /**
-     * Sets where a composite's actions go. Without a webhook, a pending action is abandoned (and
-     * marked so in the database).
+     * Sets where a composite's actions go; a pending one goes to the new address on its next try.
+     * Without a webhook, a pending action is abandoned (and marked so in the database).
      */
     void webhook(String targetId, Optional<URI> url) {
         boolean abandon;
@@ -135,22 +135,19 @@ final class Deliveries implements AutoCloseable {
 
     /** Starts every delivery that is due and not waiting for one in flight. Never blocks. */
     void deliverDue(Instant now) {
-        List<Pending> start = new ArrayList<>();
+        Map<Pending, URI> start = new HashMap<>();
         synchronized (this) {
             for (Map.Entry<String, Pending> e : pending.entrySet()) {
                 Pending p = e.getValue();
-                if (!p.due().isAfter(now) && urls.containsKey(e.getKey()) && inFlight.add(e.getKey())) {
-                    start.add(p);
+                URI url = urls.get(e.getKey());
+                if (!p.due().isAfter(now) && url != null && inFlight.add(e.getKey())) {
+                    start.put(p, url);
                 }
             }
         }
-        for (Pending p : start) {
-            URI url;
-            synchronized (this) {
-                url = urls.get(p.action().targetId());
-            }
+        for (Map.Entry<Pending, URI> s : start.entrySet()) {
             try {
-                requests.execute(() -> deliver(p, url));
+                requests.execute(() -> deliver(s.getKey(), s.getValue()));
             } catch (RejectedExecutionException closing) {
                 return;
             }

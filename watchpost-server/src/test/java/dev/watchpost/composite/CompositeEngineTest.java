@@ -176,6 +176,17 @@ class CompositeEngineTest {
     }
 
     @Test
+    void aCompositeInsideTheGroupItWatchesIsNotItsOwnPart() {
+        rig.putGroup("{\"id\": \"lab\"}");
+        push("lab/a");
+        put("{\"id\": \"lab/exp\", \"composite\": {\"parts\": [\"lab\"], \"startup-grace\": 0}}");
+        assertThat(target(EXP).groupId()).isEqualTo("lab");
+        report("lab/a", State.ONLINE);
+        assertThat(health().assessment().orElseThrow().parts()).extracting(PartStatus::id).containsExactly("lab/a");
+        assertThat(target(EXP).state()).isEqualTo(State.ONLINE);
+    }
+
+    @Test
     void aCompositeCanBeAPartOfAnother() {
         push("lab/a");
         put("{\"id\": \"lab/inner\", \"composite\": {\"parts\": [\"lab/a\"], \"startup-grace\": 0}}");

@@ -137,6 +137,20 @@ abstract class CompositeStoreContract {
     }
 
     @Test
+    void anAttemptOnADeletedActionLeavesNothingBehind() throws Exception {
+        long id = store.record(ID, event(1, false), 100, action(1, false));
+        store.delete(ID);
+        store.attempted(id, Attempt.answered(T0.plusSeconds(2), URL, 200), Optional.empty());
+        int rows = db.read(c -> {
+            try (var st = c.createStatement(); var rs = st.executeQuery("SELECT COUNT(*) FROM composite_attempt")) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+        assertThat(rows).isZero();
+    }
+
+    @Test
     void abandonAndDelete() {
         store.record(ID, event(1, false), 100, action(1, false));
         store.abandon(ID, T0.plusSeconds(5));
