@@ -32,6 +32,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Keeps every composite target's state following its parts.
@@ -101,8 +102,9 @@ public final class CompositeEngine implements TopologyListener, AutoCloseable {
     private final ConcurrentHashMap<String, Set<String>> byPart = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Health> published = new ConcurrentHashMap<>();
     /** Targets were defined or removed since the last round: group parts may have other targets now. */
-    private volatile boolean topologyChanged;
+    private final AtomicBoolean topologyChanged = new AtomicBoolean();
 
+    /** Subscribes to the live state's transitions: build it before the live state starts. */
     public CompositeEngine(LiveState live, Database db, Clock clock) {
         this(live, db, clock, ROUND, Backoff.DEFAULT, WEBHOOK_TIMEOUT);
     }
@@ -126,7 +128,7 @@ public final class CompositeEngine implements TopologyListener, AutoCloseable {
 
     @Override
     public void defined(TargetDecl target) {
-        topologyChanged = true;
+        topologyChanged.set(true);
         String id = target.id();
         Optional<CompositeDef> def = target.composite();
         // So that a GET right after the PUT finds it; the engine's thread fills in the rest.
@@ -143,7 +145,7 @@ public final class CompositeEngine implements TopologyListener, AutoCloseable {
 
     @Override
     public void removed(String targetId) {
-        topologyChanged = true;
+        topologyChanged.set(true);
         published.remove(targetId);
         submit(() -> {
             unregister(targetId);
@@ -247,8 +249,7 @@ public final class CompositeEngine implements TopologyListener, AutoCloseable {
      */
     private void checkMembership() {
         List<Entry> stale = new ArrayList<>();
-        boolean all = topologyChanged;
-        topologyChanged = false;
+        boolean all = topologyChanged.getAndSet(false);
         Map<String, Integer> totals = null;
         for (Entry e : entries.values()) {
             boolean changed = all && e.resolved.stream().anyMatch(Resolved::group);
