@@ -11,6 +11,8 @@ import dev.watchpost.compat.argus.PrometheusSource;
 import dev.watchpost.compat.glance.GlanceClusters;
 import dev.watchpost.compat.glance.GlanceFeed;
 import dev.watchpost.compat.glance.GlanceRoutes;
+import dev.watchpost.composite.CompositeEngine;
+import dev.watchpost.composite.CompositeRoutes;
 import dev.watchpost.config.WatchpostConfig;
 import dev.watchpost.feed.FeedRoutes;
 import dev.watchpost.history.History;
@@ -108,17 +110,21 @@ public final class Watchpost implements AutoCloseable {
                     new ProbeScheduler.Settings(config.probes().maxConcurrent(), config.probes().maxPerHost()),
                     probeClients, meters);
             started.push(probes); // stops before the live state: no results arrive after it closed
+            CompositeEngine composites = new CompositeEngine(live, db, clock);
+            started.push(composites); // stops before the live state
             TopologyStore topologyStore = new TopologyStore(db);
             Topology topology = new Topology(live, topologyStore, clock);
             topology.addListener(new TopologyListener() {
                 @Override
                 public void defined(TargetDecl target) {
                     target.probe().ifPresentOrElse(p -> probes.schedule(target.id(), p), () -> probes.unschedule(target.id()));
+                    composites.defined(target.id(), target.composite());
                 }
 
                 @Override
                 public void removed(String targetId) {
                     probes.unschedule(targetId);
+                    composites.removed(targetId);
                 }
             });
             topology.load(config.declarations());
@@ -136,6 +142,7 @@ public final class Watchpost implements AutoCloseable {
             live.start();
             history.start();
             probes.start();
+            composites.start();
 
             FeedRoutes feed = new FeedRoutes(live, access, meters);
             GlanceFeed glanceFeed = new GlanceFeed(live, glance);
@@ -151,6 +158,7 @@ public final class Watchpost implements AutoCloseable {
                             new TokenRoutes(tokens, access),
                             new HistoryRoutes(history.history(), live, access, clock),
                             new ProbeRoutes(probes, access),
+                            new CompositeRoutes(composites, live, access),
                             new TopologyRoutes(live, topology, topologyStore, access),
                             new IngestRoutes(live, access),
                             new PingRoutes(live),

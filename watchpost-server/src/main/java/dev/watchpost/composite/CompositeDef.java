@@ -10,18 +10,23 @@ import java.util.Set;
 /**
  * A composite target's declaration: its health follows from its parts (practable's experiments).
  *
- * @param parts              the targets (or groups, standing for all their targets) it is made of, in order
- * @param required           the parts availability depends on; a subset of {@code parts}
- * @param rule               how the parts' states combine
- * @param atLeast            for {@link Rule#AT_LEAST}: how many parts must be OK
- * @param startupGrace       nothing is assessed before this long after the composite is first seen
- * @param staleAfter         a part whose last report is older than this is not OK; empty = leases decide
+ * @param parts               the targets (or groups, standing for all their targets) it is made of, in order
+ * @param required            the parts availability depends on; a subset of {@code parts}
+ * @param rule                how the parts' states combine
+ * @param atLeast             for {@link Rule#AT_LEAST}: how many parts (a group counts its targets) must be OK;
+ *                            may exceed the declared parts when a group is among them
+ * @param startupGrace        nothing is assessed before this long after the composite is first seen
+ * @param staleAfter          a part whose last report is older than this is not OK; empty = leases decide
  * @param availabilityWebhook called with the new availability whenever it changes
+ * @param healthEvents        how many health events are kept (newest), 1..{@link #MAX_HEALTH_EVENTS}
  */
 public record CompositeDef(List<String> parts, Set<String> required, Rule rule, int atLeast, Duration startupGrace,
-                           Optional<Duration> staleAfter, Optional<URI> availabilityWebhook) {
+                           Optional<Duration> staleAfter, Optional<URI> availabilityWebhook, int healthEvents) {
 
     public static final Duration DEFAULT_STARTUP_GRACE = Duration.ofMinutes(1);
+    /** practable's {@code health_events} default. */
+    public static final int DEFAULT_HEALTH_EVENTS = 100;
+    public static final int MAX_HEALTH_EVENTS = 10_000;
 
     /** How the parts' states combine into the composite's. */
     public enum Rule {
@@ -46,8 +51,19 @@ public record CompositeDef(List<String> parts, Set<String> required, Rule rule, 
         if (!parts.containsAll(required)) {
             throw new IllegalArgumentException("every required part must be one of the parts");
         }
-        if (rule == Rule.AT_LEAST && (atLeast < 1 || atLeast > parts.size())) {
-            throw new IllegalArgumentException("at-least must be 1.." + parts.size() + ": " + atLeast);
+        if (rule == Rule.AT_LEAST && atLeast < 1) {
+            throw new IllegalArgumentException("at-least must be 1 or more: " + atLeast);
         }
+        if (startupGrace.isNegative()) {
+            throw new IllegalArgumentException("startup-grace must not be negative: " + startupGrace);
+        }
+        if (healthEvents < 1 || healthEvents > MAX_HEALTH_EVENTS) {
+            throw new IllegalArgumentException("health-events must be 1-" + MAX_HEALTH_EVENTS + ": " + healthEvents);
+        }
+    }
+
+    /** True when {@code part} counts for availability. */
+    public boolean isRequired(String part) {
+        return required.contains(part);
     }
 }

@@ -2,6 +2,7 @@ package dev.watchpost.targets;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.watchpost.composite.CompositeDef;
+import dev.watchpost.live.GroupDef;
 import dev.watchpost.live.TargetDef;
 
 import java.net.URI;
@@ -26,34 +27,33 @@ import static dev.watchpost.targets.SpecReader.requiredText;
  * <pre>
  * composite:
  *   parts: [lab/p1/data, lab/p1/video, lab/p1/jump]   # targets, or groups standing for all their targets
- *   required: [lab/p1/data, lab/p1/video]             # default: every part
+ *   required: [lab/p1/data, lab/p1/video]             # default: every part (none with rule at-least)
  *   rule: all | worst | at-least                      # default all
- *   at-least: 2                                       # with rule at-least
+ *   at-least: 2                                       # with rule at-least; a group counts its targets
  *   startup-grace: 1m
  *   stale-after: 10s                                  # optional
+ *   health-events: 100                                # events kept, default 100
  *   on-availability-change: { webhook: https://book.example.com/hooks/availability }
  * </pre>
  */
 final class CompositeSpecs {
 
     private static final Set<String> KEYS = Set.of("parts", "required", "rule", "at-least", "startup-grace",
-            "stale-after", "on-availability-change");
+            "stale-after", "health-events", "on-availability-change");
 
     private CompositeSpecs() {
     }
 
-    static CompositeDef parse(JsonNode spec, String where) {
+    /** @param selfId the composite's own id, which cannot be one of its parts */
+    static CompositeDef parse(JsonNode spec, String where, String selfId) {
         object(spec, where);
         keys(spec, where, KEYS);
         List<String> parts = ids(spec.get("parts"), where + ".parts");
         if (parts.isEmpty()) {
             throw new IllegalArgumentException(where + ".parts: a composite needs at least one part");
         }
-        List<String> required = spec.hasNonNull("required") ? ids(spec.get("required"), where + ".required") : parts;
-        for (String r : required) {
-            if (!parts.contains(r)) {
-                throw new IllegalArgumentException(where + ".required: '" + r + "' is not one of the parts");
-            }
+        if (parts.contains(selfId)) {
+            throw new IllegalArgumentException(where + ".parts: a composite cannot be a part of itself");
         }
         String ruleText = optionalText(spec, "rule", where).orElse("all");
         CompositeDef.Rule rule = switch (ruleText.toLowerCase(Locale.ROOT)) {
@@ -62,9 +62,10 @@ final class CompositeSpecs {
             case "at-least", "k-of-n" -> CompositeDef.Rule.AT_LEAST;
             default -> throw new IllegalArgumentException(where + ".rule: '" + ruleText + "' is not one of all, worst, at-least");
         };
-        int atLeast = optionalInt(spec, "at-least", where, 1, parts.size()).orElse(0);
+        // No upper bound from the declared parts: a group part counts each of its targets.
+        int atLeast = optionalInt(spec, "at-least", where, 1, GroupDef.MAX_SHARDS).orElse(0);
         if (rule == CompositeDef.Rule.AT_LEAST && atLeast == 0) {
-            throw new IllegalArgumentException(where + ".at-least: required with rule at-least (1-" + parts.size() + ")");
+            throw new IllegalArgumentException(where + ".at-least: required with rule at-least (a whole number, 1 or more)");
         }
         if (rule != CompositeDef.Rule.AT_LEAST && spec.has("at-least")) {
             throw new IllegalArgumentException(where + ".at-least: only used with rule at-least");
@@ -72,7 +73,17 @@ final class CompositeSpecs {
         Duration grace = spec.has("startup-grace") && "0".equals(spec.get("startup-grace").asText())
                 ? Duration.ZERO
                 : optionalDuration(spec, "startup-grace", where).orElse(CompositeDef.DEFAULT_STARTUP_GRACE);
+        // With at-least the count is the availability rule, so no part is required unless named.
+        List<String> required = spec.hasNonNull("required") ? ids(spec.get("required"), where + ".required")
+                : rule == CompositeDef.Rule.AT_LEAST ? List.of() : parts;
+        for (String r : required) {
+            if (!parts.contains(r)) {
+                throw new IllegalArgumentException(where + ".required: '" + r + "' is not one of the parts");
+            }
+        }
         Optional<Duration> stale = optionalDuration(spec, "stale-after", where);
+        int events = optionalInt(spec, "health-events", where, 1, CompositeDef.MAX_HEALTH_EVENTS)
+                .orElse(CompositeDef.DEFAULT_HEALTH_EVENTS);
         Optional<URI> webhook = Optional.empty();
         JsonNode action = spec.get("on-availability-change");
         if (action != null && !action.isNull()) {
@@ -90,7 +101,8 @@ final class CompositeSpecs {
             }));
         }
         Optional<URI> hook = webhook;
-        return at(where, () -> new CompositeDef(parts, new LinkedHashSet<>(required), rule, atLeast, grace, stale, hook));
+        return at(where, () -> new CompositeDef(parts, new LinkedHashSet<>(required), rule, atLeast, grace, stale, hook,
+                events));
     }
 
     private static List<String> ids(JsonNode list, String where) {

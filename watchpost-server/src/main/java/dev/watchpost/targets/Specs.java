@@ -124,7 +124,7 @@ public final class Specs {
                     keys(section, where + ".manual", Set.of());
                 }
             }
-            case "composite" -> composite = Optional.of(CompositeSpecs.parse(section, where + ".composite"));
+            case "composite" -> composite = Optional.of(CompositeSpecs.parse(section, where + ".composite", id));
             default -> probe = Optional.of(ProbeSpecs.parse(kind, section, where + "." + kind));
         }
         Optional<String> pingKey = optionalText(spec, "ping-key", where);
