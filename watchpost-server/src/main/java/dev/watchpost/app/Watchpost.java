@@ -11,12 +11,15 @@ import dev.watchpost.compat.argus.PrometheusSource;
 import dev.watchpost.compat.glance.GlanceClusters;
 import dev.watchpost.compat.glance.GlanceFeed;
 import dev.watchpost.compat.glance.GlanceRoutes;
+import dev.watchpost.compat.stashboard.StashboardRoutes;
 import dev.watchpost.config.WatchpostConfig;
 import dev.watchpost.feed.FeedRoutes;
 import dev.watchpost.history.History;
 import dev.watchpost.history.HistoryRoutes;
 import dev.watchpost.history.HistoryService;
 import dev.watchpost.live.LiveState;
+import dev.watchpost.manual.ManualRoutes;
+import dev.watchpost.manual.ManualService;
 import dev.watchpost.probe.HttpClients;
 import dev.watchpost.probe.ProbeRoutes;
 import dev.watchpost.probe.ProbeScheduler;
@@ -121,6 +124,8 @@ public final class Watchpost implements AutoCloseable {
                     probes.unschedule(targetId);
                 }
             });
+            ManualService manual = new ManualService(db, live, topology, clock);
+            topology.addListener(manual); // before load: it drops the events of targets no longer manual
             topology.load(config.declarations());
             GlanceClusters glance = GlanceClusters.resolve(config.glance(), live, topology);
             var a = config.argus();
@@ -151,12 +156,14 @@ public final class Watchpost implements AutoCloseable {
                             new TokenRoutes(tokens, access),
                             new HistoryRoutes(history.history(), live, access, clock),
                             new ProbeRoutes(probes, access),
+                            new ManualRoutes(manual, live, access), // before the topology's greedy {+id} routes
                             new TopologyRoutes(live, topology, topologyStore, access),
                             new IngestRoutes(live, access),
                             new PingRoutes(live),
                             feed,
                             new GlanceRoutes(live, glance, config.glance().passphrase(), tokens),
-                            new ArgusRoutes(fleet, access, clock, argusSettings, prometheus)),
+                            new ArgusRoutes(fleet, access, clock, argusSettings, prometheus),
+                            new StashboardRoutes(manual, topology, access)),
                     List.of(glanceFeed.routing()));
             } catch (IllegalStateException e) {
                 throw new StartupException(e.getMessage());
