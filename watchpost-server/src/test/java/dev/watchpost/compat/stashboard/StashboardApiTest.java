@@ -261,6 +261,15 @@ class StashboardApiTest {
     }
 
     @Test
+    void headIsARead() {
+        createService("Web");
+        HttpResponse<String> head = http.send(http.request("/api/v1/services/web").method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        assertThat(get("/api/v1/services/web").get("id").asText()).as("the connection is still usable").isEqualTo("web");
+    }
+
+    @Test
     void unsupportedMethodsOnTheAdminPrefixAre405Too() {
         createService("Web");
         HttpResponse<String> put = http.send(http.request(ADMIN_API + "/services/web").header("Authorization", "Bearer " + TestServer.ADMIN)
