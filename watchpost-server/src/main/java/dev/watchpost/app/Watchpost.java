@@ -13,12 +13,15 @@ import dev.watchpost.compat.glance.GlanceFeed;
 import dev.watchpost.compat.glance.GlanceRoutes;
 import dev.watchpost.composite.CompositeEngine;
 import dev.watchpost.composite.CompositeRoutes;
+import dev.watchpost.compat.stashboard.StashboardRoutes;
 import dev.watchpost.config.WatchpostConfig;
 import dev.watchpost.feed.FeedRoutes;
 import dev.watchpost.history.History;
 import dev.watchpost.history.HistoryRoutes;
 import dev.watchpost.history.HistoryService;
 import dev.watchpost.live.LiveState;
+import dev.watchpost.manual.ManualRoutes;
+import dev.watchpost.manual.ManualService;
 import dev.watchpost.probe.HttpClients;
 import dev.watchpost.probe.ProbeRoutes;
 import dev.watchpost.probe.ProbeScheduler;
@@ -127,6 +130,8 @@ public final class Watchpost implements AutoCloseable {
                     composites.removed(targetId);
                 }
             });
+            ManualService manual = new ManualService(db, live, topology, clock);
+            topology.addListener(manual); // before load: it drops the events of targets no longer manual
             topology.load(config.declarations());
             GlanceClusters glance = GlanceClusters.resolve(config.glance(), live, topology);
             var a = config.argus();
@@ -159,12 +164,14 @@ public final class Watchpost implements AutoCloseable {
                             new HistoryRoutes(history.history(), live, access, clock),
                             new ProbeRoutes(probes, access),
                             new CompositeRoutes(composites, live, access),
+                            new ManualRoutes(manual, live, access), // before the topology's greedy {+id} routes
                             new TopologyRoutes(live, topology, topologyStore, access),
                             new IngestRoutes(live, access),
                             new PingRoutes(live),
                             feed,
                             new GlanceRoutes(live, glance, config.glance().passphrase(), tokens),
-                            new ArgusRoutes(fleet, access, clock, argusSettings, prometheus)),
+                            new ArgusRoutes(fleet, access, clock, argusSettings, prometheus),
+                            new StashboardRoutes(manual, topology, access)),
                     List.of(glanceFeed.routing()));
             } catch (IllegalStateException e) {
                 throw new StartupException(e.getMessage());
