@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Probe engine under load: TARGETS (10,000) HTTP targets every 30 s against a local server that
-# answers after DELAY_MS (100 ms). After WARMUP seconds (first runs, JIT) it measures for SECONDS:
+# answers after DELAY_MS (100 ms). After WARMUP seconds (first runs, JIT) it measures for MEASURE seconds:
 # probe-start drift (from the server's histogram), the server's CPU, and the latency of API calls
 # made meanwhile at RATE per second.
-# Usage: bench/probes.sh     (env: TARGETS=10000 SECONDS=120 WARMUP=60 RATE=50 DELAY_MS=100)
+# Usage: bench/probes.sh     (env: TARGETS=10000 MEASURE=120 WARMUP=60 RATE=50 DELAY_MS=100)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/find-jdk.sh
 JDK=$(find_jdk)
 export JAVA_HOME=$JDK
 TARGETS=${TARGETS:-10000}
-SECONDS_=${SECONDS:-120}
+MEASURE=${MEASURE:-120}
 WARMUP=${WARMUP:-60}
 RATE=${RATE:-50}
 DELAY_MS=${DELAY_MS:-100}
@@ -44,8 +44,8 @@ until curl -fs "127.0.0.1:$WP_PORT/readyz" >/dev/null 2>&1; do
   kill -0 "$wp_pid" 2>/dev/null || { cat "$work/watchpost.log" >&2; exit 1; }
   sleep 0.2
 done
-echo "== $TARGETS HTTP targets every 30 s, backend answers after $DELAY_MS ms; warm-up ${WARMUP}s, then measuring ${SECONDS_}s"
+echo "== $TARGETS HTTP targets every 30 s, backend answers after $DELAY_MS ms; warm-up ${WARMUP}s, then measuring ${MEASURE}s"
 sleep "$WARMUP"
-"$JDK/bin/java" -cp "$CP" dev.watchpost.bench.ProbeBench measure "$wp_pid" "$WP_PORT" "$TARGETS" "$SECONDS_" "$RATE"
+"$JDK/bin/java" -cp "$CP" dev.watchpost.bench.ProbeBench measure "$wp_pid" "$WP_PORT" "$TARGETS" "$MEASURE" "$RATE"
 echo "server RSS: $(awk '/VmRSS/ {printf "%.0f MB", $2/1024}' /proc/$wp_pid/status)"
 echo "targets by state: $(curl -s 127.0.0.1:$WP_PORT/api/v1/snapshot | grep -o '"state":"[a-z]*"' | sort | uniq -c | tr '\n' ' ')"
