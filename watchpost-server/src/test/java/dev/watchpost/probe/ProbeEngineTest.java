@@ -197,6 +197,37 @@ class ProbeEngineTest {
     }
 
     @Test
+    void tlsVerificationIsOnUnlessATargetTurnsItOff() throws Exception {
+        TestCerts certs = TestCerts.generate(dir, "self-signed", "-validity", "30", "-startdate", "-1d").await();
+        com.sun.net.httpserver.HttpsServer https = servers.https(certs.configurator());
+        https.createContext("/", TestServers.text(200, "secure"));
+        int tlsPort = https.getAddress().getPort();
+        String url = "https://127.0.0.1:" + tlsPort + "/";
+        create("{\"id\":\"tls/strict\",\"tls\":{\"host\":\"127.0.0.1\",\"port\":" + tlsPort + "}}");
+        create("{\"id\":\"tls/lax\",\"tls\":{\"host\":\"127.0.0.1\",\"port\":" + tlsPort + ",\"verify-tls\":false}}");
+        create("{\"id\":\"web/strict\",\"http\":{\"url\":\"" + url + "\"}}");
+        create("{\"id\":\"web/lax\",\"http\":{\"url\":\"" + url + "\",\"verify-tls\":false}}");
+
+        assertThat(checkNow("tls/strict").get("reason").asText()).isEqualTo("TLS handshake failed: certificate not trusted");
+        assertThat(checkNow("tls/lax").get("reason").asText()).startsWith("certificate valid for ");
+        assertThat(checkNow("tls/lax").get("outcome").asText()).isEqualTo("up");
+        assertThat(checkNow("web/strict").get("reason").asText()).isEqualTo("TLS handshake failed: certificate not trusted");
+        assertThat(checkNow("web/lax").get("reason").asText()).isEqualTo("status 200");
+        assertThat(view("web/strict").state()).isEqualTo(State.DOWN);
+        assertThat(view("web/lax").state()).isEqualTo(State.ONLINE);
+    }
+
+    private void create(String json) {
+        assertThat(http.postJson("/api/v1/targets", json, TestServer.ADMIN).statusCode()).isEqualTo(201);
+    }
+
+    private JsonNode checkNow(String id) {
+        HttpResponse<String> r = http.postJson("/api/v1/targets/" + id + "/check", "", TestServer.ADMIN);
+        assertThat(r.statusCode()).isEqualTo(200);
+        return json(r);
+    }
+
+    @Test
     void aRunStillInFlightWhenItsNextSlotComesSkipsThatSlot() {
         assertThat(http.postJson("/api/v1/targets", "{\"id\":\"slow/x\",\"http\":{\"url\":\"http://127.0.0.1:"
                 + port + "/hang\",\"every\":\"2s\",\"timeout\":\"2s\"}}", TestServer.ADMIN).statusCode()).isEqualTo(201);
