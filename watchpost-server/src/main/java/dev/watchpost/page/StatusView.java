@@ -335,7 +335,7 @@ final class StatusView {
     /** "2026-11-20: 99.95% up, 43 s down, 1 incident: down at 14:03 UTC (status 503)". */
     static String dayTooltip(DayBar b) {
         StringBuilder s = new StringBuilder().append(b.date()).append(": ").append(Format.percent(b.uptime())).append(" up");
-        if (!b.down().isZero()) {
+        if (b.down().toSeconds() > 0) {
             s.append(", ").append(Format.duration(b.down())).append(" down");
         }
         if (b.incidentCount() > 0) {
