@@ -11,6 +11,18 @@ function stored() {
   }
 }
 
+const listeners = [];
+
+/** Whether pulses are shown now. */
+export function motionOn() {
+  return document.documentElement.dataset.motion !== 'off';
+}
+
+/** Calls {@code listener(on)} whenever the switch is flipped. */
+export function onMotionChange(listener) {
+  listeners.push(listener);
+}
+
 export function setupMotion(button) {
   const root = document.documentElement;
   let on = stored() ? stored() === 'on' : !matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -31,6 +43,7 @@ export function setupMotion(button) {
         // not remembered; still applies to this page
       }
       show();
+      for (const l of listeners) l(on);
     });
   }
   show();
@@ -38,7 +51,7 @@ export function setupMotion(button) {
 
 /** One pulse on {@code el}; nothing when motion is off. */
 export function pulse(el) {
-  if (document.documentElement.dataset.motion === 'off' || el.classList.contains('pulse')) return;
+  if (!motionOn() || el.classList.contains('pulse')) return;
   el.classList.add('pulse');
   el.addEventListener('animationend', () => el.classList.remove('pulse'), { once: true });
 }

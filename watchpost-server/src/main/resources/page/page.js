@@ -3,6 +3,7 @@
 import { connect } from './live.js';
 import { setupGuild } from './guild.js';
 import { setupMotion, pulse } from './motion.js';
+import { setupPings } from './pings.js';
 
 const label = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -20,6 +21,7 @@ for (const g of document.querySelectorAll('ol.grid[data-group]')) grids.set(g.da
 const rows = new Map();
 for (const r of document.querySelectorAll('li.target[data-target]')) rows.set(r.dataset.target, r);
 setupGuild(document.getElementById('guild-form'), [...grids.values()]);
+setupPings(new Map([...grids.values()].map((g) => [g.dataset.cluster, g])));
 
 /** The tile or row showing {@code id}, if this page shows it. */
 function find(id) {

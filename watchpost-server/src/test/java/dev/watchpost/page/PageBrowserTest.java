@@ -44,7 +44,7 @@ class PageBrowserTest {
     @BeforeAll
     static void start() {
         server = TestServer.start(dir, Clock.systemUTC(),
-                Map.of("WATCHPOST_CONFIG", PageFixtures.config(dir, SHARDS).toString()));
+                Map.of("WATCHPOST_CONFIG", PageFixtures.config(dir, SHARDS).toString(), "GLANCE_BOTS", "main:" + SHARDS));
         http = server.http();
         base = "http://127.0.0.1:" + server.app().port();
         post("/api/v1/heartbeat/web/status", "{\"state\":\"maintenance\",\"message\":" + PageRoutesTest.quote(PageFixtures.IMG) + "}");
@@ -279,5 +279,30 @@ class PageBrowserTest {
         } finally {
             plain.quit();
         }
+    }
+
+    @Test
+    void healthPingsPulseTheirTileWhileAnimationsAreOn() {
+        open("/");
+        browser.executeScript("localStorage.setItem('watchpost.motion', 'on')");
+        open("/");
+        assertThat(browser.findElement(By.tagName("html")).getDomAttribute("data-motion")).isEqualTo("on");
+        // Record every tile that starts a pulse (the class is removed again when the animation ends).
+        browser.executeScript("""
+                window.__pulsed = new Set();
+                new MutationObserver((ms) => ms.forEach((m) => {
+                  if (m.target.classList.contains('pulse')) window.__pulsed.add(m.target.dataset.shard);
+                })).observe(document.querySelector('ol.grid'), {subtree: true, attributeFilter: ['class']});
+                """);
+        // Shard 3 is online already: Glance's health ping changes nothing, so only the feed's ping can pulse it.
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            HttpResponse<String> ping = http.send(http.request("/api/health/main/3")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(ping.statusCode()).as(ping.body()).isEqualTo(204);
+            return (Boolean) browser.executeScript("return window.__pulsed.has('3')");
+        });
+        assertThat(tile(3).getDomAttribute("data-state")).isEqualTo("online");
+        assertThat((Boolean) browser.executeScript("return window.__pulsed.has('6')")).isFalse();
+        browser.executeScript("localStorage.clear()");
     }
 }
