@@ -15,7 +15,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
@@ -48,10 +47,6 @@ final class Assets {
         }
     }
 
-    Optional<Asset> get(String name) {
-        return Optional.ofNullable(byName.get(name));
-    }
-
     /** The URL pages use: with the content hash, so it can be cached for good. */
     String url(String name) {
         Asset a = byName.get(name);
@@ -59,11 +54,6 @@ final class Assets {
             throw new IllegalArgumentException("no asset " + name);
         }
         return "/assets/" + name + "?v=" + a.hash();
-    }
-
-    /** Bytes of every asset (uncompressed): the page weight that does not depend on data. */
-    long totalBytes() {
-        return byName.values().stream().mapToLong(a -> a.bytes().length).sum();
     }
 
     /** Answers {@code GET /assets/{name}}; false when there is no such asset. */

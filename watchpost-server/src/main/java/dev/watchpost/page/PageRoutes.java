@@ -60,6 +60,7 @@ public final class PageRoutes implements HttpService {
     private final FleetSource fleet;
     private final Notices notices;
     private final Assets assets = new Assets();
+    private final Layout layout = new Layout(assets);
     private final StatusView statusView;
     private final FleetView fleetView;
 
@@ -82,7 +83,6 @@ public final class PageRoutes implements HttpService {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.fleet = Objects.requireNonNull(fleet, "fleet");
         this.notices = Objects.requireNonNull(notices, "notices");
-        Layout layout = new Layout(assets);
         this.statusView = new StatusView(layout);
         this.fleetView = new FleetView(layout);
     }
@@ -202,9 +202,9 @@ public final class PageRoutes implements HttpService {
 
     private void notFound(ServerRequest req, ServerResponse res, String message) {
         Html h = new Html(2_048);
-        new Layout(assets).open(h, "Not found", Layout.Nav.FLEET, false);
+        layout.open(h, "Not found", Layout.Nav.FLEET, false);
         h.raw("<h1>Not found</h1><p>").text(message).raw(" <a href=\"/fleet\">Back to the fleet</a></p>");
-        new Layout(assets).close(h);
+        layout.close(h);
         html(req, res, Status.NOT_FOUND_404, h.toString());
     }
 
@@ -223,11 +223,6 @@ public final class PageRoutes implements HttpService {
         if (!assets.serve(name, req, res)) {
             throw ApiException.notFound("no asset '" + name + "'");
         }
-    }
-
-    /** The page weight that does not depend on data: every asset, uncompressed. */
-    long assetBytes() {
-        return assets.totalBytes();
     }
 
     // ---------------------------------------------------------------- badges
