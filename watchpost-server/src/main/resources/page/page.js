@@ -52,7 +52,8 @@ function apply(id, state, animate) {
   return true;
 }
 
-// Banner and group summaries are the server's verdict (/status.json), fetched after changes settle.
+// Banner and group summaries are the server's verdict (/status.json), fetched once changes settle;
+// the random part spreads the requests of many viewers that saw the same change.
 let summaryTimer = 0;
 function refreshSummary() {
   clearTimeout(summaryTimer);
@@ -76,7 +77,7 @@ function refreshSummary() {
     } catch {
       // the next change tries again
     }
-  }, 400);
+  }, 300 + Math.random() * 700);
 }
 
 const conn = document.getElementById('conn');

@@ -73,8 +73,13 @@ public final class PageRoutes implements HttpService {
     private record Rendered(long version, PageHistory history, byte[] html, byte[] gzip, String etag) {
     }
 
+    /** {@code /status.json} of one snapshot version: every viewer asks after every change. */
+    private record Summary(long version, byte[] json) {
+    }
+
     private volatile PageHistory pageHistory;
     private volatile Rendered rendered;
+    private volatile Summary summary;
 
     public PageRoutes(LiveState live, History history, Access access, Clock clock, FleetSource fleet, Notices notices) {
         this.live = Objects.requireNonNull(live, "live");
@@ -163,8 +168,15 @@ public final class PageRoutes implements HttpService {
     }
 
     private void summary(ServerRequest req, ServerResponse res) {
+        Snapshot s = live.snapshot();
+        Summary cached = summary;
+        if (cached == null || cached.version() != s.version()) {
+            cached = new Summary(s.version(), Json.bytes(StatusView.summaryJson(s)));
+            summary = cached;
+        }
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-        Json.send(res, Status.OK_200, StatusView.summaryJson(live.snapshot()));
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(cached.json());
     }
 
     // ---------------------------------------------------------------- fleet

@@ -106,6 +106,18 @@ class PageBrowserTest {
         assertThat(browser.findElement(By.cssSelector("li.target[data-target='workers/mailer'] .state")).getText())
                 .isEqualTo("Online");
         Browser.fullPage(browser, "status");
+
+        // Dark theme when the system asks for it.
+        String light = (String) browser.executeScript("return getComputedStyle(document.body).backgroundColor");
+        browser.executeCdpCommand("Emulation.setEmulatedMedia",
+                Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+        try {
+            String dark = (String) browser.executeScript("return getComputedStyle(document.body).backgroundColor");
+            assertThat(dark).isNotEqualTo(light).isEqualTo("rgb(13, 17, 23)");
+            Browser.fullPage(browser, "status-dark");
+        } finally {
+            browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+        }
     }
 
     @Test
