@@ -22,6 +22,9 @@ import dev.watchpost.history.HistoryService;
 import dev.watchpost.live.LiveState;
 import dev.watchpost.manual.ManualRoutes;
 import dev.watchpost.manual.ManualService;
+import dev.watchpost.page.FleetSource;
+import dev.watchpost.page.Notices;
+import dev.watchpost.page.PageRoutes;
 import dev.watchpost.probe.HttpClients;
 import dev.watchpost.probe.ProbeRoutes;
 import dev.watchpost.probe.ProbeScheduler;
@@ -152,6 +155,10 @@ public final class Watchpost implements AutoCloseable {
             FeedRoutes feed = new FeedRoutes(live, access, meters);
             GlanceFeed glanceFeed = new GlanceFeed(live, glance);
 
+            ArgusRoutes argusRoutes = new ArgusRoutes(fleet, access, clock, argusSettings, prometheus);
+            PageRoutes pages = new PageRoutes(live, history.history(), access, clock,
+                    FleetSource.of(argusRoutes::viewJson, argusRoutes::clusterJson), Notices.manualTargetMessages());
+
             var s = config.server();
             long tHttp = System.nanoTime();
             HttpServer http;
@@ -170,8 +177,9 @@ public final class Watchpost implements AutoCloseable {
                             new PingRoutes(live),
                             feed,
                             new GlanceRoutes(live, glance, config.glance().passphrase(), tokens),
-                            new ArgusRoutes(fleet, access, clock, argusSettings, prometheus),
-                            new StashboardRoutes(manual, topology, access)),
+                            new StashboardRoutes(manual, topology, access),
+                            argusRoutes,
+                            pages),
                     List.of(glanceFeed.routing()));
             } catch (IllegalStateException e) {
                 throw new StartupException(e.getMessage());

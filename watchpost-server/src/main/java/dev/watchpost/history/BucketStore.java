@@ -211,6 +211,123 @@ final class BucketStore {
         }
     }
 
+    // ---------------------------------------------------------------- batch reads (many targets, one query)
+
+    /** {@code ?, ?, ?} for an IN list of {@code n} values. */
+    private static String marks(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
+
+    private static int bindIds(PreparedStatement ps, List<String> ids, int from) throws SQLException {
+        int i = from;
+        for (String id : ids) {
+            ps.setString(i++, id);
+        }
+        return i;
+    }
+
+    /** {@link #read} for many targets: each target's rows, oldest first; targets without rows absent. */
+    Map<String, List<Row>> read(Connection c, List<String> ids, Resolution r, long from, long to) throws SQLException {
+        Map<String, List<Row>> out = new HashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT target_id, starts_at, " + COLUMNS + " FROM history_bucket "
+                + "WHERE target_id IN (" + marks(ids.size()) + ") AND period_s = ? AND starts_at >= ? AND starts_at < ? "
+                + "ORDER BY target_id, starts_at")) {
+            int i = bindIds(ps, ids, 1);
+            ps.setInt(i++, r.seconds());
+            ps.setLong(i++, from);
+            ps.setLong(i, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Counts k = new Counts();
+                    k.samples = rs.getLong(3);
+                    k.failures = rs.getLong(4);
+                    k.downMs = rs.getLong(5);
+                    k.unobservedMs = rs.getLong(6);
+                    k.latencySum = rs.getDouble(7);
+                    k.latencyMax = rs.getDouble(8);
+                    for (int b = 0; b < Bins.COUNT; b++) {
+                        k.bins[b] = rs.getLong(9 + b);
+                    }
+                    out.computeIfAbsent(rs.getString(1), x -> new ArrayList<>()).add(new Row(rs.getLong(2), k));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@link #sums} for many targets: {down, unobserved} ms per target that has buckets in the range. */
+    Map<String, long[]> sums(Connection c, List<String> ids, Resolution r, long from, long to) throws SQLException {
+        Map<String, long[]> out = new HashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT target_id, SUM(down_ms), SUM(unobserved_ms) "
+                + "FROM history_bucket WHERE target_id IN (" + marks(ids.size()) + ") AND period_s = ? "
+                + "AND starts_at >= ? AND starts_at < ? GROUP BY target_id")) {
+            int i = bindIds(ps, ids, 1);
+            ps.setInt(i++, r.seconds());
+            ps.setLong(i++, from);
+            ps.setLong(i, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@link #earliest} for many targets; targets without any bucket absent. */
+    Map<String, Long[]> earliest(Connection c, List<String> ids) throws SQLException {
+        Map<String, Long[]> out = new HashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT target_id, period_s, MIN(starts_at) FROM history_bucket "
+                + "WHERE target_id IN (" + marks(ids.size()) + ") GROUP BY target_id, period_s")) {
+            bindIds(ps, ids, 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Resolution r;
+                    try {
+                        r = Resolution.ofSeconds(rs.getInt(2));
+                    } catch (IllegalArgumentException e) {
+                        continue; // a period a newer version introduced
+                    }
+                    out.computeIfAbsent(rs.getString(1), x -> new Long[Resolution.values().length])[r.ordinal()] = rs.getLong(3);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@link #transitions} into one of {@code toStates} for many targets, each target's in order. */
+    Map<String, List<LoggedTransition>> transitions(Connection c, List<String> ids, long from, long to,
+                                                    List<String> toStates) throws SQLException {
+        Map<String, List<LoggedTransition>> out = new HashMap<>();
+        if (ids.isEmpty() || toStates.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT target_id, at, to_state, reason FROM transition "
+                + "WHERE target_id IN (" + marks(ids.size()) + ") AND at >= ? AND at < ? "
+                + "AND to_state IN (" + marks(toStates.size()) + ") ORDER BY target_id, at, id")) {
+            int i = bindIds(ps, ids, 1);
+            ps.setLong(i++, from);
+            ps.setLong(i++, to);
+            bindIds(ps, toStates, i);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getString(1), x -> new ArrayList<>())
+                            .add(new LoggedTransition(rs.getLong(2), rs.getString(3), rs.getString(4)));
+                }
+            }
+        }
+        return out;
+    }
+
     /**
      * Deletes minute buckets older than the minute retention and hour buckets older than the hour
      * retention (by period start), and restart marks not refreshed within the minute retention.

@@ -15,6 +15,8 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +90,7 @@ public final class History {
     private final BucketStore store;
     private final ConcurrentHashMap<String, Accumulator> pending = new ConcurrentHashMap<>();
     private final ReentrantLock flushLock = new ReentrantLock();
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
     public History(Database db) {
         this(db, Settings.DEFAULTS);
@@ -199,6 +202,7 @@ public final class History {
                     throw ex;
                 }
             }
+            generation.incrementAndGet();
             LOG.debug("event=history.flush targets={} rows={} ms={}", taken.size(), rows,
                     (System.nanoTime() - t0) / 1_000_000);
         } finally {
@@ -262,70 +266,213 @@ public final class History {
      * @param days 1..366
      */
     public List<DayBar> days(String targetId, int days, ZoneId zone, Instant now) {
-        if (days < 1 || days > 366) {
-            throw new IllegalArgumentException("days must be between 1 and 366: " + days);
-        }
-        long nowMs = now.toEpochMilli();
-        LocalDate firstDate = LocalDate.ofInstant(now, zone).minusDays(days - 1L);
-        long[] bounds = new long[days + 1];
-        for (int i = 0; i <= days; i++) {
-            bounds[i] = firstDate.plusDays(i).atStartOfDay(zone).toInstant().toEpochMilli();
-        }
-        Resolution[] source = DayPlan.sources(bounds, nowMs - settings.hourRetention().toMillis());
+        DayRange range = new DayRange(days, zone, now, settings);
         return db.read(c -> {
-            OptionalLong first = firstKnown(c, targetId, nowMs);
-            Counts[] perDay = new Counts[days];
-            Arrays.setAll(perDay, i -> new Counts());
+            OptionalLong first = firstKnown(c, targetId, range.nowMs);
+            List<BucketStore.Row> hours = List.of();
+            List<BucketStore.Row> dayRows = List.of();
             if (first.isPresent()) {
-                for (Resolution r : List.of(Resolution.HOUR, Resolution.DAY)) {
-                    long[] range = DayPlan.range(bounds, source, r);
-                    if (range == null) {
-                        continue;
-                    }
-                    for (BucketStore.Row row : store.read(c, targetId, r, range[0], range[1])) {
-                        int i = DayPlan.dayOf(bounds, row.start() + r.millis() / 2);
-                        if (i >= 0 && source[i] == r) {
-                            perDay[i].add(row.counts());
-                        }
-                    }
-                }
+                long[] h = DayPlan.range(range.bounds, range.source, Resolution.HOUR);
+                long[] d = DayPlan.range(range.bounds, range.source, Resolution.DAY);
+                hours = h == null ? List.of() : store.read(c, targetId, Resolution.HOUR, h[0], h[1]);
+                dayRows = d == null ? List.of() : store.read(c, targetId, Resolution.DAY, d[0], d[1]);
             }
-            int[] incidentCount = new int[days];
-            List<List<DayBar.Incident>> incidents = new ArrayList<>(days);
-            for (int i = 0; i < days; i++) {
-                incidents.add(new ArrayList<>());
-            }
-            for (BucketStore.LoggedTransition t : store.transitions(c, targetId, bounds[0], bounds[days])) {
-                Optional<State> to = State.parse(t.toState());
-                if (to.isEmpty() || to.get().severity() != Severity.BAD) {
-                    continue; // not an incident, or a state a newer version introduced
-                }
-                int i = DayPlan.dayOf(bounds, t.at());
-                incidentCount[i]++;
-                if (incidents.get(i).size() < settings.incidentsPerDay()) {
-                    incidents.get(i).add(new DayBar.Incident(Instant.ofEpochMilli(t.at()), to.get(), t.reason()));
-                }
-            }
-            List<DayBar> bars = new ArrayList<>(days);
-            for (int i = 0; i < days; i++) {
-                Counts k = perDay[i];
-                OptionalDouble uptime = OptionalDouble.empty();
-                if (first.isPresent()) {
-                    long span = Math.min(bounds[i + 1], nowMs) - Math.max(bounds[i], first.getAsLong());
-                    long observed = span - k.unobservedMs;
-                    if (span > 0 && observed > 0) {
-                        uptime = OptionalDouble.of(1.0 - (double) Math.min(k.downMs, observed) / observed);
-                    }
-                }
-                long n = k.latencyCount();
-                bars.add(new DayBar(firstDate.plusDays(i), uptime, Duration.ofMillis(k.downMs), k.samples, k.failures,
-                        n == 0 ? OptionalDouble.empty() : OptionalDouble.of(k.latencySum / n),
-                        n == 0 ? OptionalDouble.empty() : OptionalDouble.of(k.latencyMax),
-                        incidentCount[i], incidents.get(i)));
-            }
-            return bars;
+            return bars(range, first, hours, dayRows,
+                    store.transitions(c, targetId, range.bounds[0], range.bounds[days]));
         });
     }
+
+    /**
+     * What a status page shows of one target: its day bars and its uptime over some windows.
+     *
+     * @param uptime one window per length asked for, in the same order
+     */
+    public record Overview(List<DayBar> days, List<Uptime.Window> uptime) {
+
+        public Overview {
+            days = List.copyOf(days);
+            uptime = List.copyOf(uptime);
+        }
+    }
+
+    /** Targets per query of the batch reads: bounded so the statement's parameters stay far below any driver's limit. */
+    static final int BATCH_IDS = 1_000;
+
+    /**
+     * {@link #days} and uptime windows for many targets in a fixed number of queries per
+     * {@value #BATCH_IDS} targets (not a few per target), for pages that show hundreds of targets at
+     * once. Each window ends {@code now} and is read from the finest buckets still kept for it, as
+     * {@link #uptime} does; a window longer than the hour retention is read from day buckets.
+     *
+     * @return one overview per target that has any history; targets without history are absent
+     */
+    public Map<String, Overview> overview(Collection<String> targetIds, int days, List<Duration> windows, ZoneId zone,
+                                          Instant now) {
+        DayRange range = new DayRange(days, zone, now, settings);
+        List<String> ids = List.copyOf(new java.util.LinkedHashSet<>(targetIds));
+        Map<String, Overview> out = new HashMap<>();
+        for (int from = 0; from < ids.size(); from += BATCH_IDS) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + BATCH_IDS));
+            out.putAll(db.read(c -> overviewChunk(c, chunk, range, windows)));
+        }
+        return out;
+    }
+
+    private Map<String, Overview> overviewChunk(Connection c, List<String> ids, DayRange range, List<Duration> windows)
+            throws SQLException {
+        long now = range.nowMs;
+        Map<String, Long[]> earliest = store.earliest(c, ids);
+        Map<String, Long> first = new HashMap<>();
+        earliest.forEach((id, e) -> firstKnown(e[0], e[1], e[2], now, settings).ifPresent(f -> first.put(id, f)));
+        if (first.isEmpty()) {
+            return Map.of();
+        }
+        List<String> known = ids.stream().filter(first::containsKey).toList();
+        Map<String, List<BucketStore.Row>> hours = Map.of();
+        Map<String, List<BucketStore.Row>> dayRows = Map.of();
+        long[] h = DayPlan.range(range.bounds, range.source, Resolution.HOUR);
+        long[] d = DayPlan.range(range.bounds, range.source, Resolution.DAY);
+        if (h != null) {
+            hours = store.read(c, known, Resolution.HOUR, h[0], h[1]);
+        }
+        if (d != null) {
+            dayRows = store.read(c, known, Resolution.DAY, d[0], d[1]);
+        }
+        Map<String, List<BucketStore.LoggedTransition>> incidents =
+                store.transitions(c, known, range.bounds[0], range.bounds[range.bounds.length - 1], BAD_STATES);
+        List<Map<String, long[]>> sums = new ArrayList<>(windows.size());
+        for (Duration length : windows) {
+            Resolution r = resolutionFor(length);
+            sums.add(store.sums(c, known, r, r.floor(now - length.toMillis()), now));
+        }
+        Map<String, Overview> out = new HashMap<>();
+        for (String id : known) {
+            long f = first.get(id);
+            List<DayBar> bars = bars(range, OptionalLong.of(f), hours.getOrDefault(id, List.of()),
+                    dayRows.getOrDefault(id, List.of()), incidents.getOrDefault(id, List.of()));
+            List<Uptime.Window> w = new ArrayList<>(windows.size());
+            for (int i = 0; i < windows.size(); i++) {
+                Duration length = windows.get(i);
+                Resolution r = resolutionFor(length);
+                long from = Math.max(r.floor(now - length.toMillis()), f);
+                long[] s = sums.get(i).getOrDefault(id, new long[2]);
+                long observed = Math.max(0, now - from - s[1]);
+                w.add(new Uptime.Window(length, Instant.ofEpochMilli(from), Duration.ofMillis(observed),
+                        Duration.ofMillis(Math.min(s[0], observed))));
+            }
+            out.put(id, new Overview(bars, w));
+        }
+        return out;
+    }
+
+    /**
+     * Stored buckets of resolution {@code r} overlapping {@code [from, to)} for many targets, oldest
+     * first, in one query per {@value #BATCH_IDS} targets (for sparklines of many targets).
+     *
+     * @return the buckets of each target that has any in the range
+     */
+    public Map<String, List<Bucket>> buckets(Collection<String> targetIds, Resolution r, Instant from, Instant to) {
+        long start = r.floor(from.toEpochMilli());
+        long end = to.toEpochMilli();
+        List<String> ids = List.copyOf(new java.util.LinkedHashSet<>(targetIds));
+        Map<String, List<Bucket>> out = new HashMap<>();
+        for (int i = 0; i < ids.size(); i += BATCH_IDS) {
+            List<String> chunk = ids.subList(i, Math.min(ids.size(), i + BATCH_IDS));
+            db.read(c -> store.read(c, chunk, r, start, end)).forEach((id, rows) ->
+                    out.put(id, rows.stream().map(row -> row.counts().toBucket(r, row.start())).toList()));
+        }
+        return out;
+    }
+
+    /**
+     * How many flushes have written something since start: a reader that caches what it read from
+     * history can keep it while this stays the same (queries read flushed buckets only).
+     */
+    public long generation() {
+        return generation.get();
+    }
+
+    /** The local days a bar query covers. */
+    private static final class DayRange {
+        final long nowMs;
+        final LocalDate firstDate;
+        final long[] bounds;
+        final Resolution[] source;
+
+        DayRange(int days, ZoneId zone, Instant now, Settings settings) {
+            if (days < 1 || days > 366) {
+                throw new IllegalArgumentException("days must be between 1 and 366: " + days);
+            }
+            nowMs = now.toEpochMilli();
+            firstDate = LocalDate.ofInstant(now, zone).minusDays(days - 1L);
+            bounds = new long[days + 1];
+            for (int i = 0; i <= days; i++) {
+                bounds[i] = firstDate.plusDays(i).atStartOfDay(zone).toInstant().toEpochMilli();
+            }
+            source = DayPlan.sources(bounds, nowMs - settings.hourRetention().toMillis());
+        }
+    }
+
+    /** One target's bars from its rows (hour and day buckets as {@link DayPlan} chose) and logged transitions. */
+    private List<DayBar> bars(DayRange range, OptionalLong first, List<BucketStore.Row> hours,
+                              List<BucketStore.Row> dayRows, List<BucketStore.LoggedTransition> transitions) {
+        long[] bounds = range.bounds;
+        int days = bounds.length - 1;
+        long nowMs = range.nowMs;
+        Counts[] perDay = new Counts[days];
+        Arrays.setAll(perDay, i -> new Counts());
+        if (first.isPresent()) {
+            for (Resolution r : List.of(Resolution.HOUR, Resolution.DAY)) {
+                for (BucketStore.Row row : r == Resolution.HOUR ? hours : dayRows) {
+                    int i = DayPlan.dayOf(bounds, row.start() + r.millis() / 2);
+                    if (i >= 0 && range.source[i] == r) {
+                        perDay[i].add(row.counts());
+                    }
+                }
+            }
+        }
+        int[] incidentCount = new int[days];
+        List<List<DayBar.Incident>> incidents = new ArrayList<>(days);
+        for (int i = 0; i < days; i++) {
+            incidents.add(new ArrayList<>());
+        }
+        for (BucketStore.LoggedTransition t : transitions) {
+            Optional<State> to = State.parse(t.toState());
+            if (to.isEmpty() || to.get().severity() != Severity.BAD) {
+                continue; // not an incident, or a state a newer version introduced
+            }
+            int i = DayPlan.dayOf(bounds, t.at());
+            if (i < 0) {
+                continue;
+            }
+            incidentCount[i]++;
+            if (incidents.get(i).size() < settings.incidentsPerDay()) {
+                incidents.get(i).add(new DayBar.Incident(Instant.ofEpochMilli(t.at()), to.get(), t.reason()));
+            }
+        }
+        List<DayBar> bars = new ArrayList<>(days);
+        for (int i = 0; i < days; i++) {
+            Counts k = perDay[i];
+            OptionalDouble uptime = OptionalDouble.empty();
+            if (first.isPresent()) {
+                long span = Math.min(bounds[i + 1], nowMs) - Math.max(bounds[i], first.getAsLong());
+                long observed = span - k.unobservedMs;
+                if (span > 0 && observed > 0) {
+                    uptime = OptionalDouble.of(1.0 - (double) Math.min(k.downMs, observed) / observed);
+                }
+            }
+            long n = k.latencyCount();
+            bars.add(new DayBar(range.firstDate.plusDays(i), uptime, Duration.ofMillis(k.downMs), k.samples, k.failures,
+                    n == 0 ? OptionalDouble.empty() : OptionalDouble.of(k.latencySum / n),
+                    n == 0 ? OptionalDouble.empty() : OptionalDouble.of(k.latencyMax),
+                    incidentCount[i], incidents.get(i)));
+        }
+        return bars;
+    }
+
+    /** Wire names of the states of severity BAD: the transitions that are incidents. */
+    private static final List<String> BAD_STATES = Arrays.stream(State.values())
+            .filter(s -> s.severity() == Severity.BAD).map(State::id).toList();
 
     /** Stored buckets of resolution {@code r} overlapping {@code [from, to)}, oldest first (for sparklines). */
     public List<Bucket> buckets(String targetId, Resolution r, Instant from, Instant to) {

@@ -19,6 +19,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -531,5 +532,48 @@ abstract class HistoryContract {
 
     private static Instant at(String iso) {
         return Instant.parse(iso);
+    }
+
+    // ---- batch reads for pages ----------------------------------------------------------------
+
+    @Test
+    void overviewOfManyTargetsEqualsReadingEachAlone() {
+        Instant now = recordThreeDays();
+        history.observe("web/other", now.minus(Duration.ofHours(2)), true, 5);
+        history.flush(now);
+        // More ids than one query takes: the batch is split, and targets without history are left out.
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < History.BATCH_IDS + 500; i++) {
+            ids.add("web/none-" + i);
+        }
+        ids.add(700, ID);
+        ids.add("web/other");
+        List<Duration> windows = List.of(Duration.ofHours(24), Duration.ofDays(30), Duration.ofDays(90));
+
+        Map<String, History.Overview> all = history.overview(ids, 3, windows, ZoneOffset.UTC, now);
+
+        assertThat(all).containsOnlyKeys(ID, "web/other");
+        assertThat(all.get(ID).days()).isEqualTo(history.days(ID, 3, ZoneOffset.UTC, now));
+        assertThat(all.get("web/other").days()).isEqualTo(history.days("web/other", 3, ZoneOffset.UTC, now));
+        Uptime u = history.uptime(ID, now).orElseThrow();
+        assertThat(all.get(ID).uptime().get(0)).isEqualTo(u.last24Hours());
+        assertThat(all.get(ID).uptime().get(1)).isEqualTo(u.last30Days());
+        // 90 days is beyond the hour retention: read from day buckets, as the one-year window is.
+        assertThat(all.get(ID).uptime().get(2).down()).isEqualTo(u.lastYear().down());
+        assertThat(all.get(ID).uptime().get(2).observed()).isEqualTo(u.lastYear().observed());
+
+        Map<String, List<Bucket>> hours = history.buckets(ids, Resolution.HOUR, now.minus(Duration.ofDays(3)), now);
+        assertThat(hours).containsOnlyKeys(ID, "web/other");
+        assertThat(hours.get(ID)).isEqualTo(history.buckets(ID, Resolution.HOUR, now.minus(Duration.ofDays(3)), now));
+    }
+
+    @Test
+    void theGenerationMovesOnlyWhenAFlushWroteSomething() {
+        long g0 = history.generation();
+        history.flush(at("2025-03-04T10:00:00Z"));
+        assertThat(history.generation()).isEqualTo(g0);
+        history.observe(ID, at("2025-03-04T10:00:05Z"), true, 40);
+        history.flush(at("2025-03-04T10:01:00Z"));
+        assertThat(history.generation()).isEqualTo(g0 + 1);
     }
 }

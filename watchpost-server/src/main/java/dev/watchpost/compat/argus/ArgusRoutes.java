@@ -133,22 +133,40 @@ public final class ArgusRoutes implements HttpService {
     // ---------------------------------------------------------------- reads
 
     private void view(ServerRequest req, ServerResponse res) {
-        List<ArgusFleet.Cluster> clusters = fleet.clusters();
-        Optional<PrometheusReading> reading = prometheus.map(PrometheusSource::read);
-        Map<String, Object> out = FleetJson.view(reading.map(r -> r.merge(clusters)).orElse(clusters), clock.millis(),
-                reading.map(PrometheusReading::source).orElse("push"), reading.flatMap(PrometheusReading::error));
-        Json.send(res, Status.OK_200, out);
+        Json.send(res, Status.OK_200, viewJson());
     }
 
     private void cluster(ServerRequest req, ServerResponse res) {
         String f = fleetParam(req);
         int n = numberParam(req);
-        ArgusFleet.Detail d = fleet.cluster(f, n)
-                .orElseThrow(() -> ApiException.notFound("no cluster " + n + " in fleet '" + f + "'"));
+        Json.send(res, Status.OK_200, clusterJson(f, n)
+                .orElseThrow(() -> ApiException.notFound("no cluster " + n + " in fleet '" + f + "'")));
+    }
+
+    /**
+     * The body of {@code GET /api/fleet/view} (Prometheus merged in when configured), with
+     * {@code grades} beside every metrics object. For other readers of the same figures, such as the
+     * status page's fleet pages, so both show one truth.
+     */
+    public Map<String, Object> viewJson() {
+        List<ArgusFleet.Cluster> clusters = fleet.clusters();
+        Optional<PrometheusReading> reading = prometheus.map(PrometheusSource::read);
+        return FleetJson.view(reading.map(r -> r.merge(clusters)).orElse(clusters), clock.millis(),
+                reading.map(PrometheusReading::source).orElse("push"), reading.flatMap(PrometheusReading::error));
+    }
+
+    /** The body of {@code GET /api/fleet/cluster?fleet=&number=}; empty when there is no such cluster. */
+    public Optional<Map<String, Object>> clusterJson(String fleetName, int number) {
+        Optional<ArgusFleet.Detail> d;
+        try {
+            ArgusFleet.checkFleet(fleetName);
+            d = fleet.cluster(fleetName, number);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
         // History stays as pushed: Prometheus has its own.
-        ArgusFleet.Detail shown = prometheus.map(PrometheusSource::read)
-                .map(r -> new ArgusFleet.Detail(r.merge(d.cluster()), d.history())).orElse(d);
-        Json.send(res, Status.OK_200, FleetJson.detail(shown));
+        return d.map(detail -> FleetJson.detail(prometheus.map(PrometheusSource::read)
+                .map(r -> new ArgusFleet.Detail(r.merge(detail.cluster()), detail.history())).orElse(detail)));
     }
 
     private void prune(ServerRequest req, ServerResponse res) {

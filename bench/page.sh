@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The status page at scale: a page of SHARDS (5,000) shards in one sharded group and SERVICES
+# (1,000) push targets in groups of 100, all reported (a few offline or down).
+#  1. time to first paint and to complete render in headless Chromium: RUNS (7) loads, median
+#     (dev.watchpost.bench.PageBench; needs chromium and chromium-driver);
+#  2. how long a state change takes to reach VIEWERS (1,000) concurrent SSE viewers of
+#     /api/v1/stream: ROUNDS (20) changes, p50 / p99 / max per viewer (dev.watchpost.bench.StreamBench).
+# Usage: bench/page.sh   (env: SHARDS=5000 SERVICES=1000 RUNS=7 VIEWERS=1000 ROUNDS=20)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/find-jdk.sh
+JDK=$(find_jdk)
+export JAVA_HOME=$JDK
+SHARDS=${SHARDS:-5000}
+SERVICES=${SERVICES:-1000}
+RUNS=${RUNS:-7}
+VIEWERS=${VIEWERS:-1000}
+ROUNDS=${ROUNDS:-20}
+WP_PORT=${WP_PORT:-18081}
+INGEST=bench-ingest-token-0000000001
+
+./watchpost --help >/dev/null                      # builds the server and its start-up archive
+./mvnw -B -q -DskipTests package -pl watchpost-bench -am >&2
+CP="watchpost-bench/target/watchpost-bench.jar:watchpost-bench/target/libs/*"
+
+work=$(mktemp -d)
+cleanup() { kill "${wp_pid:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+groups=$(( (SERVICES + 99) / 100 ))
+{
+  echo "groups:"
+  echo "  - { id: bots, name: Discord bots, groups: [ { id: main, name: Main bot, shards: $SHARDS, lease: 1h } ] }"
+  for g in $(seq 0 $((groups - 1))); do
+    echo "  - { id: svc$g, name: Services $g }"
+  done
+  echo "targets:"
+  for i in $(seq 0 $((SERVICES - 1))); do
+    echo "  - { id: svc$((i / 100))/t$i, name: Service $i, push: { every: 1h } }"
+  done
+} > "$work/watchpost.yml"
+
+WATCHPOST_CONFIG="$work/watchpost.yml" WATCHPOST_DATA="$work/data" WATCHPOST_PORT=$WP_PORT \
+  WATCHPOST_INGEST_TOKEN=$INGEST WATCHPOST_LOG_LEVEL=warn \
+  ./watchpost > "$work/watchpost.log" 2>&1 & wp_pid=$!
+until curl -fs "127.0.0.1:$WP_PORT/readyz" >/dev/null 2>&1; do
+  kill -0 "$wp_pid" 2>/dev/null || { cat "$work/watchpost.log" >&2; exit 1; }
+  sleep 0.2
+done
+
+# Everyone reports: shards online but every 50th offline; services online but every 40th down.
+batch() { # $1 = JSON array file
+  curl -fsS -o /dev/null -H "Authorization: Bearer $INGEST" -H 'Content-Type: application/json' \
+    --data-binary @"$1" "127.0.0.1:$WP_PORT/api/v1/heartbeats"
+}
+for start in $(seq 0 1000 $((SHARDS - 1))); do
+  end=$(( start + 999 < SHARDS - 1 ? start + 999 : SHARDS - 1 ))
+  seq "$start" "$end" | awk '{ printf "%s{\"target\":\"bots/main/%d\",\"state\":\"%s\"}", (NR>1?",":"["), $1, ($1 % 50 == 49 ? "offline" : "online") } END { print "]" }' > "$work/b.json"
+  batch "$work/b.json"
+done
+seq 0 $((SERVICES - 1)) | awk '{ printf "%s{\"target\":\"svc%d/t%d\",\"state\":\"%s\",\"latency_ms\":%d}", (NR>1?",":"["), int($1/100), $1, ($1 % 40 == 39 ? "down" : "online"), 20 + $1 % 80 } END { print "]" }' > "$work/b.json"
+batch "$work/b.json"
+sleep 1
+
+echo "== page: $SHARDS shards + $SERVICES services"
+echo "html: $(curl -s -o /dev/null -w '%{size_download}' "127.0.0.1:$WP_PORT/") bytes," \
+  "gzip $(curl -s -H 'Accept-Encoding: gzip' -o /dev/null -w '%{size_download}' "127.0.0.1:$WP_PORT/") bytes;" \
+  "server render: $(curl -s -o /dev/null -w '%{time_total}' "127.0.0.1:$WP_PORT/?guild=1") s (uncached, with a guild search)"
+"$JDK/bin/java" -cp "$CP" dev.watchpost.bench.PageBench "http://127.0.0.1:$WP_PORT/" "$RUNS"
+
+echo "== live: $VIEWERS SSE viewers, $ROUNDS changes"
+"$JDK/bin/java" -Xss256k -cp "$CP" dev.watchpost.bench.StreamBench "http://127.0.0.1:$WP_PORT" "$INGEST" "$VIEWERS" "$ROUNDS" svc0/t0
+echo "server RSS: $(awk '/VmRSS/ {printf "%.0f MB", $2/1024}' /proc/$wp_pid/status)"

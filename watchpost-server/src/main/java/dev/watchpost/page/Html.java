@@ -1,0 +1,98 @@
+package dev.watchpost.page;
+
+/**
+ * The one way page markup is written: trusted constant markup goes through {@link #raw}, everything
+ * else (names, messages, ids, numbers) through {@link #text} or {@link #attr}, which escape it. There
+ * is deliberately no way to add unescaped data other than {@code raw}, whose arguments are literals in
+ * this package. Not thread-safe; one per response.
+ */
+final class Html {
+
+    private final StringBuilder b;
+
+    Html(int capacity) {
+        this.b = new StringBuilder(capacity);
+    }
+
+    /** Markup written by this package (tags, literal attribute names and values). Never user data. */
+    Html raw(String trusted) {
+        b.append(trusted);
+        return this;
+    }
+
+    /** Text content, escaped. */
+    Html text(String s) {
+        escape(b, s);
+        return this;
+    }
+
+    Html text(long n) {
+        b.append(n);
+        return this;
+    }
+
+    /** {@code  name="value"} with the value escaped (also safe inside single quotes and for SVG). */
+    Html attr(String name, String value) {
+        b.append(' ').append(name).append("=\"");
+        escape(b, value);
+        b.append('"');
+        return this;
+    }
+
+    Html attr(String name, long value) {
+        b.append(' ').append(name).append("=\"").append(value).append('"');
+        return this;
+    }
+
+    /** {@code <tag class="cls">text</tag>} with the text escaped. */
+    Html element(String tag, String cls, String text) {
+        b.append('<').append(tag);
+        if (cls != null) {
+            attr("class", cls);
+        }
+        b.append('>');
+        escape(b, text);
+        b.append("</").append(tag).append('>');
+        return this;
+    }
+
+    int length() {
+        return b.length();
+    }
+
+    @Override
+    public String toString() {
+        return b.toString();
+    }
+
+    /** HTML-escapes {@code s} (null as empty): the five characters that can end a text or attribute context. */
+    static String escape(String s) {
+        StringBuilder out = new StringBuilder(s == null ? 0 : s.length() + 16);
+        escape(out, s);
+        return out.toString();
+    }
+
+    private static void escape(StringBuilder out, String s) {
+        if (s == null) {
+            return;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> {
+                    // Control characters other than tab and newline are not allowed in HTML or XML (SVG).
+                    if (c < 0x20 && c != '\t' && c != '\n') {
+                        out.append('\uFFFD');
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,304 @@
+package dev.watchpost.page;
+
+import dev.watchpost.auth.Access;
+import dev.watchpost.history.Bucket;
+import dev.watchpost.history.History;
+import dev.watchpost.history.Resolution;
+import dev.watchpost.live.LiveState;
+import dev.watchpost.live.Snapshot;
+import dev.watchpost.live.TargetView;
+import dev.watchpost.web.ApiException;
+import dev.watchpost.web.Json;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * The public pages and badges:
+ * <ul>
+ *   <li>{@code GET /}: the status page ({@code ?guild=<id>} marks that guild's shards without
+ *       JavaScript); {@code GET /status.json}: its banner and group summaries for the live module;</li>
+ *   <li>{@code GET /fleet}, {@code /fleet/{fleet}}, {@code /fleet/{fleet}/{cluster}}: the Argus drill-down;</li>
+ *   <li>{@code GET /badge/{target}/status.svg}, {@code /uptime.svg?window=30d}, {@code /shields.json}:
+ *       badges, and Shields.io's endpoint JSON;</li>
+ *   <li>{@code GET /assets/{name}}: the stylesheet and browser modules from the jar.</li>
+ * </ul>
+ * Pages and badges are read routes (public unless {@code auth.public-read: false}); assets hold no
+ * data and are always served.
+ *
+ * <p><b>Cost.</b> History for the page is read in one batch for all non-shard targets and kept until
+ * the history is next flushed (it cannot change before); the rendered page is kept per snapshot
+ * version and history generation, so a thousand viewers loading the page cost one rendering.
+ */
+public final class PageRoutes implements HttpService {
+
+    static final Map<String, Duration> BADGE_WINDOWS = Map.of("24h", Duration.ofHours(24), "7d", Duration.ofDays(7),
+            "30d", Duration.ofDays(30), "90d", Duration.ofDays(90));
+    private static final int MAX_LABEL = 64;
+    /** History read for the page is reused for at most this long even when nothing was flushed. */
+    private static final long HISTORY_MAX_AGE_MS = 60_000;
+
+    private final LiveState live;
+    private final History history;
+    private final Access access;
+    private final Clock clock;
+    private final FleetSource fleet;
+    private final Notices notices;
+    private final Assets assets = new Assets();
+    private final Layout layout = new Layout(assets);
+    private final StatusView statusView;
+    private final FleetView fleetView;
+
+    /** History read for one set of targets at one history generation. */
+    private record PageHistory(long generation, int idsHash, LocalDate day, long readAtMs,
+                               Map<String, History.Overview> overview, Map<String, List<Bucket>> latency) {
+    }
+
+    /** A rendered page: HTML and its gzip, for one snapshot version and one history read. */
+    private record Rendered(long version, PageHistory history, byte[] html, byte[] gzip, String etag) {
+    }
+
+    /** {@code /status.json} of one snapshot version: every viewer asks after every change. */
+    private record Summary(long version, byte[] json) {
+    }
+
+    private volatile PageHistory pageHistory;
+    private volatile Rendered rendered;
+    private volatile Summary summary;
+
+    public PageRoutes(LiveState live, History history, Access access, Clock clock, FleetSource fleet, Notices notices) {
+        this.live = Objects.requireNonNull(live, "live");
+        this.history = Objects.requireNonNull(history, "history");
+        this.access = Objects.requireNonNull(access, "access");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.fleet = Objects.requireNonNull(fleet, "fleet");
+        this.notices = Objects.requireNonNull(notices, "notices");
+        this.statusView = new StatusView(layout);
+        this.fleetView = new FleetView(layout);
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/", access.read(this::status))
+                .get("/status.json", access.read(this::summary))
+                .get("/fleet", access.read(this::fleetGlobal))
+                .get("/fleet/{fleet}", access.read(this::fleetOne))
+                .get("/fleet/{fleet}/{cluster}", access.read(this::fleetCluster))
+                .get("/assets/{name}", this::asset)
+                .get("/badge/{+target}/status.svg", access.read(this::statusBadge))
+                .get("/badge/{+target}/uptime.svg", access.read(this::uptimeBadge))
+                .get("/badge/{+target}/shields.json", access.read(this::shields));
+    }
+
+    // ---------------------------------------------------------------- status page
+
+    private void status(ServerRequest req, ServerResponse res) {
+        Optional<GuildQuery> guild = req.query().first("guild").asOptional().map(GuildQuery::parse);
+        Snapshot s = live.snapshot();
+        PageHistory ph = history(s);
+        if (guild.isPresent()) {
+            // A search is rare and personal: rendered for this request only, never cached.
+            res.header(HeaderNames.CACHE_CONTROL, "no-store");
+            html(req, res, guild.get().valid() ? Status.OK_200 : Status.BAD_REQUEST_400, render(s, ph, guild));
+            return;
+        }
+        Rendered cached = rendered;
+        if (cached == null || cached.version() != s.version() || cached.history() != ph) {
+            byte[] html = render(s, ph, Optional.empty()).getBytes(StandardCharsets.UTF_8);
+            cached = new Rendered(s.version(), ph, html, Assets.gzip(html),
+                    "\"p" + s.version() + "-" + ph.generation() + "-" + Integer.toHexString(System.identityHashCode(ph)) + "\"");
+            rendered = cached;
+        }
+        Rendered r = cached;
+        res.header(HeaderNames.ETAG, r.etag());
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        res.header(HeaderNames.VARY, "Accept-Encoding");
+        if (req.headers().first(HeaderNames.IF_NONE_MATCH).map(v -> v.contains(r.etag())).orElse(false)) {
+            res.status(Status.NOT_MODIFIED_304).send();
+            return;
+        }
+        res.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
+        Assets.sendMaybeGzip(req, res, r.html(), r.gzip());
+    }
+
+    private String render(Snapshot s, PageHistory ph, Optional<GuildQuery> guild) {
+        return statusView.render(new StatusView.Data(s, ph.overview(), ph.latency(),
+                notices.current(s, StatusView.NOTICES), guild, clock.instant()));
+    }
+
+    /**
+     * History for every non-shard target, read in one batch and reused until the history is flushed
+     * again, the target set changes, the UTC day changes or a minute has passed.
+     */
+    private PageHistory history(Snapshot s) {
+        List<TargetView> services = StatusView.Tree.of(s).services();
+        List<String> ids = services.stream().map(TargetView::id).toList();
+        int idsHash = ids.hashCode();
+        Instant now = clock.instant();
+        LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        long generation = history.generation();
+        PageHistory ph = pageHistory;
+        if (ph != null && ph.generation() == generation && ph.idsHash() == idsHash && ph.day().equals(day)
+                && now.toEpochMilli() - ph.readAtMs() < HISTORY_MAX_AGE_MS) {
+            return ph;
+        }
+        Map<String, History.Overview> overview = ids.isEmpty() ? Map.of()
+                : history.overview(ids, StatusView.DAYS, StatusView.WINDOWS, ZoneOffset.UTC, now);
+        List<String> probed = services.stream().filter(v -> StatusView.PROBED.contains(v.kind())).map(TargetView::id).toList();
+        Map<String, List<Bucket>> latency = probed.isEmpty() ? Map.of()
+                : history.buckets(probed, Resolution.HOUR, now.minus(Duration.ofHours(23)), now);
+        ph = new PageHistory(generation, idsHash, day, now.toEpochMilli(), overview, latency);
+        pageHistory = ph;
+        return ph;
+    }
+
+    private void summary(ServerRequest req, ServerResponse res) {
+        Snapshot s = live.snapshot();
+        Summary cached = summary;
+        if (cached == null || cached.version() != s.version()) {
+            cached = new Summary(s.version(), Json.bytes(StatusView.summaryJson(s)));
+            summary = cached;
+        }
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(cached.json());
+    }
+
+    // ---------------------------------------------------------------- fleet
+
+    private void fleetGlobal(ServerRequest req, ServerResponse res) {
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        html(req, res, Status.OK_200, fleetView.global(fleet.view()));
+    }
+
+    private void fleetOne(ServerRequest req, ServerResponse res) {
+        String name = req.path().pathParameters().get("fleet");
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        Optional<String> page = fleetView.fleet(fleet.view(), name);
+        if (page.isEmpty()) {
+            notFound(req, res, "There is no fleet '" + name + "'.");
+            return;
+        }
+        html(req, res, Status.OK_200, page.get());
+    }
+
+    private void fleetCluster(ServerRequest req, ServerResponse res) {
+        String name = req.path().pathParameters().get("fleet");
+        String raw = req.path().pathParameters().get("cluster");
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        Optional<Map<String, Object>> detail = Optional.empty();
+        if (raw.length() <= 9 && !raw.isEmpty() && raw.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            detail = fleet.cluster(name, Integer.parseInt(raw));
+        }
+        if (detail.isEmpty()) {
+            notFound(req, res, "There is no cluster '" + raw + "' in fleet '" + name + "'.");
+            return;
+        }
+        html(req, res, Status.OK_200, fleetView.cluster(name, detail.get()));
+    }
+
+    private void notFound(ServerRequest req, ServerResponse res, String message) {
+        Html h = new Html(2_048);
+        layout.open(h, "Not found", Layout.Nav.FLEET, false);
+        h.raw("<h1>Not found</h1><p>").text(message).raw(" <a href=\"/fleet\">Back to the fleet</a></p>");
+        layout.close(h);
+        html(req, res, Status.NOT_FOUND_404, h.toString());
+    }
+
+    private static void html(ServerRequest req, ServerResponse res, Status status, String html) {
+        byte[] bytes = html.getBytes(StandardCharsets.UTF_8);
+        res.status(status);
+        res.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
+        res.header(HeaderNames.VARY, "Accept-Encoding");
+        Assets.sendMaybeGzip(req, res, bytes, bytes.length > 1_400 ? Assets.gzip(bytes) : null);
+    }
+
+    // ---------------------------------------------------------------- assets
+
+    private void asset(ServerRequest req, ServerResponse res) {
+        String name = req.path().pathParameters().get("name");
+        if (!assets.serve(name, req, res)) {
+            throw ApiException.notFound("no asset '" + name + "'");
+        }
+    }
+
+    // ---------------------------------------------------------------- badges
+
+    private TargetView target(ServerRequest req) {
+        String id = req.path().pathParameters().get("target");
+        return live.target(id).orElseThrow(() -> ApiException.notFound("no target '" + id + "'"));
+    }
+
+    private static String label(ServerRequest req, String fallback) {
+        String label = req.query().first("label").asOptional().filter(l -> !l.isBlank()).orElse(fallback);
+        return label.length() > MAX_LABEL ? label.substring(0, MAX_LABEL - 1) + "…" : label;
+    }
+
+    private void statusBadge(ServerRequest req, ServerResponse res) {
+        TargetView t = target(req);
+        svg(req, res, Badge.status(label(req, t.name()), t.state()));
+    }
+
+    private void uptimeBadge(ServerRequest req, ServerResponse res) {
+        TargetView t = target(req);
+        String window = window(req);
+        svg(req, res, uptime(t, window, label(req, "uptime " + window)));
+    }
+
+    private void shields(ServerRequest req, ServerResponse res) {
+        TargetView t = target(req);
+        Optional<String> window = req.query().first("window").asOptional();
+        Badge b = window.isPresent()
+                ? uptime(t, window(req), label(req, t.name() + " " + window.get()))
+                : Badge.status(label(req, t.name()), t.state());
+        res.header(HeaderNames.CACHE_CONTROL, "public, max-age=60");
+        // Shields.io fetches this from its servers; dashboards in browsers may too.
+        res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+        Json.send(res, Status.OK_200, b.shieldsJson());
+    }
+
+    private static String window(ServerRequest req) {
+        String w = req.query().first("window").asOptional().orElse("30d");
+        if (!BADGE_WINDOWS.containsKey(w)) {
+            throw ApiException.badRequest("window must be one of 24h, 7d, 30d, 90d (got '"
+                    + (w.length() > 20 ? w.substring(0, 20) + "…" : w) + "')");
+        }
+        return w;
+    }
+
+    private Badge uptime(TargetView t, String window, String label) {
+        Instant now = clock.instant();
+        Map<String, History.Overview> o = history.overview(List.of(t.id()), 1, List.of(BADGE_WINDOWS.get(window)),
+                ZoneOffset.UTC, now);
+        OptionalDouble ratio = o.containsKey(t.id()) ? o.get(t.id()).uptime().get(0).ratio() : OptionalDouble.empty();
+        return Badge.uptime(label, ratio);
+    }
+
+    private static void svg(ServerRequest req, ServerResponse res, Badge b) {
+        byte[] bytes = b.svg().getBytes(StandardCharsets.UTF_8);
+        String etag = "\"b" + Assets.hash(bytes) + "\"";
+        res.header(HeaderNames.ETAG, etag);
+        res.header(HeaderNames.CACHE_CONTROL, "public, max-age=60");
+        if (req.headers().first(HeaderNames.IF_NONE_MATCH).map(v -> v.contains(etag)).orElse(false)) {
+            res.status(Status.NOT_MODIFIED_304).send();
+            return;
+        }
+        res.header(HeaderNames.CONTENT_TYPE, "image/svg+xml; charset=utf-8");
+        res.send(bytes);
+    }
+}

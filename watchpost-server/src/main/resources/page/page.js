@@ -1,0 +1,108 @@
+// The status page's browser side: live states over SSE, guild search, the motion switch. The page
+// is complete without it; this only keeps it current.
+import { connect } from './live.js';
+import { setupGuild } from './guild.js';
+import { setupMotion, pulse } from './motion.js';
+import { setupPings } from './pings.js';
+
+const label = (s) => s.charAt(0).toUpperCase() + s.slice(1);
+
+// A private page is opened with ?token=...; keep it on our own links and requests.
+const token = new URLSearchParams(location.search).get('token');
+const withToken = (u) => (token ? `${u}${u.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}` : u);
+if (token) {
+  for (const a of document.querySelectorAll('a[href^="/"]')) a.setAttribute('href', withToken(a.getAttribute('href')));
+}
+
+setupMotion(document.getElementById('motion'));
+
+const grids = new Map();
+for (const g of document.querySelectorAll('ol.grid[data-group]')) grids.set(g.dataset.group, g);
+const rows = new Map();
+for (const r of document.querySelectorAll('li.target[data-target]')) rows.set(r.dataset.target, r);
+setupGuild(document.getElementById('guild-form'), [...grids.values()]);
+setupPings(new Map([...grids.values()].map((g) => [g.dataset.cluster, g])));
+
+/** The tile or row showing {@code id}, if this page shows it. */
+function find(id) {
+  const row = rows.get(id);
+  if (row) return { row };
+  const slash = id.lastIndexOf('/');
+  const grid = slash > 0 ? grids.get(id.slice(0, slash)) : undefined;
+  if (!grid) return null;
+  const n = id.slice(slash + 1);
+  const tile = /^[0-9]+$/.test(n) ? grid.children[Number(n)] : undefined;
+  return tile ? { tile, n } : null;
+}
+
+/** Shows {@code state} for target {@code id}; true when something changed. */
+function apply(id, state, animate) {
+  const el = find(id);
+  if (!el) return false;
+  const node = el.tile || el.row;
+  if (node.dataset.state === state) return false;
+  node.dataset.state = state;
+  if (el.tile) {
+    el.tile.title = `Shard ${el.n}: ${label(state)}`;
+  } else {
+    const text = el.row.querySelector('.state .label');
+    if (text) text.textContent = label(state);
+  }
+  if (animate) pulse(node);
+  return true;
+}
+
+// Banner and group summaries are the server's verdict (/status.json), fetched once changes settle;
+// the random part spreads the requests of many viewers that saw the same change.
+let summaryTimer = 0;
+function refreshSummary() {
+  clearTimeout(summaryTimer);
+  summaryTimer = setTimeout(async () => {
+    try {
+      const res = await fetch(withToken('/status.json'), { cache: 'no-store' });
+      if (!res.ok) return;
+      const s = await res.json();
+      const banner = document.getElementById('banner');
+      if (banner) {
+        banner.dataset.level = s.banner.level;
+        banner.querySelector('.banner-text').textContent = s.banner.title;
+        const time = banner.querySelector('time');
+        time.dateTime = s.generated_at;
+        time.textContent = `${s.generated_at.slice(0, 19).replace('T', ' ')} UTC`;
+      }
+      for (const el of document.querySelectorAll('[data-summary]')) {
+        const text = s.groups[el.dataset.summary];
+        if (text !== undefined) el.textContent = text;
+      }
+    } catch {
+      // the next change tries again
+    }
+  }, 300 + Math.random() * 700);
+}
+
+const conn = document.getElementById('conn');
+const connText = { live: 'Live', reconnecting: 'Reconnecting…', offline: 'Offline, retrying' };
+function status(s) {
+  if (!conn) return;
+  conn.dataset.conn = s;
+  conn.querySelector('.conn-text').textContent = connText[s] || s;
+}
+
+if (conn) {
+  connect(withToken('/api/v1/stream'), {
+    snapshot(snap) {
+      // On every (re)connect: catch up with whatever changed meanwhile, without animation.
+      let changed = false;
+      for (const t of snap.targets) changed = apply(t.id, t.state, false) || changed;
+      if (changed) refreshSummary();
+      if (window.__live === undefined) window.__live = performance.now();
+    },
+    transition(t) {
+      if (apply(t.target, t.to, true)) refreshSummary();
+    },
+    status,
+  });
+}
+
+// For tests and the benchmark: the page is set up and its first frame after that is painted.
+requestAnimationFrame(() => { window.__rendered = performance.now(); });
