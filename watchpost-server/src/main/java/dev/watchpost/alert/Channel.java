@@ -30,6 +30,12 @@ record Channel(String id, Settings settings, Optional<RateLimit> rateLimit, Obje
         return settings.kind();
     }
 
+    /** Without the spec: it holds the secrets. */
+    @Override
+    public String toString() {
+        return "Channel[id=" + id + ", settings=" + settings + ", rateLimit=" + rateLimit + ", source=" + source + "]";
+    }
+
     /** One message per round listing every alert due (e-mail with {@code batch: true}). */
     Optional<Duration> batchEvery() {
         return settings instanceof Email e && e.batch() ? Optional.of(e.every()) : Optional.empty();
