@@ -262,7 +262,7 @@ public final class AlertEngine implements AutoCloseable {
             }
             nextDigest.put(key, schedule.next(now));
             if (all == null) {
-                all = live.snapshot().targets();
+                all = live.freshSnapshot().targets();
             }
             List<TargetView> down = Policy.down(rule, all);
             if (down.isEmpty()) {
@@ -432,7 +432,7 @@ public final class AlertEngine implements AutoCloseable {
     private Texts.Context context(Instant now) {
         Routing r = routing.get();
         return new Texts.Context(now, publicUrl, live::target, r.rules(),
-                () -> Texts.problems(live.snapshot().targets()), this::systemAlerts);
+                () -> Texts.problems(live.freshSnapshot().targets()), this::systemAlerts);
     }
 
     /** Alerts about Watchpost itself, for batched e-mails: channels failing, alerts held back by rate limits. */

@@ -111,6 +111,11 @@ final class Rig implements AutoCloseable {
         engine.roundNow();
     }
 
+    /** Waits until no delivery is under way. */
+    void settle() {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !engine.busy());
+    }
+
     List<Alert> alerts() {
         return engine.history(new Outbox.Filter(Optional.empty(), Optional.empty(), Optional.empty()), 1000).reversed();
     }
