@@ -129,13 +129,13 @@ public final class AlertEngine implements AutoCloseable {
         this.backoff = backoff;
         this.timeout = timeout;
         this.graceEnd = clock.instant().plus(config.startupGrace());
+        routing.set(load(config)); // first: an invalid config file leaves no client threads behind
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(timeout)
                 .executor(requests)
                 .build();
-        routing.set(load(config));
         live.addTransitionWriter(new AlertWriter(routing::get, live::target, clock, graceEnd));
     }
 
@@ -317,11 +317,11 @@ public final class AlertEngine implements AutoCloseable {
 
     /** What to send to a channel now, in order; empty when it must wait (batch round, rate limit). */
     List<Group> plan(Channel c, List<Alert> ready, Instant now) {
-        Alert first = ready.get(0);
-        if (first.delivery().isPresent()) {
-            // a retry is the same request again: same alerts, same key
-            String key = first.delivery().get();
-            List<Alert> same = ready.stream().filter(a -> a.delivery().equals(first.delivery())).toList();
+        Optional<String> retry = ready.stream().map(Alert::delivery).flatMap(Optional::stream).findFirst();
+        if (retry.isPresent()) {
+            // a retry goes first, as the same request again: same alerts, same key
+            String key = retry.get();
+            List<Alert> same = ready.stream().filter(a -> a.delivery().equals(retry)).toList();
             return List.of(new Group(key, same, key.contains("-")));
         }
         List<Alert> fresh = ready.stream().filter(a -> a.delivery().isEmpty()).toList();

@@ -199,4 +199,21 @@ class AlertDeliveryTest {
         deliveredCount(3);
         assertThat(events().get(2)).isEqualTo("down s/6");
     }
+
+    @Test
+    void aHeldProblemSurvivesARestartAndIsSentWhenDue() {
+        rig = new Rig(dir, hook(), "[{\"for\":\"2m\",\"notify\":[\"hook\"]}]");
+        rig.target("a", "A");
+        rig.target("b", "B");
+        rig.report("a", State.DOWN);
+        rig.report("b", State.DOWN);
+        rig.after(Duration.ofMinutes(1));
+        rig.restart();
+        rig.report("b", State.ONLINE); // recovered after the restart, within its damping: taken back
+        rig.after(Duration.ofSeconds(59));
+        assertThat(receiver.received).isEmpty();
+        deliveredCount(1);
+        rig.after(Duration.ofMinutes(5));
+        assertThat(events()).containsExactly("down a");
+    }
 }
