@@ -1,5 +1,7 @@
 package dev.watchpost.app;
 
+import dev.watchpost.alert.AlertEngine;
+import dev.watchpost.alert.AlertRoutes;
 import dev.watchpost.auth.Access;
 import dev.watchpost.auth.TokenRoutes;
 import dev.watchpost.auth.TokenStore;
@@ -69,11 +71,13 @@ public final class Watchpost implements AutoCloseable {
     private final LiveState live;
     private final HistoryService history;
     private final ProbeScheduler probes;
+    private final AlertEngine alerts;
     private boolean closed;
 
     private Watchpost(Deque<AutoCloseable> stopOrder, HttpServer http, Tokens tokens, Database database, LiveState live,
-                      HistoryService history, ProbeScheduler probes) {
+                      HistoryService history, ProbeScheduler probes, AlertEngine alerts) {
         this.history = history;
+        this.alerts = alerts;
         this.probes = probes;
         this.stopOrder = stopOrder;
         this.http = http;
@@ -118,6 +122,8 @@ public final class Watchpost implements AutoCloseable {
             started.push(probes); // stops before the live state: no results arrive after it closed
             CompositeEngine composites = new CompositeEngine(live, db, clock);
             started.push(composites); // stops before the live state
+            AlertEngine alerts = new AlertEngine(live, db, clock, config.alerts(), config.server().publicUrl());
+            started.push(alerts); // stops before the live state: its last transitions' alerts wait in the outbox
             TopologyStore topologyStore = new TopologyStore(db);
             Topology topology = new Topology(live, topologyStore, clock);
             topology.addListener(new TopologyListener() {
@@ -151,6 +157,7 @@ public final class Watchpost implements AutoCloseable {
             history.start();
             probes.start();
             composites.start();
+            alerts.start();
 
             FeedRoutes feed = new FeedRoutes(live, access, meters);
             GlanceFeed glanceFeed = new GlanceFeed(live, glance);
@@ -171,6 +178,7 @@ public final class Watchpost implements AutoCloseable {
                             new HistoryRoutes(history.history(), live, access, clock),
                             new ProbeRoutes(probes, access),
                             new CompositeRoutes(composites, live, access),
+                            new AlertRoutes(alerts, access),
                             new ManualRoutes(manual, live, access), // before the topology's greedy {+id} routes
                             new TopologyRoutes(live, topology, topologyStore, access),
                             new IngestRoutes(live, access),
@@ -192,7 +200,7 @@ public final class Watchpost implements AutoCloseable {
             LOG.info("event=server.started address=http://{}:{} store={} ready_ms={} store_ms={} http_ms={}", s.host(),
                     http.port(), db.dialect().name().toLowerCase(), (now - t0) / 1_000_000, storeMs,
                     (now - tHttp) / 1_000_000);
-            return new Watchpost(started, http, tokens, db, live, history, probes);
+            return new Watchpost(started, http, tokens, db, live, history, probes, alerts);
         } catch (RuntimeException e) {
             stopAll(started);
             throw e;
@@ -255,6 +263,10 @@ public final class Watchpost implements AutoCloseable {
 
     public ProbeScheduler probes() {
         return probes;
+    }
+
+    public AlertEngine alerts() {
+        return alerts;
     }
 
     /** Stops accepting requests, lets in-flight ones finish, flushes pending writes, closes the store. */

@@ -54,6 +54,7 @@ public final class ConfigLoader {
         GLANCE_HEALTH_TIMEOUT("glance.health-timeout", "GLANCE_HEALTH_TIMEOUT", "30s", false),
         PROBES_MAX_CONCURRENT("probes.max-concurrent", "WATCHPOST_PROBES_MAX_CONCURRENT", "256", false),
         PROBES_MAX_PER_HOST("probes.max-per-host", "WATCHPOST_PROBES_MAX_PER_HOST", "16", false),
+        ALERTS_STARTUP_GRACE("alerts.startup-grace", "WATCHPOST_ALERTS_STARTUP_GRACE", "1m", false),
         ARGUS_INTERVAL("argus.interval", "ARGUS_FLEET_INTERVAL", "15s", false),
         ARGUS_TTL_FACTOR("argus.ttl-factor", "ARGUS_FLEET_TTL_FACTOR", "3", false),
         ARGUS_NAMESPACE("argus.namespace", "ARGUS_FLEET_NAMESPACE", "discord", false),
@@ -91,10 +92,15 @@ public final class ConfigLoader {
     }
 
     /** Sections that declare monitored objects (lists), handed on unparsed to the feature that owns them. */
-    static final Set<String> DECLARATION_SECTIONS = Set.of("groups", "targets");
+    static final Set<String> DECLARATION_SECTIONS = Set.of("groups", "targets", "channels", "rules");
+
+    /** Sections whose string values may name environment variables as {@code ${NAME}} (their secrets). */
+    static final Set<String> EXPANDED_SECTIONS = Set.of("channels", "rules");
+    private static final java.util.regex.Pattern VARIABLE = java.util.regex.Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
 
     private final Map<Setting, Raw> raw = new LinkedHashMap<>();
     private final Map<String, List<JsonNode>> declarations = new LinkedHashMap<>();
+    private Map<String, String> env = Map.of();
 
     private ConfigLoader() {
     }
@@ -106,6 +112,7 @@ public final class ConfigLoader {
      */
     public static WatchpostConfig load(Optional<Path> file, Map<String, String> env, boolean insecure) {
         ConfigLoader loader = new ConfigLoader();
+        loader.env = env;
         file.ifPresent(loader::readFile);
         loader.readEnv(env);
         if (insecure) {
@@ -156,13 +163,18 @@ public final class ConfigLoader {
                 }
                 List<JsonNode> items = new ArrayList<>();
                 section.getValue().forEach(items::add);
+                if (EXPANDED_SECTIONS.contains(section.getKey())) {
+                    for (int i = 0; i < items.size(); i++) {
+                        items.set(i, expand(items.get(i), section.getKey() + "[" + i + "]"));
+                    }
+                }
                 declarations.put(section.getKey(), items);
                 continue;
             }
             Map<String, Setting> keys = sections.get(section.getKey());
             if (keys == null) {
                 throw new ConfigException("unknown section '" + section.getKey() + "' in " + file
-                        + " (known: " + String.join(", ", sections.keySet()) + ", groups, targets)");
+                        + " (known: " + String.join(", ", sections.keySet()) + ", groups, targets, channels, rules)");
             }
             if (!section.getValue().isObject()) {
                 throw new ConfigException("section '" + section.getKey() + "' in " + file + " must be a mapping");
@@ -194,6 +206,40 @@ public final class ConfigLoader {
                 raw.put(s, new Raw(values, file.getFileName().toString()));
             }
         }
+    }
+
+    /**
+     * Replaces {@code ${NAME}} in every string of {@code node} with the environment variable's value,
+     * so secrets (webhook URLs, passwords) stay out of the file. An unset variable stops loading,
+     * naming where it was used; the value itself is never printed.
+     */
+    private JsonNode expand(JsonNode node, String where) {
+        if (node.isTextual()) {
+            java.util.regex.Matcher m = VARIABLE.matcher(node.asText());
+            StringBuilder out = new StringBuilder();
+            while (m.find()) {
+                String value = env.get(m.group(1));
+                if (value == null) {
+                    throw new ConfigException(where + ": environment variable " + m.group(1) + " is not set");
+                }
+                m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(value));
+            }
+            m.appendTail(out);
+            return com.fasterxml.jackson.databind.node.TextNode.valueOf(out.toString());
+        }
+        if (node.isObject()) {
+            com.fasterxml.jackson.databind.node.ObjectNode copy = ((com.fasterxml.jackson.databind.node.ObjectNode) node).objectNode();
+            node.fields().forEachRemaining(f -> copy.set(f.getKey(), expand(f.getValue(), where + "." + f.getKey())));
+            return copy;
+        }
+        if (node.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode copy = ((com.fasterxml.jackson.databind.node.ArrayNode) node).arrayNode();
+            for (int i = 0; i < node.size(); i++) {
+                copy.add(expand(node.get(i), where + "[" + i + "]"));
+            }
+            return copy;
+        }
+        return node;
     }
 
     private void readEnv(Map<String, String> env) {
@@ -264,8 +310,10 @@ public final class ConfigLoader {
                 intIn(Setting.PROBES_MAX_PER_HOST, 1, 100_000, "an integer 1-100000"));
         var declared = new WatchpostConfig.Declarations(declarations.getOrDefault("groups", List.of()),
                 declarations.getOrDefault("targets", List.of()));
+        var alerts = new WatchpostConfig.Alerts(duration(Setting.ALERTS_STARTUP_GRACE, Duration.ZERO, Duration.ofHours(1)),
+                declarations.getOrDefault("channels", List.of()), declarations.getOrDefault("rules", List.of()));
         return new WatchpostConfig(server, storage, auth, new WatchpostConfig.Logging(level), glance, argus, probes,
-                declared);
+                declared, alerts);
     }
 
     private Optional<String> text(Setting s) {

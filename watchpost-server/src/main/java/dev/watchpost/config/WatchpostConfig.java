@@ -12,7 +12,7 @@ import java.util.Optional;
  * already been checked, so consumers never re-validate.
  */
 public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging logging, Glance glance,
-                              Argus argus, Probes probes, Declarations declarations) {
+                              Argus argus, Probes probes, Declarations declarations, Alerts alerts) {
 
     public WatchpostConfig {
         Objects.requireNonNull(server, "server");
@@ -23,6 +23,7 @@ public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging
         Objects.requireNonNull(argus, "argus");
         Objects.requireNonNull(probes, "probes");
         Objects.requireNonNull(declarations, "declarations");
+        Objects.requireNonNull(alerts, "alerts");
     }
 
     /**
@@ -133,6 +134,26 @@ public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging
         public Declarations {
             groups = List.copyOf(groups);
             targets = List.copyOf(targets);
+        }
+    }
+
+    /**
+     * Alerts: channels and rules as written in the config file ({@code ${NAME}} already replaced by
+     * environment variables; package alert parses and validates them at start, naming the item).
+     *
+     * @param startupGrace nothing is sent before this long after start, so a restart sends no storm
+     */
+    public record Alerts(Duration startupGrace, List<com.fasterxml.jackson.databind.JsonNode> channels,
+                         List<com.fasterxml.jackson.databind.JsonNode> rules) {
+        public Alerts {
+            Objects.requireNonNull(startupGrace, "startupGrace");
+            channels = List.copyOf(channels);
+            rules = List.copyOf(rules);
+        }
+
+        @Override
+        public String toString() {
+            return "Alerts[startupGrace=" + startupGrace + ", channels=" + channels.size() + ", rules=" + rules.size() + "]";
         }
     }
 }

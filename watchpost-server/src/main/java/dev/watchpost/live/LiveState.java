@@ -425,6 +425,11 @@ public final class LiveState implements AutoCloseable {
         transitions.addListener(l);
     }
 
+    /** Adds rows to every transition batch's transaction (register before {@link #start}). */
+    public void addTransitionWriter(TransitionWriter w) {
+        transitions.addWriter(w);
+    }
+
     public void addSnapshotListener(SnapshotListener l) {
         snapshotListeners.add(l);
     }

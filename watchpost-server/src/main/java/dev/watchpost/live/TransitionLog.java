@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * Writes transitions to the database in batches on one thread, then hands them to listeners (live
  * feed, history, alerts). A transition is announced only after it is committed, so nothing that
  * was announced can be lost; appending never waits for the disk. When the database fails, the
- * batch is kept and retried with back-off, and announcements wait for it.
+ * batch is kept and retried with back-off, and announcements wait for it. {@link TransitionWriter}s
+ * add their rows (the alerts' outbox) to the same transaction.
  */
 final class TransitionLog implements AutoCloseable {
 
@@ -28,6 +29,7 @@ final class TransitionLog implements AutoCloseable {
 
     private final Database db;
     private final List<TransitionListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<TransitionWriter> writers = new CopyOnWriteArrayList<>();
     private final LinkedBlockingQueue<Transition> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private final Counter written;
@@ -48,6 +50,10 @@ final class TransitionLog implements AutoCloseable {
 
     void addListener(TransitionListener l) {
         listeners.add(l);
+    }
+
+    void addWriter(TransitionWriter w) {
+        writers.add(w);
     }
 
     void append(Transition t) {
@@ -129,6 +135,16 @@ final class TransitionLog implements AutoCloseable {
                     ps.addBatch();
                 }
                 ps.executeBatch();
+            }
+            List<Transition> written = List.copyOf(batch);
+            for (TransitionWriter w : writers) {
+                try {
+                    w.write(c, written);
+                } catch (RuntimeException e) {
+                    // A bug would fail every retry of this batch alike: transitions must not stall behind it.
+                    LOG.error("event=transition.writer_failed writer={} error=\"{}\"", w.getClass().getSimpleName(),
+                            e.getMessage(), e);
+                }
             }
             return null;
         });

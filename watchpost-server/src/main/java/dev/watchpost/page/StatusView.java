@@ -245,7 +245,8 @@ final class StatusView {
     }
 
     private static void target(Html h, TargetView v, Data d) {
-        h.raw("<li class=\"target\"").attr("data-target", v.id()).attr("data-state", v.state().id())
+        // The id anchors links to this row (alerts link to <public-url>/#<target id>).
+        h.raw("<li class=\"target\"").attr("id", v.id()).attr("data-target", v.id()).attr("data-state", v.state().id())
                 .raw("><div class=\"head\"><span class=\"name\">").text(v.name()).raw("</span>")
                 .raw("<span class=\"state\"><span class=\"sym\" aria-hidden=\"true\"></span><span class=\"label\">")
                 .text(Format.state(v.state())).raw("</span></span></div>");

@@ -1,0 +1,52 @@
+package dev.watchpost.alert;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** What an alert tells. Problems open an incident per rule and target; recoveries close it. */
+enum Event {
+    /** The target entered a bad state (down, offline, unhealthy). */
+    DOWN(true),
+    /** The target entered a warning state (degraded, starting, stopping, resuming). */
+    DEGRADED(true),
+    /** A composite target stopped being available (its required parts are not all OK). */
+    UNAVAILABLE(true),
+    /** The target is OK again after a problem that was notified. */
+    RECOVERED(false),
+    /** A composite target is available again after an unavailability that was notified. */
+    AVAILABLE(false),
+    /** A problem that was notified still lasts. */
+    REMINDER(false),
+    /** The scheduled list of everything down. */
+    DIGEST(false),
+    /** A "send test" from the API. */
+    TEST(false);
+
+    private final boolean problem;
+
+    Event(boolean problem) {
+        this.problem = problem;
+    }
+
+    boolean problem() {
+        return problem;
+    }
+
+    /** Problems and reminders: things going wrong (listed first, louder where a channel can be). */
+    boolean bad() {
+        return problem || this == REMINDER || this == DIGEST;
+    }
+
+    String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    static Optional<Event> parse(String id) {
+        for (Event e : values()) {
+            if (e.id().equals(id)) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
+    }
+}

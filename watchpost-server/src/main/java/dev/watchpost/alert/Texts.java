@@ -1,0 +1,248 @@
+package dev.watchpost.alert;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.watchpost.live.Severity;
+import dev.watchpost.live.TargetView;
+import dev.watchpost.web.Json;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * What alerts say, before a channel shapes it: titles, one-line texts from the rule's template or
+ * the default, links to the status page, and the text of summaries, batched e-mails and digests.
+ * Pure given its {@link Context}.
+ */
+final class Texts {
+
+    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+    /** Lines of current problems in one message; the rest are counted. */
+    static final int MAX_PROBLEMS_LISTED = 200;
+
+    private static final Map<Event, String> DEFAULTS = Map.of(
+            Event.DOWN, "{target} ({id}) is {state} since {since}: {reason}",
+            Event.DEGRADED, "{target} ({id}) is {state} since {since}: {reason}",
+            Event.UNAVAILABLE, "{target} ({id}) is unavailable since {since}: {reason}",
+            Event.RECOVERED, "{target} ({id}) is {state} again since {since} (was {previous})",
+            Event.AVAILABLE, "{target} ({id}) is available again since {since} ({state})",
+            Event.REMINDER, "{target} ({id}) is still {state} since {since}: {reason}",
+            Event.TEST, "Test message from Watchpost: this channel works.");
+
+    /**
+     * What rendering needs besides the alerts.
+     *
+     * @param targets  a target's current view (for its name)
+     * @param problems every target now down or degraded (batched e-mails)
+     * @param system   system-wide alerts (channels failing, alerts held by rate limits)
+     */
+    record Context(Instant now, Optional<URI> publicUrl, Function<String, Optional<TargetView>> targets,
+                   Map<String, Rule> rules, java.util.function.Supplier<List<TargetView>> problems,
+                   java.util.function.Supplier<List<String>> system) {
+    }
+
+    private Texts() {
+    }
+
+    static String time(Instant t) {
+        return TIME.format(t);
+    }
+
+    static String name(Alert a, Context ctx) {
+        return a.targetId().map(id -> ctx.targets().apply(id).map(TargetView::name).orElse(id)).orElse("Watchpost");
+    }
+
+    /** Placeholder values of an alert (unescaped). */
+    static Map<String, String> values(Alert a, Context ctx) {
+        Map<String, String> v = new HashMap<>();
+        v.put("target", name(a, ctx));
+        v.put("id", a.targetId().orElse(""));
+        v.put("state", a.to().map(s -> s.id()).orElse(""));
+        v.put("previous", a.from().map(s -> s.id()).orElse(""));
+        v.put("since", time(a.at()));
+        v.put("reason", a.reason());
+        v.put("url", url(a, ctx).orElse(""));
+        v.put("event", a.event().id());
+        return v;
+    }
+
+    /** "DOWN: Public API", "REMINDER: Public API", "DIGEST: 2 targets down". */
+    static String title(Alert a, Context ctx) {
+        return switch (a.event()) {
+            case DIGEST -> "DIGEST: " + count(digest(a).size(), "target") + " down";
+            case TEST -> "TEST: Watchpost channel " + a.channelId();
+            default -> a.event().name() + ": " + name(a, ctx);
+        };
+    }
+
+    /** The alert's line: the rule's template or the default, values escaped with {@code escape}. */
+    static String line(Alert a, Context ctx, UnaryOperator<String> escape) {
+        if (a.event() == Event.DIGEST) {
+            return String.join("\n", digestLines(a, escape));
+        }
+        String template = Optional.ofNullable(ctx.rules().get(a.ruleId())).flatMap(Rule::template)
+                .filter(t -> a.event() != Event.TEST).orElse(DEFAULTS.get(a.event()));
+        return Template.render(template, values(a, ctx), escape);
+    }
+
+    /**
+     * The target on the status page: {@code <public-url>/#<id>} (each target's row carries its id
+     * as anchor); empty without a public URL.
+     */
+    static Optional<String> url(Alert a, Context ctx) {
+        if (ctx.publicUrl().isEmpty()) {
+            return Optional.empty();
+        }
+        String base = stripSlash(ctx.publicUrl().get().toString());
+        return Optional.of(a.targetId().map(id -> base + "/#" + id).orElse(base));
+    }
+
+    static Optional<String> pageUrl(Context ctx) {
+        return ctx.publicUrl().map(u -> stripSlash(u.toString()));
+    }
+
+    private static String stripSlash(String s) {
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    // ---------------------------------------------------------------- digests
+
+    /** One target down at a digest's slot. */
+    record Down(String id, String name, String state, Instant since, String reason) {
+    }
+
+    static String digestBody(List<Down> down) {
+        return new String(Json.bytes(g -> {
+            g.writeStartArray();
+            for (Down d : down) {
+                g.writeStartObject();
+                g.writeStringField("id", d.id());
+                g.writeStringField("name", d.name());
+                g.writeStringField("state", d.state());
+                g.writeNumberField("since", d.since().toEpochMilli());
+                g.writeStringField("reason", d.reason());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    static List<Down> digest(Alert a) {
+        List<Down> out = new ArrayList<>();
+        try {
+            JsonNode list = Json.MAPPER.readTree(a.body().orElse("[]"));
+            for (JsonNode d : list) {
+                out.add(new Down(d.path("id").asText(), d.path("name").asText(), d.path("state").asText(),
+                        Instant.ofEpochMilli(d.path("since").asLong()), d.path("reason").asText()));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("digest body is not JSON", e);
+        }
+        return out;
+    }
+
+    static List<String> digestLines(Alert a, UnaryOperator<String> escape) {
+        List<String> lines = new ArrayList<>();
+        for (Down d : digest(a)) {
+            lines.add("- " + escape.apply(d.name() + " (" + d.id() + "): " + d.state() + " since " + time(d.since())
+                    + (d.reason().isEmpty() ? "" : ": " + d.reason())));
+        }
+        return lines;
+    }
+
+    // ---------------------------------------------------------------- several alerts in one message
+
+    /** "3 new events at 2026-06-01 12:00:00 UTC". */
+    static String summaryTitle(List<Alert> alerts, Context ctx) {
+        return count(alerts.size(), "new event") + " at " + time(ctx.now());
+    }
+
+    /**
+     * Problems first (down, degraded, unavailable, reminders, digests), then recoveries, each sorted by
+     * target id then time: practable's order.
+     */
+    static List<Alert> ordered(List<Alert> alerts) {
+        Comparator<Alert> byTarget = Comparator.comparing((Alert a) -> a.targetId().orElse(""))
+                .thenComparing(Alert::at).thenComparingLong(Alert::id);
+        List<Alert> out = new ArrayList<>(alerts.stream().filter(a -> a.event().bad()).sorted(byTarget).toList());
+        out.addAll(alerts.stream().filter(a -> !a.event().bad()).sorted(byTarget).toList());
+        return out;
+    }
+
+    /**
+     * The body of a summary: the new events, problems then recoveries; with {@code full} (batched
+     * e-mail) also system-wide alerts, every current problem and the status page.
+     */
+    static String summary(List<Alert> alerts, Context ctx, UnaryOperator<String> escape, boolean full) {
+        StringBuilder b = new StringBuilder();
+        List<Alert> ordered = ordered(alerts);
+        List<Alert> bad = ordered.stream().filter(a -> a.event().bad()).toList();
+        List<Alert> good = ordered.stream().filter(a -> !a.event().bad()).toList();
+        if (!bad.isEmpty()) {
+            b.append("Problems:\n");
+            for (Alert a : bad) {
+                b.append(bullet(a, ctx, escape)).append('\n');
+            }
+        }
+        if (!good.isEmpty()) {
+            b.append(bad.isEmpty() ? "" : "\n").append("Recoveries:\n");
+            for (Alert a : good) {
+                b.append(bullet(a, ctx, escape)).append('\n');
+            }
+        }
+        if (!full) {
+            return b.toString().stripTrailing();
+        }
+        List<String> system = ctx.system().get();
+        if (!system.isEmpty()) {
+            b.append("\nSystem:\n");
+            for (String s : system) {
+                b.append("- ").append(escape.apply(s)).append('\n');
+            }
+        }
+        List<TargetView> problems = ctx.problems().get();
+        b.append("\nCurrent problems (").append(problems.size()).append("):\n");
+        if (problems.isEmpty()) {
+            b.append("- none\n");
+        }
+        for (int i = 0; i < problems.size() && i < MAX_PROBLEMS_LISTED; i++) {
+            TargetView v = problems.get(i);
+            b.append("- ").append(escape.apply(v.name() + " (" + v.id() + "): " + v.state().id() + " since "
+                    + time(Instant.ofEpochMilli(v.since())) + (v.message() == null ? "" : ": " + v.message()))).append('\n');
+        }
+        if (problems.size() > MAX_PROBLEMS_LISTED) {
+            b.append("- and ").append(problems.size() - MAX_PROBLEMS_LISTED).append(" more\n");
+        }
+        pageUrl(ctx).ifPresent(u -> b.append("\nStatus page: ").append(u).append('\n'));
+        return b.toString().stripTrailing();
+    }
+
+    private static String bullet(Alert a, Context ctx, UnaryOperator<String> escape) {
+        if (a.event() == Event.DIGEST) {
+            return "- " + escape.apply(title(a, ctx)) + "\n  " + String.join("\n  ", digestLines(a, escape));
+        }
+        return "- " + a.event().name() + ": " + line(a, ctx, escape);
+    }
+
+    /** Targets now down, then degraded, each by id: the "current problems" of a batched e-mail. */
+    static List<TargetView> problems(List<TargetView> all) {
+        Comparator<TargetView> order = Comparator.comparing((TargetView v) -> v.state().severity() == Severity.BAD ? 0 : 1)
+                .thenComparing(TargetView::id);
+        return all.stream().filter(v -> v.state().severity() == Severity.BAD || v.state().severity() == Severity.WARN)
+                .sorted(order).toList();
+    }
+
+    static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+}

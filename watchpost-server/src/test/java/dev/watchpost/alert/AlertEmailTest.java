@@ -1,0 +1,138 @@
+package dev.watchpost.alert;
+
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.watchpost.live.State;
+import jakarta.mail.Address;
+import jakarta.mail.Message;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** E-mail through a real SMTP server on 127.0.0.1 (GreenMail), with authentication. */
+class AlertEmailTest {
+
+    @RegisterExtension
+    static final GreenMailExtension SMTP = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
+            .withConfiguration(GreenMailConfiguration.aConfig().withUser("alerts@example.com", "alerts", "s3cret-pass"))
+            .withPerMethodLifecycle(true);
+
+    @TempDir
+    Path dir;
+
+    Rig rig;
+
+    @AfterEach
+    void close() {
+        if (rig != null) {
+            rig.close();
+        }
+    }
+
+    private String channel(boolean batch) {
+        return """
+                [{"id": "ops-mail", "email": {"host": "127.0.0.1", "port": %d, "tls": "none",
+                  "username": "alerts", "password": "s3cret-pass", "from": "Watchpost <alerts@example.com>",
+                  "to": "ops@example.com, oncall@example.com", "cc": ["boss@example.com"], "batch": %s, "every": "1m"}}]
+                """.formatted(SMTP.getSmtp().getPort(), batch);
+    }
+
+    private static String to(MimeMessage m, Message.RecipientType type) throws Exception {
+        Address[] a = m.getRecipients(type);
+        return a == null ? "" : String.join(", ", Arrays.stream(a).map(Address::toString).toList());
+    }
+
+    @Test
+    void aSingleAlertIsOneMessageToEveryRecipientAndCc() throws Exception {
+        rig = new Rig(dir, channel(false), "[{\"notify\":[\"ops-mail\"]}]");
+        rig.target("web/api", "Public API");
+        rig.report("web/api", State.ONLINE);
+        rig.report("web/api", State.DOWN, "HTTP 500");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            rig.round();
+            // one message, delivered to each of the three mailboxes
+            assertThat(SMTP.getReceivedMessages()).hasSize(3);
+        });
+        MimeMessage m = SMTP.getReceivedMessages()[0];
+        assertThat(m.getSubject()).isEqualTo("[Watchpost] DOWN: Public API (web/api)");
+        assertThat(m.getFrom()[0].toString()).isEqualTo("Watchpost <alerts@example.com>");
+        assertThat(to(m, Message.RecipientType.TO)).isEqualTo("ops@example.com, oncall@example.com");
+        assertThat(to(m, Message.RecipientType.CC)).isEqualTo("boss@example.com");
+        assertThat(m.getHeader("X-Watchpost-Delivery")[0]).matches("\\d+");
+        String body = GreenMailUtil.getBody(m).replace("\r\n", "\n");
+        assertThat(body).startsWith("Public API (web/api) is down since 2026-06-01 12:00:00 UTC: reported down: HTTP 500\n\n"
+                + "https://status.example.com/#web/api\n");
+    }
+
+    @Test
+    void aBatchedChannelSendsOneMessagePerRound() throws Exception {
+        rig = new Rig(dir, channel(true), "[{\"notify\":[\"ops-mail\"]}]");
+        for (String id : new String[] {"web/b", "web/a", "jobs/backup"}) {
+            rig.target(id, id.toUpperCase());
+            rig.report(id, State.ONLINE);
+        }
+        rig.report("web/b", State.DOWN, "HTTP 502");
+        rig.round();
+        await().atMost(Duration.ofSeconds(10)).until(() -> SMTP.getReceivedMessages().length == 3);
+        rig.settle();
+        // the next round's events: two problems and a recovery, in one message
+        rig.report("web/a", State.OFFLINE);
+        rig.report("jobs/backup", State.DEGRADED, "slow");
+        rig.report("web/b", State.ONLINE);
+        rig.clock.advance(Duration.ofSeconds(20));
+        rig.round();
+        rig.settle();
+        assertThat(SMTP.getReceivedMessages()).as("the round of 1 m is not over").hasSize(3);
+        rig.clock.advance(Duration.ofSeconds(40));
+        rig.round();
+        await().atMost(Duration.ofSeconds(10)).until(() -> SMTP.getReceivedMessages().length == 6);
+
+        MimeMessage m = SMTP.getReceivedMessages()[3];
+        assertThat(m.getSubject()).isEqualTo("[Watchpost] 2 new events at 2026-06-01 12:01:00 UTC");
+        assertThat(to(m, Message.RecipientType.CC)).isEqualTo("boss@example.com");
+        String body = GreenMailUtil.getBody(m).replace("\r\n", "\n");
+        // practable's order: new problems, new recoveries, system-wide alerts (none), every current problem, the page
+        assertThat(body.strip()).isEqualTo("""
+                Watchpost: 2 new events at 2026-06-01 12:01:00 UTC
+
+                Problems:
+                - DOWN: WEB/A (web/a) is offline since 2026-06-01 12:00:00 UTC: reported offline
+
+                Recoveries:
+                - RECOVERED: WEB/B (web/b) is online again since 2026-06-01 12:00:00 UTC (was down)
+
+                Current problems (2):
+                - WEB/A (web/a): offline since 2026-06-01 12:00:00 UTC
+                - JOBS/BACKUP (jobs/backup): degraded since 2026-06-01 12:00:00 UTC: slow
+
+                Status page: https://status.example.com""");
+    }
+
+    @Test
+    void smtpSessionSettingsFollowTheTlsMode() {
+        Channel.Email starttls = (Channel.Email) AlertSpecs.channel(Rig.list("""
+                [{"id": "m", "email": {"host": "smtp.example.com", "username": "u", "password": "p", "from": "a@example.com", "to": "b@example.com"}}]
+                """).get(0), "c", "config").settings();
+        Properties p = EmailSender.properties(starttls, Duration.ofSeconds(10));
+        assertThat(p).containsEntry("mail.smtp.port", "587").containsEntry("mail.smtp.starttls.required", "true")
+                .containsEntry("mail.smtp.auth", "true").containsEntry("mail.smtp.timeout", "10000");
+        Channel.Email tls = (Channel.Email) AlertSpecs.channel(Rig.list("""
+                [{"id": "m", "email": {"host": "smtp.example.com", "tls": "tls", "from": "a@example.com", "to": ["b@example.com"]}}]
+                """).get(0), "c", "config").settings();
+        Properties t = EmailSender.properties(tls, Duration.ofSeconds(10));
+        assertThat(t).containsEntry("mail.transport.protocol", "smtps").containsEntry("mail.smtps.port", "465")
+                .containsEntry("mail.smtps.auth", "false").doesNotContainKey("mail.smtp.starttls.enable");
+    }
+}
