@@ -80,7 +80,7 @@ class PageRoutesTest {
         assertThat(n).isEqualTo(360);
         assertThat(html).contains("data-shard=\"0\" data-state=\"online\" title=\"Shard 0: Online\"");
         // A state is told by words too, not only by colour.
-        assertThat(html).containsPattern("data-target=\"workers/mailer\" data-state=\"online\">.*?<span class=\"label\">Online</span>");
+        assertThat(html).containsPattern("id=\"workers/mailer\" data-target=\"workers/mailer\" data-state=\"online\">.*?<span class=\"label\">Online</span>");
         assertThat(html).contains("data-summary=\"bots/main\">358 unknown · 1 online · 1 starting<");
         // Probed kinds get a latency line; push targets do not.
         assertThat(section(html, "web/api")).contains("No response times in the last 24 h");
