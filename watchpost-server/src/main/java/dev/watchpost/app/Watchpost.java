@@ -22,6 +22,8 @@ import dev.watchpost.history.HistoryService;
 import dev.watchpost.live.LiveState;
 import dev.watchpost.manual.ManualRoutes;
 import dev.watchpost.manual.ManualService;
+import dev.watchpost.notice.NoticeRoutes;
+import dev.watchpost.notice.NoticeService;
 import dev.watchpost.probe.HttpClients;
 import dev.watchpost.probe.ProbeRoutes;
 import dev.watchpost.probe.ProbeScheduler;
@@ -58,6 +60,8 @@ import java.util.Optional;
 public final class Watchpost implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Watchpost.class);
+    /** The live state's holder of paused targets (see {@link TargetDecl#paused()}). */
+    private static final String PAUSED = "paused";
 
     private final Deque<AutoCloseable> stopOrder;
     private final HttpServer http;
@@ -120,7 +124,14 @@ public final class Watchpost implements AutoCloseable {
             topology.addListener(new TopologyListener() {
                 @Override
                 public void defined(TargetDecl target) {
-                    target.probe().ifPresentOrElse(p -> probes.schedule(target.id(), p), () -> probes.unschedule(target.id()));
+                    if (target.paused()) {
+                        probes.unschedule(target.id());
+                        live.hold(target.id(), PAUSED, "paused");
+                    } else {
+                        // Scheduled while still held: a resumed target is checked afresh, soon.
+                        target.probe().ifPresentOrElse(p -> probes.schedule(target.id(), p), () -> probes.unschedule(target.id()));
+                        live.release(target.id(), PAUSED, "resumed");
+                    }
                     composites.defined(target.id(), target.composite());
                 }
 
@@ -143,6 +154,9 @@ public final class Watchpost implements AutoCloseable {
             prometheus.ifPresent(started::push);
             ArgusFleet fleet = new ArgusFleet(db, live, clock, argusSettings, meters);
             fleet.start(); // restores clusters before the live state starts, so they keep their state
+            NoticeService notices = new NoticeService(db, live, clock);
+            notices.start(); // claims the holds of open maintenance windows before the live state releases the rest
+            started.push(notices); // stops before the live state
             history.attach(live);
             live.start();
             history.start();
@@ -171,7 +185,8 @@ public final class Watchpost implements AutoCloseable {
                             feed,
                             new GlanceRoutes(live, glance, config.glance().passphrase(), tokens),
                             new ArgusRoutes(fleet, access, clock, argusSettings, prometheus),
-                            new StashboardRoutes(manual, topology, access)),
+                            new StashboardRoutes(manual, topology, access),
+                            new NoticeRoutes(notices, access)),
                     List.of(glanceFeed.routing()));
             } catch (IllegalStateException e) {
                 throw new StartupException(e.getMessage());
