@@ -1,5 +1,6 @@
 package dev.watchpost.app;
 
+import dev.watchpost.admin.AdminRoutes;
 import dev.watchpost.auth.Access;
 import dev.watchpost.auth.TokenRoutes;
 import dev.watchpost.auth.TokenStore;
@@ -186,7 +187,9 @@ public final class Watchpost implements AutoCloseable {
                             new GlanceRoutes(live, glance, config.glance().passphrase(), tokens),
                             new ArgusRoutes(fleet, access, clock, argusSettings, prometheus),
                             new StashboardRoutes(manual, topology, access),
-                            new NoticeRoutes(notices, access)),
+                            new NoticeRoutes(notices, access),
+                            new AdminRoutes(new AdminRoutes.Services(live, topology, topologyStore, manual, notices, tokens),
+                                    db, clock, s.publicUrl())),
                     List.of(glanceFeed.routing()));
             } catch (IllegalStateException e) {
                 throw new StartupException(e.getMessage());
