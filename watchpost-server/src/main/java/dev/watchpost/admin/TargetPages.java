@@ -58,7 +58,7 @@ final class TargetPages {
                 found.add(v);
             }
         });
-        found.sort(Comparator.comparing(TargetView::id));
+        found.sort(Comparator.comparing(TargetView::id, TargetPages::natural));
         int pages = Math.max(1, (found.size() + PAGE_SIZE - 1) / PAGE_SIZE);
         int page = Math.min(pages, Math.max(1, parseInt(x.query("page"), 1)));
         int from = (page - 1) * PAGE_SIZE;
@@ -466,6 +466,39 @@ final class TargetPages {
         } catch (JsonProcessingException e) {
             return spec.toString();
         }
+    }
+
+    /** Ids in the order people count: {@code bots/main/2} before {@code bots/main/10}. */
+    static int natural(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            char ca = a.charAt(i);
+            char cb = b.charAt(j);
+            if (Character.isDigit(ca) && Character.isDigit(cb)) {
+                int si = i;
+                int sj = j;
+                while (i < a.length() && Character.isDigit(a.charAt(i))) {
+                    i++;
+                }
+                while (j < b.length() && Character.isDigit(b.charAt(j))) {
+                    j++;
+                }
+                String na = a.substring(si, i).replaceFirst("^0+(?=.)", "");
+                String nb = b.substring(sj, j).replaceFirst("^0+(?=.)", "");
+                int c = na.length() != nb.length() ? Integer.compare(na.length(), nb.length()) : na.compareTo(nb);
+                if (c != 0) {
+                    return c;
+                }
+            } else {
+                if (ca != cb) {
+                    return Character.compare(ca, cb);
+                }
+                i++;
+                j++;
+            }
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
     }
 
     static int parseInt(String s, int otherwise) {

@@ -243,6 +243,32 @@ class AdminHttpTest {
     }
 
     @Test
+    void aPausedTargetStaysPausedAcrossARestartAndResumesToWhatItReported() {
+        api.postJson("/api/v1/targets", "{\"id\":\"w\",\"push\":{\"every\":\"30s\"}}", TestServer.ADMIN);
+        api.postJson("/api/v1/heartbeat/w", "{\"state\":\"online\"}", TestServer.INGEST);
+        HttpResponse<String> put = api.send(api.request("/api/v1/targets/w").header("Authorization", "Bearer " + TestServer.ADMIN)
+                .header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"push\":{\"every\":\"30s\"},\"paused\":true}")).build());
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        api.postJson("/api/v1/heartbeat/w", "{\"state\":\"degraded\",\"message\":\"slow disk\"}", TestServer.INGEST);
+        assertThat(Http.json(api.get("/api/v1/targets/w")).get("target").get("state").asText()).isEqualTo("maintenance");
+
+        server.close();
+        server = TestServer.start(dir, Clock.systemUTC(), Map.of());
+        api = server.http();
+        admin = new AdminClient(server.app().port());
+        JsonNode t = Http.json(api.get("/api/v1/targets/w")).get("target");
+        assertThat(t.get("state").asText()).isEqualTo("maintenance");
+        assertThat(t.get("message").asText()).isEqualTo("paused");
+
+        admin.signInWithToken(TestServer.ADMIN);
+        admin.submit("/admin/target?id=w", "/admin/target/resume?id=w", Map.of());
+        t = Http.json(api.get("/api/v1/targets/w")).get("target");
+        assertThat(t.get("state").asText()).as("what it reported while paused").isEqualTo("degraded");
+        assertThat(t.get("message").asText()).isEqualTo("slow disk");
+    }
+
+    @Test
     void aManualStatusAndANoticeFromTheDashboard() {
         api.postJson("/api/v1/targets", "{\"id\":\"web\",\"manual\":{}}", TestServer.ADMIN);
         admin.signInWithToken(TestServer.ADMIN);

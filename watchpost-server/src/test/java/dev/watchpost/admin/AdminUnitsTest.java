@@ -130,6 +130,13 @@ class AdminUnitsTest {
     }
 
     @Test
+    void targetsAreListedInTheOrderPeopleCount() {
+        List<String> ids = new java.util.ArrayList<>(List.of("bots/main/10", "bots/main/2", "bots/b", "bots/main/1", "a", "bots/main/02x"));
+        ids.sort(TargetPages::natural);
+        assertThat(ids).containsExactly("a", "bots/b", "bots/main/1", "bots/main/2", "bots/main/02x", "bots/main/10");
+    }
+
+    @Test
     void theEscapingWriterEscapesEverythingThatCanEndAContext() {
         assertThat(Html.escape("<script>alert('1')</script>\"&")).isEqualTo(
                 "&lt;script&gt;alert(&#39;1&#39;)&lt;/script&gt;&quot;&amp;");
