@@ -65,11 +65,11 @@ public final class NoticeService implements AutoCloseable {
     private final Clock clock;
     private final Object writes = new Object();
     private volatile List<Notice> kept;
-    /** target id → holder → message this service holds it with (guarded by {@link #writes}). */
-    private Map<String, Map<String, String>> applied = new HashMap<>();
+    /** target id → holder → message this service holds it with: replaced (never changed) under {@link #writes}. */
+    private volatile Map<String, Map<String, String>> applied = new HashMap<>();
     private volatile boolean dirty = true;
     private volatile Instant nextChange;
-    private Instant lastFull = Instant.EPOCH;
+    private volatile Instant lastFull = Instant.EPOCH;
     private ScheduledExecutorService ticker;
 
     public NoticeService(Database db, LiveState live, Clock clock) {

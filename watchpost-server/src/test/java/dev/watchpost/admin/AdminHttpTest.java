@@ -65,7 +65,11 @@ class AdminHttpTest {
         String cookie = AdminClient.setCookie(r, AdminRoutes.COOKIE).orElseThrow();
         assertThat(cookie).matches("wp_admin=[A-Za-z0-9_-]{43}; Path=/admin; Max-Age=604800; HttpOnly; SameSite=Strict");
         assertThat(admin.get("/admin/targets").statusCode()).isEqualTo(200);
-        assertThat(admin.get("/admin/targets").headers().firstValue("cache-control")).contains("no-store");
+        HttpResponse<String> page = admin.get("/admin/targets");
+        assertThat(page.headers().firstValue("cache-control")).contains("no-store");
+        assertThat(page.headers().allValues("referrer-policy")).as("browsers then send the real Origin on posts")
+                .containsExactly("same-origin");
+        assertThat(page.headers().firstValue("content-security-policy").orElseThrow()).contains("script-src 'self'");
     }
 
     @Test

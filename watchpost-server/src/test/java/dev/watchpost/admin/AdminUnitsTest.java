@@ -27,6 +27,11 @@ class AdminUnitsTest {
     @TempDir
     Path dir;
 
+    /** The database of the session store test; {@link AdminPostgresTest} runs it on PostgreSQL. */
+    String url() {
+        return "jdbc:sqlite:" + dir.resolve("w.db");
+    }
+
     @Test
     void passwordsAreSaltedSlowPbkdf2AndCheckedExactly() {
         String a = Passwords.hash("correct horse battery".toCharArray());
@@ -78,8 +83,7 @@ class AdminUnitsTest {
     void storedSessionsFollowTheClockAndKeepOnlyAHash() {
         MutableClock clock = MutableClock.at("2026-06-01T12:00:00Z");
         var meters = new SimpleMeterRegistry();
-        try (Database db = Database.open(new Database.Settings("jdbc:sqlite:" + dir.resolve("w.db"), Optional.empty(),
-                Optional.empty(), 2), meters);
+        try (Database db = Database.open(new Database.Settings(url(), Optional.empty(), Optional.empty(), 2), meters);
              WriteBehind writer = new WriteBehind(db, Duration.ofSeconds(1), meters);
              Tokens tokens = new Tokens(new TokenStore(db), writer, clock,
                      new WatchpostConfig.Auth(List.of(), List.of(), List.of(), false, true))) {

@@ -35,9 +35,13 @@ class NoticeMaintenanceTest {
 
     @BeforeEach
     void open() {
-        db = Database.open(new Database.Settings("jdbc:sqlite:" + dir.resolve("w.db"), Optional.empty(),
-                Optional.empty(), 2), new SimpleMeterRegistry());
+        db = Database.open(new Database.Settings(url(), Optional.empty(), Optional.empty(), 2), new SimpleMeterRegistry());
         startAll();
+    }
+
+    /** The database the test runs on; {@link NoticePostgresTest} runs the same tests on PostgreSQL. */
+    String url() {
+        return "jdbc:sqlite:" + dir.resolve("w.db");
     }
 
     private void startAll() {
