@@ -1,5 +1,7 @@
 package dev.watchpost.app;
 
+import dev.watchpost.admin.AdminStore;
+import dev.watchpost.admin.Passwords;
 import dev.watchpost.agent.StatsAgent;
 import dev.watchpost.auth.ApiToken;
 import dev.watchpost.auth.Scope;
@@ -13,6 +15,7 @@ import dev.watchpost.store.StoreException;
 import dev.watchpost.store.WriteBehind;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -36,6 +39,9 @@ public final class Main {
                    watchpost token create --scope ingest|read|admin [--name NAME] [--config FILE]
                    watchpost token list [--config FILE]
                    watchpost token revoke ID [--config FILE]
+                   watchpost password set [--password-stdin] [--config FILE]
+                                                        set the dashboard's password (asked twice; once from stdin with
+                                                        --password-stdin); signs every dashboard session out
                    watchpost agent [--host 127.0.0.1] [--port 9191] [--path /platy] [--disk /]
                                                         answer a stats probe with this host's cpu, memory and disk use
             Settings come from --config FILE (or WATCHPOST_CONFIG) and WATCHPOST_* environment variables;
@@ -54,6 +60,11 @@ public final class Main {
 
     /** Runs a command; returns its exit code, or -1 when a server was started and keeps running. */
     static int run(String[] argv, Map<String, String> env, PrintStream out, PrintStream err) {
+        return run(argv, env, System.in, out, err);
+    }
+
+    /** As {@link #run(String[], Map, PrintStream, PrintStream)}, reading secrets ({@code password set}) from {@code in}. */
+    static int run(String[] argv, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
         if (argv.length > 0 && argv[0].equals("agent")) {
             // The agent runs on the monitored hosts: no configuration file, no database, only its options.
             return agent(Arrays.copyOfRange(argv, 1, argv.length), out, err);
@@ -90,6 +101,7 @@ public final class Main {
                 case "serve" -> serve(config, err);
                 case "check" -> check(config, out);
                 case "token" -> token(args, config, out, err);
+                case "password" -> password(args, config, in, err);
                 default -> {
                     err.println("watchpost: unknown command '" + args.command.get(0) + "'");
                     err.println(USAGE);
@@ -248,6 +260,100 @@ public final class Main {
         }
     }
 
+    /**
+     * {@code password set}: reads the new password twice (without echo on a terminal), or once with
+     * {@code --password-stdin} for scripts, and stores its PBKDF2 hash. Every dashboard session ends.
+     */
+    private static int password(Args args, WatchpostConfig config, InputStream in, PrintStream err) {
+        if (args.command.size() != 2 || !args.command.get(1).equals("set")) {
+            err.println("watchpost: password needs the subcommand 'set' (watchpost password set [--password-stdin])");
+            return 2;
+        }
+        char[] first;
+        try {
+            java.io.Console console = in == System.in ? System.console() : null;
+            if (args.passwordStdin) {
+                first = readLine(in);
+            } else if (console != null) {
+                first = console.readPassword("New dashboard password: ");
+                char[] again = console.readPassword("Again: ");
+                first = same(first, again);
+            } else {
+                err.print("New dashboard password: ");
+                err.flush();
+                first = readLine(in);
+                err.print("Again: ");
+                err.flush();
+                first = same(first, readLine(in));
+            }
+        } catch (java.io.IOException e) {
+            err.println("watchpost: cannot read the password: " + e.getMessage());
+            return 1;
+        }
+        if (first == null) {
+            err.println("watchpost: the passwords do not match (or none was given); nothing changed");
+            return 1;
+        }
+        try {
+            Optional<String> problem = Passwords.problem(first);
+            if (problem.isPresent()) {
+                err.println("watchpost: " + problem.get() + "; nothing changed");
+                return 2;
+            }
+            String hash = Passwords.hash(first);
+            try (Database db = Stores.open(config.storage(), new SimpleMeterRegistry())) {
+                int ended = new AdminStore(db).setPassword(hash, Clock.systemUTC().instant());
+                err.println("Dashboard password set" + (ended > 0 ? "; " + ended + " session(s) signed out" : "")
+                        + ". Sign in at /admin/login.");
+            }
+            return 0;
+        } finally {
+            java.util.Arrays.fill(first, '\0');
+        }
+    }
+
+    /** {@code a} when both are equal (wiping {@code b}), else null (wiping both). */
+    private static char[] same(char[] a, char[] b) {
+        if (a == null || b == null || !java.util.Arrays.equals(a, b)) {
+            if (a != null) {
+                java.util.Arrays.fill(a, '\0');
+            }
+            if (b != null) {
+                java.util.Arrays.fill(b, '\0');
+            }
+            return null;
+        }
+        java.util.Arrays.fill(b, '\0');
+        return a;
+    }
+
+    /** One line of UTF-8 without its line break; null at end of input. Byte by byte: nothing is read ahead. */
+    private static char[] readLine(InputStream in) throws java.io.IOException {
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        int b;
+        boolean any = false;
+        while ((b = in.read()) >= 0) {
+            any = true;
+            if (b == '\n') {
+                break;
+            }
+            buf.write(b);
+        }
+        if (!any) {
+            return null;
+        }
+        byte[] bytes = buf.toByteArray();
+        int n = bytes.length;
+        if (n > 0 && bytes[n - 1] == '\r') {
+            n--;
+        }
+        java.nio.CharBuffer chars = java.nio.charset.StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(bytes, 0, n));
+        char[] out = new char[chars.remaining()];
+        chars.get(out);
+        java.util.Arrays.fill(bytes, (byte) 0);
+        return out;
+    }
+
     /** Parsed command line. */
     static final class Args {
         final List<String> command = new ArrayList<>();
@@ -256,6 +362,7 @@ public final class Main {
         Optional<String> name = Optional.empty();
         boolean insecure;
         boolean help;
+        boolean passwordStdin;
 
         static Args parse(String[] argv) {
             Args a = new Args();
@@ -266,6 +373,7 @@ public final class Main {
                     case "--scope" -> a.scope = Optional.of(value(argv, ++i, arg));
                     case "--name" -> a.name = Optional.of(value(argv, ++i, arg));
                     case "--insecure" -> a.insecure = true;
+                    case "--password-stdin" -> a.passwordStdin = true;
                     case "--help", "-h", "help" -> a.help = true;
                     default -> {
                         if (arg.startsWith("--config=")) {

@@ -2,6 +2,7 @@ package dev.watchpost.app;
 
 import dev.watchpost.alert.AlertEngine;
 import dev.watchpost.alert.AlertRoutes;
+import dev.watchpost.admin.AdminRoutes;
 import dev.watchpost.auth.Access;
 import dev.watchpost.auth.TokenRoutes;
 import dev.watchpost.auth.TokenStore;
@@ -27,6 +28,8 @@ import dev.watchpost.manual.ManualService;
 import dev.watchpost.page.FleetSource;
 import dev.watchpost.page.Notices;
 import dev.watchpost.page.PageRoutes;
+import dev.watchpost.notice.NoticeRoutes;
+import dev.watchpost.notice.NoticeService;
 import dev.watchpost.probe.HttpClients;
 import dev.watchpost.probe.ProbeRoutes;
 import dev.watchpost.probe.ProbeScheduler;
@@ -63,6 +66,8 @@ import java.util.Optional;
 public final class Watchpost implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Watchpost.class);
+    /** The live state's holder of paused targets (see {@link TargetDecl#paused()}). */
+    private static final String PAUSED = "paused";
 
     private final Deque<AutoCloseable> stopOrder;
     private final HttpServer http;
@@ -129,7 +134,14 @@ public final class Watchpost implements AutoCloseable {
             topology.addListener(new TopologyListener() {
                 @Override
                 public void defined(TargetDecl target) {
-                    target.probe().ifPresentOrElse(p -> probes.schedule(target.id(), p), () -> probes.unschedule(target.id()));
+                    if (target.paused()) {
+                        probes.unschedule(target.id());
+                        live.hold(target.id(), PAUSED, "paused");
+                    } else {
+                        // Scheduled while still held: a resumed target is checked afresh, soon.
+                        target.probe().ifPresentOrElse(p -> probes.schedule(target.id(), p), () -> probes.unschedule(target.id()));
+                        live.release(target.id(), PAUSED, "resumed");
+                    }
                     composites.defined(target.id(), target.composite());
                 }
 
@@ -152,6 +164,9 @@ public final class Watchpost implements AutoCloseable {
             prometheus.ifPresent(started::push);
             ArgusFleet fleet = new ArgusFleet(db, live, clock, argusSettings, meters);
             fleet.start(); // restores clusters before the live state starts, so they keep their state
+            NoticeService notices = new NoticeService(db, live, clock);
+            notices.start(); // claims the holds of open maintenance windows before the live state releases the rest
+            started.push(notices); // stops before the live state
             history.attach(live);
             live.start();
             history.start();
@@ -164,7 +179,8 @@ public final class Watchpost implements AutoCloseable {
 
             ArgusRoutes argusRoutes = new ArgusRoutes(fleet, access, clock, argusSettings, prometheus);
             PageRoutes pages = new PageRoutes(live, history.history(), access, clock,
-                    FleetSource.of(argusRoutes::viewJson, argusRoutes::clusterJson), Notices.manualTargetMessages());
+                    FleetSource.of(argusRoutes::viewJson, argusRoutes::clusterJson),
+                    Notices.both(Notices.board(notices, clock), Notices.manualTargetMessages()));
 
             var s = config.server();
             long tHttp = System.nanoTime();
@@ -186,6 +202,9 @@ public final class Watchpost implements AutoCloseable {
                             feed,
                             new GlanceRoutes(live, glance, config.glance().passphrase(), tokens),
                             new StashboardRoutes(manual, topology, access),
+                            new NoticeRoutes(notices, access),
+                            new AdminRoutes(new AdminRoutes.Services(live, topology, topologyStore, manual, notices, tokens),
+                                    db, clock, s.publicUrl()),
                             argusRoutes,
                             pages),
                     List.of(glanceFeed.routing()));

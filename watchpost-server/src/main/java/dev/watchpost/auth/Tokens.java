@@ -136,6 +136,20 @@ public final class Tokens implements AutoCloseable {
         return store.list();
     }
 
+    /**
+     * True while a stored token with this id is active: from memory, like {@link #authenticate}, so
+     * a revocation by the CLI applies within {@link #REFRESH}. Dashboard sessions opened with a token
+     * end when it is revoked.
+     */
+    public boolean isActive(long tokenId) {
+        for (Entry e : entries) {
+            if (e.principal().tokenId() == tokenId) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** True when some admin token exists (stored or configured), i.e. the API can be administered safely. */
     public boolean hasAdmin() {
         return entries.stream().anyMatch(e -> e.principal().scope() == Scope.ADMIN);

@@ -29,7 +29,9 @@ final class Checkpoints {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A saved target state. */
-    record Saved(State state, long since, long lastSeen, String message, double latency, ObjectNode metrics) {
+    /** @param holdState while held in maintenance, the state it returns to (else null); see {@link LiveState#hold} */
+    record Saved(State state, long since, long lastSeen, String message, double latency, ObjectNode metrics,
+                 State holdState, String holdMessage) {
     }
 
     private final Database db;
@@ -58,7 +60,8 @@ final class Checkpoints {
                     continue;
                 }
                 rows.add(new Object[] {c.id, c.state.id(), c.since, c.lastSeen, c.message, c.latency,
-                        c.metrics == null ? null : c.metrics.toString()});
+                        c.metrics == null ? null : c.metrics.toString(),
+                        c.hold == null ? null : c.hold.state.id(), c.hold == null ? null : c.hold.message});
                 taken.add(c);
             }
         }
@@ -84,11 +87,13 @@ final class Checkpoints {
     private void writeCheckpoints(List<Object[]> rows, long now) {
         db.write(conn -> {
             try (PreparedStatement ps = conn.prepareStatement(
-                    "INSERT INTO target_state (target_id, state, since, last_seen, message, latency_ms, metrics, updated_at) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (target_id) DO UPDATE SET "
+                    "INSERT INTO target_state (target_id, state, since, last_seen, message, latency_ms, metrics, updated_at, "
+                            + "hold_state, hold_message) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (target_id) DO UPDATE SET "
                             + "state = excluded.state, since = excluded.since, last_seen = excluded.last_seen, "
                             + "message = excluded.message, latency_ms = excluded.latency_ms, metrics = excluded.metrics, "
-                            + "updated_at = excluded.updated_at")) {
+                            + "updated_at = excluded.updated_at, hold_state = excluded.hold_state, "
+                            + "hold_message = excluded.hold_message")) {
                 int n = 0;
                 for (Object[] r : rows) {
                     ps.setString(1, (String) r[0]);
@@ -109,6 +114,8 @@ final class Checkpoints {
                     }
                     ps.setString(7, (String) r[6]);
                     ps.setLong(8, now);
+                    ps.setString(9, (String) r[7]);
+                    ps.setString(10, (String) r[8]);
                     ps.addBatch();
                     if (++n % 1000 == 0) {
                         ps.executeBatch();
@@ -136,7 +143,8 @@ final class Checkpoints {
         return db.read(c -> {
             Map<String, Saved> out = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT target_id, state, since, last_seen, message, latency_ms, metrics FROM target_state");
+                    "SELECT target_id, state, since, last_seen, message, latency_ms, metrics, hold_state, hold_message "
+                            + "FROM target_state");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Optional<State> state = State.parse(rs.getString(2));
@@ -151,8 +159,9 @@ final class Checkpoints {
                     if (rs.wasNull()) {
                         lat = Double.NaN;
                     }
+                    State holdState = State.parse(rs.getString(8)).orElse(null);
                     out.put(rs.getString(1), new Saved(state.get(), rs.getLong(3), seen, rs.getString(5), lat,
-                            parseMetrics(rs.getString(7))));
+                            parseMetrics(rs.getString(7)), holdState, rs.getString(9)));
                 }
             }
             return out;

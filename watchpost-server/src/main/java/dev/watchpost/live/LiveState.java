@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -227,6 +228,10 @@ public final class LiveState implements AutoCloseable {
                 cell.message = cp.message();
                 cell.latency = cp.latency();
                 cell.metrics = cp.metrics();
+                if (cp.holdState() != null) {
+                    // Claimed again by its holder before start, or released by start(): see hold().
+                    cell.hold = new Hold(cp.holdState(), cp.holdMessage());
+                }
                 LeasePolicy lease = cell.lease();
                 if (lease != null && cell.lastSeen >= 0 && cell.state != State.UNKNOWN) {
                     cell.deadline = lease.deadlineAfterRestart(cell.lastSeen, startedMs);
@@ -254,6 +259,7 @@ public final class LiveState implements AutoCloseable {
             cell.message = old.message;
             cell.latency = old.latency;
             cell.metrics = old.metrics;
+            cell.hold = old.hold;
             if (old.group != null) {
                 old.group.count(old.state, null);
             }
@@ -304,8 +310,13 @@ public final class LiveState implements AutoCloseable {
                     schedule = true;
                 }
             }
+            Hold hold = cell.hold;
             if (o.message() != null) {
-                cell.message = o.message();
+                if (hold == null) {
+                    cell.message = o.message();
+                } else {
+                    hold.message = o.message();
+                }
             }
             if (!Double.isNaN(o.latencyMs())) {
                 cell.latency = o.latencyMs();
@@ -313,11 +324,15 @@ public final class LiveState implements AutoCloseable {
             if (o.metrics() != null) {
                 cell.metrics = o.metrics();
             }
-            Optional<State> next = StateMachine.next(cell.state, o);
+            Optional<State> next = StateMachine.next(hold == null ? cell.state : hold.state, o);
             if (next.isPresent()) {
-                t = changeLocked(cell, next.get(), now, reason(o, next.get()));
-                // Queued under the cell's lock: this target's changes reach the log in the order they happened.
-                transitions.append(t);
+                if (hold == null) {
+                    t = changeLocked(cell, next.get(), now, reason(o, next.get()));
+                    // Queued under the cell's lock: this target's changes reach the log in the order they happened.
+                    transitions.append(t);
+                } else {
+                    hold.state = next.get(); // shown when the hold ends
+                }
             }
             if (o.kind() == Observation.Kind.HEALTH) {
                 cell.pinged = true;
@@ -364,6 +379,132 @@ public final class LiveState implements AutoCloseable {
         cell.state = to;
         cell.since = nowMs;
         return t;
+    }
+
+    // ---------------------------------------------------------------- holds
+
+    /**
+     * Holds a target in maintenance on behalf of {@code holder} ({@code paused}, {@code notice:7}):
+     * it shows {@link State#MAINTENANCE} with {@code message} (a transition, unless it was in
+     * maintenance already) and its lease cannot run out. Its reports and probe results keep
+     * arriving; they decide, out of sight, the state it shows when the last holder lets go. Holding
+     * again by the same holder only changes the message.
+     *
+     * <p>Checkpoints keep the state it will return to, so a restart neither forgets it nor records
+     * the hold again: holders claim their holds again before {@link #start()}, which releases the
+     * holds nobody claimed (the maintenance ended while Watchpost was stopped).
+     *
+     * @return false when there is no such target
+     */
+    public boolean hold(String targetId, String holder, String message) {
+        Objects.requireNonNull(holder, "holder");
+        Objects.requireNonNull(message, "message");
+        TargetCell cell = cells.get(targetId);
+        if (cell == null) {
+            return false;
+        }
+        long now = clock.millis();
+        synchronized (cell) {
+            if (cell.removed) {
+                return false;
+            }
+            if (cell.hold == null) {
+                cell.hold = new Hold(cell.state, cell.message);
+                if (cell.state != State.MAINTENANCE) {
+                    transitions.append(changeLocked(cell, State.MAINTENANCE, now, message));
+                }
+            }
+            cell.hold.holders.remove(holder); // re-inserted last: its message is the one shown
+            cell.hold.holders.put(holder, message);
+            cell.message = message;
+        }
+        markDirty(cell);
+        return true;
+    }
+
+    /**
+     * {@code holder} lets go of a target. When it was the last holder the target shows the state its
+     * reports led to meanwhile (a transition with {@code reason}) and its lease starts afresh: a
+     * reporter gets one full lease after the hold ends before it can be Unhealthy, as after a restart.
+     *
+     * @return false when the target does not exist or that holder does not hold it
+     */
+    public boolean release(String targetId, String holder, String reason) {
+        TargetCell cell = cells.get(targetId);
+        if (cell == null) {
+            return false;
+        }
+        boolean schedule;
+        synchronized (cell) {
+            Hold h = cell.hold;
+            if (cell.removed || h == null || h.holders.remove(holder) == null) {
+                return false;
+            }
+            if (!h.holders.isEmpty()) {
+                cell.message = h.shownMessage();
+                schedule = false;
+            } else {
+                schedule = unholdLocked(cell, clock.millis(), reason);
+            }
+        }
+        markDirty(cell);
+        if (schedule) {
+            wheel.offer(cell);
+        }
+        return true;
+    }
+
+    /** Ends a cell's hold; caller holds its monitor. True when the cell must be offered to the wheel. */
+    private boolean unholdLocked(TargetCell cell, long nowMs, String reason) {
+        Hold h = cell.hold;
+        cell.hold = null;
+        cell.message = h.message;
+        if (h.state != cell.state) {
+            transitions.append(changeLocked(cell, h.state, nowMs, reason));
+        }
+        LeasePolicy lease = cell.lease();
+        if (lease != null && cell.lastSeen >= 0 && cell.state != State.UNKNOWN) {
+            cell.deadline = lease.deadlineAfterRestart(cell.lastSeen, nowMs);
+            if (!cell.inWheel) {
+                cell.inWheel = true;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether and by whom a target is held; empty when it is not held or does not exist. */
+    public Optional<Held> held(String targetId) {
+        TargetCell cell = cells.get(targetId);
+        if (cell == null) {
+            return Optional.empty();
+        }
+        synchronized (cell) {
+            Hold h = cell.hold;
+            return h == null ? Optional.empty()
+                    : Optional.of(new Held(h.state, h.message, List.copyOf(h.holders.keySet())));
+        }
+    }
+
+    /** Releases holds restored from checkpoints that no holder claimed before start. */
+    private void releaseUnclaimedHolds() {
+        long now = clock.millis();
+        for (TargetCell cell : cells.values()) {
+            boolean changed = false;
+            boolean schedule = false;
+            synchronized (cell) {
+                if (cell.hold != null && cell.hold.holders.isEmpty()) {
+                    schedule = unholdLocked(cell, now, "maintenance ended");
+                    changed = true;
+                }
+            }
+            if (changed) {
+                markDirty(cell);
+            }
+            if (schedule) {
+                wheel.offer(cell);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- reads
@@ -447,6 +588,7 @@ public final class LiveState implements AutoCloseable {
                     restored.size());
             restored.clear();
         }
+        releaseUnclaimedHolds();
         transitions.start();
         rebuildSnapshot();
         threads = Executors.newScheduledThreadPool(3, Thread.ofPlatform().name("watchpost-live-", 0).daemon(true).factory());

@@ -30,6 +30,8 @@ final class TargetCell {
     boolean checkpointDirty;
     boolean pinged;
     boolean removed;
+    /** Non-null while the target is held in maintenance ({@link LiveState#hold}). */
+    Hold hold;
 
     /** Links of the dirty lists (see {@link DirtyList}). */
     TargetCell nextSnapshotDirty;

@@ -4,6 +4,12 @@ import dev.watchpost.live.Snapshot;
 import dev.watchpost.live.State;
 import dev.watchpost.live.TargetView;
 
+import dev.watchpost.notice.NoticeBoard;
+import dev.watchpost.notice.NoticeKind;
+import dev.watchpost.notice.NoticeService;
+import dev.watchpost.notice.NoticeStatus;
+
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -11,19 +17,26 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Where the page's notices area gets its messages: the seam the notices feature (operators'
- * incidents and maintenance announcements) plugs into later. Until then
- * {@link #manualTargetMessages()} shows the newest messages operators set on manual targets.
+ * Where the page's notices area gets its messages: operators' incidents and maintenance windows
+ * ({@link #board}) and the newest messages operators set on manual targets
+ * ({@link #manualTargetMessages()}), or both ({@link #both}).
  */
 @FunctionalInterface
 public interface Notices {
 
-    /** One notice as the page shows it. {@code targetId} may be null for a notice about no one target. */
-    record Notice(String title, String message, State state, Instant at, String targetId) {
+    /**
+     * One notice as the page shows it.
+     *
+     * @param state    decides its colour and symbol
+     * @param label    the words beside the symbol ("Incident: investigating", "Maintenance: scheduled")
+     * @param targetId may be null for a notice about no one target
+     */
+    record Notice(String title, String message, State state, String label, Instant at, String targetId) {
         public Notice {
             Objects.requireNonNull(title, "title");
             Objects.requireNonNull(message, "message");
             Objects.requireNonNull(state, "state");
+            Objects.requireNonNull(label, "label");
             Objects.requireNonNull(at, "at");
         }
     }
@@ -43,9 +56,60 @@ public interface Notices {
             return withMessage.stream()
                     .sorted(Comparator.comparingLong(TargetView::lastSeen).reversed())
                     .limit(limit)
-                    .map(v -> new Notice(v.name(), v.message(), v.state(),
+                    .map(v -> new Notice(v.name(), v.message(), v.state(), Format.state(v.state()),
                             Instant.ofEpochMilli(Math.max(0, v.lastSeen())), v.id()))
                     .toList();
         };
     }
+
+    /**
+     * Operators' notices: every current one (open incidents, maintenance in progress or scheduled),
+     * then those finished within the last 7 days, newest first, up to {@code limit} in all.
+     * Incidents show as degraded, maintenance as maintenance, finished ones as online.
+     */
+    static Notices board(NoticeService service, java.time.Clock clock) {
+        return (snapshot, limit) -> {
+            Instant now = clock.instant();
+            NoticeBoard b = service.board(now, RECENT);
+            List<Notice> out = new ArrayList<>();
+            for (dev.watchpost.notice.Notice n : b.current()) {
+                out.add(page(n, now));
+            }
+            for (dev.watchpost.notice.Notice n : b.recent()) {
+                if (out.size() >= limit) {
+                    break;
+                }
+                out.add(page(n, now));
+            }
+            return out;
+        };
+    }
+
+    /** The board's notices first, then manual targets' messages, up to {@code limit} in all. */
+    static Notices both(Notices first, Notices second) {
+        return (snapshot, limit) -> {
+            List<Notice> out = new ArrayList<>(first.current(snapshot, limit));
+            if (out.size() < limit) {
+                out.addAll(second.current(snapshot, limit - out.size()));
+            }
+            return out;
+        };
+    }
+
+    private static Notice page(dev.watchpost.notice.Notice n, Instant now) {
+        NoticeStatus status = n.statusAt(now);
+        State state = !n.currentAt(now) ? State.ONLINE
+                : n.kind() == NoticeKind.MAINTENANCE ? State.MAINTENANCE : State.DEGRADED;
+        String kind = n.kind() == NoticeKind.MAINTENANCE ? "Maintenance" : "Incident";
+        String label = kind + ": " + status.id().replace('_', ' ');
+        Instant at = n.kind() == NoticeKind.MAINTENANCE && status == NoticeStatus.SCHEDULED ? n.startsAt() : n.updatedAt();
+        String message = n.latestMessage();
+        if (n.kind() == NoticeKind.MAINTENANCE) {
+            message = "From " + StatusView.TIME.format(n.startsAt()) + " to " + StatusView.TIME.format(n.endsAt().orElseThrow())
+                    + (message.isBlank() ? "" : ". " + message);
+        }
+        return new Notice(n.title(), message, state, label, at, null);
+    }
+
+    Duration RECENT = Duration.ofDays(7);
 }

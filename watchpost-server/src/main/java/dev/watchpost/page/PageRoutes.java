@@ -70,7 +70,8 @@ public final class PageRoutes implements HttpService {
     }
 
     /** A rendered page: HTML and its gzip, for one snapshot version and one history read. */
-    private record Rendered(long version, PageHistory history, byte[] html, byte[] gzip, String etag) {
+    private record Rendered(long version, PageHistory history, List<Notices.Notice> notices, byte[] html, byte[] gzip,
+                            String etag) {
     }
 
     /** {@code /status.json} of one snapshot version: every viewer asks after every change. */
@@ -114,14 +115,17 @@ public final class PageRoutes implements HttpService {
         if (guild.isPresent()) {
             // A search is rare and personal: rendered for this request only, never cached.
             res.header(HeaderNames.CACHE_CONTROL, "no-store");
-            html(req, res, guild.get().valid() ? Status.OK_200 : Status.BAD_REQUEST_400, render(s, ph, guild));
+            html(req, res, guild.get().valid() ? Status.OK_200 : Status.BAD_REQUEST_400, render(s, ph, notices.current(s, StatusView.NOTICES), guild));
             return;
         }
         Rendered cached = rendered;
-        if (cached == null || cached.version() != s.version() || cached.history() != ph) {
-            byte[] html = render(s, ph, Optional.empty()).getBytes(StandardCharsets.UTF_8);
-            cached = new Rendered(s.version(), ph, html, Assets.gzip(html),
-                    "\"p" + s.version() + "-" + ph.generation() + "-" + Integer.toHexString(System.identityHashCode(ph)) + "\"");
+        // Notices change without the snapshot changing (an incident update): they are part of the key.
+        List<Notices.Notice> shown = notices.current(s, StatusView.NOTICES);
+        if (cached == null || cached.version() != s.version() || cached.history() != ph || !cached.notices().equals(shown)) {
+            byte[] html = render(s, ph, shown, Optional.empty()).getBytes(StandardCharsets.UTF_8);
+            cached = new Rendered(s.version(), ph, shown, html, Assets.gzip(html),
+                    "\"p" + s.version() + "-" + ph.generation() + "-" + Integer.toHexString(System.identityHashCode(ph))
+                            + "-" + Integer.toHexString(shown.hashCode()) + "\"");
             rendered = cached;
         }
         Rendered r = cached;
@@ -136,9 +140,8 @@ public final class PageRoutes implements HttpService {
         Assets.sendMaybeGzip(req, res, r.html(), r.gzip());
     }
 
-    private String render(Snapshot s, PageHistory ph, Optional<GuildQuery> guild) {
-        return statusView.render(new StatusView.Data(s, ph.overview(), ph.latency(),
-                notices.current(s, StatusView.NOTICES), guild, clock.instant()));
+    private String render(Snapshot s, PageHistory ph, List<Notices.Notice> shown, Optional<GuildQuery> guild) {
+        return statusView.render(new StatusView.Data(s, ph.overview(), ph.latency(), shown, guild, clock.instant()));
     }
 
     /**

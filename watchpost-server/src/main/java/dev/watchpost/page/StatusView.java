@@ -42,7 +42,7 @@ final class StatusView {
     static final Set<String> PROBED = Set.of("http", "tcp", "tls", "stats");
     static final int NOTICES = 5;
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
             .withZone(ZoneOffset.UTC);
 
     /** Everything one rendering needs, read once. */
@@ -144,7 +144,7 @@ final class StatusView {
         for (Notices.Notice n : notices) {
             h.raw("<li class=\"notice\"").attr("data-state", n.state().id()).raw("><p class=\"notice-head\">")
                     .raw("<span class=\"state\"><span class=\"sym\" aria-hidden=\"true\"></span><span class=\"label\">")
-                    .text(Format.state(n.state())).raw("</span></span> <strong>").text(n.title()).raw("</strong> <time")
+                    .text(n.label()).raw("</span></span> <strong>").text(n.title()).raw("</strong> <time")
                     .attr("datetime", n.at().toString()).raw(">").text(TIME.format(n.at())).raw("</time></p>")
                     .raw("<p class=\"notice-text\">").text(n.message()).raw("</p></li>");
         }

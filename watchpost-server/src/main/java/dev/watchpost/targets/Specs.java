@@ -36,8 +36,8 @@ public final class Specs {
     private static final Set<String> GROUP_KEYS = Set.of("id", "name", "shards", "lease", "groups");
     /** Target kinds, each declared by a section of its name. */
     static final List<String> KINDS = List.of("push", "http", "tcp", "tls", "stats", "manual", "composite");
-    private static final Set<String> TARGET_KEYS = Set.of("id", "name", "group", "description", "ping-key", "push",
-            "http", "tcp", "tls", "stats", "manual", "composite");
+    private static final Set<String> TARGET_KEYS = Set.of("id", "name", "group", "description", "ping-key", "paused",
+            "push", "http", "tcp", "tls", "stats", "manual", "composite");
     private static final Set<String> PUSH_KEYS = Set.of("every", "grace", "timeout", "schedule", "timezone");
 
     private Specs() {
@@ -127,6 +127,7 @@ public final class Specs {
             case "composite" -> composite = Optional.of(CompositeSpecs.parse(section, where + ".composite", id));
             default -> probe = Optional.of(ProbeSpecs.parse(kind, section, where + "." + kind));
         }
+        boolean paused = SpecReader.optionalBoolean(spec, "paused", where).orElse(false);
         Optional<String> pingKey = optionalText(spec, "ping-key", where);
         if (pingKey.isPresent() && !kind.equals("push")) {
             throw new IllegalArgumentException(where + ".ping-key: only push targets are pinged");
@@ -137,7 +138,11 @@ public final class Specs {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": " + e.getMessage());
         }
-        return new TargetDecl(def, canonical(def, description, section), probe, composite);
+        ObjectNode canonical = canonical(def, description, section);
+        if (paused) {
+            canonical.put("paused", true);
+        }
+        return new TargetDecl(def, canonical, probe, composite);
     }
 
     /** The declaration as the API shows and stores it: push leases normalised, other sections as given. */

@@ -32,6 +32,14 @@ public record TargetDecl(TargetDef def, ObjectNode spec, Optional<ProbePlan> pro
         return def.kind();
     }
 
+    /**
+     * Declared {@code paused: true}: not probed, its lease cannot run out, and it shows maintenance
+     * with the message "paused" (the composition root holds it in the live state) until resumed.
+     */
+    public boolean paused() {
+        return spec.path("paused").asBoolean(false);
+    }
+
     /** The free-text description, when one was declared. */
     public Optional<String> description() {
         return Optional.ofNullable(spec.get("description")).map(com.fasterxml.jackson.databind.JsonNode::asText);

@@ -65,6 +65,24 @@ class PageRoutesTest {
     }
 
     @Test
+    void operatorsNoticesAppearAndFollowTheirUpdates() {
+        HttpResponse<String> created = http.postJson("/api/v1/notices",
+                "{\"kind\":\"incident\",\"title\":\"Payments <slow>\",\"message\":\"Looking into it\"}", TestServer.ADMIN);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String html = page();
+        assertThat(html).contains("Incident: investigating</span></span> <strong>Payments &lt;slow&gt;</strong>")
+                .contains("Looking into it");
+        // An update changes no target, so the snapshot stays the same: the page must still follow it.
+        String id = dev.watchpost.testing.Http.json(created).get("id").asText();
+        assertThat(http.postJson("/api/v1/notices/" + id + "/updates", "{\"status\":\"resolved\",\"message\":\"Fixed\"}",
+                TestServer.ADMIN).statusCode()).isEqualTo(201);
+        assertThat(page()).contains("Incident: resolved</span></span> <strong>Payments &lt;slow&gt;</strong>").contains("Fixed")
+                .doesNotContain("Incident: investigating");
+        assertThat(http.send(http.request("/api/v1/notices/" + id).DELETE()
+                .header("Authorization", "Bearer " + TestServer.ADMIN).build()).statusCode()).isEqualTo(204);
+    }
+
+    @Test
     void rendersGroupsTargetsAndOneTilePerShard() {
         String html = page();
         assertThat(html).contains("<h2 id=\"g-0\">Discord bots</h2>", ">Main bot</h3>", ">Web</h2>", "Other services",

@@ -185,7 +185,7 @@ class TopologyApiTest {
         assertError(http.postJson("/api/v1/targets", "{\"id\":\"x\"}", TestServer.ADMIN), 400,
                 "body: a target needs exactly one kind: push, http, tcp, tls, stats, manual, composite");
         assertError(http.postJson("/api/v1/targets", "{\"id\":\"x\",\"push\":{\"every\":\"1m\"},\"colour\":1}", TestServer.ADMIN), 400,
-                "body: unknown key 'colour' (allowed: composite, description, group, http, id, manual, name, ping-key, push, stats, tcp, tls)");
+                "body: unknown key 'colour' (allowed: composite, description, group, http, id, manual, name, paused, ping-key, push, stats, tcp, tls)");
         assertError(http.postJson("/api/v1/targets", "{\"id\":\"x\",\"push\":{\"every\":\"1m\"},\"manual\":{}}", TestServer.ADMIN), 400,
                 "body: a target needs exactly one kind: push, http, tcp, tls, stats, manual, composite (got push, manual)");
         assertError(http.postJson("/api/v1/groups", "{\"id\":\"g\",\"shards\":0}", TestServer.ADMIN), 400,
