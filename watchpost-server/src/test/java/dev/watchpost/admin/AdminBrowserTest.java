@@ -1,7 +1,7 @@
 package dev.watchpost.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.watchpost.testing.AdminBrowser;
+import dev.watchpost.testing.Browser;
 import dev.watchpost.testing.Http;
 import dev.watchpost.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -28,13 +28,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The dashboard in headless Chromium against a real server: what an operator does, and what an attacker tries. */
-class AdminBrowserTest {
+class BrowserTest {
 
     static final String SCRIPT = "<script>alert(1)</script>";
     static final String IMG = "\"><img src=x onerror=alert(1)>";
     static final String PASSWORD = "correct horse battery staple";
 
-    static AdminBrowser browser;
+    static Browser browser;
     static ChromeDriver driver;
 
     @TempDir
@@ -45,7 +45,7 @@ class AdminBrowserTest {
 
     @BeforeAll
     static void openBrowser() {
-        browser = AdminBrowser.start();
+        browser = Browser.start();
         driver = browser.driver();
     }
 
@@ -225,6 +225,6 @@ class AdminBrowserTest {
         browser.screenshot("admin-groups");
         go("/admin/tokens");
         browser.screenshot("admin-tokens");
-        assertThat(Files.exists(AdminBrowser.SCREENSHOTS.resolve("admin-groups.png"))).isTrue();
+        assertThat(Files.exists(Browser.SCREENSHOTS.resolve("admin-groups.png"))).isTrue();
     }
 }

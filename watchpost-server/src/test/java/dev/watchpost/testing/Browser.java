@@ -13,12 +13,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Headless Chromium for the dashboard's browser tests: Debian's {@code chromium} driven through
+ * Headless Chromium for the browser tests (status page, dashboard): Debian's {@code chromium} driven through
  * {@code /usr/bin/chromedriver}, both given by path so Selenium never looks for or downloads a
  * browser or a driver. Missing ones fail the test saying what to install ({@code .ci/run} installs
- * them): skipping would hide that the dashboard went untested.
+ * them): skipping would hide that the pages went untested.
  */
-public final class AdminBrowser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
 
     public static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("WATCHPOST_CHROMEDRIVER", "/usr/bin/chromedriver"));
     public static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("WATCHPOST_CHROMIUM", "/usr/bin/chromium"));
@@ -27,29 +27,43 @@ public final class AdminBrowser implements AutoCloseable {
     private final ChromeDriver driver;
     private final Path profile;
 
-    private AdminBrowser(ChromeDriver driver, Path profile) {
+    private Browser(ChromeDriver driver, Path profile) {
         this.driver = driver;
         this.profile = profile;
     }
 
     /** A new browser with its own empty profile in a temporary directory. */
-    public static AdminBrowser start() {
-        if (!Files.isExecutable(CHROMEDRIVER) || !Files.isExecutable(CHROMIUM)) {
-            throw new AssertionError("browser tests need Chromium and its driver at " + CHROMIUM + " and " + CHROMEDRIVER
-                    + ": apt-get install chromium chromium-driver");
-        }
+    public static Browser start() {
         Path profile;
         try {
             profile = Files.createTempDirectory("watchpost-chromium-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return new Browser(chromium(profile, true, 1280, 900), profile);
+    }
+
+    /**
+     * A driver over the given profile directory (the caller removes it).
+     *
+     * @param javascript false for a browser with JavaScript disabled
+     * @param width      window width in CSS pixels (375 for a phone)
+     */
+    public static ChromeDriver chromium(Path profile, boolean javascript, int width, int height) {
+        if (!Files.isExecutable(CHROMEDRIVER) || !Files.isExecutable(CHROMIUM)) {
+            throw new AssertionError("browser tests need Chromium and its driver at " + CHROMIUM + " and " + CHROMEDRIVER
+                    + ": apt-get install chromium chromium-driver");
+        }
         ChromeOptions o = new ChromeOptions();
         o.setBinary(CHROMIUM.toFile());
         o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-extensions", "--mute-audio", "--window-size=1280,900",
-                "--user-data-dir=" + profile.toAbsolutePath());
+                "--disable-extensions", "--mute-audio", "--hide-scrollbars",
+                "--user-data-dir=" + profile.toAbsolutePath(), "--window-size=" + width + "," + height);
+        if (!javascript) {
+            o.addArguments("--blink-settings=scriptEnabled=false");
+            o.setExperimentalOption("prefs", java.util.Map.of("profile.managed_default_content_settings.javascript", 2));
+        }
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()
@@ -58,7 +72,7 @@ public final class AdminBrowser implements AutoCloseable {
         ChromeDriver driver = new ChromeDriver(service, o);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
-        return new AdminBrowser(driver, profile);
+        return driver;
     }
 
     public ChromeDriver driver() {
@@ -77,6 +91,11 @@ public final class AdminBrowser implements AutoCloseable {
 
     /** Saves a screenshot as a test artifact: {@code target/screenshots/<name>.png}. */
     public Path screenshot(String name) {
+        return screenshot(driver, name);
+    }
+
+    /** Saves a screenshot of {@code driver}'s window as {@code target/screenshots/<name>.png}. */
+    public static Path screenshot(ChromeDriver driver, String name) {
         try {
             Files.createDirectories(SCREENSHOTS);
             Path file = SCREENSHOTS.resolve(name + ".png");
