@@ -21,8 +21,21 @@ public final class Durations {
     private Durations() {
     }
 
-    /** Returns the duration, or empty when the text is not a duration in one of the accepted forms. */
+    /**
+     * The longest duration accepted: far beyond any sensible setting, and short enough that every use
+     * (epoch milliseconds plus a lease, a probe grid in nanoseconds) stays within a long.
+     */
+    public static final Duration MAX = Duration.ofDays(36_500);
+
+    /**
+     * Returns the duration, or empty when the text is not a duration in one of the accepted forms or
+     * is longer than {@link #MAX}.
+     */
     public static Optional<Duration> parse(String text) {
+        return parseAny(text).filter(d -> d.compareTo(MAX) <= 0);
+    }
+
+    private static Optional<Duration> parseAny(String text) {
         if (text == null) {
             return Optional.empty();
         }

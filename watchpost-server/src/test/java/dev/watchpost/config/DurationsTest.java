@@ -22,13 +22,15 @@ class DurationsTest {
             "P1D, PT24H",
             "pt5m, PT5M",
             " 10s , PT10S",
+            "36500d, PT876000H",
     })
     void acceptsShortFormsAndIso(String text, String expected) {
         assertThat(Durations.parse(text)).contains(Duration.parse(expected));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "10", "ten seconds", "1y", "-5s", "1.5h", "P", "PTXS", "99999999999999999999s"})
+    @ValueSource(strings = {"", "10", "ten seconds", "1y", "-5s", "1.5h", "P", "PTXS", "99999999999999999999s",
+            "9999999999999d", "PT9999999999999999S", "36501d"})
     void rejectsEverythingElse(String text) {
         assertThat(Durations.parse(text)).isEmpty();
     }

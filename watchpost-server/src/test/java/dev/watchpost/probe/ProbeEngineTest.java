@@ -278,6 +278,18 @@ class ProbeEngineTest {
                 "body.ping-key: only push targets are pinged");
     }
 
+    @Test
+    void absurdlyLongDurationsAreRefusedNotAnInternalError() {
+        // Longer than a long counts in milliseconds: once a 500 (timeout) or accepted and then failing
+        // every scheduler tick, taking the other targets due in that tick with it (every).
+        assertError(post("{\"id\":\"x\",\"http\":{\"url\":\"http://example.com\",\"timeout\":\"9999999999999d\"}}"), 400,
+                "body.http.timeout: '9999999999999d' is not a duration such as 500ms, 90s, 15m, 24h, 1d or ISO-8601 (PT30S)");
+        assertError(post("{\"id\":\"x\",\"http\":{\"url\":\"http://example.com\",\"every\":\"9999999999999d\"}}"), 400,
+                "body.http.every: '9999999999999d' is not a duration such as 500ms, 90s, 15m, 24h, 1d or ISO-8601 (PT30S)");
+        assertError(post("{\"id\":\"x\",\"push\":{\"every\":\"90000000000d\"}}"), 400,
+                "body.push.every: '90000000000d' is not a duration such as 500ms, 90s, 15m, 24h, 1d or ISO-8601 (PT30S)");
+    }
+
     private HttpResponse<String> post(String body) {
         return http.postJson("/api/v1/targets", body, TestServer.ADMIN);
     }
