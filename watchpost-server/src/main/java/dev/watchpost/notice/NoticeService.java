@@ -274,7 +274,17 @@ public final class NoticeService implements AutoCloseable {
         return List.copyOf(out);
     }
 
+    /** Times a window may name: stored as epoch milliseconds, shown as four-digit years. */
+    private static final Instant EARLIEST = Instant.EPOCH;
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
     private static void window(Instant start, Instant end) {
+        if (start.isBefore(EARLIEST) || start.isAfter(LATEST)) {
+            throw new IllegalArgumentException("starts_at: must lie between the years 1970 and 9999");
+        }
+        if (end.isBefore(EARLIEST) || end.isAfter(LATEST)) {
+            throw new IllegalArgumentException("ends_at: must lie between the years 1970 and 9999");
+        }
         if (!end.isAfter(start)) {
             throw new IllegalArgumentException("ends_at must be after starts_at");
         }

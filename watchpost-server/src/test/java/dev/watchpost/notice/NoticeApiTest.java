@@ -115,6 +115,13 @@ class NoticeApiTest {
                 + "\"starts_at\":\"2026-01-01T00:00:00Z\"}", TestServer.ADMIN), 400, "ends_at is required for maintenance");
         assertError(http.postJson("/api/v1/notices", "{\"kind\":\"incident\",\"title\":\"x\",\"message\":\"m\","
                 + "\"targets\":[\"ghost\"]}", TestServer.ADMIN), 400, "targets[0]: no target or group 'ghost'");
+        // Times that parse but do not fit epoch milliseconds: once a 500 from the database write.
+        assertError(http.postJson("/api/v1/notices", "{\"kind\":\"maintenance\",\"title\":\"x\",\"message\":\"m\","
+                + "\"starts_at\":\"+999999999-01-01T00:00:00Z\",\"ends_at\":\"+999999999-02-01T00:00:00Z\"}", TestServer.ADMIN), 400,
+                "starts_at: must lie between the years 1970 and 9999");
+        assertError(http.postJson("/api/v1/notices", "{\"kind\":\"maintenance\",\"title\":\"x\",\"message\":\"m\","
+                + "\"starts_at\":\"2026-01-01T00:00:00Z\",\"ends_at\":\"+10000-01-01T00:00:00Z\"}", TestServer.ADMIN), 400,
+                "ends_at: must lie between the years 1970 and 9999");
         assertError(http.postJson("/api/v1/notices/9/updates", "{\"message\":\"m\"}", TestServer.ADMIN), 404, "no notice 9");
         assertError(http.get("/api/v1/notices?days=365"), 400, "days: expected a whole number 1-90 (got '365')");
     }
