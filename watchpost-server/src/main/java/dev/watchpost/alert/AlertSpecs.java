@@ -173,6 +173,14 @@ final class AlertSpecs {
                     throw new IllegalArgumentException(w + ".headers." + e.getKey()
                             + ": expected a header name of letters, digits and '-' with a text value (not Content-Type, Host or X-Watchpost-*)");
                 }
+                try {
+                    // What the HTTP client refuses (Connection, Expect, Upgrade; a line break in the value)
+                    // would fail every delivery, holding up the channel's alerts for good.
+                    java.net.http.HttpRequest.newBuilder(url).header(e.getKey(), e.getValue().asText());
+                } catch (IllegalArgumentException refused) {
+                    throw new IllegalArgumentException(w + ".headers." + e.getKey()
+                            + ": this header cannot be set (the HTTP client sets it, or the value is not a single line)");
+                }
                 headers.put(e.getKey(), e.getValue().asText());
             }
         }

@@ -138,6 +138,14 @@ class AlertApiTest {
         Http.assertError(send(http, "POST", "/api/v1/channels", "{\"id\":\"x\",\"slack\":{}}"), 400,
                 "body.slack.webhook: required");
 
+        // headers the HTTP client refuses: accepted, every send would fail and hold up the channel for good
+        Http.assertError(send(http, "POST", "/api/v1/channels", "{\"id\":\"h1\",\"webhook\":{\"url\":\""
+                + receiver.url("/h") + "\",\"headers\":{\"Connection\":\"close\"}}}"), 400,
+                "body.webhook.headers.Connection: this header cannot be set (the HTTP client sets it, or the value is not a single line)");
+        Http.assertError(send(http, "POST", "/api/v1/channels", "{\"id\":\"h2\",\"webhook\":{\"url\":\""
+                + receiver.url("/h") + "\",\"headers\":{\"X-Team\":\"a\\nb\"}}}"), 400,
+                "body.webhook.headers.X-Team: this header cannot be set (the HTTP client sets it, or the value is not a single line)");
+
         // send test: the dashboard's button
         HttpResponse<String> test = send(http, "POST", "/api/v1/channels/chat/test", null);
         assertThat(test.statusCode()).as(test.body()).isEqualTo(200);
