@@ -208,8 +208,30 @@ final class AlertSpecs {
                     o.put(key, "***");
                 }
             }
+            // Other URLs (ntfy's server, Telegram's API, PagerDuty's events) are not secret, but
+            // credentials written into them (https://user:password@host) are.
+            for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> f = it.next();
+                if (f.getValue().isTextual() && f.getValue().asText().contains("@")) {
+                    f.setValue(o.textNode(hideUserInfo(f.getValue().asText())));
+                }
+            }
         }
         return copy;
+    }
+
+    /** {@code https://***@host/path} for a URL with credentials; anything else as it is. */
+    static String hideUserInfo(String url) {
+        try {
+            URI u = new URI(url);
+            if (u.getRawUserInfo() == null || u.getHost() == null) {
+                return url;
+            }
+            return u.getScheme() + "://***@" + u.getHost() + (u.getPort() >= 0 ? ":" + u.getPort() : "")
+                    + (u.getRawPath() == null ? "" : u.getRawPath()) + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
+        } catch (URISyntaxException e) {
+            return url;
+        }
     }
 
     /** {@code https://hooks.slack.com/***}: enough to recognise the receiver, nothing of its token. */

@@ -146,6 +146,15 @@ class AlertApiTest {
                 + receiver.url("/h") + "\",\"headers\":{\"X-Team\":\"a\\nb\"}}}"), 400,
                 "body.webhook.headers.X-Team: this header cannot be set (the HTTP client sets it, or the value is not a single line)");
 
+        // credentials in a URL that is not itself a secret (a self-hosted ntfy behind basic auth)
+        HttpResponse<String> ntfy = send(http, "POST", "/api/v1/channels",
+                "{\"id\":\"push\",\"ntfy\":{\"url\":\"https://alice:hunter2-pw@ntfy.example.com\",\"topic\":\"ops\"}}");
+        assertThat(ntfy.statusCode()).as(ntfy.body()).isEqualTo(201);
+        assertThat(ntfy.body()).doesNotContain("hunter2-pw").doesNotContain("alice");
+        assertThat(http.get("/api/v1/channels/push", TestServer.ADMIN).body()).doesNotContain("hunter2-pw");
+        assertThat(Http.json(ntfy).path("spec").path("ntfy").path("url").asText()).isEqualTo("https://***@ntfy.example.com");
+        assertThat(send(http, "DELETE", "/api/v1/channels/push", null).statusCode()).isEqualTo(204);
+
         // send test: the dashboard's button
         HttpResponse<String> test = send(http, "POST", "/api/v1/channels/chat/test", null);
         assertThat(test.statusCode()).as(test.body()).isEqualTo(200);
