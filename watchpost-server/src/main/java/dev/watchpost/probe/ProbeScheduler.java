@@ -199,29 +199,38 @@ public final class ProbeScheduler implements AutoCloseable {
             }
         }
         for (Due d : due) {
-            Entry e = d.entry;
-            if (e.cancelled) {
-                continue;
+            try {
+                dispatch(d, now);
+            } catch (RuntimeException ex) {
+                // One entry's failure must not drop the others taken off the queue with it.
+                LOG.error("event=probe.dispatch_failed target={} error=\"{}\"", d.entry.id, ex.toString(), ex);
             }
-            // The next slot on the target's grid, skipping slots already missed. At least half an
-            // interval away: a first run (off the grid) is not followed by a slot moments later.
-            Duration every = e.plan.every();
-            enqueue(ProbeSchedule.nextRun(e.id, every, Instant.ofEpochMilli(Math.max(d.atMs + every.toMillis() / 2, now))), e);
-            if (e.running) {
-                skipped.increment();
-                continue;
-            }
-            e.running = true;
-            runs.execute(() -> {
-                try {
-                    execute(e, d.atMs, true);
-                } catch (InterruptedException ignored) {
-                    // stopping: the run is abandoned
-                } finally {
-                    e.running = false;
-                }
-            });
         }
+    }
+
+    private void dispatch(Due d, long now) {
+        Entry e = d.entry;
+        if (e.cancelled) {
+            return;
+        }
+        // The next slot on the target's grid, skipping slots already missed. At least half an
+        // interval away: a first run (off the grid) is not followed by a slot moments later.
+        Duration every = e.plan.every();
+        enqueue(ProbeSchedule.nextRun(e.id, every, Instant.ofEpochMilli(Math.max(d.atMs + every.toMillis() / 2, now))), e);
+        if (e.running) {
+            skipped.increment();
+            return;
+        }
+        e.running = true;
+        runs.execute(() -> {
+            try {
+                execute(e, d.atMs, true);
+            } catch (InterruptedException ignored) {
+                // stopping: the run is abandoned
+            } finally {
+                e.running = false;
+            }
+        });
     }
 
     private Run execute(Entry e, long plannedMs, boolean scheduled) throws InterruptedException {
