@@ -4,6 +4,7 @@ import dev.watchpost.live.GroupView;
 import dev.watchpost.live.LiveState;
 import dev.watchpost.live.Observation;
 import dev.watchpost.live.Snapshot;
+import dev.watchpost.live.State;
 import dev.watchpost.live.TargetView;
 import dev.watchpost.live.Transition;
 import dev.watchpost.store.Database;
@@ -405,7 +406,11 @@ public final class CompositeEngine implements AutoCloseable {
             return;
         }
         String message = a.message();
-        if (current.get().state() != a.state() || !Objects.equals(current.get().message(), message)) {
+        // A held composite (paused, maintenance) shows maintenance; compare with what it returns to.
+        Optional<dev.watchpost.live.Held> held = live.held(e.id);
+        State shown = held.map(dev.watchpost.live.Held::underlying).orElse(current.get().state());
+        String shownMessage = held.isPresent() ? held.get().underlyingMessage() : current.get().message();
+        if (shown != a.state() || !Objects.equals(shownMessage, message)) {
             live.observe(e.id, new Observation(Observation.Kind.REPORT, a.state(), message, Double.NaN, null));
         }
     }

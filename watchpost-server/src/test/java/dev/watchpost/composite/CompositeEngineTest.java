@@ -145,6 +145,29 @@ class CompositeEngineTest {
     }
 
     @Test
+    void aHeldCompositeIsNotReportedAgainWhileItsAssessmentStaysTheSame() {
+        push("lab/cam");
+        put("""
+                {"id": "lab/exp", "composite": {"parts": ["lab/cam"], "startup-grace": 0}}""");
+        report("lab/cam", State.DOWN);
+        assertThat(target(EXP).state()).isEqualTo(State.DOWN);
+        rig.live.hold(EXP, "test", "paused");
+        rig.clock.advance(Duration.ofSeconds(1));
+        long seen = target(EXP).lastSeen();
+        for (int i = 0; i < 4; i++) {
+            // Each is a transition of the part, so the composite is assessed again; the answer stays "unhealthy".
+            rig.clock.advance(Duration.ofSeconds(1));
+            report("lab/cam", i % 2 == 0 ? State.OFFLINE : State.DOWN);
+        }
+        assertThat(target(EXP).state()).isEqualTo(State.MAINTENANCE);
+        assertThat(target(EXP).lastSeen()).as("no report while the assessment did not change").isEqualTo(seen);
+
+        rig.live.release(EXP, "test", "resumed");
+        assertThat(target(EXP).state()).isEqualTo(State.DOWN);
+        assertThat(target(EXP).message()).isEqualTo("unhealthy lab/cam");
+    }
+
+    @Test
     void aGroupPartFollowsTheTargetsOfItsGroup() {
         rig.putGroup("{\"id\": \"pool\"}");
         rig.putGroup("{\"id\": \"pool/eu\", \"shards\": 2, \"lease\": \"1h\"}");
