@@ -91,7 +91,9 @@ public final class AlertEngine implements AutoCloseable {
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("watchpost-alerts").daemon(true).factory());
     private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
-    private final HttpClient http;
+    /** Built on first send: building one loads the TLS trust store, which a server without channels never needs. */
+    private HttpClient http; // guarded by httpLock
+    private final Object httpLock = new Object();
 
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     /** Why a channel's deliveries fail, since when. */
@@ -130,13 +132,21 @@ public final class AlertEngine implements AutoCloseable {
         this.timeout = timeout;
         this.graceEnd = clock.instant().plus(config.startupGrace());
         routing.set(load(config)); // first: an invalid config file leaves no client threads behind
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(timeout)
-                .executor(requests)
-                .build();
         live.addTransitionWriter(new AlertWriter(routing::get, live::target, clock, graceEnd));
+    }
+
+    private HttpClient http() {
+        synchronized (httpLock) {
+            if (http == null) {
+                http = HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .connectTimeout(timeout)
+                        .executor(requests)
+                        .build();
+            }
+            return http;
+        }
     }
 
     /** Stored API objects first, then the config file's, which win; then the rules are checked against the channels. */
@@ -389,7 +399,7 @@ public final class AlertEngine implements AutoCloseable {
 
     private void deliver(Channel c, List<Group> plan) {
         try {
-            Sender sender = Sender.of(c, http, timeout);
+            Sender sender = Sender.of(c, http(), timeout);
             for (Group g : plan) {
                 List<Alert> claimed = outbox.claim(g.alerts(), g.key());
                 if (claimed.isEmpty()) {
@@ -534,7 +544,7 @@ public final class AlertEngine implements AutoCloseable {
         Alert alert = new Alert(0, c.id(), "test", Optional.empty(), Event.TEST, Optional.empty(), Optional.of(State.ONLINE), now,
                 "a test from the API", Optional.empty(), now, Alert.SENDING, Optional.empty(), 0, Optional.of(key), 0,
                 Optional.empty(), Optional.empty(), List.of());
-        Alert.Attempt a = Sender.of(c, http, timeout).send(new Sender.Delivery(key, List.of(alert), false, context(now)), now);
+        Alert.Attempt a = Sender.of(c, http(), timeout).send(new Sender.Delivery(key, List.of(alert), false, context(now)), now);
         LOG.info("event=alert.test channel={} kind={} delivered={} error=\"{}\"", c.id(), c.kind(), a.delivered(),
                 a.error().orElse(""));
         return a;
@@ -598,6 +608,10 @@ public final class AlertEngine implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        http.shutdownNow();
+        synchronized (httpLock) {
+            if (http != null) {
+                http.shutdownNow();
+            }
+        }
     }
 }

@@ -54,7 +54,9 @@ final class Deliveries implements AutoCloseable {
     private final Backoff backoff;
     private final Duration timeout;
     private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
-    private final HttpClient client;
+    /** Built on first delivery: building one loads the TLS trust store, which most servers never need here. */
+    private HttpClient client; // guarded by clientLock
+    private final Object clientLock = new Object();
 
     // guarded by this
     private final Map<String, Pending> pending = new HashMap<>();
@@ -67,12 +69,20 @@ final class Deliveries implements AutoCloseable {
         this.clock = clock;
         this.backoff = backoff;
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(timeout)
-                .executor(requests)
-                .build();
+    }
+
+    private HttpClient client() {
+        synchronized (clientLock) {
+            if (client == null) {
+                client = HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .connectTimeout(timeout)
+                        .executor(requests)
+                        .build();
+            }
+            return client;
+        }
     }
 
     /**
@@ -213,7 +223,7 @@ final class Deliveries implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body(a)))
                 .build();
         try {
-            HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> response = client().send(request, HttpResponse.BodyHandlers.discarding());
             return Attempt.answered(at, url.toString(), response.statusCode());
         } catch (HttpTimeoutException e) {
             return Attempt.failed(at, url.toString(), "no answer within " + dev.watchpost.config.Durations.format(timeout));
@@ -245,6 +255,10 @@ final class Deliveries implements AutoCloseable {
     public void close() {
         closed = true;
         requests.shutdownNow();
-        client.shutdownNow();
+        synchronized (clientLock) {
+            if (client != null) {
+                client.shutdownNow();
+            }
+        }
     }
 }

@@ -24,14 +24,16 @@ public final class HttpClients implements AutoCloseable {
     private record Key(Duration connectTimeout, boolean verifyTls) {
     }
 
-    private final SSLContext verifying;
-    private final SSLContext trustingAll;
+    private final X509ExtendedTrustManager trust;
+    /** Made on first use: the trust store is loaded only when a target is probed over HTTP. */
+    private SSLContext verifying;   // guarded by this
+    private SSLContext trustingAll; // guarded by this
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<Key, HttpClient> clients = new ConcurrentHashMap<>();
 
     /** Verifies against the JDK's default trust store. */
     public HttpClients() {
-        this(Trust.systemDefault());
+        this(null);
     }
 
     /**
@@ -39,9 +41,20 @@ public final class HttpClients implements AutoCloseable {
      *              or a test certificate); host names are checked as well
      */
     public HttpClients(X509ExtendedTrustManager trust) {
-        Objects.requireNonNull(trust, "trust");
-        this.verifying = Trust.context(trust);
-        this.trustingAll = Trust.context(new Trust.Recording(null));
+        this.trust = trust; // null: the JDK's default trust store, loaded on first use
+    }
+
+    private synchronized SSLContext context(boolean verify) {
+        if (verify) {
+            if (verifying == null) {
+                verifying = Trust.context(trust == null ? Trust.systemDefault() : trust);
+            }
+            return verifying;
+        }
+        if (trustingAll == null) {
+            trustingAll = Trust.context(new Trust.Recording(null));
+        }
+        return trustingAll;
     }
 
     HttpClient client(Duration connectTimeout, boolean verifyTls) {
@@ -49,7 +62,7 @@ public final class HttpClients implements AutoCloseable {
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(k.connectTimeout())
-                .sslContext(k.verifyTls() ? verifying : trustingAll)
+                .sslContext(context(k.verifyTls()))
                 .executor(executor)
                 .build());
     }
