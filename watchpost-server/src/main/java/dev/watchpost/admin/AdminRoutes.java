@@ -1,5 +1,6 @@
 package dev.watchpost.admin;
 
+import dev.watchpost.web.Html;
 import dev.watchpost.auth.Principal;
 import dev.watchpost.auth.Scope;
 import dev.watchpost.auth.Tokens;

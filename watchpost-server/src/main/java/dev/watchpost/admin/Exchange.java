@@ -1,5 +1,6 @@
 package dev.watchpost.admin;
 
+import dev.watchpost.web.Html;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;

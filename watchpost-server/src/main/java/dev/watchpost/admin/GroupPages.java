@@ -1,5 +1,6 @@
 package dev.watchpost.admin;
 
+import dev.watchpost.web.Html;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.watchpost.live.GroupView;

@@ -1,5 +1,6 @@
 package dev.watchpost.admin;
 
+import dev.watchpost.web.Html;
 import dev.watchpost.live.Severity;
 import dev.watchpost.live.State;
 

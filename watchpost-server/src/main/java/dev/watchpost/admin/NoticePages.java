@@ -1,5 +1,6 @@
 package dev.watchpost.admin;
 
+import dev.watchpost.web.Html;
 import dev.watchpost.live.LiveState;
 import dev.watchpost.notice.Notice;
 import dev.watchpost.notice.NoticeBoard;

@@ -1,5 +1,6 @@
 package dev.watchpost.page;
 
+import dev.watchpost.web.Html;
 import dev.watchpost.live.State;
 
 import java.util.LinkedHashMap;

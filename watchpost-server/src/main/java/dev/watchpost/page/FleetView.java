@@ -1,5 +1,6 @@
 package dev.watchpost.page;
 
+import dev.watchpost.web.Html;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;

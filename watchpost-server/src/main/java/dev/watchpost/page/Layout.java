@@ -1,5 +1,6 @@
 package dev.watchpost.page;
 
+import dev.watchpost.web.Html;
 /**
  * The shell every page shares: head (one stylesheet, one module script, no inline script or style,
  * as the Content-Security-Policy demands), a skip link, the header with navigation and the live

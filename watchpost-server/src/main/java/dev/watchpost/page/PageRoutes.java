@@ -1,5 +1,6 @@
 package dev.watchpost.page;
 
+import dev.watchpost.web.Html;
 import dev.watchpost.auth.Access;
 import dev.watchpost.history.Bucket;
 import dev.watchpost.history.History;

@@ -1,5 +1,6 @@
 package dev.watchpost.page;
 
+import dev.watchpost.web.Html;
 import dev.watchpost.history.DayBar;
 import dev.watchpost.live.State;
 import org.junit.jupiter.api.Test;
@@ -15,15 +16,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The pure parts: escaping, guild ids, formatting, day cells, badges. */
 class PageUnitsTest {
-
-    @Test
-    void htmlEscapesTheFiveCharactersAndControlCharacters() {
-        assertThat(Html.escape("<a href=\"x\" onclick='y'>&</a>"))
-                .isEqualTo("&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
-        assertThat(Html.escape("a\u0000b\tc\nd")).isEqualTo("a\uFFFDb\tc\nd");
-        assertThat(new Html(16).raw("<p").attr("title", "\"><script>").raw(">").text("<b>").toString())
-                .isEqualTo("<p title=\"&quot;&gt;&lt;script&gt;\">&lt;b&gt;");
-    }
 
     @Test
     void guildIdsAreCheckedAndPlacedWithout64BitLoss() {

@@ -1,51 +1,64 @@
-package dev.watchpost.page;
+package dev.watchpost.web;
 
 /**
- * The one way page markup is written: trusted constant markup goes through {@link #raw}, everything
- * else (names, messages, ids, numbers) through {@link #text} or {@link #attr}, which escape it. There
- * is deliberately no way to add unescaped data other than {@code raw}, whose arguments are literals in
- * this package. Not thread-safe; one per response.
+ * The one way HTML (and SVG) is written, for the status page and the dashboard alike: trusted
+ * constant markup goes through {@link #raw}, everything else (names, messages, ids, numbers) through
+ * {@link #text} or {@link #attr}, which escape it. There is deliberately no way to add unescaped data
+ * other than {@code raw}, whose arguments are literals in the calling code. Not thread-safe; one per
+ * response.
  */
-final class Html {
+public final class Html {
 
     private final StringBuilder b;
 
-    Html(int capacity) {
+    public Html() {
+        this(1_024);
+    }
+
+    public Html(int capacity) {
         this.b = new StringBuilder(capacity);
     }
 
     /** Markup written by this package (tags, literal attribute names and values). Never user data. */
-    Html raw(String trusted) {
+    public Html raw(String trusted) {
         b.append(trusted);
         return this;
     }
 
     /** Text content, escaped. */
-    Html text(String s) {
+    public Html text(String s) {
         escape(b, s);
         return this;
     }
 
-    Html text(long n) {
+    public Html text(long n) {
         b.append(n);
         return this;
     }
 
     /** {@code  name="value"} with the value escaped (also safe inside single quotes and for SVG). */
-    Html attr(String name, String value) {
+    public Html attr(String name, String value) {
         b.append(' ').append(name).append("=\"");
         escape(b, value);
         b.append('"');
         return this;
     }
 
-    Html attr(String name, long value) {
+    public Html attr(String name, long value) {
         b.append(' ').append(name).append("=\"").append(value).append('"');
         return this;
     }
 
+    /** {@code  name} when {@code on} (boolean attributes such as {@code checked}). */
+    public Html flag(String name, boolean on) {
+        if (on) {
+            b.append(' ').append(name);
+        }
+        return this;
+    }
+
     /** {@code <tag class="cls">text</tag>} with the text escaped. */
-    Html element(String tag, String cls, String text) {
+    public Html element(String tag, String cls, String text) {
         b.append('<').append(tag);
         if (cls != null) {
             attr("class", cls);
@@ -56,7 +69,7 @@ final class Html {
         return this;
     }
 
-    int length() {
+    public int length() {
         return b.length();
     }
 
@@ -66,7 +79,7 @@ final class Html {
     }
 
     /** HTML-escapes {@code s} (null as empty): the five characters that can end a text or attribute context. */
-    static String escape(String s) {
+    public static String escape(String s) {
         StringBuilder out = new StringBuilder(s == null ? 0 : s.length() + 16);
         escape(out, s);
         return out.toString();
@@ -85,8 +98,8 @@ final class Html {
                 case '"' -> out.append("&quot;");
                 case '\'' -> out.append("&#39;");
                 default -> {
-                    // Control characters other than tab and newline are not allowed in HTML or XML (SVG).
-                    if (c < 0x20 && c != '\t' && c != '\n') {
+                    // Control characters other than tab, newline and carriage return are not allowed in HTML or XML (SVG).
+                    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
                         out.append('\uFFFD');
                     } else {
                         out.append(c);
