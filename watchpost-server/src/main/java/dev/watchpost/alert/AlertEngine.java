@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -116,6 +117,14 @@ public final class AlertEngine implements AutoCloseable {
      *
      * @throws ConfigException naming the item when a channel or rule in the config file is invalid
      */
+    /** The tags of a target (for rules naming tags); none until {@link #tagsFrom} is called. */
+    private volatile Function<String, Set<String>> tagsOf = id -> Set.of();
+
+    /** Where targets' tags come from (the topology, which is made after the engine). */
+    public void tagsFrom(Function<String, Set<String>> tags) {
+        this.tagsOf = java.util.Objects.requireNonNull(tags, "tags");
+    }
+
     public AlertEngine(LiveState live, Database db, Clock clock, WatchpostConfig.Alerts config, Optional<URI> publicUrl) {
         this(live, db, clock, config, publicUrl, ROUND, Backoff.DEFAULT, TIMEOUT);
     }
@@ -132,7 +141,7 @@ public final class AlertEngine implements AutoCloseable {
         this.timeout = timeout;
         this.graceEnd = clock.instant().plus(config.startupGrace());
         routing.set(load(config)); // first: an invalid config file leaves no client threads behind
-        live.addTransitionWriter(new AlertWriter(routing::get, live::target, clock, graceEnd));
+        live.addTransitionWriter(new AlertWriter(routing::get, live::target, id -> tagsOf.apply(id), clock, graceEnd));
     }
 
     private HttpClient http() {
@@ -274,7 +283,7 @@ public final class AlertEngine implements AutoCloseable {
             if (all == null) {
                 all = live.freshSnapshot().targets();
             }
-            List<TargetView> down = Policy.down(rule, all);
+            List<TargetView> down = Policy.down(rule, all, tagsOf);
             if (down.isEmpty()) {
                 continue; // nothing down: a digest says so by staying silent
             }

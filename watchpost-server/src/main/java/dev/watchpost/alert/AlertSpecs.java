@@ -40,8 +40,10 @@ final class AlertSpecs {
 
     private static final Set<String> CHANNEL_KEYS = Set.of("id", "rate-limit", "email", "slack", "discord", "teams",
             "telegram", "ntfy", "pagerduty", "webhook");
-    private static final Set<String> RULE_KEYS = Set.of("id", "targets", "on", "notify", "for", "remind-every", "template",
-            "digest");
+    private static final Set<String> RULE_KEYS = Set.of("id", "targets", "tags", "on", "notify", "for", "remind-every",
+            "template", "digest");
+    /** A tag, as on targets: lower-case letters, digits, '.', '_', '-'. */
+    static final java.util.regex.Pattern TAG = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     /** Per kind: the keys whose values are secrets (redacted in answers, never in messages). */
     private static final Map<String, Set<String>> SECRETS = Map.of(
             "email", Set.of("password"),
@@ -261,6 +263,13 @@ final class AlertSpecs {
                 throw new IllegalArgumentException(where + ".targets: " + e.getMessage());
             }
         }
+        Set<String> tags = new java.util.LinkedHashSet<>();
+        for (String t : texts(spec, "tags", where)) {
+            if (!TAG.matcher(t).matches()) {
+                throw new IllegalArgumentException(where + ".tags: '" + t + "' is not a tag (lower-case letters, digits, '.', '_', '-')");
+            }
+            tags.add(t);
+        }
         Set<Rule.On> on = EnumSet.noneOf(Rule.On.class);
         if (spec.has("on")) {
             for (String o : texts(spec, "on", where)) {
@@ -305,7 +314,7 @@ final class AlertSpecs {
         }
         ObjectNode canonical = spec.deepCopy();
         canonical.put("id", id);
-        return new Rule(id, targets, on, notify, damping, remind, template, digest, canonical, source);
+        return new Rule(id, targets, tags, on, notify, damping, remind, template, digest, canonical, source);
     }
 
     private static Rule.Digest digest(JsonNode d, String w) {

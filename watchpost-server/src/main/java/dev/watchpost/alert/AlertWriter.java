@@ -28,6 +28,7 @@ final class AlertWriter implements TransitionWriter {
 
     private final Supplier<Routing> routing;
     private final Function<String, Optional<TargetView>> targets;
+    private final Function<String, Set<String>> tagsOf;
     private final Clock clock;
     private final Instant graceEnd;
 
@@ -35,7 +36,9 @@ final class AlertWriter implements TransitionWriter {
      * @param targets  a target's current view (its kind and group), from the live state
      * @param graceEnd nothing is due before this (start-up grace)
      */
-    AlertWriter(Supplier<Routing> routing, Function<String, Optional<TargetView>> targets, Clock clock, Instant graceEnd) {
+    AlertWriter(Supplier<Routing> routing, Function<String, Optional<TargetView>> targets,
+                Function<String, Set<String>> tagsOf, Clock clock, Instant graceEnd) {
+        this.tagsOf = tagsOf;
         this.routing = routing;
         this.targets = targets;
         this.clock = clock;
@@ -58,8 +61,9 @@ final class AlertWriter implements TransitionWriter {
                 continue;
             }
             String group = view.map(TargetView::groupId).orElse(null);
+            Set<String> tags = tagsOf.apply(t.targetId());
             for (Rule rule : rules) {
-                if (rule.matches(t.targetId(), group)) {
+                if (rule.matches(t.targetId(), group, tags)) {
                     apply(c, r, rule, t, change, now);
                 }
             }

@@ -143,8 +143,9 @@ final class Policy {
      * The targets a digest lists: those of the rule that are down (a bad state), by id. A digest is
      * sent when this is not empty: one target down is enough.
      */
-    static List<dev.watchpost.live.TargetView> down(Rule rule, List<dev.watchpost.live.TargetView> all) {
-        return all.stream().filter(v -> v.state().severity() == Severity.BAD && rule.matches(v.id(), v.groupId()))
+    static List<dev.watchpost.live.TargetView> down(Rule rule, List<dev.watchpost.live.TargetView> all,
+                                                    java.util.function.Function<String, java.util.Set<String>> tagsOf) {
+        return all.stream().filter(v -> v.state().severity() == Severity.BAD && rule.matches(v.id(), v.groupId(), tagsOf.apply(v.id())))
                 .sorted(java.util.Comparator.comparing(dev.watchpost.live.TargetView::id)).toList();
     }
 }

@@ -13,6 +13,8 @@ import java.util.Set;
  * Which transitions of which targets go to which channels, and how.
  *
  * @param targets     target ids, group ids or globs; empty = every target
+ * @param tags        the rule takes only targets carrying one of these tags; empty = any (with
+ *                    {@code targets} as well, a target must match both)
  * @param on          the transitions that alert
  * @param notifies    channels alerts go to; empty for a digest-only rule
  * @param damping     ({@code for}) a problem is notified only once it has lasted this long; a
@@ -22,7 +24,7 @@ import java.util.Set;
  * @param digest      a scheduled list of everything down among {@code targets}
  * @param spec        the declaration in its canonical JSON form (secrets: none in rules)
  */
-record Rule(String id, List<Glob> targets, Set<On> on, List<String> notifies, Duration damping,
+record Rule(String id, List<Glob> targets, Set<String> tags, Set<On> on, List<String> notifies, Duration damping,
             Optional<Duration> remindEvery, Optional<String> template, Optional<Digest> digest, ObjectNode spec,
             String source) {
 
@@ -48,6 +50,7 @@ record Rule(String id, List<Glob> targets, Set<On> on, List<String> notifies, Du
     Rule {
         Objects.requireNonNull(id, "id");
         targets = List.copyOf(targets);
+        tags = Set.copyOf(tags);
         on = Set.copyOf(on);
         notifies = List.copyOf(notifies);
         Objects.requireNonNull(damping, "damping");
@@ -58,7 +61,10 @@ record Rule(String id, List<Glob> targets, Set<On> on, List<String> notifies, Du
         Objects.requireNonNull(source, "source");
     }
 
-    boolean matches(String targetId, String groupId) {
+    boolean matches(String targetId, String groupId, Set<String> targetTags) {
+        if (!tags.isEmpty() && targetTags.stream().noneMatch(tags::contains)) {
+            return false;
+        }
         if (targets.isEmpty()) {
             return true;
         }

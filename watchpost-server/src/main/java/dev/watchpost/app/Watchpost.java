@@ -131,6 +131,7 @@ public final class Watchpost implements AutoCloseable {
             started.push(alerts); // stops before the live state: its last transitions' alerts wait in the outbox
             TopologyStore topologyStore = new TopologyStore(db);
             Topology topology = new Topology(live, topologyStore, clock);
+            alerts.tagsFrom(id -> topology.declaration(id).map(TargetDecl::tags).orElse(java.util.Set.of()));
             topology.addListener(new TopologyListener() {
                 @Override
                 public void defined(TargetDecl target) {

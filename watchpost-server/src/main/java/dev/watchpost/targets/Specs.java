@@ -37,7 +37,8 @@ public final class Specs {
     /** Target kinds, each declared by a section of its name. */
     static final List<String> KINDS = List.of("push", "http", "tcp", "tls", "stats", "manual", "composite");
     private static final Set<String> TARGET_KEYS = Set.of("id", "name", "group", "description", "ping-key", "paused",
-            "push", "http", "tcp", "tls", "stats", "manual", "composite");
+            "tags", "push", "http", "tcp", "tls", "stats", "manual", "composite");
+    static final java.util.regex.Pattern TAG = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final Set<String> PUSH_KEYS = Set.of("every", "grace", "timeout", "schedule", "timezone");
 
     private Specs() {
@@ -128,6 +129,7 @@ public final class Specs {
             default -> probe = Optional.of(ProbeSpecs.parse(kind, section, where + "." + kind));
         }
         boolean paused = SpecReader.optionalBoolean(spec, "paused", where).orElse(false);
+        List<String> tags = tags(spec.get("tags"), where + ".tags");
         Optional<String> pingKey = optionalText(spec, "ping-key", where);
         if (pingKey.isPresent() && !kind.equals("push")) {
             throw new IllegalArgumentException(where + ".ping-key: only push targets are pinged");
@@ -142,7 +144,32 @@ public final class Specs {
         if (paused) {
             canonical.put("paused", true);
         }
+        if (!tags.isEmpty()) {
+            tags.forEach(canonical.putArray("tags")::add);
+        }
         return new TargetDecl(def, canonical, probe, composite);
+    }
+
+    /** Tags: a list of lower-case words (alert rules select targets by them), each once. */
+    private static List<String> tags(JsonNode list, String where) {
+        if (list == null || list.isNull()) {
+            return List.of();
+        }
+        if (!list.isArray()) {
+            throw new IllegalArgumentException(where + ": expected a list of tags, e.g. [prod, payments]");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode n : list) {
+            String t = n.isTextual() ? n.asText().strip() : "";
+            if (!TAG.matcher(t).matches()) {
+                throw new IllegalArgumentException(where + ": '" + n.asText() + "' is not a tag (lower-case letters, digits, "
+                        + "'.', '_', '-'; at most 64)");
+            }
+            if (!out.contains(t)) {
+                out.add(t);
+            }
+        }
+        return out;
     }
 
     /** The declaration as the API shows and stores it: push leases normalised, other sections as given. */

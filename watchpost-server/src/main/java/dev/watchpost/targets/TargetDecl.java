@@ -36,6 +36,13 @@ public record TargetDecl(TargetDef def, ObjectNode spec, Optional<ProbePlan> pro
      * Declared {@code paused: true}: not probed, its lease cannot run out, and it shows maintenance
      * with the message "paused" (the composition root holds it in the live state) until resumed.
      */
+    /** The declared tags (alert rules can select targets by them); empty when none. */
+    public java.util.Set<String> tags() {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        spec.path("tags").forEach(t -> out.add(t.asText()));
+        return java.util.Collections.unmodifiableSet(out);
+    }
+
     public boolean paused() {
         return spec.path("paused").asBoolean(false);
     }

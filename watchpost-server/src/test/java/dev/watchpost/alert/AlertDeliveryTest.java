@@ -78,6 +78,25 @@ class AlertDeliveryTest {
     }
 
     @Test
+    void aRuleNamingTagsTakesOnlyTargetsCarryingOneOfThem() {
+        rig = new Rig(dir, hook(), "[{\"tags\":[\"prod\"],\"notify\":[\"hook\"],\"on\":[\"down\"]},"
+                + "{\"targets\":[\"web/*\"],\"tags\":[\"payments\"],\"notify\":[\"hook\"],\"on\":[\"down\"]}]");
+        rig.target("db/main", "Database", "[\"prod\", \"storage\"]");
+        rig.target("db/test", "Test database", "[\"staging\"]");
+        rig.target("web/pay", "Payments API", "[\"payments\"]");
+        rig.target("jobs/pay", "Payments job", "[\"payments\"]");
+        for (String id : new String[] {"db/main", "db/test", "web/pay", "jobs/pay"}) {
+            rig.report(id, State.ONLINE);
+            rig.report(id, State.DOWN);
+        }
+        rig.round();
+        rig.settle();
+        // prod → db/main; web/* with payments → web/pay; not the staging one, not payments outside web/
+        assertThat(rig.alerts()).extracting(Alert::targetId).map(java.util.Optional::orElseThrow)
+                .containsExactlyInAnyOrder("db/main", "web/pay");
+    }
+
+    @Test
     void aReceiverFailingForAWhileGetsEveryAlertOnceInOrder() {
         rig = new Rig(dir, hook(), "[{\"notify\":[\"hook\"]}]");
         rig.target("a", "A");

@@ -132,8 +132,21 @@ class AlertPolicyTest {
         List<TargetView> all = List.of(view("panels/eu-2", State.ONLINE), one, view("web/api", State.DOWN),
                 view("panels/us-1", State.DEGRADED));
         // Platypus stayed silent when exactly one server was down; Watchpost lists it
-        assertThat(Policy.down(rule, all)).containsExactly(one);
-        assertThat(Policy.down(rule, List.of(view("panels/eu-2", State.ONLINE)))).isEmpty();
+        assertThat(Policy.down(rule, all, id -> java.util.Set.of())).containsExactly(one);
+        assertThat(Policy.down(rule, List.of(view("panels/eu-2", State.ONLINE)), id -> java.util.Set.of())).isEmpty();
+    }
+
+    @Test
+    void aDigestOfARuleWithTagsListsOnlyTaggedTargets() {
+        Rule rule = AlertSpecs.rule(Rig.list("[{\"tags\":[\"prod\"],\"digest\":{\"every\":\"1h\",\"notify\":[\"chat\"]}}]").get(0),
+                "rules[0]", "config", "rule-1");
+        TargetView prod = view("db/main", State.DOWN);
+        TargetView staging = view("db/test", State.DOWN);
+        assertThat(Policy.down(rule, List.of(prod, staging), id -> id.equals("db/main") ? java.util.Set.of("prod") : java.util.Set.of()))
+                .containsExactly(prod);
+        assertThatThrownBy(() -> AlertSpecs.rule(Rig.list("[{\"tags\":[\"Prod!\"],\"notify\":[\"chat\"]}]").get(0),
+                "rules[0]", "config", "rule-1"))
+                .hasMessage("rules[0].tags: 'Prod!' is not a tag (lower-case letters, digits, '.', '_', '-')");
     }
 
     @Test

@@ -61,6 +61,7 @@ final class Rig implements AutoCloseable {
                 Optional.of(URI.create("https://status.example.com/")), Duration.ofHours(1),
                 new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30)), Duration.ofSeconds(5));
         topology = new Topology(live, new TopologyStore(db), clock);
+        engine.tagsFrom(id -> topology.declaration(id).map(dev.watchpost.targets.TargetDecl::tags).orElse(java.util.Set.of()));
         topology.load(new WatchpostConfig.Declarations(List.of(), List.of()));
         live.start();
         engine.start();
@@ -84,8 +85,14 @@ final class Rig implements AutoCloseable {
     }
 
     void target(String id, String name) {
+        target(id, name, "[]");
+    }
+
+    /** @param tags a JSON list of tags */
+    void target(String id, String name, String tags) {
         try {
-            topology.putTarget(JSON.readTree("{\"id\":\"" + id + "\",\"name\":\"" + name + "\",\"push\":{\"every\":\"1h\"}}"), false);
+            topology.putTarget(JSON.readTree("{\"id\":\"" + id + "\",\"name\":\"" + name + "\",\"tags\":" + tags
+                    + ",\"push\":{\"every\":\"1h\"}}"), false);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

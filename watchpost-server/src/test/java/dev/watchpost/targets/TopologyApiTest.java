@@ -185,9 +185,15 @@ class TopologyApiTest {
         assertError(http.postJson("/api/v1/targets", "{\"id\":\"x\"}", TestServer.ADMIN), 400,
                 "body: a target needs exactly one kind: push, http, tcp, tls, stats, manual, composite");
         assertError(http.postJson("/api/v1/targets", "{\"id\":\"x\",\"push\":{\"every\":\"1m\"},\"colour\":1}", TestServer.ADMIN), 400,
-                "body: unknown key 'colour' (allowed: composite, description, group, http, id, manual, name, paused, ping-key, push, stats, tcp, tls)");
+                "body: unknown key 'colour' (allowed: composite, description, group, http, id, manual, name, paused, ping-key, push, stats, tags, tcp, tls)");
         assertError(http.postJson("/api/v1/targets", "{\"id\":\"x\",\"push\":{\"every\":\"1m\"},\"manual\":{}}", TestServer.ADMIN), 400,
                 "body: a target needs exactly one kind: push, http, tcp, tls, stats, manual, composite (got push, manual)");
+        assertError(http.postJson("/api/v1/targets", "{\"id\":\"x\",\"push\":{\"every\":\"1m\"},\"tags\":[\"Bad Tag\"]}", TestServer.ADMIN), 400,
+                "body.tags: 'Bad Tag' is not a tag (lower-case letters, digits, '.', '_', '-'; at most 64)");
+        HttpResponse<String> tagged = http.postJson("/api/v1/targets",
+                "{\"id\":\"tagged\",\"push\":{\"every\":\"1m\"},\"tags\":[\"prod\",\"payments\",\"prod\"]}", TestServer.ADMIN);
+        assertThat(tagged.statusCode()).isEqualTo(201);
+        assertThat(dev.watchpost.testing.Http.json(tagged).get("tags").toString()).isEqualTo("[\"prod\",\"payments\"]");
         assertError(http.postJson("/api/v1/groups", "{\"id\":\"g\",\"shards\":0}", TestServer.ADMIN), 400,
                 "body.shards: expected a whole number 1-1000000, got 0");
         assertError(http.postJson("/api/v1/groups", "{\"id\":\"a/b\"}", TestServer.ADMIN), 400,
