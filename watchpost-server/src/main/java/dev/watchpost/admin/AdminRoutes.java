@@ -50,7 +50,8 @@ public final class AdminRoutes implements HttpService {
     /** What the dashboard's pages work with, built by the composition root. */
     public record Services(dev.watchpost.live.LiveState live, dev.watchpost.targets.Topology topology,
                            dev.watchpost.targets.TopologyStore topologyStore, dev.watchpost.manual.ManualService manual,
-                           dev.watchpost.notice.NoticeService notices, Tokens tokens) {
+                           dev.watchpost.notice.NoticeService notices, Tokens tokens,
+                           dev.watchpost.alert.AlertEngine alerts) {
     }
 
     /** A page handler, run once the request passed the gate. */
@@ -70,6 +71,7 @@ public final class AdminRoutes implements HttpService {
     private final GroupPages groups;
     private final NoticePages noticePages;
     private final TokenPages tokenPages;
+    private final AlertPages alertPages;
 
     public AdminRoutes(Services s, dev.watchpost.store.Database db, Clock clock, Optional<URI> publicUrl) {
         this.tokens = s.tokens();
@@ -82,6 +84,7 @@ public final class AdminRoutes implements HttpService {
         this.groups = new GroupPages(s.live(), s.topology());
         this.noticePages = new NoticePages(s.notices(), s.live());
         this.tokenPages = new TokenPages(s.tokens(), store);
+        this.alertPages = new AlertPages(s.alerts());
     }
 
     @Override
@@ -119,7 +122,9 @@ public final class AdminRoutes implements HttpService {
                 .post("/admin/notice/delete", gate(noticePages::delete))
                 .get("/admin/tokens", gate(tokenPages::list))
                 .post("/admin/tokens/new", gate(tokenPages::create))
-                .post("/admin/tokens/revoke", gate(tokenPages::revoke));
+                .post("/admin/tokens/revoke", gate(tokenPages::revoke))
+                .get("/admin/alerts", gate(alertPages::list))
+                .post("/admin/alerts/test", gate(alertPages::test));
     }
 
     // ---------------------------------------------------------------- the gate

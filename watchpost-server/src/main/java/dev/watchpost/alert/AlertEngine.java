@@ -563,6 +563,53 @@ public final class AlertEngine implements AutoCloseable {
         return outbox.recent(f, limit);
     }
 
+    // ---------------------------------------------------------------- for the dashboard
+
+    /** A channel as the dashboard lists it. {@code failing}: why its deliveries fail, when they do. */
+    public record ChannelInfo(String id, String kind, boolean managedByConfig, Optional<String> failing) {
+    }
+
+    /** One alert of the delivery history, as the dashboard lists it. */
+    public record Delivery(long id, String channelId, Optional<String> targetId, String event, String status,
+                           int attempts, Instant createdAt, Optional<String> lastResult) {
+    }
+
+    /** The answer to a test message: delivered, or what the receiver or the network said. */
+    public record TestResult(boolean delivered, String result) {
+    }
+
+    public List<ChannelInfo> channels() {
+        return routing.get().channels().values().stream()
+                .map(c -> new ChannelInfo(c.id(), c.kind(), managedByConfig(c.id()), failure(c.id())))
+                .toList();
+    }
+
+    /** The newest alerts, newest first, with their last attempt's result. */
+    public List<Delivery> deliveries(int limit) {
+        return history(new Outbox.Filter(Optional.empty(), Optional.empty(), Optional.empty()), limit).stream()
+                .map(a -> new Delivery(a.id(), a.channelId(), a.targetId(), a.event().name().toLowerCase(java.util.Locale.ROOT),
+                        a.status(), a.attempts(), a.createdAt(), a.log().isEmpty() ? Optional.empty()
+                        : Optional.of(describe(a.log().get(a.log().size() - 1)))))
+                .toList();
+    }
+
+    /** Sends a test message to the channel now (see {@link #test}); empty when there is no such channel. */
+    public Optional<TestResult> sendTest(String channelId) throws InterruptedException {
+        if (routing.get().channel(channelId).isEmpty()) {
+            return Optional.empty();
+        }
+        Alert.Attempt a = test(channelId);
+        return Optional.of(new TestResult(a.delivered(), describe(a)));
+    }
+
+    private static String describe(Alert.Attempt a) {
+        String status = a.statusCode().map(c -> "status " + c).orElse("");
+        if (a.delivered()) {
+            return status.isEmpty() ? "delivered" : "delivered (" + status + ")";
+        }
+        return (status.isEmpty() ? "" : status + ": ") + a.error().orElse("failed");
+    }
+
     /** Channel id → why its deliveries fail (and since when); absent when its last delivery worked. */
     Optional<String> failure(String channelId) {
         return Optional.ofNullable(failing.get(channelId)).map(f -> "since " + Texts.time(f.since()) + ": " + f.error());

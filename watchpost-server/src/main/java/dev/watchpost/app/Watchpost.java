@@ -204,7 +204,7 @@ public final class Watchpost implements AutoCloseable {
                             new GlanceRoutes(live, glance, config.glance().passphrase(), tokens),
                             new StashboardRoutes(manual, topology, access),
                             new NoticeRoutes(notices, access),
-                            new AdminRoutes(new AdminRoutes.Services(live, topology, topologyStore, manual, notices, tokens),
+                            new AdminRoutes(new AdminRoutes.Services(live, topology, topologyStore, manual, notices, tokens, alerts),
                                     db, clock, s.publicUrl()),
                             argusRoutes,
                             pages),
