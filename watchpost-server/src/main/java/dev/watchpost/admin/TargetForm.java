@@ -56,7 +56,7 @@ final class TargetForm {
                 f("tcp.host", "Host", "db.internal"),
                 n("tcp.port", "Port", "5432"),
                 f("tcp.every", "Every", "default 60s"),
-                f("tcp.timeout", "Timeout", "default 10s"),
+                f("tcp.timeout", "Timeout", "default 5s"),
                 n("tcp.failure-threshold", "Failures before down", "default 3"),
                 n("tcp.success-threshold", "Successes before up", "default 2")));
         FIELDS.put("tls", List.of(
@@ -67,7 +67,7 @@ final class TargetForm {
         FIELDS.put("stats", List.of(
                 f("stats.url", "Agent URL", "http://10.0.0.5:9191/platy"),
                 f("stats.every", "Every", "default 5m"),
-                f("stats.timeout", "Timeout", "default 10s")));
+                f("stats.timeout", "Timeout", "default 5s")));
         FIELDS.put("manual", List.of());
     }
 

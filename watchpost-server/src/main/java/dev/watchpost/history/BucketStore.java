@@ -122,66 +122,17 @@ final class BucketStore {
 
     /** Buckets of {@code r} starting in {@code [from, to)}, oldest first. */
     List<Row> read(Connection c, String targetId, Resolution r, long from, long to) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT starts_at, " + COLUMNS + " FROM history_bucket "
-                + "WHERE target_id = ? AND period_s = ? AND starts_at >= ? AND starts_at < ? ORDER BY starts_at")) {
-            ps.setString(1, targetId);
-            ps.setInt(2, r.seconds());
-            ps.setLong(3, from);
-            ps.setLong(4, to);
-            try (ResultSet rs = ps.executeQuery()) {
-                List<Row> out = new ArrayList<>();
-                while (rs.next()) {
-                    Counts k = new Counts();
-                    k.samples = rs.getLong(2);
-                    k.failures = rs.getLong(3);
-                    k.downMs = rs.getLong(4);
-                    k.unobservedMs = rs.getLong(5);
-                    k.latencySum = rs.getDouble(6);
-                    k.latencyMax = rs.getDouble(7);
-                    for (int i = 0; i < Bins.COUNT; i++) {
-                        k.bins[i] = rs.getLong(8 + i);
-                    }
-                    out.add(new Row(rs.getLong(1), k));
-                }
-                return out;
-            }
-        }
+        return read(c, List.of(targetId), r, from, to).getOrDefault(targetId, List.of());
     }
 
     /** Down and unobserved milliseconds summed over buckets of {@code r} starting in {@code [from, to)}. */
     long[] sums(Connection c, String targetId, Resolution r, long from, long to) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(down_ms), 0), COALESCE(SUM(unobserved_ms), 0) "
-                + "FROM history_bucket WHERE target_id = ? AND period_s = ? AND starts_at >= ? AND starts_at < ?")) {
-            ps.setString(1, targetId);
-            ps.setInt(2, r.seconds());
-            ps.setLong(3, from);
-            ps.setLong(4, to);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new long[] {rs.getLong(1), rs.getLong(2)};
-            }
-        }
+        return sums(c, List.of(targetId), r, from, to).getOrDefault(targetId, new long[2]);
     }
 
     /** Start of the earliest bucket of each resolution (index = ordinal), null where there is none. */
     Long[] earliest(Connection c, String targetId) throws SQLException {
-        String min = "(SELECT MIN(starts_at) FROM history_bucket WHERE target_id = ? AND period_s = ?)";
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + min + ", " + min + ", " + min)) {
-            int i = 1;
-            for (Resolution r : Resolution.values()) {
-                ps.setString(i++, targetId);
-                ps.setInt(i++, r.seconds());
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                Long[] out = new Long[Resolution.values().length];
-                for (int k = 0; k < out.length; k++) {
-                    long v = rs.getLong(k + 1);
-                    out[k] = rs.wasNull() ? null : v;
-                }
-                return out;
-            }
-        }
+        return earliest(c, List.of(targetId)).getOrDefault(targetId, new Long[Resolution.values().length]);
     }
 
     /** Where a previous run stopped counting the target's open interval, if it was in one. */
