@@ -1,5 +1,6 @@
 package dev.watchpost.alert;
 
+import dev.watchpost.store.Backoff;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.watchpost.config.ConfigException;
 import dev.watchpost.config.WatchpostConfig;

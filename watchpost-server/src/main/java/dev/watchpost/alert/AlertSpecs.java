@@ -42,8 +42,7 @@ final class AlertSpecs {
             "telegram", "ntfy", "pagerduty", "webhook");
     private static final Set<String> RULE_KEYS = Set.of("id", "targets", "tags", "on", "notify", "for", "remind-every",
             "template", "digest");
-    /** A tag, as on targets: lower-case letters, digits, '.', '_', '-'. */
-    static final java.util.regex.Pattern TAG = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+
     /** Per kind: the keys whose values are secrets (redacted in answers, never in messages). */
     private static final Map<String, Set<String>> SECRETS = Map.of(
             "email", Set.of("password"),
@@ -265,7 +264,7 @@ final class AlertSpecs {
         }
         Set<String> tags = new java.util.LinkedHashSet<>();
         for (String t : texts(spec, "tags", where)) {
-            if (!TAG.matcher(t).matches()) {
+            if (!dev.watchpost.live.TargetDef.TAG.matcher(t).matches()) {
                 throw new IllegalArgumentException(where + ".tags: '" + t + "' is not a tag (lower-case letters, digits, '.', '_', '-')");
             }
             tags.add(t);

@@ -1,5 +1,6 @@
 package dev.watchpost.composite;
 
+import dev.watchpost.store.Backoff;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.watchpost.store.StoreException;
 import dev.watchpost.web.Json;
@@ -187,7 +188,7 @@ final class Deliveries implements AutoCloseable {
             return;
         }
         int failures = attempt.delivered() ? p.failures() : p.failures() + 1;
-        Optional<Instant> retryAt = backoff.retryAt(attempt, failures);
+        Optional<Instant> retryAt = retryAt(backoff, attempt, failures);
         try {
             store.attempted(a.id(), attempt, retryAt);
         } catch (StoreException e) {
@@ -260,5 +261,15 @@ final class Deliveries implements AutoCloseable {
                 client.shutdownNow();
             }
         }
+    }
+
+    /**
+     * The decision after an attempt: empty when it was delivered (nothing more to do), else when to
+     * try again.
+     *
+     * @param failures failed attempts so far, this one included when it failed
+     */
+    static Optional<Instant> retryAt(Backoff backoff, Attempt attempt, int failures) {
+        return attempt.delivered() ? Optional.empty() : Optional.of(attempt.at().plus(backoff.delay(failures)));
     }
 }

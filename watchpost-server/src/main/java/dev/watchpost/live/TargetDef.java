@@ -17,6 +17,8 @@ public record TargetDef(String id, String name, Optional<String> groupId, String
                         Optional<String> pingKey, String source) {
 
     public static final Pattern ID = GroupDef.ID;
+    /** A tag targets can carry (alert rules select by tags): lower-case letters, digits, '.', '_', '-'. */
+    public static final Pattern TAG = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     public static final Pattern PING_KEY = Pattern.compile("[A-Za-z0-9_-]{8,128}");
 
     public TargetDef {

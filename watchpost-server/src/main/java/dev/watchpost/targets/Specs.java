@@ -38,7 +38,6 @@ public final class Specs {
     static final List<String> KINDS = List.of("push", "http", "tcp", "tls", "stats", "manual", "composite");
     private static final Set<String> TARGET_KEYS = Set.of("id", "name", "group", "description", "ping-key", "paused",
             "tags", "push", "http", "tcp", "tls", "stats", "manual", "composite");
-    static final java.util.regex.Pattern TAG = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final Set<String> PUSH_KEYS = Set.of("every", "grace", "timeout", "schedule", "timezone");
 
     private Specs() {
@@ -161,7 +160,7 @@ public final class Specs {
         List<String> out = new ArrayList<>();
         for (JsonNode n : list) {
             String t = n.isTextual() ? n.asText().strip() : "";
-            if (!TAG.matcher(t).matches()) {
+            if (!TargetDef.TAG.matcher(t).matches()) {
                 throw new IllegalArgumentException(where + ": '" + n.asText() + "' is not a tag (lower-case letters, digits, "
                         + "'.', '_', '-'; at most 64)");
             }

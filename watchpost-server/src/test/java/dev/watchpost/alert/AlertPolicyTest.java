@@ -1,5 +1,6 @@
 package dev.watchpost.alert;
 
+import dev.watchpost.store.Backoff;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.watchpost.live.State;
 import dev.watchpost.live.TargetView;

@@ -1,5 +1,6 @@
 package dev.watchpost.composite;
 
+import dev.watchpost.store.Backoff;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -32,15 +33,15 @@ class CompositeBackoffTest {
         Attempt first = Attempt.answered(T0, URL, 500);
         assertThat(first.delivered()).isFalse();
         assertThat(first.error()).contains("HTTP 500");
-        assertThat(b.retryAt(first, 1)).contains(T0.plusSeconds(1));
+        assertThat(Deliveries.retryAt(b, first, 1)).contains(T0.plusSeconds(1));
 
         Attempt second = Attempt.failed(T0.plusSeconds(1), URL, "cannot connect: connection refused");
-        assertThat(b.retryAt(second, 2)).contains(T0.plusSeconds(3));
+        assertThat(Deliveries.retryAt(b, second, 2)).contains(T0.plusSeconds(3));
 
         Attempt third = Attempt.answered(T0.plusSeconds(3), URL, 204);
         assertThat(third.delivered()).isTrue();
         assertThat(third.error()).isEmpty();
-        assertThat(b.retryAt(third, 2)).as("delivered: nothing more to do").isEqualTo(Optional.empty());
+        assertThat(Deliveries.retryAt(b, third, 2)).as("delivered: nothing more to do").isEqualTo(Optional.empty());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.watchpost.composite;
 
+import dev.watchpost.store.Backoff;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.watchpost.live.LiveState;
 import dev.watchpost.live.Observation;
