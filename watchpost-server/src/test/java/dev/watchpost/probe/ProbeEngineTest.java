@@ -151,6 +151,8 @@ class ProbeEngineTest {
         assertThat(http.postJson("/api/v1/targets/web/ok/check", "", TestServer.READ).statusCode()).isEqualTo(403);
         assertError(http.postJson("/api/v1/targets/jobs/nightly/check", "", TestServer.ADMIN), 404,
                 "no probed target 'jobs/nightly'");
+        assertError(http.get("/api/v1/targets/jobs/nightly/probe"), 404, "no probed target 'jobs/nightly'");
+        assertThat(json(http.get("/api/v1/targets/web/ok/probe")).at("/last/reason").asText()).isEqualTo("status 200");
         // The greedy target routes still answer beside the probe routes.
         assertThat(http.get("/api/v1/targets/jobs/nightly").statusCode()).isEqualTo(200);
     }
