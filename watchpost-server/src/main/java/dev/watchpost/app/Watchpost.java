@@ -175,8 +175,8 @@ public final class Watchpost implements AutoCloseable {
             composites.start();
             alerts.start();
 
-            FeedRoutes feed = new FeedRoutes(live, access, meters);
-            GlanceFeed glanceFeed = new GlanceFeed(live, glance);
+            FeedRoutes feed = new FeedRoutes(live, access, meters, config.server().streamKeepAlive());
+            GlanceFeed glanceFeed = new GlanceFeed(live, glance, config.server().streamKeepAlive());
 
             ArgusRoutes argusRoutes = new ArgusRoutes(fleet, access, clock, argusSettings, prometheus);
             PageRoutes pages = new PageRoutes(live, history.history(), access, clock,

@@ -37,6 +37,7 @@ public final class ConfigLoader {
         PUBLIC_URL("server.public-url", "WATCHPOST_PUBLIC_URL", null, false),
         MAX_BODY("server.max-body", "WATCHPOST_MAX_BODY", "256KiB", false),
         SHUTDOWN_GRACE("server.shutdown-grace", "WATCHPOST_SHUTDOWN_GRACE", "10s", false),
+        STREAM_KEEPALIVE("server.stream-keepalive", "WATCHPOST_STREAM_KEEPALIVE", "15s", false),
         DATA_DIR("storage.data-dir", "WATCHPOST_DATA", "./data", false),
         DB_URL("storage.url", "WATCHPOST_DB_URL", null, false),
         DB_USER("storage.user", "WATCHPOST_DB_USER", null, false),
@@ -263,7 +264,8 @@ public final class ConfigLoader {
                 intIn(Setting.PORT, 0, 65535, "a port number 0-65535"),
                 url(Setting.PUBLIC_URL),
                 size(Setting.MAX_BODY, 1024, 64L * 1024 * 1024),
-                duration(Setting.SHUTDOWN_GRACE, Duration.ZERO, Duration.ofMinutes(10)));
+                duration(Setting.SHUTDOWN_GRACE, Duration.ZERO, Duration.ofMinutes(10)),
+                duration(Setting.STREAM_KEEPALIVE, Duration.ofMillis(100), Duration.ofMinutes(5)));
         var storage = new WatchpostConfig.Storage(
                 Path.of(text(Setting.DATA_DIR).orElseThrow()),
                 dbUrl(),

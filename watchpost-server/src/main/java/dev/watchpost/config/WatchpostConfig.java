@@ -32,8 +32,11 @@ public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging
      * @param port 0 picks a free port (tests)
      * @param maxBodyBytes largest request body accepted; larger ones get 413
      * @param shutdownGrace how long in-flight requests and pending writes get on SIGTERM
+     * @param streamKeepAlive how long a live feed (SSE, WebSocket) may stay quiet before the server sends
+     *        a keep-alive, so proxies and clients do not take a quiet feed for a dead one
      */
-    public record Server(String host, int port, Optional<URI> publicUrl, long maxBodyBytes, Duration shutdownGrace) {
+    public record Server(String host, int port, Optional<URI> publicUrl, long maxBodyBytes, Duration shutdownGrace,
+                         Duration streamKeepAlive) {
     }
 
     /**

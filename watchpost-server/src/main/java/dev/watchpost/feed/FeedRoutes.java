@@ -10,15 +10,14 @@ import dev.watchpost.web.ApiException;
 import dev.watchpost.web.Json;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
-import io.helidon.http.sse.SseEvent;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.helidon.webserver.sse.SseSink;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,7 +30,6 @@ import java.util.List;
  */
 public final class FeedRoutes implements HttpService, AutoCloseable {
 
-    static final Duration KEEPALIVE = Duration.ofSeconds(15);
     static final int QUEUE = 2_048;
 
     /** A pre-encoded SSE event shared by all subscribers. */
@@ -40,11 +38,14 @@ public final class FeedRoutes implements HttpService, AutoCloseable {
 
     private final LiveState live;
     private final Access access;
+    private final Duration keepAlive;
     private final Fanout<Event> fanout = new Fanout<>(QUEUE);
 
-    public FeedRoutes(LiveState live, Access access, MeterRegistry meters) {
+    /** @param keepAlive how long the stream may stay quiet before a keep-alive comment is sent */
+    public FeedRoutes(LiveState live, Access access, MeterRegistry meters, Duration keepAlive) {
         this.live = live;
         this.access = access;
+        this.keepAlive = keepAlive;
         live.addTransitionListener(this::publish);
         Gauge.builder("watchpost.stream.subscribers", fanout, Fanout::size).register(meters);
         Gauge.builder("watchpost.stream.dropped", fanout, Fanout::dropped)
@@ -113,25 +114,29 @@ public final class FeedRoutes implements HttpService, AutoCloseable {
     private void stream(ServerRequest req, ServerResponse res) {
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         res.header(HeaderNames.create("X-Accel-Buffering"), "no");
+        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
         Fanout.Subscription<Event> sub = fanout.subscribe(); // before the snapshot: no transition falls in between
-        try (SseSink sink = res.sink(SseSink.TYPE)) {
+        // The events are written as SSE text by hand: Helidon's SSE sink fails on a comment-only
+        // event (it tries to serialise its "no data" marker), which closed every quiet stream at
+        // its first keep-alive.
+        try (SseWriter out = new SseWriter(res.outputStream())) {
             Snapshot s = live.freshSnapshot(); // no older than the subscription: nothing falls in between
-            sink.emit(SseEvent.builder().name("snapshot").data(new String(s.json(FeedRoutes::encode), StandardCharsets.UTF_8))
-                    .reconnectDelay(Duration.ofSeconds(2)).build());
+            out.retry(Duration.ofSeconds(2));
+            out.event("snapshot", new String(s.json(FeedRoutes::encode), StandardCharsets.UTF_8));
             while (!sub.closed()) {
-                Event e = sub.poll(KEEPALIVE);
+                Event e = sub.poll(keepAlive);
                 if (e == null) {
                     if (sub.closed()) {
                         break;
                     }
-                    sink.emit(SseEvent.builder().comment("keep-alive").build());
+                    out.comment("keep-alive");
                 } else {
-                    sink.emit(SseEvent.builder().name(e.name()).data(e.data()).build());
+                    out.event(e.name(), e.data());
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             // the client went away
         } finally {
             sub.close();

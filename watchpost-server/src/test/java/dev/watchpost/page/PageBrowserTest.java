@@ -40,11 +40,14 @@ class PageBrowserTest {
     static Http http;
     static String base;
     static ChromeDriver browser;
+    /** Short, so a test can hold the page through several quiet keep-alives. */
+    static final int KEEPALIVE_MS = 400;
 
     @BeforeAll
     static void start() {
         server = TestServer.start(dir, Clock.systemUTC(),
-                Map.of("WATCHPOST_CONFIG", PageFixtures.config(dir, SHARDS).toString(), "GLANCE_BOTS", "main:" + SHARDS));
+                Map.of("WATCHPOST_CONFIG", PageFixtures.config(dir, SHARDS).toString(), "GLANCE_BOTS", "main:" + SHARDS,
+                        "WATCHPOST_STREAM_KEEPALIVE", KEEPALIVE_MS + "ms"));
         http = server.http();
         base = "http://127.0.0.1:" + server.app().port();
         post("/api/v1/heartbeat/web/status", "{\"state\":\"maintenance\",\"message\":" + PageRoutesTest.quote(PageFixtures.IMG) + "}");
@@ -118,6 +121,23 @@ class PageBrowserTest {
         } finally {
             browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
         }
+    }
+
+    @Test
+    void theLiveFeedStaysConnectedThroughQuietKeepAlivesAndStillUpdates() throws Exception {
+        open("/");
+        awaitLive();
+        browser.executeScript("""
+                window.__connChanges = [];
+                new MutationObserver(() => window.__connChanges.push(document.getElementById('conn').dataset.conn))
+                    .observe(document.getElementById('conn'), {attributes: true});""");
+        Thread.sleep(KEEPALIVE_MS * 5L); // nothing changes: the feed sends only keep-alives
+        assertThat(browser.executeScript("return window.__connChanges")).as("connection state changes while quiet")
+                .isEqualTo(List.of());
+        post("/api/v1/heartbeat/bots/main/41", "{\"state\":\"starting\"}");
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(25))
+                .until(() -> "starting".equals(tile(41).getDomAttribute("data-state")));
+        post("/api/v1/heartbeat/bots/main/41", "{\"state\":\"online\"}");
     }
 
     @Test

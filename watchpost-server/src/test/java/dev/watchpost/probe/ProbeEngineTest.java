@@ -200,7 +200,7 @@ class ProbeEngineTest {
 
     @Test
     void tlsVerificationIsOnUnlessATargetTurnsItOff() throws Exception {
-        TestCerts certs = TestCerts.generate(dir, "self-signed", "-validity", "30", "-startdate", "-1d").await();
+        TestCerts certs = TestCerts.validFrom(dir, "self-signed", clock.instant().minus(Duration.ofDays(1)), 30).await();
         com.sun.net.httpserver.HttpsServer https = servers.https(certs.configurator());
         https.createContext("/", TestServers.text(200, "secure"));
         int tlsPort = https.getAddress().getPort();

@@ -27,7 +27,20 @@ final class TestCerts {
         this.store = store;
     }
 
-    /** Starts keytool; {@link Pending#await()} loads the store. Several can run at once. */
+    /**
+     * A certificate valid for {@code days} from {@code notBefore}: for tests whose clock is fixed, so the
+     * certificate's dates follow the test's clock instead of the day the test happens to run.
+     */
+    static Pending validFrom(Path dir, String name, java.time.Instant notBefore, int days) throws IOException {
+        String start = java.time.format.DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm:ss")
+                .withZone(java.util.TimeZone.getDefault().toZoneId()).format(notBefore);
+        return generate(dir, name, "-validity", Integer.toString(days), "-startdate", start);
+    }
+
+    /**
+     * Starts keytool; {@link Pending#await()} loads the store. Several can run at once. Relative dates
+     * ({@code -startdate -1d}) are relative to the real time: use them only with the real clock.
+     */
     static Pending generate(Path dir, String name, String... validityArgs) throws IOException {
         Path file = dir.resolve(name + ".p12");
         List<String> cmd = new java.util.ArrayList<>(List.of(

@@ -36,10 +36,13 @@ public final class GlanceFeed implements AutoCloseable {
     private final GlanceClusters clusters;
     private final Fanout<String> fanout = new Fanout<>(QUEUE);
     private final Map<String, String> groupToCluster = new HashMap<>();
+    private final Duration keepAlive;
 
-    public GlanceFeed(LiveState live, GlanceClusters clusters) {
+    /** @param keepAlive how long a connection may stay quiet before the server pings it */
+    public GlanceFeed(LiveState live, GlanceClusters clusters, Duration keepAlive) {
         this.live = live;
         this.clusters = clusters;
+        this.keepAlive = keepAlive;
         clusters.clusters().forEach((cluster, group) -> groupToCluster.put(group, cluster));
         live.addTransitionListener(this::onTransitions);
         live.addSnapshotListener(this::onSnapshot);
@@ -159,7 +162,7 @@ public final class GlanceFeed implements AutoCloseable {
                 try {
                     session.send(hello(), true);
                     while (!mine.closed()) {
-                        String m = mine.poll(Duration.ofSeconds(30));
+                        String m = mine.poll(keepAlive);
                         if (m != null) {
                             session.send(m, true);
                         } else if (!mine.closed()) {

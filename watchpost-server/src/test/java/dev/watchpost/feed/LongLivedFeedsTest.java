@@ -1,0 +1,153 @@
+package dev.watchpost.feed;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.watchpost.testing.TestServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Live feeds are held open far longer than a request: a quiet feed must stay open past its
+ * keep-alives and still deliver the next change. (The SSE stream used to die at its first keep-alive.)
+ */
+class LongLivedFeedsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aQuietStreamOutlivesTwoKeepAlivesAndStillDeliversATransition() throws Exception {
+        try (TestServer server = TestServer.start(dir, Clock.systemUTC(), Map.of("WATCHPOST_STREAM_KEEPALIVE", "300ms"))) {
+            declareWorker(server);
+            quietThenTransition(server, Duration.ofMillis(300), 3);
+        }
+    }
+
+    @Test
+    void atTheDefaultKeepAliveAStreamSurvivesTwoOfThem() throws Exception {
+        try (TestServer server = TestServer.start(dir, Clock.systemUTC(), Map.of())) {
+            declareWorker(server);
+            quietThenTransition(server, Duration.ofSeconds(15), 2);
+        }
+    }
+
+    @Test
+    void aQuietGlanceFeedIsPingedAndStillDeliversAStateUpdate() throws Exception {
+        try (TestServer server = TestServer.start(dir, Clock.systemUTC(), Map.of(
+                "WATCHPOST_STREAM_KEEPALIVE", "300ms", "GLANCE_BOTS", "main:2"))) {
+            LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
+            AtomicInteger pings = new AtomicInteger();
+            WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                    .buildAsync(URI.create("ws://127.0.0.1:" + server.app().port() + "/api/feed"), new WebSocket.Listener() {
+                        final StringBuilder partial = new StringBuilder();
+
+                        @Override
+                        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                            partial.append(data);
+                            if (last) {
+                                messages.add(partial.toString());
+                                partial.setLength(0);
+                            }
+                            webSocket.request(1);
+                            return null;
+                        }
+
+                        @Override
+                        public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+                            pings.incrementAndGet();
+                            return WebSocket.Listener.super.onPing(webSocket, message);
+                        }
+                    }).get(10, TimeUnit.SECONDS);
+            try {
+                assertThat(messages.poll(10, TimeUnit.SECONDS)).contains("\"op\":\"hello\"");
+                Thread.sleep(1_000); // more than three keep-alive intervals with nothing to say
+                assertThat(pings.get()).as("pings while quiet").isGreaterThanOrEqualTo(2);
+                assertThat(ws.isInputClosed()).isFalse();
+                server.http().send(server.http().request("/api/status/main/1/3")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+                String update = messages.poll(10, TimeUnit.SECONDS);
+                assertThat(update).isEqualTo("{\"op\":\"state_update\",\"payload\":{\"cluster\":\"main\",\"shard\":1,\"state\":3}}");
+            } finally {
+                ws.abort();
+            }
+        }
+    }
+
+    private static void declareWorker(TestServer server) {
+        assertThat(server.http().postJson("/api/v1/targets", "{\"id\":\"jobs/quiet\",\"push\":{\"every\":\"1h\"}}",
+                TestServer.ADMIN).statusCode()).isEqualTo(201);
+    }
+
+    /**
+     * Opens the stream, reads the snapshot, stays quiet through {@code keepAlives} keep-alive comments
+     * (each arriving about one interval after the last), then reports and reads the transition.
+     */
+    private static void quietThenTransition(TestServer server, Duration interval, int keepAlives) throws Exception {
+        HttpResponse<InputStream> r = HttpClient.newHttpClient().send(server.http().request("/api/v1/stream").GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            List<String> first = readBlock(in);
+            if (first.stream().anyMatch(l -> l.startsWith("retry:"))) {
+                first = readBlock(in);
+            }
+            assertThat(first).contains("event:snapshot");
+            long started = System.nanoTime();
+            for (int i = 0; i < keepAlives; i++) {
+                assertThat(readBlock(in)).containsExactly(":keep-alive");
+            }
+            Duration quiet = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(quiet).isGreaterThanOrEqualTo(interval.multipliedBy(keepAlives).minus(interval.dividedBy(2)));
+
+            assertThat(server.http().postJson("/api/v1/heartbeat/jobs/quiet", "{\"state\":\"online\"}", TestServer.INGEST)
+                    .statusCode()).isEqualTo(204);
+            List<String> next = readBlock(in);
+            while (next.equals(List.of(":keep-alive"))) {
+                next = readBlock(in);
+            }
+            assertThat(next).contains("event:transition");
+            String data = next.stream().filter(l -> l.startsWith("data:")).findFirst().orElseThrow().substring(5);
+            JsonNode t = new ObjectMapper().readTree(data);
+            assertThat(t.get("target").asText()).isEqualTo("jobs/quiet");
+            assertThat(t.get("to").asText()).isEqualTo("online");
+        }
+    }
+
+    /** The lines of the next SSE block (up to a blank line); fails when the stream ends. */
+    private static List<String> readBlock(BufferedReader in) throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (String line; (line = in.readLine()) != null; ) {
+            if (line.isEmpty()) {
+                if (!lines.isEmpty()) {
+                    return lines;
+                }
+                continue;
+            }
+            lines.add(line);
+        }
+        throw new AssertionError("the stream ended after " + lines);
+    }
+}
