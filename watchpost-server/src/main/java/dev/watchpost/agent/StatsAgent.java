@@ -115,7 +115,7 @@ public final class StatsAgent implements AutoCloseable {
         HttpServer server = null;
         try {
             // A no-op registry: the agent exports no metrics, so request timings would go nowhere.
-            server = HttpServer.start(new HttpServer.Settings(settings.host(), settings.port(), MAX_BODY, SHUTDOWN_GRACE),
+            server = HttpServer.start(new HttpServer.Settings(settings.host(), settings.port(), MAX_BODY, SHUTDOWN_GRACE, Duration.ofMinutes(1)),
                     new CompositeMeterRegistry(), List.of(routes(settings.path(), sampler)));
             // Helidon does not throw when a listener fails to bind (it logs and stops); it reports no port.
             if (server.port() <= 0) {

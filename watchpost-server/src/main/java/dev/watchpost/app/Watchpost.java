@@ -188,7 +188,7 @@ public final class Watchpost implements AutoCloseable {
             HttpServer http;
             try {
                 http = HttpServer.start(
-                    new HttpServer.Settings(s.host(), s.port(), s.maxBodyBytes(), s.shutdownGrace()),
+                    new HttpServer.Settings(s.host(), s.port(), s.maxBodyBytes(), s.shutdownGrace(), s.idleTimeout()),
                     meters,
                     List.of(new ObserveRoutes(() -> db.ping(Duration.ofSeconds(2)), meters, access),
                             new TokenRoutes(tokens, access),

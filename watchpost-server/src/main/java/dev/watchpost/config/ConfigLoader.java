@@ -38,6 +38,7 @@ public final class ConfigLoader {
         MAX_BODY("server.max-body", "WATCHPOST_MAX_BODY", "256KiB", false),
         SHUTDOWN_GRACE("server.shutdown-grace", "WATCHPOST_SHUTDOWN_GRACE", "10s", false),
         STREAM_KEEPALIVE("server.stream-keepalive", "WATCHPOST_STREAM_KEEPALIVE", "15s", false),
+        IDLE_TIMEOUT("server.idle-timeout", "WATCHPOST_IDLE_TIMEOUT", "5m", false),
         DATA_DIR("storage.data-dir", "WATCHPOST_DATA", "./data", false),
         DB_URL("storage.url", "WATCHPOST_DB_URL", null, false),
         DB_USER("storage.user", "WATCHPOST_DB_USER", null, false),
@@ -265,7 +266,13 @@ public final class ConfigLoader {
                 url(Setting.PUBLIC_URL),
                 size(Setting.MAX_BODY, 1024, 64L * 1024 * 1024),
                 duration(Setting.SHUTDOWN_GRACE, Duration.ZERO, Duration.ofMinutes(10)),
-                duration(Setting.STREAM_KEEPALIVE, Duration.ofMillis(100), Duration.ofMinutes(5)));
+                duration(Setting.STREAM_KEEPALIVE, Duration.ofMillis(100), Duration.ofMinutes(5)),
+                duration(Setting.IDLE_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(1)));
+        if (server.streamKeepAlive().compareTo(server.idleTimeout()) >= 0) {
+            // a feed whose client only listens would be closed as idle between two keep-alives
+            throw invalid(Setting.STREAM_KEEPALIVE, "a duration shorter than server.idle-timeout ("
+                    + Durations.format(server.idleTimeout()) + ")");
+        }
         var storage = new WatchpostConfig.Storage(
                 Path.of(text(Setting.DATA_DIR).orElseThrow()),
                 dbUrl(),

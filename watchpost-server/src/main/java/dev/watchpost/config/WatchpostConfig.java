@@ -34,9 +34,10 @@ public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging
      * @param shutdownGrace how long in-flight requests and pending writes get on SIGTERM
      * @param streamKeepAlive how long a live feed (SSE, WebSocket) may stay quiet before the server sends
      *        a keep-alive, so proxies and clients do not take a quiet feed for a dead one
+     * @param idleTimeout how long a connection may send nothing before the server closes it
      */
     public record Server(String host, int port, Optional<URI> publicUrl, long maxBodyBytes, Duration shutdownGrace,
-                         Duration streamKeepAlive) {
+                         Duration streamKeepAlive, Duration idleTimeout) {
     }
 
     /**

@@ -18,8 +18,13 @@ import java.util.Map;
  */
 public final class HttpServer implements AutoCloseable {
 
-    /** @param port 0 for any free port */
-    public record Settings(String host, int port, long maxBodyBytes, Duration shutdownGrace) {
+    /**
+     * @param port 0 for any free port
+     * @param idleTimeout a connection that has sent nothing for this long is closed: between requests
+     *        at once, during a long response (an SSE stream) once it ends; a WebSocket is idle when no
+     *        frame (a pong included) arrives, so long-lived feeds ping their clients more often than this
+     */
+    public record Settings(String host, int port, long maxBodyBytes, Duration shutdownGrace, Duration idleTimeout) {
     }
 
     private final WebServer server;
@@ -45,6 +50,10 @@ public final class HttpServer implements AutoCloseable {
                 .maxPayloadSize(Bodies.hardCap(settings.maxBodyBytes()))
                 .shutdownHook(false)
                 .shutdownGracePeriod(settings.shutdownGrace())
+                .idleConnectionTimeout(settings.idleTimeout())
+                // how often idle connections are looked for; Helidon counts idleness in whole seconds
+                .idleConnectionPeriod(settings.idleTimeout().dividedBy(4).compareTo(Duration.ofMinutes(1)) > 0
+                        ? Duration.ofMinutes(1) : settings.idleTimeout().dividedBy(4))
                 .directHandlers(ErrorMapping.directHandlers(settings.maxBodyBytes()))
                 .routing(r -> {
                     r.addFilter(new SecurityHeaders());

@@ -54,39 +54,89 @@ class LongLivedFeedsTest {
     }
 
     @Test
+    void aStreamOutlivesTheServersIdleTimeout() throws Exception {
+        // Helidon counts idleness in whole seconds: 2 s, held for more than twice that.
+        try (TestServer server = TestServer.start(dir, Clock.systemUTC(), Map.of(
+                "WATCHPOST_STREAM_KEEPALIVE", "300ms", "WATCHPOST_IDLE_TIMEOUT", "2s"))) {
+            declareWorker(server);
+            quietThenTransition(server, Duration.ofMillis(300), 16);
+        }
+    }
+
+    @Test
+    void aBusyGlanceFeedWhoseClientOnlyListensOutlivesTheIdleTimeout() throws Exception {
+        try (TestServer server = TestServer.start(dir, Clock.systemUTC(), Map.of(
+                "WATCHPOST_STREAM_KEEPALIVE", "500ms", "WATCHPOST_IDLE_TIMEOUT", "2s", "GLANCE_BOTS", "main:2"))) {
+            LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
+            WebSocket ws = listen(server, messages, new AtomicInteger());
+            try {
+                assertThat(messages.poll(10, TimeUnit.SECONDS)).contains("\"op\":\"hello\"");
+                // Updates more often than the keep-alive interval, for more than twice the idle timeout.
+                long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                int state = 3;
+                while (System.nanoTime() < end) {
+                    state = state == 3 ? 4 : 3;
+                    glanceStatus(server, 0, state);
+                    Thread.sleep(200);
+                    assertThat(ws.isInputClosed()).as("closed while the client listened").isFalse();
+                }
+                messages.clear();
+                glanceStatus(server, 1, 3);
+                String update;
+                do {
+                    update = messages.poll(10, TimeUnit.SECONDS);
+                    assertThat(update).as("the feed went silent").isNotNull();
+                } while (!update.contains("\"shard\":1"));
+                assertThat(update).isEqualTo("{\"op\":\"state_update\",\"payload\":{\"cluster\":\"main\",\"shard\":1,\"state\":3}}");
+            } finally {
+                ws.abort();
+            }
+        }
+    }
+
+    private static void glanceStatus(TestServer server, int shard, int state) {
+        assertThat(server.http().send(server.http().request("/api/status/main/" + shard + "/" + state)
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build()).statusCode()).isEqualTo(204);
+    }
+
+    /** A Glance page's feed: collects text messages, counts pings, sends nothing itself (the JDK answers pings). */
+    private static WebSocket listen(TestServer server, LinkedBlockingQueue<String> messages, AtomicInteger pings) throws Exception {
+        return HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + server.app().port() + "/api/feed"), new WebSocket.Listener() {
+                    final StringBuilder partial = new StringBuilder();
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            messages.add(partial.toString());
+                            partial.setLength(0);
+                        }
+                        webSocket.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+                        pings.incrementAndGet();
+                        return WebSocket.Listener.super.onPing(webSocket, message);
+                    }
+                }).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
     void aQuietGlanceFeedIsPingedAndStillDeliversAStateUpdate() throws Exception {
         try (TestServer server = TestServer.start(dir, Clock.systemUTC(), Map.of(
                 "WATCHPOST_STREAM_KEEPALIVE", "300ms", "GLANCE_BOTS", "main:2"))) {
             LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
             AtomicInteger pings = new AtomicInteger();
-            WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-                    .buildAsync(URI.create("ws://127.0.0.1:" + server.app().port() + "/api/feed"), new WebSocket.Listener() {
-                        final StringBuilder partial = new StringBuilder();
-
-                        @Override
-                        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                            partial.append(data);
-                            if (last) {
-                                messages.add(partial.toString());
-                                partial.setLength(0);
-                            }
-                            webSocket.request(1);
-                            return null;
-                        }
-
-                        @Override
-                        public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
-                            pings.incrementAndGet();
-                            return WebSocket.Listener.super.onPing(webSocket, message);
-                        }
-                    }).get(10, TimeUnit.SECONDS);
+            WebSocket ws = listen(server, messages, pings);
             try {
                 assertThat(messages.poll(10, TimeUnit.SECONDS)).contains("\"op\":\"hello\"");
                 Thread.sleep(1_000); // more than three keep-alive intervals with nothing to say
                 assertThat(pings.get()).as("pings while quiet").isGreaterThanOrEqualTo(2);
                 assertThat(ws.isInputClosed()).isFalse();
-                server.http().send(server.http().request("/api/status/main/1/3")
-                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+                glanceStatus(server, 1, 3);
                 String update = messages.poll(10, TimeUnit.SECONDS);
                 assertThat(update).isEqualTo("{\"op\":\"state_update\",\"payload\":{\"cluster\":\"main\",\"shard\":1,\"state\":3}}");
             } finally {

@@ -161,12 +161,18 @@ public final class GlanceFeed implements AutoCloseable {
             Thread.ofVirtual().name("glance-feed").start(() -> {
                 try {
                     session.send(hello(), true);
+                    // Pings go out every keep-alive interval whatever else is sent: a client that only
+                    // listens answers with pongs, the only frames that tell the server's idle timer the
+                    // connection is alive. Pinging only when quiet let a busy feed be closed as idle.
+                    long nextPing = System.nanoTime() + keepAlive.toNanos();
                     while (!mine.closed()) {
-                        String m = mine.poll(keepAlive);
+                        String m = mine.poll(Duration.ofNanos(Math.max(0, nextPing - System.nanoTime())));
                         if (m != null) {
                             session.send(m, true);
-                        } else if (!mine.closed()) {
+                        }
+                        if (System.nanoTime() - nextPing >= 0 && !mine.closed()) {
                             session.ping(BufferData.empty());
+                            nextPing = System.nanoTime() + keepAlive.toNanos();
                         }
                     }
                     session.close(1001, "going away");

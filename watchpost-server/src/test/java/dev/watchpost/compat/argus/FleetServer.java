@@ -82,7 +82,7 @@ final class FleetServer implements AutoCloseable {
         fleet = new ArgusFleet(db, live, clock, settings, meters);
         fleet.start();
         live.start();
-        server = HttpServer.start(new HttpServer.Settings("127.0.0.1", 0, 256 * 1024, Duration.ZERO), meters,
+        server = HttpServer.start(new HttpServer.Settings("127.0.0.1", 0, 256 * 1024, Duration.ZERO, Duration.ofMinutes(5)), meters,
                 List.of(new ArgusRoutes(fleet, new Access(tokens, false), clock, settings, prometheus)));
         http = new Http(server.port());
     }
