@@ -185,6 +185,7 @@ public final class Watchpost implements AutoCloseable {
 
             var s = config.server();
             long tHttp = System.nanoTime();
+            StashboardRoutes stashboard = new StashboardRoutes(manual, topology, access);
             HttpServer http;
             try {
                 http = HttpServer.start(
@@ -202,12 +203,14 @@ public final class Watchpost implements AutoCloseable {
                             new PingRoutes(live),
                             feed,
                             new GlanceRoutes(live, glance, config.glance().passphrase(), tokens),
-                            new StashboardRoutes(manual, topology, access),
+                            stashboard,
                             new NoticeRoutes(notices, access),
                             new AdminRoutes(new AdminRoutes.Services(live, topology, topologyStore, manual, notices, tokens, alerts),
                                     db, clock, s.publicUrl()),
                             argusRoutes,
-                            pages),
+                            pages,
+                            stashboard.fallback()), // last: takes the /api/... paths nothing else matched
+
                     List.of(glanceFeed.routing()));
             } catch (IllegalStateException e) {
                 throw new StartupException(e.getMessage());

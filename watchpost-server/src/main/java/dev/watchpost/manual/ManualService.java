@@ -36,6 +36,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * severity change (the states already set from it would no longer match it); the default cannot
  * be deleted.
  *
+ * <p><b>Service lists.</b> Named groups of manual targets (Stashboard's lists), presentation only. A
+ * target is in at most one; it leaves its list when it is deleted or stops being manual, and every
+ * target leaves a list that is deleted.
+ *
  * <p><b>Threading.</b> Reads are lock-free (an immutable catalog swapped on change, a concurrent
  * map of current events). Writes — rare, made by people — are serialised by one lock, so a
  * target's events reach the live state in the order they were stored and a status cannot be
@@ -67,8 +71,8 @@ public final class ManualService implements TopologyListener {
 
     /**
      * The fields of a status to create or change; an empty field was not given (a change keeps the
-     * old value, a creation uses the default: empty description, no image, severity {@code warn},
-     * not the default status).
+     * old value, a creation uses the default: empty description, no image, severity {@code ok} (as
+     * Stashboard's new statuses were NORMAL), not the default status).
      */
     public record StatusFields(Optional<String> name, Optional<String> description, Optional<String> image,
                                Optional<Severity> severity, Optional<Boolean> isDefault) {
@@ -92,6 +96,10 @@ public final class ManualService implements TopologyListener {
     private final ConcurrentHashMap<String, ManualEvent> current = new ConcurrentHashMap<>();
     /** Targets with any event, so topology callbacks know whose events to drop without asking the database. */
     private final Set<String> withEvents = ConcurrentHashMap.newKeySet();
+    /** Immutable, by name; swapped under {@link #writes}. */
+    private volatile Map<String, ServiceList> lists;
+    /** Each target in a list → the list's slug. */
+    private final ConcurrentHashMap<String, String> members = new ConcurrentHashMap<>();
 
     /**
      * Loads the catalog and the current events. Register it with {@link Topology#addListener} before
@@ -105,6 +113,8 @@ public final class ManualService implements TopologyListener {
         this.catalog = index(store.statuses());
         this.current.putAll(store.currentEvents());
         this.withEvents.addAll(store.targetsWithEvents());
+        this.lists = indexLists(store.lists());
+        this.members.putAll(store.members());
     }
 
     // ---------------------------------------------------------------- catalog
@@ -139,7 +149,7 @@ public final class ManualService implements TopologyListener {
                 throw new Conflict("status '" + slug + "' already exists");
             }
             ManualStatus s = new ManualStatus(slug, name, fields.description().orElse(""), image(fields.image()),
-                    fields.severity().orElse(Severity.WARN), fields.isDefault().orElse(false));
+                    fields.severity().orElse(Severity.OK), fields.isDefault().orElse(false));
             store.insertStatus(s, clock.instant());
             reloadCatalog();
             return catalog.get(slug);
@@ -230,6 +240,109 @@ public final class ManualService implements TopologyListener {
 
     private static String events(long n) {
         return n == 1 ? "1 event" : n + " events";
+    }
+
+    // ---------------------------------------------------------------- service lists
+
+    /** Every service list, by name. */
+    public List<ServiceList> lists() {
+        return List.copyOf(lists.values());
+    }
+
+    public Optional<ServiceList> list(String slug) {
+        return Optional.ofNullable(lists.get(slug));
+    }
+
+    /**
+     * Creates a service list whose slug is made from its name.
+     *
+     * @throws IllegalArgumentException when the name is blank or has nothing to make a slug from
+     * @throws Conflict                 when a list with that slug exists
+     */
+    public ServiceList createList(String name, String description) {
+        String n = name == null ? "" : name.strip();
+        if (n.isEmpty()) {
+            throw new IllegalArgumentException("name is required");
+        }
+        String slug = slugOf(n);
+        synchronized (writes) {
+            if (lists.containsKey(slug)) {
+                throw new Conflict("service list '" + slug + "' already exists");
+            }
+            ServiceList l = new ServiceList(slug, n, description == null ? "" : description);
+            store.insertList(l, clock.instant());
+            lists = indexLists(store.lists());
+            return l;
+        }
+    }
+
+    /**
+     * Changes the given fields of a list (never its slug); an empty field keeps its value.
+     *
+     * @throws NotFound                 when there is no such list
+     * @throws IllegalArgumentException when the name would be empty
+     */
+    public ServiceList updateList(String slug, Optional<String> name, Optional<String> description) {
+        synchronized (writes) {
+            ServiceList old = list(slug).orElseThrow(() -> new NotFound("List " + slug + " not found"));
+            String n = name.map(String::strip).orElse(old.name());
+            if (n.isEmpty()) {
+                throw new IllegalArgumentException("name must not be empty");
+            }
+            ServiceList l = new ServiceList(slug, n, description.orElse(old.description()));
+            store.updateList(l);
+            lists = indexLists(store.lists());
+            return l;
+        }
+    }
+
+    /**
+     * Deletes a list; its targets are then in none.
+     *
+     * @return the deleted list
+     * @throws NotFound when there is no such list
+     */
+    public ServiceList deleteList(String slug) {
+        synchronized (writes) {
+            ServiceList old = list(slug).orElseThrow(() -> new NotFound("List " + slug + " not found"));
+            store.deleteList(slug);
+            members.values().removeIf(slug::equals);
+            lists = indexLists(store.lists());
+            return old;
+        }
+    }
+
+    /** The list the target is in, if any. */
+    public Optional<ServiceList> listOf(String targetId) {
+        return Optional.ofNullable(members.get(targetId)).flatMap(this::list);
+    }
+
+    /**
+     * Puts a manual target in a list, or in none when {@code slug} is empty.
+     *
+     * @throws IllegalArgumentException when there is no such list
+     * @throws NotFound                 when the target does not exist
+     * @throws Conflict                 when the target is not a manual target
+     */
+    public void setList(String targetId, Optional<String> slug) {
+        synchronized (writes) {
+            requireManual(targetId);
+            if (slug.isPresent() && !lists.containsKey(slug.get())) {
+                throw new IllegalArgumentException("list: there is no service list '" + slug.get() + "'");
+            }
+            store.setMember(targetId, slug.orElse(null));
+            if (slug.isPresent()) {
+                members.put(targetId, slug.get());
+            } else {
+                members.remove(targetId);
+            }
+        }
+    }
+
+    private static Map<String, ServiceList> indexLists(List<ServiceList> all) {
+        Map<String, ServiceList> m = new LinkedHashMap<>();
+        all.forEach(l -> m.put(l.slug(), l));
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     // ---------------------------------------------------------------- events
@@ -334,7 +447,7 @@ public final class ManualService implements TopologyListener {
 
     // ---------------------------------------------------------------- topology
 
-    /** A target that is no longer manual loses its events (a manual target declared again keeps them). */
+    /** A target that is no longer manual loses its events and its list (a manual target declared again keeps them). */
     @Override
     public void defined(TargetDecl target) {
         if (!KIND.equals(target.kind())) {
@@ -342,7 +455,7 @@ public final class ManualService implements TopologyListener {
         }
     }
 
-    /** A removed target's events go with it, so a new target with the same id starts clean. */
+    /** A removed target's events and list membership go with it, so a new target with the same id starts clean. */
     @Override
     public void removed(String targetId) {
         forget(targetId);
@@ -355,6 +468,9 @@ public final class ManualService implements TopologyListener {
             if (withEvents.remove(targetId)) {
                 store.deleteEvents(targetId);
                 current.remove(targetId);
+            }
+            if (members.remove(targetId) != null) {
+                store.setMember(targetId, null);
             }
         }
     }

@@ -17,7 +17,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** The status catalog and the events in the database (tables {@code manual_status}, {@code manual_event}). */
+/**
+ * The status catalog, the events and the service lists in the database (tables {@code manual_status},
+ * {@code manual_event}, {@code manual_list}, {@code manual_list_member}).
+ */
 final class ManualStore {
 
     private static final String EVENT_COLUMNS = "sid, target_id, at, status, message, informational";
@@ -236,6 +239,97 @@ final class ManualStore {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM manual_event WHERE target_id = ?")) {
                 ps.setString(1, targetId);
                 ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- service lists
+
+    /** Every service list, by name. */
+    List<ServiceList> lists() {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT slug, name, description FROM manual_list ORDER BY name, slug");
+                 ResultSet rs = ps.executeQuery()) {
+                List<ServiceList> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(new ServiceList(rs.getString(1), rs.getString(2), rs.getString(3)));
+                }
+                return out;
+            }
+        });
+    }
+
+    void insertList(ServiceList l, Instant now) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO manual_list (slug, name, description, created_at) VALUES (?, ?, ?, ?)")) {
+                ps.setString(1, l.slug());
+                ps.setString(2, l.name());
+                ps.setString(3, l.description());
+                ps.setLong(4, now.toEpochMilli());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    void updateList(ServiceList l) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE manual_list SET name = ?, description = ? WHERE slug = ?")) {
+                ps.setString(1, l.name());
+                ps.setString(2, l.description());
+                ps.setString(3, l.slug());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Deletes the list; its targets are left in no list (same transaction). */
+    void deleteList(String slug) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM manual_list_member WHERE list_slug = ?")) {
+                ps.setString(1, slug);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM manual_list WHERE slug = ?")) {
+                ps.setString(1, slug);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Each target in a list, with its list's slug. */
+    Map<String, String> members() {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT target_id, list_slug FROM manual_list_member");
+                 ResultSet rs = ps.executeQuery()) {
+                Map<String, String> out = new HashMap<>();
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getString(2));
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Puts the target in the list (leaving any other), or in none when {@code listSlug} is null. */
+    void setMember(String targetId, String listSlug) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM manual_list_member WHERE target_id = ?")) {
+                ps.setString(1, targetId);
+                ps.executeUpdate();
+            }
+            if (listSlug != null) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO manual_list_member (target_id, list_slug) VALUES (?, ?)")) {
+                    ps.setString(1, targetId);
+                    ps.setString(2, listSlug);
+                    ps.executeUpdate();
+                }
             }
             return null;
         });

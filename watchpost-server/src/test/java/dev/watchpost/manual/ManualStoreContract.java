@@ -13,6 +13,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.tuple;
 
 /** What the manual tables must do on every database Watchpost supports; subclasses give a fresh database. */
@@ -81,6 +82,30 @@ abstract class ManualStoreContract {
         assertThat(store.current("notes-only")).isEmpty();
         assertThat(store.currentEvents()).containsOnlyKeys("web", "api").containsEntry("web", b).containsEntry("api", api);
         assertThat(store.targetsWithEvents()).containsExactlyInAnyOrder("web", "api", "notes-only");
+    }
+
+    @Test
+    void serviceListsAndTheirMembersAreKeptAndADeletedListLeavesItsTargetsInNone() {
+        assertThat(store.lists()).isEmpty();
+        store.insertList(new ServiceList("public", "Public", "What customers see"), T0);
+        store.insertList(new ServiceList("internal", "Internal", "Ours"), T0);
+        assertThat(store.lists()).extracting(ServiceList::slug).as("by name").containsExactly("internal", "public");
+        store.updateList(new ServiceList("public", "Website", "The site"));
+        assertThat(store.lists()).contains(new ServiceList("public", "Website", "The site"));
+
+        store.setMember("web", "public");
+        store.setMember("api", "public");
+        store.setMember("db", "internal");
+        store.setMember("api", "internal");
+        assertThat(store.members()).containsOnly(entry("web", "public"), entry("api", "internal"), entry("db", "internal"));
+        store.setMember("db", null);
+        assertThat(store.members()).doesNotContainKey("db");
+
+        store.deleteList("internal");
+        assertThat(store.lists()).extracting(ServiceList::slug).containsExactly("public");
+        assertThat(store.members()).containsOnly(entry("web", "public"));
+        assertThatThrownBy(() -> store.setMember("api", "internal")).as("the list must exist")
+                .isInstanceOf(StoreException.class);
     }
 
     @Test

@@ -9,14 +9,19 @@ class SlugsTest {
     @Test
     void whitespaceDotsAndUnderscoresBecomeDashesOtherPunctuationIsDropped() {
         assertThat(Slugs.of("Hello World.v2_x!")).isEqualTo("hello-world-v2-x");
-        assertThat(Slugs.of("API (v2) & Co")).isEqualTo("api-v2-co");
+        assertThat(Slugs.of("API (v2) & Co")).isEqualTo("api-v2--co");
         assertThat(Slugs.of("Tabs\tand\nnewlines")).isEqualTo("tabs-and-newlines");
     }
 
     @Test
-    void dashesCollapseAndNoneIsLeftAtTheEnds() {
-        assertThat(Slugs.of("  --Web -- front--  ")).isEqualTo("web-front");
-        assertThat(Slugs.of("a . _ b")).isEqualTo("a-b");
+    void repeatedDashesAreKeptAsStashboardKeptThemButNoneIsLeftAtTheEnds() {
+        assertThat(Slugs.of("Web--Front")).isEqualTo("web--front");
+        assertThat(Slugs.of("  --Web -- front--  ")).isEqualTo("web----front");
+        assertThat(Slugs.of("a . _ b")).isEqualTo("a-----b");
+        assertThat(Slugs.of("a  \t b")).as("a run of whitespace is one dash").isEqualTo("a-b");
+        assertThat(Slugs.of("a - b")).isEqualTo("a---b");
+        assertThat(Slugs.of("a...b__c")).as("each dot and underscore is a dash").isEqualTo("a---b--c");
+        assertThat(Slugs.of("_.Web._")).isEqualTo("web");
     }
 
     @Test
@@ -43,6 +48,7 @@ class SlugsTest {
     void isSlugAcceptsOnlyWhatOfProduces() {
         assertThat(Slugs.isSlug("up")).isTrue();
         assertThat(Slugs.isSlug("planned-work")).isTrue();
+        assertThat(Slugs.isSlug("web--front")).isTrue();
         assertThat(Slugs.isSlug("Up")).isFalse();
         assertThat(Slugs.isSlug("-up")).isFalse();
         assertThat(Slugs.isSlug("a_b")).isFalse();

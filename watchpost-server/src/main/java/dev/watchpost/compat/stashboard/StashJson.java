@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.watchpost.live.Severity;
 import dev.watchpost.manual.ManualEvent;
 import dev.watchpost.manual.ManualStatus;
+import dev.watchpost.manual.ServiceList;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -33,14 +34,38 @@ final class StashJson {
         return TIMESTAMP.format(at);
     }
 
-    /** {@code {"name","id","description","url","current-event"}}. */
-    static ObjectNode service(String base, String id, String name, String description, Optional<ObjectNode> currentEvent) {
+    /** {@code {"name","id","description","url","current-event","list"}}; {@code list} is null when the service is in none. */
+    static ObjectNode service(String base, String id, String name, String description, Optional<ObjectNode> currentEvent,
+                              Optional<ServiceList> list) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("name", name);
         o.put("id", id);
         o.put("description", description);
         o.put("url", base + "/services/" + id);
         o.set("current-event", currentEvent.orElse(null));
+        o.set("list", list.map(l -> list(base, l)).orElse(null));
+        return o;
+    }
+
+    /** {@code {"name","id","description","url"}}. */
+    static ObjectNode list(String base, ServiceList l) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("name", l.name());
+        o.put("id", l.slug());
+        o.put("description", l.description());
+        o.put("url", base + "/service-lists/" + l.slug());
+        return o;
+    }
+
+    /**
+     * {@code {"url","icon_set","name"}}. {@code url} is null: Stashboard pointed at its own icon files,
+     * which Watchpost does not serve.
+     */
+    static ObjectNode image(StatusImages.Image i) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.putNull("url");
+        o.put("icon_set", i.iconSet());
+        o.put("name", i.name());
         return o;
     }
 

@@ -10,6 +10,7 @@ import dev.watchpost.manual.DateParam;
 import dev.watchpost.manual.ManualEvent;
 import dev.watchpost.manual.ManualService;
 import dev.watchpost.manual.ManualStatus;
+import dev.watchpost.manual.ServiceList;
 import dev.watchpost.manual.Slugs;
 import dev.watchpost.manual.Worst;
 import dev.watchpost.store.StoreException;
@@ -36,6 +37,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,7 +50,11 @@ import java.util.regex.Pattern;
  *
  * <p>Every answer on these paths, errors included (401/403 from the token check too), has
  * Stashboard's shapes: collections wrapped ({@code {"services":[...]}}), errors as
- * {@code {"error":true,"code":N,"message":"..."}}.
+ * {@code {"error":true,"code":N,"message":"..."}}. So do unknown paths under {@code /api/} outside
+ * Watchpost's own namespaces there ({@link #fallback()}): Stashboard answered every {@code /api/...}
+ * path, and its clients read that shape. As Stashboard did, the version in a path is checked after
+ * the method ({@code PUT /api/v2/services} is 405, {@code GET /api/v2/services} 404), and
+ * {@code url}s point at the prefix the request came in on.
  *
  * <p>Fixed on purpose: duplicates are 409 (not 404); a status in use is not deleted with its events
  * but refused (409); no JSONP; writes need an admin token; creations answer 201; JSON is not
@@ -63,6 +69,16 @@ public final class StashboardRoutes implements HttpService {
     /** A Host header worth echoing into URLs: a name or address and an optional port, nothing else. */
     private static final Pattern HOST = Pattern.compile("([A-Za-z0-9.-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}])(:\\d{1,5})?");
     private static final Pattern EVENT = Pattern.compile("(.+)/events/([^/]+)");
+    private static final String VERSION = "v1";
+    /** Stashboard's status levels, least to most severe, as its levels resource listed them. */
+    private static final List<String> LEVELS = List.of("NORMAL", "WARNING", "ERROR", "CRITICAL");
+    /**
+     * Watchpost's own namespaces under {@code /api/}: an unknown path in them keeps the native error
+     * shape ({@code {"error":"..."}}), for native clients. Keep in step with the routes under /api/.
+     */
+    private static final Set<String> NATIVE = Set.of("status", "health", "feed", "fleet");
+    private static final Set<String> NATIVE_V1 = Set.of("targets", "groups", "snapshot", "stream", "heartbeat",
+            "heartbeats", "query", "guilds", "tokens", "alerts", "channels", "rules", "notices");
 
     private final ManualService manual;
     private final Topology topology;
@@ -82,8 +98,38 @@ public final class StashboardRoutes implements HttpService {
                 .any("/api/v1/services/{+rest}", readOnly)
                 .any("/api/v1/statuses", readOnly)
                 .any("/api/v1/statuses/{+rest}", readOnly)
+                .any("/api/v1/service-lists", readOnly)
+                .any("/api/v1/service-lists/{+rest}", readOnly)
+                .any("/api/v1/levels", readOnly)
+                .any("/api/v1/status-images", readOnly)
                 .any("/admin/api", admin)
                 .any("/admin/api/{+rest}", admin);
+    }
+
+    /**
+     * Stashboard's answer for the rest of {@code /api/...}: a path under another version
+     * ({@code /api/v2/services}) or that nothing serves ({@code /api/v1/nothing}) gets Stashboard's
+     * 404 shape. Paths in Watchpost's own namespaces ({@code /api/v1/targets/...}, Glance's
+     * {@code /api/status/...}, Argus's {@code /api/fleet/...}) are passed on to the server's native
+     * 404. Mount it after every other feature's routes: it takes what none of them matched.
+     */
+    public HttpService fallback() {
+        Handler h = (req, res) -> {
+            if (isNative(req.path().path())) {
+                res.next();
+            } else {
+                serve(req, res, false);
+            }
+        };
+        return rules -> rules.any("/api/", h).any("/api/{+rest}", h);
+    }
+
+    static boolean isNative(String path) {
+        String[] seg = path.substring("/api/".length()).split("/", -1);
+        if (NATIVE.contains(seg[0])) {
+            return true;
+        }
+        return seg[0].equals(VERSION) && seg.length > 1 && NATIVE_V1.contains(seg[1]);
     }
 
     private void serve(ServerRequest req, ServerResponse res, boolean admin) throws Exception {
@@ -123,40 +169,86 @@ public final class StashboardRoutes implements HttpService {
 
     private enum Kind { SERVICE, EVENTS, CURRENT, EVENT }
 
-    /** The handler for the request, wrapped in its access check; 405 and 404 for paths it does not serve. */
+    /** A resource's handlers by method; null where the method is not served. */
+    private record Endpoint(Handler get, Handler post, Handler delete) {
+    }
+
+    /**
+     * The handler for the request, wrapped in its access check and the version check; 405 for a
+     * method the resource does not serve, 404 for paths it does not know.
+     */
     private Handler route(ServerRequest req, ServerResponse res, boolean admin) {
         String path = req.path().path();
-        String prefix = admin ? ADMIN_PREFIX : READ_PREFIX;
+        String prefix = admin ? "/admin/api/" : "/api/";
+        Method m = req.prologue().method();
         if (!path.startsWith(prefix)) {
-            throw ApiException.notFound("no route for " + req.prologue().method().text() + " " + path
+            throw ApiException.notFound("no route for " + m.text() + " " + path
                     + " (the Stashboard API is " + ADMIN_PREFIX + "...)");
         }
-        String rest = path.substring(prefix.length());
-        Method m = req.prologue().method();
+        String versioned = path.substring(prefix.length());
+        int slash = versioned.indexOf('/');
+        String version = slash < 0 ? versioned : versioned.substring(0, slash);
+        String rest = slash < 0 ? "" : versioned.substring(slash + 1);
+        Endpoint e = endpoint(rest);
+        if (e == null) {
+            throw ApiException.notFound("no route for " + m.text() + " " + path);
+        }
+        return pick(m, res, admin, checked(version, e.get()), checked(version, e.post()), checked(version, e.delete()));
+    }
+
+    /** The resource a path below the version names, or null. */
+    private Endpoint endpoint(String rest) {
         if (rest.equals("services")) {
-            return pick(m, res, admin, this::listServices, this::createService, null);
+            return new Endpoint(this::listServices, this::createService, null);
         }
         if (rest.startsWith("services/")) {
             Ref ref = resolve(rest.substring("services/".length()));
             String id = ref.service();
             return switch (ref.kind()) {
-                case SERVICE -> pick(m, res, admin, (q, s) -> getService(q, s, id), (q, s) -> updateService(q, s, id),
+                case SERVICE -> new Endpoint((q, s) -> getService(q, s, id), (q, s) -> updateService(q, s, id),
                         (q, s) -> deleteService(q, s, id));
-                case EVENTS -> pick(m, res, admin, (q, s) -> listEvents(q, s, id), (q, s) -> createEvent(q, s, id), null);
-                case CURRENT -> pick(m, res, admin, (q, s) -> currentEvent(q, s, id), null, null);
-                case EVENT -> pick(m, res, admin, (q, s) -> getEvent(q, s, id, ref.sid()), null,
+                case EVENTS -> new Endpoint((q, s) -> listEvents(q, s, id), (q, s) -> createEvent(q, s, id), null);
+                case CURRENT -> new Endpoint((q, s) -> currentEvent(q, s, id), null, null);
+                case EVENT -> new Endpoint((q, s) -> getEvent(q, s, id, ref.sid()), null,
                         (q, s) -> deleteEvent(q, s, id, ref.sid()));
             };
         }
         if (rest.equals("statuses")) {
-            return pick(m, res, admin, this::listStatuses, this::createStatus, null);
+            return new Endpoint(this::listStatuses, this::createStatus, null);
         }
         if (rest.startsWith("statuses/")) {
             String slug = rest.substring("statuses/".length());
-            return pick(m, res, admin, (q, s) -> getStatus(q, s, slug), (q, s) -> updateStatus(q, s, slug),
+            return new Endpoint((q, s) -> getStatus(q, s, slug), (q, s) -> updateStatus(q, s, slug),
                     (q, s) -> deleteStatus(q, s, slug));
         }
-        throw ApiException.notFound("no route for " + m.text() + " " + path);
+        if (rest.equals("service-lists")) {
+            return new Endpoint(this::listLists, this::createList, null);
+        }
+        if (rest.startsWith("service-lists/")) {
+            String slug = rest.substring("service-lists/".length());
+            return new Endpoint((q, s) -> getList(q, s, slug), (q, s) -> updateList(q, s, slug),
+                    (q, s) -> deleteList(q, s, slug));
+        }
+        if (rest.equals("levels")) {
+            return new Endpoint(this::levels, null, null);
+        }
+        if (rest.equals("status-images")) {
+            return new Endpoint(this::images, null, null);
+        }
+        return null;
+    }
+
+    /** The handler behind a version check: Stashboard served v1 only, and said so with a 404. */
+    private static Handler checked(String version, Handler h) {
+        if (h == null) {
+            return null;
+        }
+        return (req, res) -> {
+            if (!VERSION.equals(version)) {
+                throw ApiException.notFound("API version '" + version + "' is not supported; use " + VERSION);
+            }
+            h.handle(req, res);
+        };
     }
 
     /**
@@ -224,6 +316,12 @@ public final class StashboardRoutes implements HttpService {
         Fields f = Fields.read(req);
         String name = f.nonBlank("name").map(String::strip)
                 .orElseThrow(() -> ApiException.badRequest("name is required"));
+        String description = f.nonBlank("description")
+                .orElseThrow(() -> ApiException.badRequest("description is required"));
+        Optional<String> list = f.nonBlank("list").map(String::strip);
+        if (list.isPresent() && manual.list(list.get()).isEmpty()) {
+            throw ApiException.badRequest(noList(list.get()));
+        }
         String slug = Slugs.of(name);
         if (slug.isEmpty()) {
             throw ApiException.badRequest("name '" + name + "' has no letter or digit to make an id from");
@@ -237,9 +335,12 @@ public final class StashboardRoutes implements HttpService {
         ObjectNode spec = JsonNodeFactory.instance.objectNode();
         spec.put("id", slug);
         spec.put("name", name);
-        f.nonBlank("description").ifPresent(d -> spec.put("description", d));
+        spec.put("description", description);
         spec.putObject("manual");
         TargetDecl created = topology.putTarget(spec, true);
+        if (list.isPresent()) {
+            manual.setList(created.id(), list);
+        }
         send(res, Status.CREATED_201, service(base(req), created));
     }
 
@@ -247,10 +348,20 @@ public final class StashboardRoutes implements HttpService {
         send(res, Status.OK_200, service(base(req), requireService(id)));
     }
 
-    /** Changes name and/or description (never the id); a service from the config file is 409. */
+    /**
+     * Changes name, description and/or list (never the id); an empty {@code list} takes the service out
+     * of its list. A service from the config file is 409.
+     */
     private void updateService(ServerRequest req, ServerResponse res, String id) {
         TargetDecl decl = requireService(id);
+        if (topology.managedByConfig(id)) {
+            throw new ApiException(Status.CONFLICT_409, "'" + id + "' is declared in the configuration; change it there");
+        }
         Fields f = Fields.read(req);
+        Optional<String> list = f.get("list").map(String::strip);
+        if (list.isPresent() && !list.get().isEmpty() && manual.list(list.get()).isEmpty()) {
+            throw ApiException.badRequest(noList(list.get()));
+        }
         ObjectNode spec = decl.spec().deepCopy();
         boolean changed = false;
         Optional<String> name = f.get("name");
@@ -271,6 +382,9 @@ public final class StashboardRoutes implements HttpService {
             changed = true;
         }
         TargetDecl updated = changed ? topology.putTarget(spec, false) : decl;
+        if (list.isPresent()) {
+            manual.setList(id, list.filter(l -> !l.isEmpty()));
+        }
         send(res, Status.OK_200, service(base(req), updated));
     }
 
@@ -293,7 +407,11 @@ public final class StashboardRoutes implements HttpService {
 
     private ObjectNode service(String base, TargetDecl d) {
         Optional<ObjectNode> current = manual.current(d.id()).map(e -> event(base, e));
-        return StashJson.service(base, d.id(), d.def().name(), d.description().orElse(""), current);
+        return StashJson.service(base, d.id(), d.def().name(), d.description().orElse(""), current, manual.listOf(d.id()));
+    }
+
+    private static String noList(String slug) {
+        return "list: there is no service list '" + slug + "'";
     }
 
     // ---------------------------------------------------------------- events
@@ -372,8 +490,14 @@ public final class StashboardRoutes implements HttpService {
         send(res, Status.OK_200, wrap("statuses", list));
     }
 
+    /** As Stashboard: name and description required, the image (optional here) one of its icons. */
     private void createStatus(ServerRequest req, ServerResponse res) {
-        ManualStatus s = manual.createStatus(statusFields(Fields.read(req)));
+        Fields f = Fields.read(req);
+        ManualService.StatusFields fields = statusFields(f);
+        if (fields.name().filter(n -> !n.isBlank()).isPresent() && f.nonBlank("description").isEmpty()) {
+            throw ApiException.badRequest("description is required");
+        }
+        ManualStatus s = manual.createStatus(fields);
         send(res, Status.CREATED_201, StashJson.status(base(req), s));
     }
 
@@ -408,21 +532,83 @@ public final class StashboardRoutes implements HttpService {
             throw ApiException.badRequest("severity '" + f.get("severity").orElseThrow() + "' and level '"
                     + f.get("level").orElseThrow() + "' disagree; give one of them");
         }
-        return new ManualService.StatusFields(f.get("name"), f.get("description"), f.get("image"),
+        Optional<String> image = f.get("image").map(String::strip);
+        if (image.isPresent() && !image.get().isEmpty() && StatusImages.named(image.get()).isEmpty()) {
+            throw ApiException.badRequest("image: '" + image.get() + "' is not one of the status images (GET "
+                    + READ_PREFIX + "status-images)");
+        }
+        return new ManualService.StatusFields(f.get("name"), f.get("description"), image,
                 severity.or(() -> level), f.bool("default"));
+    }
+
+    // ---------------------------------------------------------------- service lists
+
+    private void listLists(ServerRequest req, ServerResponse res) {
+        String base = base(req);
+        ArrayNode list = JsonNodeFactory.instance.arrayNode();
+        manual.lists().forEach(l -> list.add(StashJson.list(base, l)));
+        send(res, Status.OK_200, wrap("lists", list));
+    }
+
+    /** As Stashboard: name and description required. */
+    private void createList(ServerRequest req, ServerResponse res) {
+        Fields f = Fields.read(req);
+        String name = f.nonBlank("name").orElseThrow(() -> ApiException.badRequest("name is required"));
+        String description = f.nonBlank("description").orElseThrow(() -> ApiException.badRequest("description is required"));
+        ServiceList l = manual.createList(name, description);
+        send(res, Status.CREATED_201, StashJson.list(base(req), l));
+    }
+
+    private void getList(ServerRequest req, ServerResponse res, String slug) {
+        ServiceList l = manual.list(slug).orElseThrow(() -> listNotFound(slug));
+        send(res, Status.OK_200, StashJson.list(base(req), l));
+    }
+
+    /** Blank fields are ignored, as Stashboard ignored them. */
+    private void updateList(ServerRequest req, ServerResponse res, String slug) {
+        manual.list(slug).orElseThrow(() -> listNotFound(slug));
+        Fields f = Fields.read(req);
+        ServiceList l = manual.updateList(slug, f.nonBlank("name"), f.nonBlank("description"));
+        send(res, Status.OK_200, StashJson.list(base(req), l));
+    }
+
+    /** Its services stay, in no list; answers the list as it was. */
+    private void deleteList(ServerRequest req, ServerResponse res, String slug) {
+        manual.list(slug).orElseThrow(() -> listNotFound(slug));
+        send(res, Status.OK_200, StashJson.list(base(req), manual.deleteList(slug)));
+    }
+
+    private static ApiException listNotFound(String slug) {
+        return ApiException.notFound("List " + slug + " not found");
+    }
+
+    // ---------------------------------------------------------------- levels and images
+
+    private void levels(ServerRequest req, ServerResponse res) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        LEVELS.forEach(o.putArray("levels")::add);
+        send(res, Status.OK_200, o);
+    }
+
+    private void images(ServerRequest req, ServerResponse res) {
+        ArrayNode list = JsonNodeFactory.instance.arrayNode();
+        StatusImages.all().forEach(i -> list.add(StashJson.image(i)));
+        send(res, Status.OK_200, wrap("images", list));
     }
 
     // ---------------------------------------------------------------- helpers
 
     /**
-     * The absolute base of resource URLs, as Stashboard wrote them ({@code http://host/api/v1}): the
-     * scheme of the connection and the request's Host header. A Host that is not a plain host[:port]
-     * is not echoed; the URLs are then relative ({@code /api/v1/...}).
+     * The absolute base of resource URLs, as Stashboard wrote them ({@code http://host/api/v1}, or
+     * {@code http://host/admin/api/v1} for a request under the admin prefix): the scheme of the
+     * connection and the request's Host header. A Host that is not a plain host[:port] is not echoed;
+     * the URLs are then relative ({@code /api/v1/...}).
      */
     static String base(ServerRequest req) {
+        String prefix = req.path().path().startsWith(ADMIN_PREFIX) ? "/admin/api/" + VERSION : "/api/" + VERSION;
         return req.headers().first(HeaderNames.HOST).map(String::strip).filter(h -> HOST.matcher(h).matches())
-                .map(h -> (req.isSecure() ? "https" : "http") + "://" + h + "/api/v1")
-                .orElse("/api/v1");
+                .map(h -> (req.isSecure() ? "https" : "http") + "://" + h + prefix)
+                .orElse(prefix);
     }
 
     private static ObjectNode wrap(String field, ArrayNode list) {
