@@ -418,7 +418,7 @@ public final class AlertEngine implements AutoCloseable {
                 Instant at = clock.instant();
                 Alert.Attempt attempt;
                 try {
-                    attempt = sender.send(new Sender.Delivery(g.key(), claimed, g.summary(), context(at)), at);
+                    attempt = sender.send(new Sender.Delivery(g.key(), claimed, g.summary(), context(at, c.id())), at);
                 } catch (RuntimeException e) {
                     LOG.error("event=alert.send_failed channel={} delivery={} error=\"{}\"", c.id(), g.key(), e.getMessage(), e);
                     attempt = new Alert.Attempt(at, g.key(), Optional.empty(), Optional.of("internal error: "
@@ -449,10 +449,14 @@ public final class AlertEngine implements AutoCloseable {
         }
     }
 
-    private Texts.Context context(Instant now) {
+    /** What rendering for channel {@code channelId} needs; its current problems are those of its rules' targets. */
+    private Texts.Context context(Instant now, String channelId) {
         Routing r = routing.get();
+        List<Rule> rules = r.rules().values().stream().filter(rule -> rule.channels().contains(channelId)).toList();
+        Function<String, Set<String>> tags = tagsOf;
         return new Texts.Context(now, publicUrl, live::target, r.rules(),
-                () -> Texts.problems(live.freshSnapshot().targets()), this::systemAlerts);
+                () -> Texts.problems(live.freshSnapshot().targets(), v -> rules.stream()
+                        .anyMatch(rule -> rule.matches(v.id(), v.groupId(), tags.apply(v.id())))), this::systemAlerts);
     }
 
     /** Alerts about Watchpost itself, for batched e-mails: channels failing, alerts held back by rate limits. */
@@ -554,7 +558,7 @@ public final class AlertEngine implements AutoCloseable {
         Alert alert = new Alert(0, c.id(), "test", Optional.empty(), Event.TEST, Optional.empty(), Optional.of(State.ONLINE), now,
                 "a test from the API", Optional.empty(), now, Alert.SENDING, Optional.empty(), 0, Optional.of(key), 0,
                 Optional.empty(), Optional.empty(), List.of());
-        Alert.Attempt a = Sender.of(c, http(), timeout).send(new Sender.Delivery(key, List.of(alert), false, context(now)), now);
+        Alert.Attempt a = Sender.of(c, http(), timeout).send(new Sender.Delivery(key, List.of(alert), false, context(now, c.id())), now);
         LOG.info("event=alert.test channel={} kind={} delivered={} error=\"{}\"", c.id(), c.kind(), a.delivered(),
                 a.error().orElse(""));
         return a;

@@ -20,7 +20,8 @@ import java.util.Properties;
  * E-mail over SMTP (Angus Mail): STARTTLS (required, not opportunistic), TLS from the first byte,
  * or plain; optional authentication; several recipients and Cc. Plain text, UTF-8. One message per
  * delivery: a single alert, or, for batched channels and rate-limit summaries, practable's round
- * message (new events, system-wide alerts, every current problem, the status page).
+ * message (new events counted per target, system-wide alerts, the current problems of the targets
+ * the channel's rules select, the status page).
  */
 final class EmailSender implements Sender {
 
@@ -102,7 +103,7 @@ final class EmailSender implements Sender {
     static String body(Delivery d) {
         Texts.Context ctx = d.ctx();
         if (d.summary()) {
-            return "Watchpost: " + Texts.summaryTitle(d.alerts(), ctx) + "\n\n" + Texts.summary(d.alerts(), ctx, Template.PLAIN, true)
+            return "Watchpost: " + Texts.summaryHeadline(d.alerts(), ctx) + "\n\n" + Texts.summary(d.alerts(), ctx, Template.PLAIN, true)
                     + "\n";
         }
         Alert a = d.first();

@@ -43,7 +43,7 @@ final class Texts {
      * What rendering needs besides the alerts.
      *
      * @param targets  a target's current view (for its name)
-     * @param problems every target now down or degraded (batched e-mails)
+     * @param problems the targets now down or degraded that the channel's rules select (batched e-mails)
      * @param system   system-wide alerts (channels failing, alerts held by rate limits)
      */
     record Context(Instant now, Optional<URI> publicUrl, Function<String, Optional<TargetView>> targets,
@@ -162,42 +162,85 @@ final class Texts {
 
     // ---------------------------------------------------------------- several alerts in one message
 
-    /** "3 new events at 2026-06-01 12:00:00 UTC". */
-    static String summaryTitle(List<Alert> alerts, Context ctx) {
-        return count(alerts.size(), "new event") + " at " + time(ctx.now());
-    }
-
     /**
-     * Problems first (down, degraded, unavailable, reminders, digests), then recoveries, each sorted by
-     * target id then time: practable's order.
+     * One target's new alerts in a message. practable counts an entity once per message however
+     * many of its alerts are new: a composite that fails is down and unavailable, one event.
+     *
+     * @param alerts its alerts, by time
+     * @param issue  whether its latest change is a problem (down, degraded, unavailable, a reminder,
+     *               a digest) rather than a recovery
      */
-    static List<Alert> ordered(List<Alert> alerts) {
-        Comparator<Alert> byTarget = Comparator.comparing((Alert a) -> a.targetId().orElse(""))
-                .thenComparing(Alert::at).thenComparingLong(Alert::id);
-        List<Alert> out = new ArrayList<>(alerts.stream().filter(a -> a.event().bad()).sorted(byTarget).toList());
-        out.addAll(alerts.stream().filter(a -> !a.event().bad()).sorted(byTarget).toList());
-        return out;
+    record Entity(List<Alert> alerts, boolean issue) {
+
+        /** The alert whose line stands for the entity: the first problem (or recovery) of its latest change. */
+        Alert shown() {
+            Instant latest = alerts.get(alerts.size() - 1).at();
+            return alerts.stream().filter(a -> a.at().equals(latest) && a.event().bad() == issue)
+                    .min(Comparator.comparing(Alert::event)).orElseThrow();
+        }
+
+        /** "DOWN, UNAVAILABLE": every kind of alert it had, in order. */
+        String label() {
+            return String.join(", ", alerts.stream().map(a -> a.event().name()).distinct().toList());
+        }
     }
 
     /**
-     * The body of a summary: the new events, problems then recoveries; with {@code full} (batched
-     * e-mail) also system-wide alerts, every current problem and the status page.
+     * The alerts grouped by target (a digest is its own entity), problems first, then recoveries,
+     * each sorted by target id then time: practable's order.
+     */
+    static List<Entity> entities(List<Alert> alerts) {
+        Comparator<Alert> byTime = Comparator.comparing(Alert::at).thenComparing(Alert::event).thenComparingLong(Alert::id);
+        Map<String, List<Alert>> byTarget = new java.util.TreeMap<>();
+        for (Alert a : alerts) {
+            String key = a.targetId().map(id -> "1" + id).orElse("0" + a.id()); // digests first, as before
+            byTarget.computeIfAbsent(key, k -> new ArrayList<>()).add(a);
+        }
+        List<Entity> issues = new ArrayList<>();
+        List<Entity> ok = new ArrayList<>();
+        for (List<Alert> list : byTarget.values()) {
+            List<Alert> sorted = list.stream().sorted(byTime).toList();
+            Instant latest = sorted.get(sorted.size() - 1).at();
+            boolean issue = sorted.stream().anyMatch(a -> a.at().equals(latest) && a.event().bad());
+            (issue ? issues : ok).add(new Entity(sorted, issue));
+        }
+        issues.addAll(ok);
+        return issues;
+    }
+
+    /** "3 new events at 2026-06-01 12:00:00 UTC": events counted per target, as practable does. */
+    static String summaryTitle(List<Alert> alerts, Context ctx) {
+        return count(entities(alerts).size(), "new event") + " at " + time(ctx.now());
+    }
+
+    /** "3 new events (2 issues, 1 ok) at 2026-06-01 12:00:00 UTC": the first line of a batched e-mail. */
+    static String summaryHeadline(List<Alert> alerts, Context ctx) {
+        List<Entity> entities = entities(alerts);
+        long issues = entities.stream().filter(Entity::issue).count();
+        return count(entities.size(), "new event") + " (" + count((int) issues, "issue") + ", " + (entities.size() - issues)
+                + " ok) at " + time(ctx.now());
+    }
+
+    /**
+     * The body of a summary: the new events, problems then recoveries, one line per target; with
+     * {@code full} (batched e-mail) also system-wide alerts, the current problems of the targets the
+     * channel's rules select, and the status page.
      */
     static String summary(List<Alert> alerts, Context ctx, UnaryOperator<String> escape, boolean full) {
         StringBuilder b = new StringBuilder();
-        List<Alert> ordered = ordered(alerts);
-        List<Alert> bad = ordered.stream().filter(a -> a.event().bad()).toList();
-        List<Alert> good = ordered.stream().filter(a -> !a.event().bad()).toList();
+        List<Entity> entities = entities(alerts);
+        List<Entity> bad = entities.stream().filter(Entity::issue).toList();
+        List<Entity> good = entities.stream().filter(e -> !e.issue()).toList();
         if (!bad.isEmpty()) {
             b.append("Problems:\n");
-            for (Alert a : bad) {
-                b.append(bullet(a, ctx, escape)).append('\n');
+            for (Entity e : bad) {
+                b.append(bullet(e, ctx, escape)).append('\n');
             }
         }
         if (!good.isEmpty()) {
             b.append(bad.isEmpty() ? "" : "\n").append("Recoveries:\n");
-            for (Alert a : good) {
-                b.append(bullet(a, ctx, escape)).append('\n');
+            for (Entity e : good) {
+                b.append(bullet(e, ctx, escape)).append('\n');
             }
         }
         if (!full) {
@@ -227,19 +270,23 @@ final class Texts {
         return b.toString().stripTrailing();
     }
 
-    private static String bullet(Alert a, Context ctx, UnaryOperator<String> escape) {
+    private static String bullet(Entity e, Context ctx, UnaryOperator<String> escape) {
+        Alert a = e.shown();
         if (a.event() == Event.DIGEST) {
             return "- " + escape.apply(title(a, ctx)) + "\n  " + String.join("\n  ", digestLines(a, escape));
         }
-        return "- " + a.event().name() + ": " + line(a, ctx, escape);
+        return "- " + e.label() + ": " + line(a, ctx, escape);
     }
 
-    /** Targets now down, then degraded, each by id: the "current problems" of a batched e-mail. */
-    static List<TargetView> problems(List<TargetView> all) {
+    /**
+     * Targets now down, then degraded, each by id, among those {@code selected}: the "current
+     * problems" of a batched e-mail, which speaks only of the targets its channel's rules select.
+     */
+    static List<TargetView> problems(List<TargetView> all, java.util.function.Predicate<TargetView> selected) {
         Comparator<TargetView> order = Comparator.comparing((TargetView v) -> v.state().severity() == Severity.BAD ? 0 : 1)
                 .thenComparing(TargetView::id);
         return all.stream().filter(v -> v.state().severity() == Severity.BAD || v.state().severity() == Severity.WARN)
-                .sorted(order).toList();
+                .filter(selected).sorted(order).toList();
     }
 
     static String count(int n, String noun) {

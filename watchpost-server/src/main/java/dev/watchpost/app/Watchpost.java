@@ -4,6 +4,7 @@ import dev.watchpost.alert.AlertEngine;
 import dev.watchpost.alert.AlertRoutes;
 import dev.watchpost.admin.AdminRoutes;
 import dev.watchpost.auth.Access;
+import dev.watchpost.auth.Scope;
 import dev.watchpost.auth.TokenRoutes;
 import dev.watchpost.auth.TokenStore;
 import dev.watchpost.auth.Tokens;
@@ -14,6 +15,7 @@ import dev.watchpost.compat.argus.PrometheusSource;
 import dev.watchpost.compat.glance.GlanceClusters;
 import dev.watchpost.compat.glance.GlanceFeed;
 import dev.watchpost.compat.glance.GlanceRoutes;
+import dev.watchpost.compat.platypus.Platypus;
 import dev.watchpost.composite.CompositeEngine;
 import dev.watchpost.composite.CompositeRoutes;
 import dev.watchpost.compat.stashboard.StashboardRoutes;
@@ -177,6 +179,9 @@ public final class Watchpost implements AutoCloseable {
 
             FeedRoutes feed = new FeedRoutes(live, access, meters, config.server().streamKeepAlive());
             GlanceFeed glanceFeed = new GlanceFeed(live, glance, config.server().streamKeepAlive());
+            Platypus platypus = new Platypus(live, topology, config.platypus(), token -> config.auth().publicRead()
+                    || token.flatMap(tokens::authenticate).map(p -> p.scope().grants(Scope.READ)).orElse(false),
+                    config.server().streamKeepAlive());
 
             ArgusRoutes argusRoutes = new ArgusRoutes(fleet, access, clock, argusSettings, prometheus);
             PageRoutes pages = new PageRoutes(live, history.history(), access, clock,
@@ -210,8 +215,8 @@ public final class Watchpost implements AutoCloseable {
                             argusRoutes,
                             pages,
                             stashboard.fallback()), // last: takes the /api/... paths nothing else matched
-
-                    List.of(glanceFeed.routing()));
+                    // one WebSocket routing: Platypus's endpoints join Glance's feed
+                    List.of(platypus.routing(glanceFeed.routing())));
             } catch (IllegalStateException e) {
                 throw new StartupException(e.getMessage());
             }
@@ -219,6 +224,7 @@ public final class Watchpost implements AutoCloseable {
             // Long-lived streams end before the server waits for in-flight requests.
             started.push(feed);
             started.push(glanceFeed);
+            started.push(platypus);
             long now = System.nanoTime();
             LOG.info("event=server.started address=http://{}:{} store={} ready_ms={} store_ms={} http_ms={}", s.host(),
                     http.port(), db.dialect().name().toLowerCase(), (now - t0) / 1_000_000, storeMs,

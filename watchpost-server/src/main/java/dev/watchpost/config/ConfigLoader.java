@@ -66,7 +66,11 @@ public final class ConfigLoader {
         ARGUS_GROUP("argus.group", "ARGUS_FLEET_GROUP", "fleet", false),
         ARGUS_PROMETHEUS_URL("argus.prometheus-url", "ARGUS_FLEET_PROMETHEUS_URL", null, false),
         ARGUS_INGEST_TOKENS("argus.ingest-tokens", "ARGUS_FLEET_INGEST_TOKENS", null, true),
-        ARGUS_VIEWER_TOKENS("argus.viewer-tokens", "ARGUS_FLEET_VIEWER_TOKENS", null, true);
+        ARGUS_VIEWER_TOKENS("argus.viewer-tokens", "ARGUS_FLEET_VIEWER_TOKENS", null, true),
+        PLATYPUS_SECRET("platypus.secret", "PLATYPUS_SECRET", null, true),
+        PLATYPUS_GROUP("platypus.group", "PLATYPUS_GROUP", "servers", false),
+        PLATYPUS_INTERVAL("platypus.interval", "PLATYPUS_INTERVAL", "5s", false),
+        PLATYPUS_TIMEOUT("platypus.timeout", "PLATYPUS_TIMEOUT", "10s", false);
 
         final String key;
         final String env;
@@ -322,7 +326,38 @@ public final class ConfigLoader {
         var alerts = new WatchpostConfig.Alerts(duration(Setting.ALERTS_STARTUP_GRACE, Duration.ZERO, Duration.ofHours(1)),
                 declarations.getOrDefault("channels", List.of()), declarations.getOrDefault("rules", List.of()));
         return new WatchpostConfig(server, storage, auth, new WatchpostConfig.Logging(level), glance, argus, probes,
-                declared, alerts);
+                declared, alerts, platypus());
+    }
+
+    private WatchpostConfig.Platypus platypus() {
+        Optional<String> secret = text(Setting.PLATYPUS_SECRET);
+        if (secret.isPresent() && (secret.get().length() < MIN_TOKEN_LENGTH
+                || !secret.get().chars().allMatch(c -> c > 32 && c < 127))) {
+            throw invalid(Setting.PLATYPUS_SECRET, "a secret of at least " + MIN_TOKEN_LENGTH
+                    + " printable characters without spaces (Platypus generates 64 hex digits)");
+        }
+        String group = text(Setting.PLATYPUS_GROUP).orElseThrow();
+        if (!group.matches("[a-z0-9][a-z0-9._-]{0,63}(/[a-z0-9][a-z0-9._-]{0,63}){0,6}")) {
+            throw invalid(Setting.PLATYPUS_GROUP, "a group id of lower-case letters, digits, '.', '_' and '-' (segments separated by '/')");
+        }
+        // Platypus's own config gives its interval in whole seconds; durations work too.
+        return new WatchpostConfig.Platypus(secret, group,
+                secondsOrDuration(Setting.PLATYPUS_INTERVAL, Duration.ofSeconds(1), Duration.ofHours(1)),
+                secondsOrDuration(Setting.PLATYPUS_TIMEOUT, Duration.ofSeconds(2), Duration.ofDays(1)));
+    }
+
+    /** A duration where a bare whole number means seconds. */
+    private Duration secondsOrDuration(Setting s, Duration min, Duration max) {
+        String v = text(s).orElse("");
+        if (v.matches("\\d{1,9}")) {
+            Duration d = Duration.ofSeconds(Long.parseLong(v));
+            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+                throw invalid(s, "whole seconds or " + Durations.ALLOWED + ", between " + Durations.format(min) + " and "
+                        + Durations.format(max));
+            }
+            return d;
+        }
+        return duration(s, min, max);
     }
 
     private Optional<String> text(Setting s) {

@@ -12,7 +12,7 @@ import java.util.Optional;
  * already been checked, so consumers never re-validate.
  */
 public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging logging, Glance glance,
-                              Argus argus, Probes probes, Declarations declarations, Alerts alerts) {
+                              Argus argus, Probes probes, Declarations declarations, Alerts alerts, Platypus platypus) {
 
     public WatchpostConfig {
         Objects.requireNonNull(server, "server");
@@ -117,6 +117,30 @@ public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging
      */
     public record Argus(Duration interval, int ttlFactor, String namespace, int historyPoints, double ratePerSecond,
                         double ipRatePerSecond, String group, Optional<URI> prometheusUrl) {
+    }
+
+    /**
+     * Platypus compatibility: its Go agents push their stats over a WebSocket ({@code /stats}); its page
+     * reads {@code /getstats}.
+     *
+     * @param secret   the key every agent must send; empty = agents are refused
+     * @param group    the group each agent's host becomes a target in
+     * @param interval how often {@code /getstats} sends the hosts (Platypus's {@code interval})
+     * @param timeout  a host whose socket stays open but sends nothing this long is unhealthy (its lease)
+     */
+    public record Platypus(Optional<String> secret, String group, Duration interval, Duration timeout) {
+        public Platypus {
+            Objects.requireNonNull(secret, "secret");
+            Objects.requireNonNull(group, "group");
+            Objects.requireNonNull(interval, "interval");
+            Objects.requireNonNull(timeout, "timeout");
+        }
+
+        @Override
+        public String toString() {
+            return "Platypus[secret=" + secret.map(p -> "***") + ", group=" + group + ", interval=" + interval
+                    + ", timeout=" + timeout + "]";
+        }
     }
 
     /**

@@ -18,6 +18,7 @@ import static dev.watchpost.targets.SpecReader.at;
 import static dev.watchpost.targets.SpecReader.keys;
 import static dev.watchpost.targets.SpecReader.object;
 import static dev.watchpost.targets.SpecReader.optionalDuration;
+import static dev.watchpost.targets.SpecReader.optionalDurationOrZero;
 import static dev.watchpost.targets.SpecReader.optionalInt;
 import static dev.watchpost.targets.SpecReader.optionalText;
 import static dev.watchpost.targets.SpecReader.requiredText;
@@ -30,7 +31,7 @@ import static dev.watchpost.targets.SpecReader.requiredText;
  *   required: [lab/p1/data, lab/p1/video]             # default: every part (none with rule at-least)
  *   rule: all | worst | at-least                      # default all
  *   at-least: 2                                       # with rule at-least; a group counts its targets
- *   startup-grace: 1m
+ *   startup-grace: 1m                                 # 0 (or 0s, PT0S) = judged at once
  *   stale-after: 10s                                  # optional
  *   health-events: 100                                # events kept, default 100
  *   on-availability-change: { webhook: https://book.example.com/hooks/availability }
@@ -70,9 +71,7 @@ final class CompositeSpecs {
         if (rule != CompositeDef.Rule.AT_LEAST && spec.has("at-least")) {
             throw new IllegalArgumentException(where + ".at-least: only used with rule at-least");
         }
-        Duration grace = spec.has("startup-grace") && "0".equals(spec.get("startup-grace").asText())
-                ? Duration.ZERO
-                : optionalDuration(spec, "startup-grace", where).orElse(CompositeDef.DEFAULT_STARTUP_GRACE);
+        Duration grace = optionalDurationOrZero(spec, "startup-grace", where).orElse(CompositeDef.DEFAULT_STARTUP_GRACE);
         // With at-least the count is the availability rule, so no part is required unless named.
         List<String> required = spec.hasNonNull("required") ? ids(spec.get("required"), where + ".required")
                 : rule == CompositeDef.Rule.AT_LEAST ? List.of() : parts;

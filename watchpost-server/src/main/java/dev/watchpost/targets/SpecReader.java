@@ -89,6 +89,24 @@ final class SpecReader {
         return optionalText(n, key, where).map(t -> duration(t, where + "." + key));
     }
 
+    /**
+     * A duration that may be zero (a grace of 0 means "at once"): a bare {@code 0}, or any duration
+     * form of zero ({@code 0s}, {@code PT0S}); negative durations are refused.
+     */
+    static Optional<Duration> optionalDurationOrZero(JsonNode n, String key, String where) {
+        return optionalText(n, key, where).map(t -> {
+            if (t.strip().equals("0")) {
+                return Duration.ZERO;
+            }
+            Duration d = Durations.parse(t).orElseThrow(() ->
+                    new IllegalArgumentException(where + "." + key + ": '" + t + "' is not " + Durations.ALLOWED));
+            if (d.isNegative()) {
+                throw new IllegalArgumentException(where + "." + key + ": must not be negative");
+            }
+            return d;
+        });
+    }
+
     static Duration duration(String text, String where) {
         Duration d = Durations.parse(text).orElseThrow(() ->
                 new IllegalArgumentException(where + ": '" + text + "' is not " + Durations.ALLOWED));

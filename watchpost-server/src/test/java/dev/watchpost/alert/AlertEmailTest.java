@@ -105,7 +105,7 @@ class AlertEmailTest {
         String body = GreenMailUtil.getBody(m).replace("\r\n", "\n");
         // practable's order: new problems, new recoveries, system-wide alerts (none), every current problem, the page
         assertThat(body.strip()).isEqualTo("""
-                Watchpost: 2 new events at 2026-06-01 12:01:00 UTC
+                Watchpost: 2 new events (1 issue, 1 ok) at 2026-06-01 12:01:00 UTC
 
                 Problems:
                 - DOWN: WEB/A (web/a) is offline since 2026-06-01 12:00:00 UTC: reported offline
@@ -116,6 +116,98 @@ class AlertEmailTest {
                 Current problems (2):
                 - WEB/A (web/a): offline since 2026-06-01 12:00:00 UTC
                 - JOBS/BACKUP (jobs/backup): degraded since 2026-06-01 12:00:00 UTC: slow
+
+                Status page: https://status.example.com""");
+    }
+
+    /** Two teams, each with its own batched channel and a rule for its own targets. */
+    private String teams() {
+        String one = """
+                {"id": "%s", "email": {"host": "127.0.0.1", "port": %d, "tls": "none",
+                  "username": "alerts", "password": "s3cret-pass", "from": "alerts@example.com",
+                  "to": "%s", "batch": true, "every": "1m"}}""";
+        int port = SMTP.getSmtp().getPort();
+        return "[" + one.formatted("lab-mail", port, "lab@example.com") + ","
+                + one.formatted("web-mail", port, "web@example.com") + "]";
+    }
+
+    private static MimeMessage to(MimeMessage[] all, String address, String at) throws Exception {
+        for (MimeMessage m : all) {
+            if (to(m, Message.RecipientType.TO).equals(address) && m.getSubject().endsWith(at)) {
+                return m;
+            }
+        }
+        throw new AssertionError("no message to " + address + " at " + at);
+    }
+
+    @Test
+    void aBatchedMailListsOnlyTheCurrentProblemsOfTargetsItsChannelsRulesSelect() throws Exception {
+        rig = new Rig(dir, teams(), """
+                [{"id": "lab", "targets": ["lab/*"], "notify": ["lab-mail"]},
+                 {"id": "web", "targets": ["web/*"], "notify": ["web-mail"]}]""");
+        for (String id : new String[] {"lab/a", "lab/b", "web/x", "web/y", "other/z"}) {
+            rig.target(id, id.toUpperCase());
+            rig.report(id, State.ONLINE);
+        }
+        rig.report("lab/b", State.DOWN, "no data");
+        rig.report("web/y", State.DOWN, "HTTP 503");
+        rig.report("other/z", State.DOWN, "nobody's");
+        rig.round();
+        await().atMost(Duration.ofSeconds(10)).until(() -> SMTP.getReceivedMessages().length == 2);
+        rig.settle();
+
+        String lab = GreenMailUtil.getBody(to(SMTP.getReceivedMessages(), "lab@example.com", "12:00:00 UTC")).replace("\r\n", "\n");
+        String web = GreenMailUtil.getBody(to(SMTP.getReceivedMessages(), "web@example.com", "12:00:00 UTC")).replace("\r\n", "\n");
+        assertThat(lab).contains("Current problems (1):\n- LAB/B (lab/b): down since 2026-06-01 12:00:00 UTC: no data\n")
+                .doesNotContain("web/").doesNotContain("other/z");
+        assertThat(web).contains("Current problems (1):\n- WEB/Y (web/y): down since 2026-06-01 12:00:00 UTC: HTTP 503\n")
+                .doesNotContain("lab/").doesNotContain("other/z");
+
+        // a later round: lab's mail still lists its own older problem, and only its own
+        rig.report("lab/a", State.OFFLINE);
+        rig.report("web/x", State.OFFLINE);
+        rig.clock.advance(Duration.ofMinutes(1));
+        rig.round();
+        await().atMost(Duration.ofSeconds(10)).until(() -> SMTP.getReceivedMessages().length == 4);
+        assertThat(GreenMailUtil.getBody(to(SMTP.getReceivedMessages(), "lab@example.com", "12:01:00 UTC")).replace("\r\n", "\n"))
+                .contains("Current problems (2):\n- LAB/A (lab/a): offline since 2026-06-01 12:00:00 UTC\n"
+                        + "- LAB/B (lab/b): down since 2026-06-01 12:00:00 UTC: no data\n")
+                .doesNotContain("web/").doesNotContain("other/z");
+    }
+
+    @Test
+    void aFailingCompositeIsOneNewEventAndTheMailCountsIssuesAndOk() throws Exception {
+        rig = new Rig(dir, channel(true), "[{\"notify\":[\"ops-mail\"], \"on\": [\"down\", \"recovered\", \"availability\"]}]");
+        rig.target("lab/data", "Data");
+        rig.target("web/b", "WEB/B");
+        rig.topology.putTarget(Rig.JSON.readTree("""
+                {"id": "lab/exp", "name": "Experiment", "composite": {"parts": ["lab/data"], "startup-grace": 0}}"""), false);
+        rig.report("lab/exp", State.ONLINE);
+        rig.report("web/b", State.DOWN, "HTTP 502");
+        rig.round();
+        await().atMost(Duration.ofSeconds(10)).until(() -> SMTP.getReceivedMessages().length == 3);
+        rig.settle();
+
+        rig.report("lab/exp", State.DOWN, "missing required lab/data");
+        rig.report("web/b", State.ONLINE);
+        rig.clock.advance(Duration.ofMinutes(1));
+        rig.round();
+        await().atMost(Duration.ofSeconds(10)).until(() -> SMTP.getReceivedMessages().length == 6);
+
+        MimeMessage m = SMTP.getReceivedMessages()[3];
+        // practable counts experiments, not alerts: down and unavailable are one experiment's one event
+        assertThat(m.getSubject()).isEqualTo("[Watchpost] 2 new events at 2026-06-01 12:01:00 UTC");
+        assertThat(GreenMailUtil.getBody(m).replace("\r\n", "\n").strip()).isEqualTo("""
+                Watchpost: 2 new events (1 issue, 1 ok) at 2026-06-01 12:01:00 UTC
+
+                Problems:
+                - DOWN, UNAVAILABLE: Experiment (lab/exp) is down since 2026-06-01 12:00:00 UTC: reported down: missing required lab/data
+
+                Recoveries:
+                - RECOVERED: WEB/B (web/b) is online again since 2026-06-01 12:00:00 UTC (was down)
+
+                Current problems (1):
+                - Experiment (lab/exp): down since 2026-06-01 12:00:00 UTC: missing required lab/data
 
                 Status page: https://status.example.com""");
     }

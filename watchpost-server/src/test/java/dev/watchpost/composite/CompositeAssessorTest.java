@@ -57,6 +57,21 @@ class CompositeAssessorTest {
     }
 
     @Test
+    void aZeroGraceInAnyDurationFormMeansAtOnce() {
+        for (String zero : new String[] {"\"0\"", "\"0s\"", "\"0ms\"", "\"PT0S\"", "\"0m\""}) {
+            CompositeDef def = def("{\"parts\": [\"a\"], \"startup-grace\": " + zero + "}");
+            assertThat(def.startupGrace()).as(zero).isZero();
+            Assessment a = assess(def, FIRST_SEEN, absent("a"));
+            assertThat(a.assessed()).as("judged the moment it is first seen").isTrue();
+            assertThat(a.state()).isEqualTo(State.DOWN);
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> def("{\"parts\": [\"a\"], \"startup-grace\": \"-PT1S\"}"))
+                .hasMessageContaining("startup-grace").hasMessageContaining("negative");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> def("{\"parts\": [\"a\"], \"startup-grace\": \"soon\"}"))
+                .hasMessageContaining("startup-grace: 'soon' is not a duration");
+    }
+
+    @Test
     void allPartsOkIsHealthyAndAvailable() {
         Assessment a = assess(EXPERIMENT, NOW, part("lab/jump", State.ONLINE), part("lab/data", State.ONLINE),
                 part("lab/video", State.ONLINE));
