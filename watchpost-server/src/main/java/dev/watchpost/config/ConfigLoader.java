@@ -57,16 +57,19 @@ public final class ConfigLoader {
         PROBES_MAX_CONCURRENT("probes.max-concurrent", "WATCHPOST_PROBES_MAX_CONCURRENT", "256", false),
         PROBES_MAX_PER_HOST("probes.max-per-host", "WATCHPOST_PROBES_MAX_PER_HOST", "16", false),
         ALERTS_STARTUP_GRACE("alerts.startup-grace", "WATCHPOST_ALERTS_STARTUP_GRACE", "1m", false),
-        ARGUS_INTERVAL("argus.interval", "ARGUS_FLEET_INTERVAL", "15s", false),
+        // A second variable name is Argus' own, read with Argus' meaning when Watchpost's is not set.
+        ARGUS_INTERVAL("argus.interval", "ARGUS_FLEET_INTERVAL", "15s", false, "ARGUS_FLEET_HEARTBEAT_INTERVAL"),
         ARGUS_TTL_FACTOR("argus.ttl-factor", "ARGUS_FLEET_TTL_FACTOR", "3", false),
-        ARGUS_NAMESPACE("argus.namespace", "ARGUS_FLEET_NAMESPACE", "discord", false),
+        ARGUS_NAMESPACE("argus.namespace", "ARGUS_FLEET_NAMESPACE", "discord", false, "ARGUS_NAMESPACE"),
         ARGUS_HISTORY("argus.history", "ARGUS_FLEET_HISTORY", "240", false),
         ARGUS_RATE_LIMIT("argus.rate-limit", "ARGUS_FLEET_RATE_LIMIT", "2", false),
         ARGUS_IP_RATE_LIMIT("argus.ip-rate-limit", "ARGUS_FLEET_IP_RATE_LIMIT", "100", false),
         ARGUS_GROUP("argus.group", "ARGUS_FLEET_GROUP", "fleet", false),
         ARGUS_PROMETHEUS_URL("argus.prometheus-url", "ARGUS_FLEET_PROMETHEUS_URL", null, false),
-        ARGUS_INGEST_TOKENS("argus.ingest-tokens", "ARGUS_FLEET_INGEST_TOKENS", null, true),
-        ARGUS_VIEWER_TOKENS("argus.viewer-tokens", "ARGUS_FLEET_VIEWER_TOKENS", null, true),
+        ARGUS_INGEST_TOKENS("argus.ingest-tokens", "ARGUS_FLEET_INGEST_TOKENS", null, true, "ARGUS_FLEET_INGEST_TOKEN"),
+        ARGUS_VIEWER_TOKENS("argus.viewer-tokens", "ARGUS_FLEET_VIEWER_TOKENS", null, true, "ARGUS_FLEET_VIEWER_TOKEN"),
+        /** Argus' one shared token: an ingest and a read token, unless the split ones are set. */
+        ARGUS_TOKEN("argus.token", "ARGUS_FLEET_TOKEN", null, true),
         PLATYPUS_SECRET("platypus.secret", "PLATYPUS_SECRET", null, true),
         PLATYPUS_GROUP("platypus.group", "PLATYPUS_GROUP", "servers", false),
         PLATYPUS_INTERVAL("platypus.interval", "PLATYPUS_INTERVAL", "5s", false),
@@ -76,12 +79,19 @@ public final class ConfigLoader {
         final String env;
         final String dflt;
         final boolean secret;
+        /** Argus' own name for this setting, or null. */
+        final String alias;
 
         Setting(String key, String env, String dflt, boolean secret) {
+            this(key, env, dflt, secret, null);
+        }
+
+        Setting(String key, String env, String dflt, boolean secret, String alias) {
             this.key = key;
             this.env = env;
             this.dflt = dflt;
             this.secret = secret;
+            this.alias = alias;
         }
     }
 
@@ -135,9 +145,16 @@ public final class ConfigLoader {
 
     /** Names of {@code WATCHPOST_*} variables that no setting reads; a typo there is worth a warning. */
     public static List<String> unknownEnvironment(Map<String, String> env) {
-        Set<String> known = Arrays.stream(Setting.values()).map(s -> s.env).collect(Collectors.toSet());
-        known.add("WATCHPOST_CONFIG");
+        Set<String> known = knownVariables();
         return env.keySet().stream().filter(k -> k.startsWith("WATCHPOST_") && !known.contains(k)).sorted().toList();
+    }
+
+    /** Every environment variable some setting reads. */
+    static Set<String> knownVariables() {
+        Set<String> known = Arrays.stream(Setting.values()).map(s -> s.env).collect(Collectors.toSet());
+        Arrays.stream(Setting.values()).filter(s -> s.alias != null).forEach(s -> known.add(s.alias));
+        known.add("WATCHPOST_CONFIG");
+        return known;
     }
 
     private void readFile(Path file) {
@@ -250,17 +267,26 @@ public final class ConfigLoader {
 
     private void readEnv(Map<String, String> env) {
         for (Setting s : Setting.values()) {
-            String v = env.get(s.env);
+            String name = s.env;
+            String v = env.get(name);
+            if (v == null && s.alias != null && env.get(s.alias) != null) {
+                name = s.alias;
+                v = env.get(name);
+                // Argus reads its heartbeat interval as whole seconds.
+                if (s == Setting.ARGUS_INTERVAL && v.trim().matches("\\d{1,9}")) {
+                    v = v.trim() + "s";
+                }
+            }
             if (v != null) {
                 List<String> values = Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
-                raw.put(s, new Raw(isList(s) ? values : List.of(v.trim()), s.env));
+                raw.put(s, new Raw(isList(s) ? values : List.of(v.trim()), name));
             }
         }
     }
 
     private static boolean isList(Setting s) {
         return s == Setting.ADMIN_TOKENS || s == Setting.INGEST_TOKENS || s == Setting.READ_TOKENS
-                || s == Setting.ARGUS_INGEST_TOKENS || s == Setting.ARGUS_VIEWER_TOKENS;
+                || s == Setting.ARGUS_INGEST_TOKENS || s == Setting.ARGUS_VIEWER_TOKENS || s == Setting.ARGUS_TOKEN;
     }
 
     private WatchpostConfig build() {
@@ -284,10 +310,15 @@ public final class ConfigLoader {
                 text(Setting.DB_PASSWORD),
                 intIn(Setting.DB_POOL_SIZE, 1, 200, "an integer 1-200"),
                 duration(Setting.FLUSH_INTERVAL, Duration.ofMillis(10), Duration.ofMinutes(1)));
-        // Argus Fleet's member and viewer tokens are Watchpost ingest and read tokens.
+        // Argus Fleet's member and viewer tokens are Watchpost ingest and read tokens; as in Argus, its
+        // shared token stands for either side whose own token is not set.
+        List<String> argusShared = tokens(Setting.ARGUS_TOKEN);
+        List<String> argusIngest = tokens(Setting.ARGUS_INGEST_TOKENS);
+        List<String> argusViewer = tokens(Setting.ARGUS_VIEWER_TOKENS);
         var auth = new WatchpostConfig.Auth(
-                tokens(Setting.ADMIN_TOKENS), concat(tokens(Setting.INGEST_TOKENS), tokens(Setting.ARGUS_INGEST_TOKENS)),
-                concat(tokens(Setting.READ_TOKENS), tokens(Setting.ARGUS_VIEWER_TOKENS)),
+                tokens(Setting.ADMIN_TOKENS),
+                concat(tokens(Setting.INGEST_TOKENS), argusIngest.isEmpty() ? argusShared : argusIngest),
+                concat(tokens(Setting.READ_TOKENS), argusViewer.isEmpty() ? argusShared : argusViewer),
                 bool(Setting.INSECURE), bool(Setting.PUBLIC_READ));
         String level = text(Setting.LOG_LEVEL).orElseThrow().toLowerCase(Locale.ROOT);
         if (!LEVELS.contains(level)) {

@@ -3,6 +3,7 @@ package dev.watchpost.page;
 import dev.watchpost.web.Html;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -246,8 +247,8 @@ final class FleetView {
             h.raw("<p class=\"empty\">Not enough history yet: points arrive with each heartbeat that carries metrics.</p></section>");
             return;
         }
-        double t0 = ((Number) points.get(0).get("t")).doubleValue();
-        double t1 = ((Number) points.get(points.size() - 1).get("t")).doubleValue();
+        double t0 = epochSeconds(points.get(0).get("t"));
+        double t1 = epochSeconds(points.get(points.size() - 1).get("t"));
         h.raw("<p class=\"note\">").text(points.size() + " points from " + TIME.format(instant(t0)) + " to "
                 + TIME.format(instant(t1))).raw("</p><div class=\"sparks\">");
         for (int k : new int[] {0, 2, 4, 5}) {
@@ -258,7 +259,7 @@ final class FleetView {
             for (Map<String, Object> p : points) {
                 Object v = map(p.get("metrics")).get(m.key());
                 if (v instanceof Number n) {
-                    double t = ((Number) p.get("t")).doubleValue();
+                    double t = epochSeconds(p.get("t"));
                     xy.add(new double[] {t, n.doubleValue()});
                     max = Math.max(max, n.doubleValue());
                     last = n.doubleValue();
@@ -308,11 +309,16 @@ final class FleetView {
                 .<Map<String, Object>>map(g -> Map.of(metric, g.name().toLowerCase(Locale.ROOT))).orElse(Map.of());
     }
 
-    private static String seen(Object epochSeconds) {
-        if (!(epochSeconds instanceof Number n)) {
+    /** A time as the fleet bodies give it: an ISO-8601 string with an offset, as Argus writes it. */
+    private static String seen(Object isoTime) {
+        if (!(isoTime instanceof String text)) {
             return "never";
         }
-        return TIME.format(instant(n.doubleValue()));
+        return TIME.format(OffsetDateTime.parse(text).toInstant());
+    }
+
+    private static double epochSeconds(Object isoTime) {
+        return OffsetDateTime.parse(str(isoTime)).toInstant().toEpochMilli() / 1000.0;
     }
 
     private static Instant instant(double epochSeconds) {

@@ -230,8 +230,10 @@ class PageRoutesTest {
         assertThat(global).contains("<h1>Fleet</h1>", "href=\"/fleet/europe\">europe</a>");
         String fleet = http.get("/fleet/europe").body();
         assertThat(fleet).contains("href=\"/fleet/europe/" + number + "\">#" + number + "</a>", "eu-bot-&lt;b&gt;1&lt;/b&gt;");
-        // Mean latency of the up shards 0.775 s: warn (0.3 / 1.0 s), graded by the server and said in words.
-        assertThat(fleet).contains("<td data-metric=\"latency_seconds\" data-grade=\"warn\">775 ms <span class=\"grade\">warn</span></td>");
+        // The worst shard's latency, 1.5 s, as Argus defines it: bad (0.3 / 1.0 s), graded by the server and said in words.
+        assertThat(fleet).contains("<td data-metric=\"latency_seconds\" data-grade=\"bad\">1.50 s <span class=\"grade\">bad</span></td>");
+        // last_seen is an ISO-8601 string on the wire; the page still shows it as a time.
+        assertThat(fleet).containsPattern("<td>\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC</td>").doesNotContain("<td>never</td>");
         String cluster = http.get("/fleet/europe/" + number).body();
         assertThat(cluster).contains("<h2 id=\"shards-title\">Shards</h2>");
         assertThat(cluster).containsPattern("<th scope=\"row\">1</th><td class=\"status\" data-status=\"up\">.*?data-grade=\"bad\">1.50 s");

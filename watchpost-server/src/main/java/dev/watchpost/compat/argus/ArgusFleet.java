@@ -122,9 +122,13 @@ public final class ArgusFleet {
         }
     }
 
-    /** One cluster as readers see it. {@code lastSeenMs} is -1 when never seen. */
+    /**
+     * One cluster as readers see it. {@code lastSeenMs} is -1 when never seen. {@code fromPrometheus}
+     * when its metrics and shards are Prometheus' rather than its own pushes.
+     */
     record Cluster(int number, String identity, String fleet, Optional<String> version, Optional<String> scrapeTarget,
-                   boolean up, long lastSeenMs, ClusterMetrics metrics, List<ParsedSnapshot.Shard> shards) {
+                   boolean up, long lastSeenMs, ClusterMetrics metrics, List<ParsedSnapshot.Shard> shards,
+                   boolean fromPrometheus) {
     }
 
     /** A cluster and its history, oldest point first. */
@@ -393,21 +397,21 @@ public final class ArgusFleet {
             shards = m.last == null ? List.of() : m.last.shards();
         }
         return new Cluster(info.number(), info.identity(), info.fleet(), Optional.ofNullable(info.version()),
-                Optional.ofNullable(info.scrapeTarget()), up, lastSeen, metrics, shards);
+                Optional.ofNullable(info.scrapeTarget()), up, lastSeen, metrics, shards, false);
     }
 
     // ---------------------------------------------------------------- helpers
 
     /**
-     * An ALIVE observation carrying the nine metrics (so the native API shows them) and the mean
-     * shard latency as the target's latency. Without metrics the target keeps its last ones.
+     * An ALIVE observation carrying the known metrics (so the native API shows them) and the worst
+     * shard's latency as the target's latency. Without metrics the target keeps its last ones.
      */
     private static Observation observation(ClusterMetrics metrics) {
         if (metrics == null) {
             return Observation.alive();
         }
         ObjectNode node = Json.MAPPER.createObjectNode();
-        metrics.toJson().forEach((k, v) -> {
+        metrics.known().forEach((k, v) -> {
             switch (v) {
                 case Integer i -> node.put(k, i);
                 case Long l -> node.put(k, l);

@@ -48,6 +48,7 @@ public final class ArgusRoutes implements HttpService {
     private final RateLimiter perIdentity;
     private final RateLimiter perIp;
     private final Optional<PrometheusSource> prometheus;
+    private final int historyPoints;
 
     /** Pushed figures only. */
     public ArgusRoutes(ArgusFleet fleet, Access access, Clock clock, ArgusSettings settings) {
@@ -66,6 +67,7 @@ public final class ArgusRoutes implements HttpService {
         this.clock = clock;
         this.perIdentity = new RateLimiter(settings.perIdentity(), MAX_BUCKETS);
         this.perIp = new RateLimiter(settings.perIp(), MAX_BUCKETS);
+        this.historyPoints = settings.historyPoints();
     }
 
     @Override
@@ -155,7 +157,11 @@ public final class ArgusRoutes implements HttpService {
                 reading.map(PrometheusReading::source).orElse("push"), reading.flatMap(PrometheusReading::error));
     }
 
-    /** The body of {@code GET /api/fleet/cluster?fleet=&number=}; empty when there is no such cluster. */
+    /**
+     * The body of {@code GET /api/fleet/cluster?fleet=&number=}; empty when there is no such cluster.
+     * The history comes from where the current values come from: Prometheus' range queries for a
+     * cluster it has series for, else the pushed snapshots.
+     */
     public Optional<Map<String, Object>> clusterJson(String fleetName, int number) {
         Optional<ArgusFleet.Detail> d;
         try {
@@ -164,9 +170,17 @@ public final class ArgusRoutes implements HttpService {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-        // History stays as pushed: Prometheus has its own.
-        return d.map(detail -> FleetJson.detail(prometheus.map(PrometheusSource::read)
-                .map(r -> new ArgusFleet.Detail(r.merge(detail.cluster()), detail.history())).orElse(detail)));
+        if (d.isEmpty()) {
+            return Optional.empty();
+        }
+        ArgusFleet.Detail detail = d.get();
+        Optional<PrometheusReading> reading = prometheus.map(PrometheusSource::read);
+        if (reading.isEmpty() || reading.get().error().isPresent() || !reading.get().has(detail.cluster().identity())) {
+            return Optional.of(FleetJson.detail(detail, Optional.empty()));
+        }
+        PrometheusSource.History history = prometheus.get().history(detail.cluster().identity(), historyPoints);
+        return Optional.of(FleetJson.detail(new ArgusFleet.Detail(reading.get().merge(detail.cluster()), history.points()),
+                history.error()));
     }
 
     private void prune(ServerRequest req, ServerResponse res) {

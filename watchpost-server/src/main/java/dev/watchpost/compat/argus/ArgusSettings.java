@@ -11,9 +11,9 @@ import java.util.Optional;
 /**
  * Argus Fleet compatibility settings, validated once and then frozen.
  *
- * <p>Environment variables (wired by the config loader): {@code ARGUS_FLEET_INTERVAL} →
- * {@code interval}, {@code ARGUS_FLEET_TTL_FACTOR} → {@code ttlFactor}, {@code ARGUS_FLEET_NAMESPACE}
- * → {@code namespace}, {@code ARGUS_FLEET_HISTORY} → {@code historyPoints},
+ * <p>Environment variables (wired by the config loader): {@code ARGUS_FLEET_INTERVAL} or Argus'
+ * {@code ARGUS_FLEET_HEARTBEAT_INTERVAL} → {@code interval}, {@code ARGUS_FLEET_TTL_FACTOR} →
+ * {@code ttlFactor}, {@code ARGUS_FLEET_NAMESPACE} or Argus' {@code ARGUS_NAMESPACE} → {@code namespace}, {@code ARGUS_FLEET_HISTORY} → {@code historyPoints},
  * {@code ARGUS_FLEET_RATE_LIMIT} → {@code perIdentity} / {@code perIp},
  * {@code ARGUS_FLEET_PROMETHEUS_URL} → {@code prometheusUrl}.
  *

@@ -2,7 +2,6 @@ package dev.watchpost.compat.argus;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,21 +12,23 @@ import java.util.function.Function;
 
 /**
  * The nine Argus metrics of one cluster, or of a fleet or the whole installation when
- * {@linkplain #rollup rolled up}, plus the raw counts of the interval they were computed over, which
- * is what a correct roll-up needs. Every metric is {@code null} when unknown: the family was not
- * reported, there is no second snapshot to take a rate from yet, or nothing was observed.
- * Immutable and thread-safe.
+ * {@linkplain #rollup rolled up}, plus the cumulative counts behind the error rate, which is what a
+ * correct roll-up needs. Inside, a metric is {@code null} when unknown (the family was not reported,
+ * there is no second snapshot to take a rate from yet); on the wire ({@link #toJson}) an unknown
+ * metric is 0, as in Argus' model. Immutable and thread-safe.
  *
- * @param latencySeconds     mean gateway latency of the shards that are up
+ * @param latencySeconds     gateway latency of the worst shard (up or not), as Argus defines it
  * @param shardsUp           shards reported up
  * @param guilds             guilds, rounded to a whole number
  * @param cachedUsers        cached users, rounded to a whole number
- * @param interactionsRate   interactions per second
- * @param errorRate          command errors per command, 0..1 in practice
- * @param durationP95Seconds 95th percentile of application command duration over the interval
- * @param ratelimitsRate     rate limits hit per second
+ * @param interactionsRate   interactions per second between the last two snapshots
+ * @param errorRate          command errors per command since the process started (Argus' push
+ *                           source: the latest snapshot's counters, not a window)
+ * @param durationP95Seconds 95th percentile of application command duration since the process
+ *                           started, the upper bound of the bucket holding it (as Argus reads it)
+ * @param ratelimitsRate     rate limits hit per second between the last two snapshots
  * @param uptimeSeconds      process uptime
- * @param interval           the counts behind the rates; {@code null} before a second snapshot
+ * @param totals             the counts behind {@code errorRate}; {@code null} when unknown
  */
 public record ClusterMetrics(
         Double latencySeconds,
@@ -39,7 +40,7 @@ public record ClusterMetrics(
         Double durationP95Seconds,
         Double ratelimitsRate,
         Double uptimeSeconds,
-        Interval interval) {
+        Totals totals) {
 
     /** The wire names, in the order {@link #toJson} gives them. */
     public static final List<String> KEYS = List.of(
@@ -52,37 +53,27 @@ public record ClusterMetrics(
     private static final double QUANTILE = 0.95;
 
     /**
-     * What happened between two snapshots: counter increases (already corrected for restarts) and
-     * the histogram of the command durations observed. Each count is {@code null} when either
-     * snapshot lacked that family.
+     * Command errors and commands counted since a process started (or, in a roll-up, summed over
+     * its parts), so that a roll-up recomputes {@code error_rate} as Σ errors / Σ commands instead
+     * of averaging ratios.
      *
-     * @param seconds         the interval's length; in a roll-up the longest of its parts' intervals
-     *                        (for information only: roll-up rates are sums of part rates)
-     * @param errors          command errors
-     * @param commands        application plus prefix commands; in a roll-up errors and commands
-     *                        are summed only over parts that know both, since one is meaningless
-     *                        without the other
-     * @param interactions    interactions
-     * @param ratelimits      rate limits hit
-     * @param commandDuration command durations observed; in a roll-up {@code null} when the parts'
-     *                        bucket bounds differ
+     * @param errors   command errors
+     * @param commands the commands errors are counted against: application plus prefix commands
+     *                 from pushes, application commands from Prometheus (Argus' two sources differ)
      */
-    public record Interval(
-            double seconds,
-            Double errors,
-            Double commands,
-            Double interactions,
-            Double ratelimits,
-            Histogram commandDuration) {
-
-        public Interval {
-            if (!(seconds > 0) || !Double.isFinite(seconds)) {
-                throw new IllegalArgumentException("interval seconds must be finite and > 0, got " + seconds);
-            }
+    public record Totals(double errors, double commands) {
+        public Totals {
             check("errors", errors);
             check("commands", commands);
-            check("interactions", interactions);
-            check("ratelimits", ratelimits);
+        }
+
+        Totals plus(Totals other) {
+            return new Totals(errors + other.errors, commands + other.commands);
+        }
+
+        /** 0 when no command was counted, as in Argus. */
+        double errorRate() {
+            return commands == 0 ? 0.0 : errors / commands;
         }
     }
 
@@ -99,19 +90,18 @@ public record ClusterMetrics(
     }
 
     /**
-     * The metrics of one cluster from its latest snapshot and, for the rates, error rate and p95,
-     * the snapshot before it.
+     * The metrics of one cluster from its latest snapshot and, for the two per-second rates, the
+     * snapshot before it.
      *
      * <p>A counter that went down between the two was reset by a restart; as in Prometheus its
-     * increase is then its current value. The duration histogram is reset as a whole when its
-     * bounds changed or any bucket range lost observations (see {@link Histogram#since}).
-     * {@code error_rate} is 0 when no command ran in the interval, even if errors were counted.
+     * increase is then its current value. {@code error_rate} and the p95 need no earlier snapshot:
+     * like Argus' push source they read the latest snapshot's counters and cumulative buckets.
      *
      * @param previous   the snapshot before, or {@code null} for the first one
      * @param previousAt when {@code previous} was received; ignored when it is {@code null}
      * @param current    the latest snapshot
      * @param currentAt  when {@code current} was received; when it is not after {@code previousAt}
-     *                   nothing that needs an interval is computed
+     *                   no rate is computed
      */
     public static ClusterMetrics compute(ParsedSnapshot previous, Instant previousAt,
                                          ParsedSnapshot current, Instant currentAt) {
@@ -123,97 +113,63 @@ public record ClusterMetrics(
 
         int up = 0;
         boolean upKnown = false;
-        double latencySum = 0;
-        int latencies = 0;
+        Double worst = null;
         for (ParsedSnapshot.Shard s : current.shards()) {
             if (s.up() != null) {
                 upKnown = true;
             }
             if (Boolean.TRUE.equals(s.up())) {
                 up++;
-                if (s.latencySeconds() != null) {
-                    latencySum += s.latencySeconds();
-                    latencies++;
-                }
+            }
+            if (s.latencySeconds() != null && (worst == null || s.latencySeconds() > worst)) {
+                worst = s.latencySeconds();
             }
         }
 
-        Interval interval = null;
+        Double interactions = null;
+        Double ratelimits = null;
         if (previous != null && currentAt.isAfter(previousAt)) {
             Duration d = Duration.between(previousAt, currentAt);
             double seconds = d.getSeconds() + d.getNano() / 1e9;
-            Double app = increase(previous.appCommands(), current.appCommands());
-            Double prefix = increase(previous.commands(), current.commands());
-            interval = new Interval(
-                    seconds,
-                    increase(previous.commandErrors(), current.commandErrors()),
-                    app == null ? prefix : prefix == null ? app : Double.valueOf(app + prefix),
-                    increase(previous.interactions(), current.interactions()),
-                    increase(previous.ratelimits(), current.ratelimits()),
-                    current.commandDuration() == null || previous.commandDuration() == null
-                            ? null : current.commandDuration().since(previous.commandDuration()));
+            interactions = perSecond(increase(previous.interactions(), current.interactions()), seconds);
+            ratelimits = perSecond(increase(previous.ratelimits(), current.ratelimits()), seconds);
         }
 
+        Totals totals = null;
+        if (current.commandErrors() != null || current.appCommands() != null || current.commands() != null) {
+            totals = new Totals(orZero(current.commandErrors()), orZero(current.appCommands()) + orZero(current.commands()));
+        }
+        Histogram duration = current.commandDuration();
         return new ClusterMetrics(
-                latencies == 0 ? null : latencySum / latencies,
+                worst,
                 upKnown ? up : null,
                 round(current.guilds()),
                 round(current.cachedUsers()),
-                interval == null ? null : perSecond(interval.interactions(), interval.seconds()),
-                interval == null ? null : errorRate(interval.errors(), interval.commands()),
-                interval == null || interval.commandDuration() == null
-                        ? null : boxed(interval.commandDuration().quantile(QUANTILE)),
-                interval == null ? null : perSecond(interval.ratelimits(), interval.seconds()),
+                interactions,
+                totals == null ? null : totals.errorRate(),
+                duration == null ? null : boxed(duration.bucketQuantile(QUANTILE)),
+                ratelimits,
                 current.uptimeSeconds(),
-                interval);
+                totals);
     }
 
     /**
-     * Combines clusters into a fleet, or fleets into the global view. The global view may be rolled
-     * up from fleet roll-ups: grouping changes neither the sums, maxima and error rate (beyond
-     * floating-point rounding) nor the p95 while all bucket bounds agree.
+     * Combines clusters into a fleet, or fleets into the global view; grouping changes nothing
+     * (beyond floating-point rounding), so the global view may be rolled up from fleet roll-ups.
      *
-     * <p>Summed: shards up, guilds, cached users, interactions and rate-limit rates. Maximum:
-     * latency, p95, uptime (the worst or oldest part). {@code error_rate} is recomputed as Σ errors /
-     * Σ commands over the parts' interval counts, never averaged, so a part that has an error rate
-     * but no counts (say one built from Prometheus without them) does not contribute to it. The p95
-     * is recomputed from the summed duration histograms when every part that has a p95 also has a
-     * histogram and all non-empty histograms share their bucket bounds; otherwise no true fleet
-     * quantile exists and the highest part p95 stands in for it. Unknown values are skipped; when
-     * every part's is unknown, or {@code parts} is empty, so is the result's.
+     * <p>As in Argus: summed are shards up, guilds, cached users, interactions and rate-limit rates;
+     * the maximum is taken of latency, p95 and uptime (the worst or oldest part); {@code error_rate}
+     * is recomputed as Σ errors / Σ commands over the parts' totals, never averaged. Unknown values
+     * are skipped; when every part's is unknown, or {@code parts} is empty, so is the result's.
      */
     public static ClusterMetrics rollup(List<ClusterMetrics> parts) {
         List<ClusterMetrics> ps = List.copyOf(parts);
-        if (ps.isEmpty()) {
-            return UNKNOWN;
-        }
-        List<Interval> intervals = new ArrayList<>();
+        Totals totals = null;
         for (ClusterMetrics p : ps) {
-            if (p.interval() != null) {
-                intervals.add(p.interval());
+            if (p.totals() != null) {
+                totals = totals == null ? p.totals() : totals.plus(p.totals());
             }
         }
-
-        Double errors = null;
-        Double commands = null;
-        for (Interval i : intervals) {
-            if (i.errors() != null && i.commands() != null) {
-                errors = (errors == null ? 0 : errors) + i.errors();
-                commands = (commands == null ? 0 : commands) + i.commands();
-            }
-        }
-        Histogram duration = summedDuration(ps, intervals);
-        Interval interval = intervals.isEmpty() ? null : new Interval(
-                max(intervals, Interval::seconds),
-                errors,
-                commands,
-                sum(intervals, Interval::interactions),
-                sum(intervals, Interval::ratelimits),
-                duration);
-
-        Double p95 = duration != null
-                ? boxed(duration.quantile(QUANTILE))
-                : max(ps, ClusterMetrics::durationP95Seconds);
         Double shardsUp = sum(ps, p -> p.shardsUp() == null ? null : p.shardsUp().doubleValue());
         return new ClusterMetrics(
                 max(ps, ClusterMetrics::latencySeconds),
@@ -221,18 +177,25 @@ public record ClusterMetrics(
                 round(sum(ps, p -> p.guilds() == null ? null : p.guilds().doubleValue())),
                 round(sum(ps, p -> p.cachedUsers() == null ? null : p.cachedUsers().doubleValue())),
                 sum(ps, ClusterMetrics::interactionsRate),
-                errors == null ? null : errorRate(errors, commands),
-                p95,
+                totals == null ? null : totals.errorRate(),
+                max(ps, ClusterMetrics::durationP95Seconds),
                 sum(ps, ClusterMetrics::ratelimitsRate),
                 max(ps, ClusterMetrics::uptimeSeconds),
-                interval);
+                totals);
     }
 
     /**
-     * The nine metrics under their wire names ({@link #KEYS} order), {@code null} for unknown ones;
-     * unmodifiable. The interval counts stay internal.
+     * The nine metrics under their wire names ({@link #KEYS} order), an unknown one as 0 as Argus
+     * answers it; unmodifiable. The totals stay internal.
      */
     public Map<String, Object> toJson() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        known().forEach((k, v) -> json.put(k, v != null ? v : zero(k)));
+        return Collections.unmodifiableMap(json);
+    }
+
+    /** The nine metrics under their wire names, {@code null} for unknown ones (for grades). */
+    Map<String, Object> known() {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("latency_seconds", latencySeconds);
         json.put("shards_up", shardsUp);
@@ -243,32 +206,16 @@ public record ClusterMetrics(
         json.put("duration_p95_seconds", durationP95Seconds);
         json.put("ratelimits_rate", ratelimitsRate);
         json.put("uptime_seconds", uptimeSeconds);
-        return Collections.unmodifiableMap(json);
+        return json;
     }
 
-    /** The sum of the parts' histograms, or {@code null} when it would not stand for all of them. */
-    private static Histogram summedDuration(List<ClusterMetrics> parts, List<Interval> intervals) {
-        for (ClusterMetrics p : parts) {
-            if (p.durationP95Seconds() != null && (p.interval() == null || p.interval().commandDuration() == null)) {
-                return null;
-            }
-        }
-        Histogram sum = null;
-        for (Interval i : intervals) {
-            Histogram h = i.commandDuration();
-            if (h == null) {
-                continue;
-            }
-            if (sum == null || sum.buckets().isEmpty()) {
-                sum = h;
-            } else if (!h.buckets().isEmpty()) {
-                if (!sum.sameBounds(h)) {
-                    return null;
-                }
-                sum = sum.plus(h);
-            }
-        }
-        return sum;
+    /** Counts stay whole numbers on the wire; the rest are 0.0. */
+    private static Object zero(String key) {
+        return switch (key) {
+            case "shards_up" -> 0;
+            case "guilds", "cached_users" -> 0L;
+            default -> 0.0;
+        };
     }
 
     /** Prometheus' increase between two raw counter values: after a reset, the whole current value. */
@@ -283,11 +230,8 @@ public record ClusterMetrics(
         return count == null ? null : count / seconds;
     }
 
-    private static Double errorRate(Double errors, Double commands) {
-        if (errors == null || commands == null) {
-            return null;
-        }
-        return commands == 0 ? 0.0 : errors / commands;
+    private static double orZero(Double d) {
+        return d == null ? 0 : d;
     }
 
     private static Long round(Double value) {

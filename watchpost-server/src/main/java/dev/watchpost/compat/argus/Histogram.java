@@ -1,6 +1,5 @@
 package dev.watchpost.compat.argus;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalDouble;
@@ -58,63 +57,15 @@ public record Histogram(List<Bucket> buckets) {
         return buckets.isEmpty() ? 0 : buckets.getLast().count();
     }
 
-    boolean sameBounds(Histogram other) {
-        if (buckets.size() != other.buckets.size()) {
-            return false;
-        }
-        for (int i = 0; i < buckets.size(); i++) {
-            if (buckets.get(i).upperBound() != other.buckets.get(i).upperBound()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /**
-     * The observations made since {@code previous}, bucket by bucket. When the histogram was reset in
-     * between — the bounds changed, or any bucket range holds fewer observations than before, which
-     * only a restart can cause — the answer is this histogram as it is (Prometheus' counter-reset
-     * rule), so the result always has a valid shape.
-     */
-    Histogram since(Histogram previous) {
-        if (!sameBounds(previous)) {
-            return this;
-        }
-        List<Bucket> delta = new ArrayList<>(buckets.size());
-        double before = 0;
-        for (int i = 0; i < buckets.size(); i++) {
-            double d = buckets.get(i).count() - previous.buckets.get(i).count();
-            // A cumulative Δ that shrinks means some range lost observations: a reset, not a delta.
-            if (d < before) {
-                return this;
-            }
-            delta.add(new Bucket(buckets.get(i).upperBound(), d));
-            before = d;
-        }
-        return new Histogram(delta);
-    }
-
-    /** Bucket-wise sum; both must have {@link #sameBounds the same bounds}. */
-    Histogram plus(Histogram other) {
-        if (!sameBounds(other)) {
-            throw new IllegalArgumentException("cannot add histograms with different bounds");
-        }
-        List<Bucket> sum = new ArrayList<>(buckets.size());
-        for (int i = 0; i < buckets.size(); i++) {
-            sum.add(new Bucket(buckets.get(i).upperBound(), buckets.get(i).count() + other.buckets.get(i).count()));
-        }
-        return new Histogram(sum);
-    }
-
-    /**
-     * The {@code q}-quantile as PromQL's {@code histogram_quantile} estimates it: find the bucket
-     * holding the rank {@code q × observations} and interpolate linearly inside it, taking 0 as the
-     * lower bound of the first bucket. A rank in the {@code +Inf} bucket answers the highest finite
-     * bound, since nothing better is known.
+     * The {@code q}-quantile as Argus' push source reads it from a cumulative histogram: the upper
+     * bound of the first bucket holding at least {@code q × observations} observations, without
+     * interpolating. A rank in the {@code +Inf} bucket answers the highest finite bound, as PromQL's
+     * {@code histogram_quantile} does (Argus answers 0 there, which would grade the slowest case best).
      *
      * @return empty when there are no observations, or no finite bucket to answer with
      */
-    OptionalDouble quantile(double q) {
+    OptionalDouble bucketQuantile(double q) {
         if (!(q >= 0 && q <= 1)) {
             throw new IllegalArgumentException("quantile must be within [0, 1], got " + q);
         }
@@ -127,22 +78,7 @@ public record Histogram(List<Bucket> buckets) {
         while (buckets.get(b).count() < rank) {
             b++;
         }
-        if (b == buckets.size() - 1) {
-            return OptionalDouble.of(buckets.get(b - 1).upperBound());
-        }
-        if (b == 0 && buckets.get(0).upperBound() <= 0) {
-            return OptionalDouble.of(buckets.get(0).upperBound());
-        }
-        double start = 0;
-        double end = buckets.get(b).upperBound();
-        double inBucket = buckets.get(b).count();
-        if (b > 0) {
-            start = buckets.get(b - 1).upperBound();
-            inBucket -= buckets.get(b - 1).count();
-            rank -= buckets.get(b - 1).count();
-        }
-        // inBucket > 0: the bucket before held fewer than rank (> 0) observations, this one at least rank.
-        return OptionalDouble.of(start + (end - start) * (rank / inBucket));
+        return OptionalDouble.of(buckets.get(b == buckets.size() - 1 ? b - 1 : b).upperBound());
     }
 
     private static String le(Bucket b) {

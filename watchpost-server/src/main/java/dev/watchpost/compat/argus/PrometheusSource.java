@@ -37,15 +37,23 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Reads the nine Argus metrics and the per-shard rows from Prometheus' HTTP API
- * ({@code GET <url>/api/v1/query}), grouped {@code by (fleet, cluster)}: the labels
- * {@code /api/fleet/targets} gives every scrape target, so {@code cluster} is the member's number.
+ * ({@code GET <url>/api/v1/query}), grouped {@code by (cluster)} as Argus does: the {@code cluster}
+ * label is the member's identity, whether it comes from the member's own series (Argus' shipped
+ * {@code prometheus.yml}: static targets, no extra labels) or from the target labels
+ * {@code /api/fleet/targets} gives. No {@code fleet} label is needed: the registry knows each
+ * cluster's fleet. Argus' shard gauges carry only {@code shard}, so a shard series without
+ * {@code cluster} is given the cluster of the scrape target ({@code instance}) that also reports its
+ * uptime.
  *
  * <p><b>At most one reading per interval.</b> The last reading, success or failure, is cached for
- * one Argus interval (by the injected clock). A read after that starts a new reading (its twelve
- * queries run at once) and waits for it at most {@code timeout}; the queries themselves time out
- * then too. A reading that fails or is late is a {@link PrometheusReading#failed failed} reading, so
- * the read routes show the pushed values and say why, and a Prometheus that is down costs the view
- * at most one timeout per interval.
+ * one Argus interval (by the injected clock). A read after that starts a new reading (its queries
+ * run at once) and waits for it at most {@code timeout}; the queries themselves time out then too.
+ * A reading that fails or is late is a {@link PrometheusReading#failed failed} reading, so the read
+ * routes show the pushed values and say why, and a Prometheus that is down costs the view at most
+ * one timeout per interval.
+ *
+ * <p>A cluster's {@linkplain #history history} is read with range queries, so it exists as far back
+ * as Prometheus keeps it, whether or not the member ever pushed a snapshot.
  *
  * <p>Thread-safe: concurrent reads share the reading in flight.
  */
@@ -60,25 +68,22 @@ public final class PrometheusSource implements AutoCloseable {
     private static final int MAX_ERROR = 300;
 
     /**
-     * The queries, {@code %1$s} standing for the namespace. Gauges are read as they are (summed or
-     * maximised over instances of one cluster), counters with {@code rate(...[5m])}. Latency is the
-     * mean over the shards that are up, as for pushes. {@code error_rate} is errors / commands,
-     * computed here from the two rates rather than in PromQL so the roll-ups can recompute it from
-     * the summed parts.
+     * The instant queries, {@code %1$s} standing for the namespace: Argus' catalogue, except that
+     * latency and shards up are taken from the per-shard rows (the same max and sum) so they can be
+     * attributed by scrape target. Counters that need a window use {@code rate(...[5m])}; errors and
+     * commands are the counters' current totals, from which Argus computes {@code error_rate}.
      */
     enum Query {
-        LATENCY("avg by (fleet, cluster) (%1$s_shard_latency_seconds and on (fleet, cluster, shard) (%1$s_shard_up > 0))"),
-        SHARDS_UP("sum by (fleet, cluster) (%1$s_shard_up > bool 0)"),
-        GUILDS("sum by (fleet, cluster) (%1$s_guilds)"),
-        CACHED_USERS("sum by (fleet, cluster) (%1$s_cached_users)"),
-        UPTIME("max by (fleet, cluster) (%1$s_uptime_seconds)"),
-        INTERACTIONS("sum by (fleet, cluster) (rate(%1$s_interactions_total[5m]))"),
-        RATELIMITS("sum by (fleet, cluster) (rate(%1$s_ratelimits_total[5m]))"),
-        ERRORS("sum by (fleet, cluster) (rate(%1$s_command_errors_total[5m]))"),
-        COMMANDS("sum by (fleet, cluster) (rate({__name__=~\"%1$s_app_commands_total|%1$s_commands_total\"}[5m]))"),
-        P95("histogram_quantile(0.95, sum by (fleet, cluster, le) (rate(%1$s_app_command_duration_seconds_bucket[5m])))"),
-        SHARD_UP("max by (fleet, cluster, shard) (%1$s_shard_up)"),
-        SHARD_LATENCY("max by (fleet, cluster, shard) (%1$s_shard_latency_seconds)");
+        SHARD_UP("max by (cluster, instance, shard) (%1$s_shard_up)"),
+        SHARD_LATENCY("max by (cluster, instance, shard) (%1$s_shard_latency_seconds)"),
+        UPTIME("max by (cluster, instance) (%1$s_uptime_seconds)"),
+        GUILDS("sum by (cluster) (%1$s_guilds)"),
+        CACHED_USERS("sum by (cluster) (%1$s_cached_users)"),
+        INTERACTIONS("sum by (cluster) (rate(%1$s_interactions_total[5m]))"),
+        RATELIMITS("sum by (cluster) (rate(%1$s_ratelimits_total[5m]))"),
+        ERRORS("sum by (cluster) (%1$s_command_errors_total)"),
+        COMMANDS("sum by (cluster) (%1$s_app_commands_total)"),
+        P95("histogram_quantile(0.95, sum by (cluster, le) (rate(%1$s_app_command_duration_seconds_bucket[5m])))");
 
         private final String template;
 
@@ -88,6 +93,41 @@ public final class PrometheusSource implements AutoCloseable {
 
         String promql(String namespace) {
             return String.format(Locale.ROOT, template, namespace);
+        }
+    }
+
+    /**
+     * The range queries of one cluster's history, {@code %2$s} standing for the matcher
+     * {@code {cluster="<identity>"}}; shard series are tied to the cluster by scrape target.
+     */
+    enum Range {
+        LATENCY("max(%1$s_shard_latency_seconds and on (instance) %1$s_uptime_seconds%2$s)"),
+        SHARDS_UP("sum(%1$s_shard_up and on (instance) %1$s_uptime_seconds%2$s)"),
+        GUILDS("sum(%1$s_guilds%2$s)"),
+        CACHED_USERS("sum(%1$s_cached_users%2$s)"),
+        UPTIME("max(%1$s_uptime_seconds%2$s)"),
+        INTERACTIONS("sum(rate(%1$s_interactions_total%2$s[5m]))"),
+        RATELIMITS("sum(rate(%1$s_ratelimits_total%2$s[5m]))"),
+        ERRORS("sum(%1$s_command_errors_total%2$s)"),
+        COMMANDS("sum(%1$s_app_commands_total%2$s)"),
+        P95("histogram_quantile(0.95, sum by (le) (rate(%1$s_app_command_duration_seconds_bucket%2$s[5m])))");
+
+        private final String template;
+
+        Range(String template) {
+            this.template = template;
+        }
+
+        String promql(String namespace, String identity) {
+            return String.format(Locale.ROOT, template, namespace, "{cluster=\"" + escape(identity) + "\"}");
+        }
+    }
+
+    /** A cluster's history from Prometheus, oldest first, or why it could not be read. */
+    record History(List<ClusterHistory.Point> points, Optional<String> error) {
+        History {
+            points = List.copyOf(points);
+            Objects.requireNonNull(error, "error");
         }
     }
 
@@ -105,6 +145,7 @@ public final class PrometheusSource implements AutoCloseable {
     }
 
     private final URI queryUri;
+    private final URI rangeUri;
     private final String namespace;
     private final Duration interval;
     private final Duration timeout;
@@ -122,7 +163,9 @@ public final class PrometheusSource implements AutoCloseable {
      */
     PrometheusSource(URI url, String namespace, Duration interval, Duration timeout, Clock clock) {
         String base = Objects.requireNonNull(url, "url").toString();
-        this.queryUri = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/api/v1/query");
+        String api = (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/api/v1/";
+        this.queryUri = URI.create(api + "query");
+        this.rangeUri = URI.create(api + "query_range");
         this.namespace = Objects.requireNonNull(namespace, "namespace");
         this.interval = Objects.requireNonNull(interval, "interval");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
@@ -209,11 +252,91 @@ public final class PrometheusSource implements AutoCloseable {
     }
 
     private CompletableFuture<List<Sample>> query(String promql) {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(queryUri + "?query="
-                        + URLEncoder.encode(promql, StandardCharsets.UTF_8)))
-                .timeout(timeout).header("Accept", "application/json").GET().build();
-        return http.sendAsync(req, HttpResponse.BodyHandlers.ofString())
+        return get(queryUri + "?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8))
                 .thenApply(res -> parse(promql, res.statusCode(), res.body()));
+    }
+
+    private CompletableFuture<HttpResponse<String>> get(String uri) {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(uri))
+                .timeout(timeout).header("Accept", "application/json").GET().build();
+        return http.sendAsync(req, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * The last {@code points} points of one cluster, one per interval up to now, as Prometheus has
+     * them; a point is there when any of the cluster's series has a value at that time. Waits at most
+     * the timeout; never throws (a failure is an empty history with the reason).
+     */
+    History history(String identity, int points) {
+        if (points <= 0) {
+            return new History(List.of(), Optional.empty());
+        }
+        double step = interval.toMillis() / 1000.0;
+        double end = clock.millis() / 1000.0;
+        double start = end - step * (points - 1);
+        Map<Range, CompletableFuture<Map<Long, Double>>> futures = new EnumMap<>(Range.class);
+        for (Range r : Range.values()) {
+            String promql = r.promql(namespace, identity);
+            futures.put(r, get(rangeUri + "?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
+                    + String.format(Locale.ROOT, "&start=%.3f&end=%.3f&step=%.3f", start, end, step))
+                    .thenApply(res -> parseRange(promql, res.statusCode(), res.body())));
+        }
+        try {
+            CompletableFuture.allOf(futures.values().toArray(CompletableFuture[]::new))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return new History(List.of(), Optional.of("Prometheus did not answer within " + timeout.toMillis() + " ms"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new History(List.of(), Optional.of("interrupted while waiting for Prometheus"));
+        } catch (ExecutionException e) {
+            String why = describe(e.getCause());
+            LOG.warn("event=argus.prometheus_failed url={} error=\"{}\"", rangeUri, why);
+            return new History(List.of(), Optional.of(why));
+        }
+        Map<Range, Map<Long, Double>> series = new EnumMap<>(Range.class);
+        TreeSet<Long> times = new TreeSet<>();
+        futures.forEach((r, f) -> {
+            series.put(r, f.join());
+            times.addAll(f.join().keySet());
+        });
+        List<ClusterHistory.Point> out = new ArrayList<>(times.size());
+        for (long t : times) {
+            PrometheusReading.Figures fig = new PrometheusReading.Figures(
+                    series.get(Range.LATENCY).get(t), series.get(Range.SHARDS_UP).get(t), series.get(Range.GUILDS).get(t),
+                    series.get(Range.CACHED_USERS).get(t), series.get(Range.INTERACTIONS).get(t),
+                    series.get(Range.ERRORS).get(t), series.get(Range.COMMANDS).get(t), series.get(Range.P95).get(t),
+                    series.get(Range.RATELIMITS).get(t), series.get(Range.UPTIME).get(t), Map.of());
+            out.add(new ClusterHistory.Point(t, fig.metrics()));
+        }
+        return new History(out, Optional.empty());
+    }
+
+    /**
+     * The one series of a range answer as time (epoch ms) → value; finite non-negative values only.
+     *
+     * @throws QueryFailed as {@link #parse} does, or when the result is not a matrix
+     */
+    static Map<Long, Double> parseRange(String promql, int status, String body) {
+        JsonNode data = data(promql, status, body, "matrix");
+        Map<Long, Double> out = new TreeMap<>();
+        for (JsonNode series : data.path("result")) {
+            for (JsonNode v : series.path("values")) {
+                double value = number(v.path(1).asText());
+                if (Double.isFinite(value) && value >= 0) {
+                    out.put(Math.round(v.path(0).asDouble() * 1000), value);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static double number(String text) {
+        try {
+            return Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 
     /**
@@ -223,6 +346,21 @@ public final class PrometheusSource implements AutoCloseable {
      *                     that is not a vector, or JSON that cannot be read
      */
     static List<Sample> parse(String promql, int status, String body) {
+        JsonNode data = data(promql, status, body, "vector");
+        List<Sample> out = new ArrayList<>();
+        for (JsonNode r : data.path("result")) {
+            Map<String, String> labels = new HashMap<>();
+            r.path("metric").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+            double v = number(r.path("value").path(1).asText());
+            // NaN (a quantile without observations), infinities and negatives are figures Prometheus lacks.
+            if (Double.isFinite(v) && v >= 0) {
+                out.add(new Sample(Map.copyOf(labels), v));
+            }
+        }
+        return out;
+    }
+
+    private static JsonNode data(String promql, int status, String body, String type) {
         JsonNode root;
         try {
             root = Json.MAPPER.readTree(body);
@@ -234,48 +372,51 @@ public final class PrometheusSource implements AutoCloseable {
             throw new QueryFailed("Prometheus answered HTTP " + status + detail + " to " + promql);
         }
         JsonNode data = root.path("data");
-        if (!"vector".equals(data.path("resultType").asText())) {
+        if (!type.equals(data.path("resultType").asText())) {
             throw new QueryFailed("Prometheus answered a " + data.path("resultType").asText("missing")
-                    + " result instead of a vector to " + promql);
+                    + " result instead of a " + type + " to " + promql);
         }
-        List<Sample> out = new ArrayList<>();
-        for (JsonNode r : data.path("result")) {
-            Map<String, String> labels = new HashMap<>();
-            r.path("metric").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
-            double v;
-            try {
-                v = Double.parseDouble(r.path("value").path(1).asText());
-            } catch (NumberFormatException e) {
-                continue;
-            }
-            // NaN (a quantile without observations), infinities and negatives are gaps for pushes to fill.
-            if (Double.isFinite(v) && v >= 0) {
-                out.add(new Sample(Map.copyOf(labels), v));
-            }
-        }
-        return out;
+        return data;
     }
 
-    /** The samples regrouped per cluster; samples without a usable fleet and cluster label are skipped. */
+    /**
+     * The samples regrouped per cluster identity. A shard or uptime sample without a {@code cluster}
+     * label takes the cluster its scrape target ({@code instance}) reports uptime under; samples that
+     * still have no cluster, or a shard label that is not a non-negative integer, are skipped.
+     */
     static Map<String, PrometheusReading.Figures> figures(Map<Query, List<Sample>> results) {
+        Map<String, String> clusterOfInstance = new HashMap<>();
+        for (Sample s : results.getOrDefault(Query.UPTIME, List.of())) {
+            String cluster = s.labels().get("cluster");
+            String instance = s.labels().get("instance");
+            if (cluster != null && !cluster.isEmpty() && instance != null) {
+                clusterOfInstance.put(instance, cluster);
+            }
+        }
         Map<String, Map<Query, Double>> values = new HashMap<>();
         Map<String, Map<Integer, Double>> shardUp = new HashMap<>();
         Map<String, Map<Integer, Double>> shardLatency = new HashMap<>();
         results.forEach((q, samples) -> {
             for (Sample s : samples) {
-                Optional<String> key = key(s.labels());
-                if (key.isEmpty()) {
+                String cluster = s.labels().get("cluster");
+                if (cluster == null || cluster.isEmpty()) {
+                    cluster = clusterOfInstance.get(s.labels().get("instance"));
+                }
+                if (cluster == null) {
                     continue;
                 }
                 switch (q) {
                     case SHARD_UP, SHARD_LATENCY -> {
-                        Integer shard = number(s.labels().get("shard"));
+                        Integer shard = shardNumber(s.labels().get("shard"));
                         if (shard != null) {
                             (q == Query.SHARD_UP ? shardUp : shardLatency)
-                                    .computeIfAbsent(key.get(), k -> new TreeMap<>()).put(shard, s.value());
+                                    .computeIfAbsent(cluster, k -> new TreeMap<>()).merge(shard, s.value(), Math::max);
                         }
                     }
-                    default -> values.computeIfAbsent(key.get(), k -> new EnumMap<>(Query.class)).put(q, s.value());
+                    // One process per instance: a cluster's uptime is its oldest process'.
+                    case UPTIME -> values.computeIfAbsent(cluster, k -> new EnumMap<>(Query.class))
+                            .merge(q, s.value(), Math::max);
+                    default -> values.computeIfAbsent(cluster, k -> new EnumMap<>(Query.class)).put(q, s.value());
                 }
             }
         });
@@ -294,25 +435,27 @@ public final class PrometheusSource implements AutoCloseable {
                 Double u = up.get(id);
                 shards.put(id, new ParsedSnapshot.Shard(id, lat.get(id), u == null ? null : u > 0));
             }
-            out.put(k, new PrometheusReading.Figures(v.get(Query.LATENCY), v.get(Query.SHARDS_UP), v.get(Query.GUILDS),
+            // As Argus: the worst shard's latency, the sum of shard_up.
+            Double worst = lat.values().stream().max(Double::compare).orElse(null);
+            Double upSum = up.isEmpty() ? null : up.values().stream().mapToDouble(Double::doubleValue).sum();
+            out.put(k, new PrometheusReading.Figures(worst, upSum, v.get(Query.GUILDS),
                     v.get(Query.CACHED_USERS), v.get(Query.INTERACTIONS), v.get(Query.ERRORS), v.get(Query.COMMANDS),
                     v.get(Query.P95), v.get(Query.RATELIMITS), v.get(Query.UPTIME), shards));
         }
         return out;
     }
 
-    private static Optional<String> key(Map<String, String> labels) {
-        String fleet = labels.get("fleet");
-        Integer number = number(labels.get("cluster"));
-        return fleet == null || number == null ? Optional.empty() : Optional.of(PrometheusReading.key(fleet, number));
-    }
-
     /** A non-negative integer label, or null. */
-    private static Integer number(String label) {
+    private static Integer shardNumber(String label) {
         if (label == null || label.isEmpty() || label.length() > 9 || !label.chars().allMatch(Character::isDigit)) {
             return null;
         }
         return Integer.parseInt(label);
+    }
+
+    /** A PromQL double-quoted string's content. */
+    static String escape(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
     private static String describe(Throwable e) {

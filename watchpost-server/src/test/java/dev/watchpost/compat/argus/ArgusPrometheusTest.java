@@ -18,9 +18,7 @@ import static dev.watchpost.compat.argus.PrometheusSource.Query.COMMANDS;
 import static dev.watchpost.compat.argus.PrometheusSource.Query.ERRORS;
 import static dev.watchpost.compat.argus.PrometheusSource.Query.GUILDS;
 import static dev.watchpost.compat.argus.PrometheusSource.Query.INTERACTIONS;
-import static dev.watchpost.compat.argus.PrometheusSource.Query.LATENCY;
 import static dev.watchpost.compat.argus.PrometheusSource.Query.P95;
-import static dev.watchpost.compat.argus.PrometheusSource.Query.SHARDS_UP;
 import static dev.watchpost.compat.argus.PrometheusSource.Query.SHARD_LATENCY;
 import static dev.watchpost.compat.argus.PrometheusSource.Query.SHARD_UP;
 import static dev.watchpost.compat.argus.PrometheusSource.Query.UPTIME;
@@ -84,22 +82,20 @@ class ArgusPrometheusTest {
         s.heartbeat("e1", SnapshotJson.of().gauge("guilds", 10).traffic(0, 10, 60, 0).json());
     }
 
-    /** Prometheus knows asia #1 well, asia #2 only by one shard, eu #1 not at all. */
+    /** Prometheus knows a1 well, a2 only by one shard and its p95 (NaN), e1 not at all. */
     private void cannedVectors() {
-        prom.set(GUILDS, "asia", "1", 150, "asia", "9", 7, "asia", "x", 7)
-                .set(LATENCY, "asia", "1", 0.25)
-                .set(SHARDS_UP, "asia", "1", 3)
-                .set(UPTIME, "asia", "1", 131)
-                .set(INTERACTIONS, "asia", "1", 40)
-                .set(ERRORS, "asia", "1", 0.5)
-                .set(COMMANDS, "asia", "1", 10)
-                .set(P95, "asia", "1", 0.8, "asia", "2", "NaN")
-                .shards(SHARD_UP, "asia", "1", 0, 1, "asia", "1", 1, 1, "asia", "1", 2, 1, "asia", "2", 1, 1)
-                .shards(SHARD_LATENCY, "asia", "1", 0, 0.2, "asia", "1", 1, 0.3, "asia", "1", 2, 0.25);
+        prom.set(GUILDS, "a1", 150, "ghost", 7)
+                .set(UPTIME, "a1", 131)
+                .set(INTERACTIONS, "a1", 40)
+                .set(ERRORS, "a1", 5)
+                .set(COMMANDS, "a1", 100)
+                .set(P95, "a1", 0.8, "a2", "NaN")
+                .shards(SHARD_UP, "a1", 0, 1, "a1", 1, 1, "a1", 2, 1, "a2", 1, 1)
+                .shards(SHARD_LATENCY, "a1", 0, 0.2, "a1", 1, 0.3, "a1", 2, 0.25);
     }
 
     @Test
-    void prometheusValuesWinPushFillsTheGapsAndShardRowsStay() {
+    void aClusterPrometheusHasSeriesForTakesAllItsFiguresFromPrometheusTheOthersSaySo() {
         start();
         pushTwoSnapshots();
         cannedVectors();
@@ -107,66 +103,65 @@ class ArgusPrometheusTest {
         JsonNode view = s.view();
         assertThat(view.get("source").asText()).isEqualTo("prometheus");
         assertThat(view.has("prometheus_error")).isFalse();
+        assertThat(view.get("prometheus_missing")).extracting(JsonNode::asText).containsExactly("e1");
 
-        JsonNode a1 = s.cluster("asia", 1).get("metrics");
+        JsonNode a1row = s.cluster("asia", 1);
+        assertThat(a1row.get("source").asText()).isEqualTo("prometheus");
+        JsonNode a1 = a1row.get("metrics");
         assertThat(a1.get("guilds").longValue()).isEqualTo(150);                  // pushed 100
-        assertThat(a1.get("latency_seconds").doubleValue()).isEqualTo(0.25);      // pushed 0.2
+        assertThat(a1.get("latency_seconds").doubleValue()).isEqualTo(0.3);       // the worst shard
         assertThat(a1.get("shards_up").intValue()).isEqualTo(3);                  // pushed 2
         assertThat(a1.get("uptime_seconds").doubleValue()).isEqualTo(131.0);
         assertThat(a1.get("interactions_rate").doubleValue()).isEqualTo(40.0);    // pushed 20
-        assertThat(a1.get("error_rate").doubleValue()).isCloseTo(0.05, within(1e-9));
+        assertThat(a1.get("error_rate").doubleValue()).isCloseTo(0.05, within(1e-9)); // errors / app commands
         assertThat(a1.get("duration_p95_seconds").doubleValue()).isEqualTo(0.8);
-        // Gaps in Prometheus are filled from push.
-        assertThat(a1.get("cached_users").longValue()).isEqualTo(1000);
-        assertThat(a1.get("ratelimits_rate").doubleValue()).isCloseTo(0.1, within(1e-9));
-
-        JsonNode a2 = s.cluster("asia", 2).get("metrics");
-        assertThat(a2.get("guilds").longValue()).isEqualTo(50);
-        assertThat(a2.get("error_rate").doubleValue()).isCloseTo(0.27, within(1e-9));
-        assertThat(a2.get("duration_p95_seconds").isNull()).as("NaN is a gap, push has none").isTrue();
-
-        // Per-shard rows are kept: Prometheus' shards, shard by shard over the pushed ones.
-        JsonNode shards1 = s.cluster("asia", 1).get("shards");
+        // What Prometheus lacks is 0, as in Argus, not the pushed figure.
+        assertThat(a1.get("cached_users").longValue()).isZero();
+        assertThat(a1.get("ratelimits_rate").doubleValue()).isZero();
+        JsonNode shards1 = a1row.get("shards");
         assertThat(shards1).extracting(x -> x.get("shard_id").intValue()).containsExactly(0, 1, 2);
         assertThat(shards1.get(0).get("latency_seconds").doubleValue()).isEqualTo(0.2);
-        assertThat(shards1.get(2).get("status").asText()).isEqualTo("up");
-        JsonNode shards2 = s.cluster("asia", 2).get("shards");
-        assertThat(shards2).extracting(x -> x.get("status").asText()).containsExactly("up", "up");
-        assertThat(shards2.get(1).get("latency_seconds").doubleValue()).as("pushed latency kept").isEqualTo(2.0);
 
-        // Roll-ups from the merged per-cluster figures: sums, maxima, error rate recomputed from the
-        // parts' errors and commands per second (never the mean of 0.05 and 0.27).
+        // a2: one shard in Prometheus, so its shard list is Prometheus' alone, not mixed with pushes.
+        JsonNode a2row = s.cluster("asia", 2);
+        assertThat(a2row.get("source").asText()).isEqualTo("prometheus");
+        assertThat(a2row.get("shards")).extracting(x -> x.get("shard_id").intValue()).containsExactly(1);
+        assertThat(a2row.get("metrics").get("guilds").longValue()).isZero();
+        assertThat(a2row.get("metrics").get("duration_p95_seconds").doubleValue()).as("NaN is 0").isZero();
+
+        // e1: no series, so pushed figures, and it says so.
+        JsonNode e1row = s.cluster("eu", 1);
+        assertThat(e1row.get("source").asText()).isEqualTo("push");
+        assertThat(e1row.get("metrics").get("guilds").longValue()).isEqualTo(10);
+
         JsonNode asia = view.get("fleets").get(0).get("rollup");
-        assertThat(asia.get("guilds").longValue()).isEqualTo(200);
+        assertThat(asia.get("guilds").longValue()).isEqualTo(150);
         assertThat(asia.get("shards_up").intValue()).isEqualTo(4);
-        assertThat(asia.get("interactions_rate").doubleValue()).isCloseTo(50.0, within(1e-9));
-        assertThat(asia.get("latency_seconds").doubleValue()).isEqualTo(0.5);
-        assertThat(asia.get("duration_p95_seconds").doubleValue()).isEqualTo(0.8);
-        assertThat(asia.get("error_rate").doubleValue()).isCloseTo((0.5 + 0.9) / (10 + 100 / 30.0), within(1e-9));
-        JsonNode global = view.get("global");
-        assertThat(global.get("guilds").longValue()).isEqualTo(210);
-        assertThat(global.get("error_rate").doubleValue())
-                .isCloseTo((0.5 + 0.9) / (10 + 100 / 30.0 + 10 / 30.0), within(1e-9));
+        assertThat(asia.get("latency_seconds").doubleValue()).isEqualTo(0.3);
+        assertThat(view.get("global").get("guilds").longValue()).isEqualTo(160);
+        // (5 + 0) / (100 + 10): a1 from Prometheus, e1's pushed totals (0 errors, 10 commands).
+        assertThat(view.get("global").get("error_rate").doubleValue()).isCloseTo(5.0 / 110, within(1e-9));
 
-        // The cluster detail shows the same merged figures.
-        JsonNode detail = Http.json(s.get("/api/fleet/cluster?fleet=asia&number=1")).get("cluster");
-        assertThat(detail.get("metrics").get("guilds").longValue()).isEqualTo(150);
-        assertThat(detail.get("shards")).hasSize(3);
+        JsonNode detail = Http.json(s.get("/api/fleet/cluster?fleet=asia&number=1"));
+        assertThat(detail.get("cluster").get("metrics").get("guilds").longValue()).isEqualTo(150);
+        assertThat(detail.get("cluster").get("shards")).hasSize(3);
+        assertThat(detail.get("history")).as("Prometheus' history, empty here, not the pushed one").isEmpty();
+        JsonNode pushedDetail = Http.json(s.get("/api/fleet/cluster?fleet=eu&number=1"));
+        assertThat(pushedDetail.get("history")).hasSize(2);
     }
 
     @Test
-    void queriesGroupByFleetAndClusterUseRatesAndTheHistogramQuantile() {
+    void queriesGroupByClusterAsArgusDoes() {
         start();
         s.view();
         assertThat(prom.queries()).hasSize(PrometheusSource.Query.values().length)
-                .allSatisfy(q -> assertThat(q).contains("by (fleet, cluster"))
-                .anySatisfy(q -> assertThat(q).contains("rate(discord_interactions_total[5m])"))
-                .anySatisfy(q -> assertThat(q).contains("rate(discord_command_errors_total[5m])"))
-                .anySatisfy(q -> assertThat(q).contains("by (fleet, cluster) (rate(")
-                        .contains("discord_app_commands_total").contains("discord_commands_total"))
-                .anySatisfy(q -> assertThat(q).startsWith("histogram_quantile(0.95, sum by (fleet, cluster, le) "
+                .allSatisfy(q -> assertThat(q).contains("by (cluster").doesNotContain("fleet"))
+                .anySatisfy(q -> assertThat(q).isEqualTo("sum by (cluster) (rate(discord_interactions_total[5m]))"))
+                .anySatisfy(q -> assertThat(q).isEqualTo("sum by (cluster) (discord_command_errors_total)"))
+                .anySatisfy(q -> assertThat(q).isEqualTo("sum by (cluster) (discord_app_commands_total)"))
+                .anySatisfy(q -> assertThat(q).isEqualTo("histogram_quantile(0.95, sum by (cluster, le) "
                         + "(rate(discord_app_command_duration_seconds_bucket[5m])))"))
-                .anySatisfy(q -> assertThat(q).isEqualTo("max by (fleet, cluster, shard) (discord_shard_up)"));
+                .anySatisfy(q -> assertThat(q).isEqualTo("max by (cluster, instance, shard) (discord_shard_latency_seconds)"));
     }
 
     @Test
@@ -197,7 +192,7 @@ class ArgusPrometheusTest {
         assertThat(view.get("prometheus_error").asText()).contains("HTTP 500").contains("storage is on fire");
         JsonNode a1 = s.cluster("asia", 1);
         assertThat(a1.get("metrics").get("guilds").longValue()).isEqualTo(100);
-        assertThat(a1.get("metrics").get("error_rate").doubleValue()).isCloseTo(3.0 / 200, within(1e-9));
+        assertThat(a1.get("metrics").get("error_rate").doubleValue()).isCloseTo(4.0 / 300, within(1e-9));
         assertThat(a1.get("shards")).hasSize(2);
         assertThat(view.get("fleets").get(0).get("rollup").get("guilds").longValue()).isEqualTo(150);
 

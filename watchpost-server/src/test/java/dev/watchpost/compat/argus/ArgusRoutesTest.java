@@ -161,7 +161,7 @@ class ArgusRoutesTest {
         JsonNode a = s.cluster("asia", 1);
         assertThat(a.get("identity").asText()).isEqualTo("a");
         assertThat(a.get("status").asText()).isEqualTo("up");
-        assertThat(a.get("last_seen").doubleValue()).isEqualTo(clock.millis() / 1000.0 - 5);
+        assertThat(a.get("last_seen").asText()).isEqualTo(FleetJson.iso(clock.millis() - 5_000));
         assertThat(a.get("metrics").get("guilds").longValue()).isEqualTo(42);
         assertThat(s.get("/api/fleet/targets").body()).contains("bot-a:9100");
         // The lease survives too: only its hash is stored.
@@ -252,8 +252,9 @@ class ArgusRoutesTest {
                 .gauge("uptime_seconds", 500).traffic(0, 0, 0, 0).json());
         s.heartbeat("e1", SnapshotJson.of().gauge("guilds", 10).traffic(0, 0, 0, 0).json());
 
-        // Before a second snapshot there are no rates.
-        assertThat(s.cluster("asia", 1).get("metrics").get("interactions_rate").isNull()).isTrue();
+        // Before a second snapshot there are no rates: 0, as Argus answers, and ungraded.
+        assertThat(s.cluster("asia", 1).get("metrics").get("interactions_rate").doubleValue()).isZero();
+        assertThat(s.cluster("asia", 1).get("grades").has("ratelimits_rate")).isFalse();
 
         clock.advance(Duration.ofSeconds(30));
         s.heartbeat("a1", SnapshotJson.of().shard(0, 0.1, true).shard(1, 0.3, true).gauge("guilds", 100)
@@ -264,7 +265,7 @@ class ArgusRoutesTest {
         s.heartbeat("e1", SnapshotJson.of().gauge("guilds", 10).traffic(0, 10, 60, 0).json());
 
         JsonNode view = s.view();
-        assertThat(view.get("generated_at").doubleValue()).isEqualTo(clock.millis() / 1000.0);
+        assertThat(view.get("generated_at").asText()).isEqualTo(FleetJson.iso(clock.millis()));
         JsonNode asia = view.get("fleets").get(0);
         assertThat(asia.get("name").asText()).isEqualTo("asia");
         assertThat(asia.get("clusters_up").intValue()).isEqualTo(2);
@@ -275,19 +276,19 @@ class ArgusRoutesTest {
         assertThat(a1.get("identity").asText()).isEqualTo("a1");
         assertThat(a1.get("fleet").asText()).isEqualTo("asia");
         assertThat(a1.get("status").asText()).isEqualTo("up");
-        assertThat(a1.get("last_seen").doubleValue()).isEqualTo(clock.millis() / 1000.0);
+        assertThat(a1.get("last_seen").asText()).isEqualTo(FleetJson.iso(clock.millis()));
         JsonNode m1 = a1.get("metrics");
         assertThat(fieldNames(m1)).containsExactlyElementsOf(ClusterMetrics.KEYS);
-        assertThat(m1.get("latency_seconds").doubleValue()).isCloseTo(0.2, within(1e-9));
+        assertThat(m1.get("latency_seconds").doubleValue()).isEqualTo(0.3);
         assertThat(m1.get("shards_up").intValue()).isEqualTo(2);
         assertThat(m1.get("guilds").longValue()).isEqualTo(100);
         assertThat(m1.get("cached_users").longValue()).isEqualTo(1000);
         assertThat(m1.get("interactions_rate").doubleValue()).isCloseTo(20.0, within(1e-9));
-        assertThat(m1.get("error_rate").doubleValue()).isCloseTo(3.0 / 200, within(1e-9));
+        assertThat(m1.get("error_rate").doubleValue()).isCloseTo(4.0 / 300, within(1e-9));
         assertThat(m1.get("ratelimits_rate").doubleValue()).isCloseTo(0.1, within(1e-9));
-        assertThat(m1.get("duration_p95_seconds").doubleValue()).isBetween(0.1, 1.0);
+        assertThat(m1.get("duration_p95_seconds").doubleValue()).isEqualTo(1.0);
         assertThat(m1.get("uptime_seconds").doubleValue()).isEqualTo(130.0);
-        assertThat(a1.get("grades").get("latency_seconds").asText()).isEqualTo("ok");
+        assertThat(a1.get("grades").get("latency_seconds").asText()).isEqualTo("warn"); // its worst shard, 0.3 s
         assertThat(a1.get("grades").get("error_rate").asText()).isEqualTo("warn");
         assertThat(a1.get("grades").get("ratelimits_rate").asText()).isEqualTo("warn");
         assertThat(a1.get("grades").has("guilds")).isFalse();
@@ -298,29 +299,29 @@ class ArgusRoutesTest {
 
         JsonNode a2 = asia.get("clusters").get(1);
         assertThat(a2.get("shards").get(1).get("status").asText()).isEqualTo("down");
-        assertThat(a2.get("metrics").get("latency_seconds").doubleValue()).isEqualTo(0.5);
+        assertThat(a2.get("metrics").get("latency_seconds").doubleValue()).isEqualTo(2.0);
 
         // Fleet: sums, maxima, and the error rate recomputed from counts, never averaged.
         JsonNode rollup = asia.get("rollup");
         assertThat(rollup.get("shards_up").intValue()).isEqualTo(3);
         assertThat(rollup.get("guilds").longValue()).isEqualTo(150);
         assertThat(rollup.get("interactions_rate").doubleValue()).isCloseTo(30.0, within(1e-9));
-        assertThat(rollup.get("error_rate").doubleValue()).isCloseTo(30.0 / 300, within(1e-9));
+        assertThat(rollup.get("error_rate").doubleValue()).isCloseTo(31.0 / 400, within(1e-9));
         assertThat(rollup.get("ratelimits_rate").doubleValue()).isCloseTo(1.1, within(1e-9));
-        assertThat(rollup.get("latency_seconds").doubleValue()).isEqualTo(0.5);
+        assertThat(rollup.get("latency_seconds").doubleValue()).isEqualTo(2.0);
         assertThat(rollup.get("uptime_seconds").doubleValue()).isEqualTo(530.0);
         assertThat(asia.get("grades").get("error_rate").asText()).isEqualTo("bad");
-        assertThat(asia.get("grades").get("latency_seconds").asText()).isEqualTo("warn");
+        assertThat(asia.get("grades").get("latency_seconds").asText()).isEqualTo("bad");
 
         JsonNode global = view.get("global");
         assertThat(global.get("guilds").longValue()).isEqualTo(160);
         assertThat(global.get("interactions_rate").doubleValue()).isCloseTo(32.0, within(1e-9));
-        assertThat(global.get("error_rate").doubleValue()).isCloseTo(30.0 / 310, within(1e-9));
+        assertThat(global.get("error_rate").doubleValue()).isCloseTo(31.0 / 410, within(1e-9));
         assertThat(view.get("grades").get("error_rate").asText()).isEqualTo("bad");
 
         // The native live state shows the same numbers.
         assertThat(s.live.target("fleet/asia/1").orElseThrow().metrics().get("guilds").longValue()).isEqualTo(100);
-        assertThat(s.live.target("fleet/asia/1").orElseThrow().latencyMs()).isCloseTo(200.0, within(1e-9));
+        assertThat(s.live.target("fleet/asia/1").orElseThrow().latencyMs()).isCloseTo(300.0, within(1e-9));
     }
 
     @Test
@@ -361,8 +362,8 @@ class ArgusRoutesTest {
         assertThat(body.get("cluster").get("status").asText()).isEqualTo("up");
         JsonNode history = body.get("history");
         assertThat(history).hasSize(2); // capacity 2: the oldest point was dropped
-        assertThat(history.get(0).get("t").doubleValue()).isEqualTo((t0 + 15_000) / 1000.0);
-        assertThat(history.get(1).get("t").doubleValue()).isEqualTo((t0 + 30_000) / 1000.0);
+        assertThat(history.get(0).get("t").asText()).isEqualTo(FleetJson.iso(t0 + 15_000));
+        assertThat(history.get(1).get("t").asText()).isEqualTo(FleetJson.iso(t0 + 30_000));
         assertThat(history.get(0).get("metrics").get("guilds").longValue()).isEqualTo(11);
         assertThat(history.get(1).get("metrics").get("guilds").longValue()).isEqualTo(12);
         assertThat(history.get(1).get("metrics").get("interactions_rate").doubleValue()).isCloseTo(1.0, within(1e-9));
@@ -377,8 +378,9 @@ class ArgusRoutesTest {
 
         HttpResponse<String> r = s.get("/api/fleet/targets");
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(Http.json(r).toString()).isEqualTo("[{\"targets\":[\"10.0.0.1:9100\"],\"labels\":{\"cluster\":\"1\","
-                + "\"fleet\":\"asia\"}},{\"targets\":[\"[::1]:9100\"],\"labels\":{\"cluster\":\"1\",\"fleet\":\"eu\"}}]");
+        assertThat(Http.json(r).toString()).isEqualTo("[{\"targets\":[\"10.0.0.1:9100\"],\"labels\":{\"cluster\":\"a\","
+                + "\"fleet\":\"asia\",\"__metrics_path__\":\"/metrics\"}},{\"targets\":[\"[::1]:9100\"],\"labels\":"
+                + "{\"cluster\":\"c\",\"fleet\":\"eu\",\"__metrics_path__\":\"/metrics\"}}]");
     }
 
     // ---------------------------------------------------------------- errors

@@ -23,7 +23,8 @@ import java.util.concurrent.Executors;
 
 /**
  * A real HTTP server on 127.0.0.1, port 0, answering {@code GET /api/v1/query} as Prometheus does:
- * for each {@link PrometheusSource.Query} the vector the test set (empty by default). It can also
+ * for each {@link PrometheusSource.Query} the vector the test set (empty by default), and every range
+ * query with an empty matrix. It can also
  * answer every query with an HTTP error, or hang until closed.
  */
 final class FakePrometheus implements AutoCloseable {
@@ -44,6 +45,12 @@ final class FakePrometheus implements AutoCloseable {
         }
         server.setExecutor(threads);
         server.createContext("/api/v1/query", this::handle);
+        // Range queries (a cluster's history) have no data here.
+        server.createContext("/api/v1/query_range", ex -> {
+            try (ex) {
+                send(ex, 200, "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[]}}");
+            }
+        });
         server.start();
     }
 
@@ -51,23 +58,22 @@ final class FakePrometheus implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    /** Samples of one query: {@code "fleet", "cluster", value} triples, or with a shard: see {@link #shards}. */
-    FakePrometheus set(PrometheusSource.Query q, Object... fleetClusterValue) {
+    /** Samples of one query: {@code "cluster", value} pairs. */
+    FakePrometheus set(PrometheusSource.Query q, Object... clusterValue) {
         List<String> samples = new ArrayList<>();
-        for (int i = 0; i < fleetClusterValue.length; i += 3) {
-            samples.add(sample("\"fleet\":\"" + fleetClusterValue[i] + "\",\"cluster\":\"" + fleetClusterValue[i + 1] + "\"",
-                    fleetClusterValue[i + 2]));
+        for (int i = 0; i < clusterValue.length; i += 2) {
+            samples.add(sample("\"cluster\":\"" + clusterValue[i] + "\"", clusterValue[i + 1]));
         }
         vectors.put(q, String.join(",", samples));
         return this;
     }
 
-    /** Per-shard samples: {@code "fleet", "cluster", shard, value} quadruples. */
-    FakePrometheus shards(PrometheusSource.Query q, Object... fleetClusterShardValue) {
+    /** Per-shard samples: {@code "cluster", shard, value} triples. */
+    FakePrometheus shards(PrometheusSource.Query q, Object... clusterShardValue) {
         List<String> samples = new ArrayList<>();
-        for (int i = 0; i < fleetClusterShardValue.length; i += 4) {
-            samples.add(sample("\"fleet\":\"" + fleetClusterShardValue[i] + "\",\"cluster\":\"" + fleetClusterShardValue[i + 1]
-                    + "\",\"shard\":\"" + fleetClusterShardValue[i + 2] + "\"", fleetClusterShardValue[i + 3]));
+        for (int i = 0; i < clusterShardValue.length; i += 3) {
+            samples.add(sample("\"cluster\":\"" + clusterShardValue[i] + "\",\"shard\":\"" + clusterShardValue[i + 1]
+                    + "\"", clusterShardValue[i + 2]));
         }
         vectors.put(q, String.join(",", samples));
         return this;

@@ -9,11 +9,11 @@ import dev.watchpost.live.LiveState;
 import dev.watchpost.store.Database;
 import dev.watchpost.store.WriteBehind;
 import dev.watchpost.testing.Http;
-import dev.watchpost.testing.MutableClock;
 import dev.watchpost.web.HttpServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The Argus adapter as the composition root wires it: a real database, token service, live state,
- * fleet registry and Helidon server on port 0, with a clock the test moves. {@link #restart} closes
+ * fleet registry and Helidon server on port 0, with a clock the test moves (or the system clock,
+ * when the test talks to something that keeps wall-clock time). {@link #restart} closes
  * everything and builds it again on the same database, as a process restart would.
  */
 final class FleetServer implements AutoCloseable {
@@ -39,7 +40,7 @@ final class FleetServer implements AutoCloseable {
     }
 
     final String dbUrl;
-    final MutableClock clock;
+    final Clock clock;
     final ArgusSettings settings;
     final Optional<PrometheusSource> prometheus;
 
@@ -51,19 +52,19 @@ final class FleetServer implements AutoCloseable {
     HttpServer server;
     Http http;
 
-    private FleetServer(String dbUrl, MutableClock clock, ArgusSettings settings, Optional<PrometheusSource> prometheus) {
+    private FleetServer(String dbUrl, Clock clock, ArgusSettings settings, Optional<PrometheusSource> prometheus) {
         this.dbUrl = dbUrl;
         this.clock = clock;
         this.settings = settings;
         this.prometheus = prometheus;
     }
 
-    static FleetServer start(String dbUrl, MutableClock clock, ArgusSettings settings) {
+    static FleetServer start(String dbUrl, Clock clock, ArgusSettings settings) {
         return start(dbUrl, clock, settings, Optional.empty());
     }
 
     /** With a Prometheus source the test made (and closes). */
-    static FleetServer start(String dbUrl, MutableClock clock, ArgusSettings settings,
+    static FleetServer start(String dbUrl, Clock clock, ArgusSettings settings,
                              Optional<PrometheusSource> prometheus) {
         FleetServer s = new FleetServer(dbUrl, clock, settings, prometheus);
         s.open();
