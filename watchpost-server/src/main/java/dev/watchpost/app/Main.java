@@ -95,7 +95,7 @@ public final class Main {
         }
         Logging.configure(config.logging().level());
         ConfigLoader.unknownEnvironment(env).forEach(k -> org.slf4j.LoggerFactory.getLogger(Main.class)
-                .warn("event=config.unknown_env name={} hint=\"not a Watchpost setting; typo?\"", k));
+                .warn("event=config.unknown_env name={} hint=\"{}\"", k, ConfigLoader.unknownHint(k)));
         try {
             return switch (args.command.get(0)) {
                 case "serve" -> serve(config, err);
