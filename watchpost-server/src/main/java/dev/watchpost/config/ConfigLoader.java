@@ -202,7 +202,9 @@ public final class ConfigLoader {
                 section.getValue().forEach(items::add);
                 if (EXPANDED_SECTIONS.contains(section.getKey())) {
                     for (int i = 0; i < items.size(); i++) {
-                        items.set(i, expand(items.get(i), section.getKey() + "[" + i + "]"));
+                        String where = section.getKey() + "[" + i + "]";
+                        String id = ConfigException.idOf(items.get(i));
+                        items.set(i, expand(items.get(i), id == null ? where : where + " (" + id + ")"));
                     }
                 }
                 declarations.put(section.getKey(), items);
