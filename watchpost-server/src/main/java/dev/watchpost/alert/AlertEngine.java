@@ -173,14 +173,16 @@ public final class AlertEngine implements AutoCloseable {
             }
         }
         for (int i = 0; i < config.channels().size(); i++) {
+            String where = "channels[" + i + "]";
+            JsonNode item = config.channels().get(i);
             try {
-                Channel c = AlertSpecs.channel(config.channels().get(i), "channels[" + i + "]", "config");
+                Channel c = AlertSpecs.channel(item, where, "config");
                 if (!managed.add(c.id())) {
-                    throw new ConfigException("channels[" + i + "].id: '" + c.id() + "' is declared twice");
+                    throw new IllegalArgumentException(where + ".id: '" + c.id() + "' is declared twice");
                 }
                 channels.put(c.id(), c);
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(e.getMessage());
+                throw ConfigException.inItem(where, ConfigException.idOf(item), e.getMessage());
             }
         }
         Set<String> configRules = new HashSet<>();
@@ -193,15 +195,17 @@ public final class AlertEngine implements AutoCloseable {
             }
         }
         for (int i = 0; i < config.rules().size(); i++) {
+            String where = "rules[" + i + "]";
+            JsonNode item = config.rules().get(i);
             try {
-                Rule r = AlertSpecs.rule(config.rules().get(i), "rules[" + i + "]", "config", "rule-" + (i + 1));
+                Rule r = AlertSpecs.rule(item, where, "config", "rule-" + (i + 1));
                 if (!configRules.add(r.id())) {
-                    throw new ConfigException("rules[" + i + "].id: '" + r.id() + "' is declared twice");
+                    throw new IllegalArgumentException(where + ".id: '" + r.id() + "' is declared twice");
                 }
                 rules.put(r.id(), r);
                 new Routing(channels, Map.of(r.id(), r), Set.of()).validate();
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(e.getMessage().startsWith("rule") ? "rules[" + i + "]: " + e.getMessage() : e.getMessage());
+                throw ConfigException.inItem(where, ConfigException.idOf(item), e.getMessage());
             }
         }
         for (Rule r : stored) {

@@ -35,7 +35,8 @@ public final class Main {
 
     static final String USAGE = """
             usage: watchpost [serve] [--config FILE] [--insecure]
-                   watchpost check [--config FILE]      start everything once (config, database, listener), then exit
+                   watchpost check [--config FILE]      check the configuration, the database and every declaration;
+                                                        starts nothing (no port, no probe), safe beside a running server
                    watchpost token create --scope ingest|read|admin [--name NAME] [--config FILE]
                    watchpost token list [--config FILE]
                    watchpost token revoke ID [--config FILE]
@@ -95,7 +96,7 @@ public final class Main {
         }
         Logging.configure(config.logging().level());
         ConfigLoader.unknownEnvironment(env).forEach(k -> org.slf4j.LoggerFactory.getLogger(Main.class)
-                .warn("event=config.unknown_env name={} hint=\"not a Watchpost setting; typo?\"", k));
+                .warn("event=config.unknown_env name={} hint=\"{}\"", k, ConfigLoader.unknownHint(k)));
         try {
             return switch (args.command.get(0)) {
                 case "serve" -> serve(config, err);
@@ -108,6 +109,9 @@ public final class Main {
                     yield 2;
                 }
             };
+        } catch (ConfigException e) { // a declaration (groups, targets, channels, rules) read while starting
+            err.println("watchpost: " + e.getMessage());
+            return 2;
         } catch (StartupException | StoreException e) {
             err.println("watchpost: " + e.getMessage());
             return 1;
@@ -192,16 +196,25 @@ public final class Main {
     }
 
     /**
-     * Starts the whole server and stops it again: proves the configuration, the database and the
-     * listening address work before a restart, and gives the launcher a normal exit after a full
-     * start, which is when the JVM can record its class-data-sharing archive.
+     * Checks the configuration, the database and every declaration before a restart, without side
+     * effects (see {@link Watchpost#check}): safe beside the running server.
      */
     private static int check(WatchpostConfig config, PrintStream out) {
-        try (Watchpost app = Watchpost.start(config, Clock.systemUTC())) {
-            out.println("ok: configuration valid, database schema " + app.database().schemaVersion()
-                    + ", listening on port " + app.port());
-        }
+        Watchpost.Checked c = Watchpost.check(config, Clock.systemUTC());
+        out.println("ok: configuration valid, database schema " + c.schemaVersion() + ", " + c.targets() + " targets, "
+                + c.channels() + " channels, " + c.rules() + " rules declared (nothing started, port "
+                + config.server().port() + " not bound)");
         return 0;
+    }
+
+    /**
+     * For commands that only read: the message when the SQLite file they would read does not exist.
+     * Opening it would create an empty database wherever the command happened to run.
+     */
+    private static Optional<String> missingDatabase(WatchpostConfig config) {
+        return Database.sqliteFile(config.storage().jdbcUrl()).filter(f -> !java.nio.file.Files.exists(f))
+                .map(f -> "no database at " + f + (config.storage().url().isPresent()
+                        ? " (storage.url)" : " (storage.data-dir; pass --config FILE or set WATCHPOST_DATA)"));
     }
 
     private static int token(Args args, WatchpostConfig config, PrintStream out, PrintStream err) {
@@ -218,6 +231,21 @@ public final class Main {
         if (args.scope.isPresent() && scope.isEmpty()) {
             err.println("watchpost: --scope must be one of ingest, read, admin (got '" + args.scope.get() + "')");
             return 2;
+        }
+        if (!List.of("create", "list", "revoke").contains(sub)) {
+            err.println("watchpost: unknown token subcommand '" + sub + "' (create, list, revoke)");
+            return 2;
+        }
+        if (sub.equals("revoke") && (args.command.size() != 3 || !args.command.get(2).matches("\\d{1,18}"))) {
+            err.println("watchpost: token revoke needs the token's numeric id (see 'watchpost token list')");
+            return 2;
+        }
+        if (!sub.equals("create")) {
+            Optional<String> missing = missingDatabase(config);
+            if (missing.isPresent()) { // nothing to list or revoke: say where we looked instead of creating it
+                err.println("watchpost: " + missing.get());
+                return 1;
+            }
         }
         var meters = new SimpleMeterRegistry();
         try (Database db = Stores.open(config.storage(), meters);
@@ -240,10 +268,6 @@ public final class Main {
                     return 0;
                 }
                 case "revoke" -> {
-                    if (args.command.size() != 3 || !args.command.get(2).matches("\\d{1,18}")) {
-                        err.println("watchpost: token revoke needs the token's numeric id (see 'watchpost token list')");
-                        return 2;
-                    }
                     long id = Long.parseLong(args.command.get(2));
                     if (!tokens.revoke(id)) {
                         err.println("watchpost: no active token with id " + id);
@@ -252,10 +276,7 @@ public final class Main {
                     out.println("Revoked token #" + id);
                     return 0;
                 }
-                default -> {
-                    err.println("watchpost: unknown token subcommand '" + sub + "' (create, list, revoke)");
-                    return 2;
-                }
+                default -> throw new IllegalStateException("subcommand checked above: " + sub);
             }
         }
     }

@@ -158,6 +158,7 @@ public final class Watchpost implements AutoCloseable {
             topology.addListener(manual); // before load: it drops the events of targets no longer manual
             topology.load(config.declarations());
             GlanceClusters glance = GlanceClusters.resolve(config.glance(), live, topology);
+            topology.requireCompositeParts(appearLater(config));
             var a = config.argus();
             ArgusSettings argusSettings = new ArgusSettings(a.interval(), a.ttlFactor(), a.namespace(), a.historyPoints(),
                     new ArgusSettings.RateLimit(a.ratePerSecond(), (int) Math.max(1, Math.ceil(a.ratePerSecond() * 10))),
@@ -234,6 +235,43 @@ public final class Watchpost implements AutoCloseable {
             stopAll(started);
             throw e;
         }
+    }
+
+    /**
+     * What {@code watchpost check} proves: the configuration, the database (opened and migrated) and
+     * every declaration in the config file read as {@link #start} reads them, the listening policy
+     * applied. Without side effects: no port is bound (a running server may hold it), no probe runs,
+     * no engine starts, and nothing is written but the schema's migrations.
+     *
+     * @throws dev.watchpost.config.ConfigException naming the item when a declaration is invalid
+     * @throws StartupException when the listening policy forbids starting
+     */
+    public static Checked check(WatchpostConfig config, Clock clock) {
+        var meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        try (Database db = Stores.open(config.storage(), meters);
+             WriteBehind writer = new WriteBehind(db, config.storage().flushInterval(), meters);
+             Tokens tokens = new Tokens(new TokenStore(db), writer, clock, config.auth())) {
+            checkListeningPolicy(config, tokens);
+            // Never started and never closed: closing would write its checkpoints. It holds no thread yet.
+            LiveState live = new LiveState(db, clock, config.storage().flushInterval(), meters);
+            Topology topology = new Topology(live, new TopologyStore(db), clock); // no listeners: nothing is scheduled
+            topology.load(config.declarations());
+            GlanceClusters.resolve(config.glance(), live, topology);
+            topology.requireCompositeParts(appearLater(config));
+            new AlertEngine(live, db, clock, config.alerts(), config.server().publicUrl()).close(); // reads channels and rules
+            return new Checked(db.schemaVersion(), config.declarations().targets().size(), config.alerts().channels().size(),
+                    config.alerts().rules().size());
+        }
+    }
+
+    /** What a successful {@link #check} read. */
+    public record Checked(int schemaVersion, int targets, int channels, int rules) {
+    }
+
+    /** Ids a composite may name before they exist: Argus Fleet's clusters appear when they register. */
+    private static java.util.function.Predicate<String> appearLater(WatchpostConfig config) {
+        String argus = config.argus().group();
+        return id -> id.equals(argus) || id.startsWith(argus + "/");
     }
 
     private static void checkListeningPolicy(WatchpostConfig config, Tokens tokens) {

@@ -22,6 +22,27 @@ public final class ConfigException extends RuntimeException {
         this.key = null;
     }
 
+    /**
+     * An invalid item of a declaration list ({@code groups}, {@code targets}, {@code channels},
+     * {@code rules}), named by its index and its id so it can be found in a long file:
+     * {@code targets[5] (web/shop).http.every: ...}.
+     *
+     * @param where   the item's index as the reader's messages start ({@code targets[5]})
+     * @param id      the item's id, or null when it has none (yet)
+     * @param message the reader's message, which usually starts with {@code where}
+     */
+    public static ConfigException inItem(String where, String id, String message) {
+        String label = id == null || id.isBlank() ? where : where + " (" + id + ")";
+        String rest = message.startsWith(where) ? message.substring(where.length()) : ": " + message;
+        return new ConfigException(label + rest);
+    }
+
+    /** The textual {@code id} of a declared item, or null. */
+    public static String idOf(com.fasterxml.jackson.databind.JsonNode item) {
+        com.fasterxml.jackson.databind.JsonNode id = item == null ? null : item.get("id");
+        return id != null && id.isTextual() ? id.asText().strip() : null;
+    }
+
     /** The offending key, or null when the problem is not tied to one key (e.g. an unreadable file). */
     public String key() {
         return key;

@@ -95,6 +95,13 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * Duration settings whose original read a bare whole number of seconds ({@code GLANCE_HEALTH_TIMEOUT=30}):
+     * for these a bare number means seconds, and every duration form keeps working. Other durations need a unit.
+     */
+    static final Set<Setting> BARE_SECONDS = java.util.EnumSet.of(Setting.GLANCE_HEALTH_TIMEOUT,
+            Setting.PLATYPUS_INTERVAL, Setting.PLATYPUS_TIMEOUT);
+
     /** Minimum token length: anything shorter is guessable and almost certainly a mistake. */
     static final int MIN_TOKEN_LENGTH = 16;
 
@@ -143,17 +150,48 @@ public final class ConfigLoader {
                 .map(Path::of);
     }
 
-    /** Names of {@code WATCHPOST_*} variables that no setting reads; a typo there is worth a warning. */
+    /**
+     * Prefixes of the variables Watchpost reads: Watchpost's own and the replaced systems' (Glance,
+     * Argus Fleet), so a typo in any of them is reported rather than silently ignored.
+     */
+    static final List<String> ENV_PREFIXES = List.of("WATCHPOST_", "GLANCE_", "ARGUS_", "PLATYPUS_");
+
+    /**
+     * Variables with one of {@link #ENV_PREFIXES} that are read without being a {@link Setting} row.
+     * A variable that is a setting needs no entry here: its row in {@link Setting} makes it known.
+     */
+    static final Set<String> ENV_READ_ELSEWHERE = Set.of("WATCHPOST_CONFIG");
+
+    /**
+     * The replaced systems' own variables that Watchpost does not read, with what to do instead; they
+     * are reported as unknown, with this hint instead of "typo?".
+     */
+    static final Map<String, String> ENV_NOT_READ = Map.of(
+            "GLANCE_HOST", "Glance's listen address; Watchpost listens on WATCHPOST_HOST",
+            "GLANCE_PORT", "Glance's listen port; Watchpost listens on WATCHPOST_PORT",
+            "GLANCE_HEALTH_TIMER_INTERVAL", "not needed: Watchpost expires each shard when its health timeout ends");
+
+    /**
+     * Names of variables with one of {@link #ENV_PREFIXES} that no setting reads, sorted; a typo
+     * there is worth a warning ({@link #unknownHint} says what to write).
+     */
     public static List<String> unknownEnvironment(Map<String, String> env) {
         Set<String> known = knownVariables();
-        return env.keySet().stream().filter(k -> k.startsWith("WATCHPOST_") && !known.contains(k)).sorted().toList();
+        return env.keySet().stream()
+                .filter(k -> ENV_PREFIXES.stream().anyMatch(k::startsWith) && !known.contains(k))
+                .sorted().toList();
+    }
+
+    /** What to tell the operator about an unknown variable (see {@link #unknownEnvironment}). */
+    public static String unknownHint(String name) {
+        return ENV_NOT_READ.getOrDefault(name, "not a Watchpost setting; typo?");
     }
 
     /** Every environment variable some setting reads. */
     static Set<String> knownVariables() {
         Set<String> known = Arrays.stream(Setting.values()).map(s -> s.env).collect(Collectors.toSet());
         Arrays.stream(Setting.values()).filter(s -> s.alias != null).forEach(s -> known.add(s.alias));
-        known.add("WATCHPOST_CONFIG");
+        known.addAll(ENV_READ_ELSEWHERE);
         return known;
     }
 
@@ -188,7 +226,9 @@ public final class ConfigLoader {
                 section.getValue().forEach(items::add);
                 if (EXPANDED_SECTIONS.contains(section.getKey())) {
                     for (int i = 0; i < items.size(); i++) {
-                        items.set(i, expand(items.get(i), section.getKey() + "[" + i + "]"));
+                        String where = section.getKey() + "[" + i + "]";
+                        String id = ConfigException.idOf(items.get(i));
+                        items.set(i, expand(items.get(i), id == null ? where : where + " (" + id + ")"));
                     }
                 }
                 declarations.put(section.getKey(), items);
@@ -373,22 +413,8 @@ public final class ConfigLoader {
         }
         // Platypus's own config gives its interval in whole seconds; durations work too.
         return new WatchpostConfig.Platypus(secret, group,
-                secondsOrDuration(Setting.PLATYPUS_INTERVAL, Duration.ofSeconds(1), Duration.ofHours(1)),
-                secondsOrDuration(Setting.PLATYPUS_TIMEOUT, Duration.ofSeconds(2), Duration.ofDays(1)));
-    }
-
-    /** A duration where a bare whole number means seconds. */
-    private Duration secondsOrDuration(Setting s, Duration min, Duration max) {
-        String v = text(s).orElse("");
-        if (v.matches("\\d{1,9}")) {
-            Duration d = Duration.ofSeconds(Long.parseLong(v));
-            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-                throw invalid(s, "whole seconds or " + Durations.ALLOWED + ", between " + Durations.format(min) + " and "
-                        + Durations.format(max));
-            }
-            return d;
-        }
-        return duration(s, min, max);
+                duration(Setting.PLATYPUS_INTERVAL, Duration.ofSeconds(1), Duration.ofHours(1)),
+                duration(Setting.PLATYPUS_TIMEOUT, Duration.ofSeconds(2), Duration.ofDays(1)));
     }
 
     private Optional<String> text(Setting s) {
@@ -424,8 +450,13 @@ public final class ConfigLoader {
     }
 
     private Duration duration(Setting s, Duration min, Duration max) {
-        String allowed = Durations.ALLOWED + ", between " + Durations.format(min) + " and " + Durations.format(max);
-        Duration d = text(s).flatMap(Durations::parse).orElseThrow(() -> invalid(s, allowed));
+        boolean bare = BARE_SECONDS.contains(s);
+        String allowed = (bare ? "whole seconds (30) or " + Durations.ALLOWED : Durations.ALLOWED)
+                + ", between " + Durations.format(min) + " and " + Durations.format(max);
+        Duration d = text(s).flatMap(t -> bare && t.strip().matches("\\d{1,9}")
+                        ? Optional.of(Duration.ofSeconds(Long.parseLong(t.strip())))
+                        : Durations.parse(t))
+                .orElseThrow(() -> invalid(s, allowed));
         if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
             throw invalid(s, allowed);
         }

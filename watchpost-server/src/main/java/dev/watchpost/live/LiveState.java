@@ -233,7 +233,7 @@ public final class LiveState implements AutoCloseable {
                     cell.hold = new Hold(cp.holdState(), cp.holdMessage());
                 }
                 LeasePolicy lease = cell.lease();
-                if (lease != null && cell.lastSeen >= 0 && cell.state != State.UNKNOWN) {
+                if (lease != null && cell.lastSeen >= 0) {
                     cell.deadline = lease.deadlineAfterRestart(cell.lastSeen, startedMs);
                     cell.inWheel = true;
                 }
@@ -269,7 +269,7 @@ public final class LiveState implements AutoCloseable {
         }
         synchronized (cell) {
             LeasePolicy lease = cell.lease();
-            if (lease != null && cell.lastSeen >= 0 && cell.state != State.UNKNOWN) {
+            if (lease != null && cell.lastSeen >= 0) {
                 cell.deadline = lease.deadline(cell.lastSeen, Observation.Kind.ALIVE);
                 cell.inWheel = true;
             }
@@ -463,7 +463,7 @@ public final class LiveState implements AutoCloseable {
             transitions.append(changeLocked(cell, h.state, nowMs, reason));
         }
         LeasePolicy lease = cell.lease();
-        if (lease != null && cell.lastSeen >= 0 && cell.state != State.UNKNOWN) {
+        if (lease != null && cell.lastSeen >= 0) {
             cell.deadline = lease.deadlineAfterRestart(cell.lastSeen, nowMs);
             if (!cell.inWheel) {
                 cell.inWheel = true;

@@ -25,12 +25,14 @@ public final class StateMachine {
     }
 
     /**
-     * The state when the lease ran out, or empty when nothing changes: a target that never
-     * reported stays Unknown, one in maintenance stays there, and Unhealthy is already the answer.
+     * The state when the lease of a target that has reported ran out, or empty when nothing changes:
+     * one in maintenance stays there, and Unhealthy is already the answer. A target that reported
+     * Unknown (Glance's state 0) expires too, as Glance's shards do; one that never reported has no
+     * lease running and never gets here.
      */
     public static Optional<State> expired(State current) {
         return switch (current) {
-            case UNKNOWN, UNHEALTHY, MAINTENANCE -> Optional.empty();
+            case UNHEALTHY, MAINTENANCE -> Optional.empty();
             default -> Optional.of(State.UNHEALTHY);
         };
     }

@@ -161,6 +161,9 @@ final class TransitionLog implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        if (thread.getState() == Thread.State.NEW) {
+            return; // never started (start-up stopped before the live state ran): nothing to wait for
+        }
         try {
             thread.join(Duration.ofSeconds(30));
         } catch (InterruptedException e) {

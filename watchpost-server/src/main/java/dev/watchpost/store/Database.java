@@ -192,19 +192,31 @@ public final class Database implements AutoCloseable {
         writer.close();
     }
 
-    private static void createParentDirectory(String url) {
+    /** The file of a SQLite URL; empty for other databases and in-memory SQLite. */
+    public static Optional<Path> sqliteFile(String url) {
+        if (!url.startsWith("jdbc:sqlite:")) {
+            return Optional.empty();
+        }
         String path = url.substring("jdbc:sqlite:".length());
         int q = path.indexOf('?');
         if (q >= 0) {
             path = path.substring(0, q);
         }
         if (path.isEmpty() || path.startsWith(":memory:") || path.startsWith("file::memory:")) {
-            return;
+            return Optional.empty();
         }
         if (path.startsWith("file:")) {
             path = path.substring("file:".length());
         }
-        Path parent = Path.of(path).toAbsolutePath().getParent();
+        return Optional.of(Path.of(path));
+    }
+
+    private static void createParentDirectory(String url) {
+        Optional<Path> file = sqliteFile(url);
+        if (file.isEmpty()) {
+            return;
+        }
+        Path parent = file.get().toAbsolutePath().getParent();
         try {
             Files.createDirectories(parent);
         } catch (IOException e) {

@@ -45,6 +45,8 @@ public final class Topology {
     private final TopologyStore store;
     private final Clock clock;
     private final Set<String> managedByConfig = new HashSet<>();
+    /** Target id → its index in the config file's {@code targets}, for messages. */
+    private final Map<String, Integer> configIndex = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, TargetDecl> declarations = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<TopologyListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -92,13 +94,14 @@ public final class Topology {
         }
         List<JsonNode> declaredGroups = declared.groups();
         for (int i = 0; i < declaredGroups.size(); i++) {
+            String where = "groups[" + i + "]";
             try {
-                for (GroupDef g : Specs.groups(declaredGroups.get(i), "groups[" + i + "]", "config")) {
+                for (GroupDef g : Specs.groups(declaredGroups.get(i), where, "config")) {
                     groups.put(g.id(), g);
                     managedByConfig.add(g.id());
                 }
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(e.getMessage());
+                throw ConfigException.inItem(where, ConfigException.idOf(declaredGroups.get(i)), e.getMessage());
             }
         }
         List<GroupDef> ordered = new ArrayList<>(groups.values());
@@ -123,14 +126,42 @@ public final class Topology {
         }
         List<JsonNode> targets = declared.targets();
         for (int i = 0; i < targets.size(); i++) {
+            String where = "targets[" + i + "]";
             try {
-                TargetDecl t = Specs.target(targets.get(i), "targets[" + i + "]", "config", id -> live.group(id).isPresent());
+                TargetDecl t = Specs.target(targets.get(i), where, "config", id -> live.group(id).isPresent());
                 define(t);
                 managedByConfig.add(t.id());
+                configIndex.put(t.id(), i);
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(e.getMessage());
+                throw ConfigException.inItem(where, ConfigException.idOf(targets.get(i)), e.getMessage());
             }
         }
+    }
+
+    /**
+     * Refuses a composite of the config file whose part names nothing: a typo ({@code web/shopp})
+     * would otherwise be a part that is missing for ever. Call once everything declared at start
+     * exists (the config file, stored API objects, protocols' settings such as {@code GLANCE_BOTS}).
+     * Composites made through the API may still name targets that come later.
+     *
+     * @param appearsLater ids that may name nothing yet because their members appear on first
+     *                     contact (the Argus Fleet group's clusters)
+     * @throws ConfigException naming the composite and the part
+     */
+    public void requireCompositeParts(java.util.function.Predicate<String> appearsLater) {
+        configIndex.entrySet().stream().sorted(Map.Entry.comparingByValue()).forEach(e -> {
+            TargetDecl d = declarations.get(e.getKey());
+            if (d == null || d.composite().isEmpty()) {
+                return;
+            }
+            for (String part : d.composite().get().parts()) {
+                if (live.target(part).isEmpty() && live.group(part).isEmpty() && !appearsLater.test(part)) {
+                    String where = "targets[" + e.getValue() + "]";
+                    throw ConfigException.inItem(where, d.id(),
+                            where + ".composite.parts: '" + part + "' is no target or group");
+                }
+            }
+        });
     }
 
     private void defineQuietly(GroupDef g) {

@@ -198,7 +198,7 @@ class AlertApiTest {
                 """);
         assertThatThrownBy(() -> TestServer.config(dir, Map.of("WATCHPOST_CONFIG", file.toString())))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("channels[0].slack.webhook: environment variable NOT_SET_ANYWHERE is not set");
+                .hasMessageContaining("channels[0] (chat).slack.webhook: environment variable NOT_SET_ANYWHERE is not set");
         Files.writeString(file, """
                 channels:
                   - id: chat

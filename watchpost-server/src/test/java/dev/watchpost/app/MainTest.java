@@ -33,7 +33,8 @@ class MainTest {
     }
 
     private Map<String, String> env() {
-        return Map.of("WATCHPOST_DATA", dir.toString());
+        // Port 0: a command that wrongly starts the server must not take a real port.
+        return Map.of("WATCHPOST_DATA", dir.toString(), "WATCHPOST_PORT", "0");
     }
 
     @Test
@@ -145,5 +146,150 @@ class MainTest {
         assertThat(Watchpost.isLoopback("localhost")).isTrue();
         assertThat(Watchpost.isLoopback("::1")).isTrue();
         assertThat(Watchpost.isLoopback("0.0.0.0")).isFalse();
+    }
+
+    private Path config(String yaml) throws java.io.IOException {
+        Path file = dir.resolve("watchpost.yml");
+        java.nio.file.Files.writeString(file, yaml);
+        return file;
+    }
+
+    /** One line on stderr, exit 2, for {@code check} and for starting the server alike. */
+    private void assertOneLineConfigError(Path file, String line) {
+        for (String command : new String[] {"check", "serve"}) {
+            Result r = run(env(), command, "--config", file.toString());
+            assertThat(r.code()).as(command + ": " + r.err()).isEqualTo(2);
+            assertThat(r.err()).as(command).isEqualTo("watchpost: invalid configuration: " + line + System.lineSeparator());
+        }
+    }
+
+    @Test
+    void aBadTargetIsOneLineAndExit2NamingItsIdAndIndex() throws Exception {
+        assertOneLineConfigError(config("""
+                targets:
+                  - id: web/home
+                    push: { every: 1m }
+                  - id: web/shop
+                    http: { url: "http://127.0.0.1:9/", every: soon }
+                """), "targets[1] (web/shop).http.every: 'soon' is not a duration such as 500ms, 90s, 15m, 24h, 1d or "
+                + "ISO-8601 (PT30S)");
+    }
+
+    @Test
+    void aBadGroupChannelOrRuleIsOneLineAndExit2NamingItsId() throws Exception {
+        Result group = run(env(), "check", "--config", config("""
+                groups:
+                  - id: bots
+                    shards: 0
+                """).toString());
+        assertThat(group.code()).isEqualTo(2);
+        assertThat(group.err()).startsWith("watchpost: invalid configuration: groups[0] (bots).shards: ")
+                .hasLineCount(1);
+
+        Result channel = run(env(), "check", "--config", config("""
+                channels:
+                  - id: ops-hook
+                    webhook: { url: "http://127.0.0.1:9/hook", secret: short }
+                """).toString());
+        assertThat(channel.code()).isEqualTo(2);
+        assertThat(channel.err()).startsWith("watchpost: invalid configuration: channels[0] (ops-hook).webhook.secret: ")
+                .hasLineCount(1);
+
+        Result rule = run(env(), "check", "--config", config("""
+                rules:
+                  - id: web-down
+                    targets: ["web/*"]
+                    notify: [nobody]
+                """).toString());
+        assertThat(rule.code()).isEqualTo(2);
+        assertThat(rule.err()).startsWith("watchpost: invalid configuration: rules[0] (web-down)").contains("nobody")
+                .hasLineCount(1);
+    }
+
+    @Test
+    void aCompositePartThatNamesNoTargetFailsCheckAndStart() throws Exception {
+        assertOneLineConfigError(config("""
+                groups:
+                  - id: web
+                targets:
+                  - id: web/shop
+                    push: { every: 1m }
+                  - id: web/all
+                    composite: { parts: [web/shopp, web] }
+                """), "targets[1] (web/all).composite.parts: 'web/shopp' is no target or group");
+    }
+
+    @Test
+    void compositePartsMayNameTargetsGroupsGlanceShardsAndTheArgusFleet() throws Exception {
+        Path file = config("""
+                groups:
+                  - id: web
+                targets:
+                  - id: web/shop
+                    push: { every: 1m }
+                  - id: web/all
+                    composite: { parts: [web/shop, web, main/0, main, fleet, fleet/asia/3] }
+                """);
+        Result r = run(Map.of("WATCHPOST_DATA", dir.toString(), "WATCHPOST_PORT", "0", "GLANCE_BOTS", "main:2"),
+                "check", "--config", file.toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(0);
+    }
+
+    @Test
+    void checkBindsNoPortRunsNoProbeAndWritesNothingButTheSchema() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer site = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        site.createContext("/", ex -> {
+            requests.incrementAndGet();
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        site.start();
+        try (java.net.ServerSocket held = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Path file = config("""
+                    server:
+                      port: %d
+                    targets:
+                      - id: web/home
+                        http: { url: "http://127.0.0.1:%d/", every: 10s, timeout: 1s }
+                      - id: jobs/nightly
+                        push: { every: 1s }
+                    """.formatted(held.getLocalPort(), site.getAddress().getPort()));
+            Result r = run(env(), "check", "--config", file.toString());
+            assertThat(r.code()).as(r.err()).isEqualTo(0);
+            assertThat(r.out()).startsWith("ok: configuration valid, database schema ")
+                    .contains("2 targets").doesNotContain("listening");
+            Thread.sleep(1_500); // a probe started by the check would have asked by now
+            assertThat(requests.get()).as("requests to the probed site").isZero();
+        } finally {
+            site.stop(0);
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("watchpost.db"));
+             java.sql.Statement st = c.createStatement()) {
+            for (String table : new String[] {"transition", "target_state", "target", "history_bucket", "history_open"}) {
+                try (java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).as("rows in " + table).isZero();
+                }
+            }
+        }
+    }
+
+    @Test
+    void readOnlyCommandsCreateNoDatabaseAndSayWhereTheyLooked() {
+        Path data = dir.resolve("nowhere");
+        Map<String, String> env = Map.of("WATCHPOST_DATA", data.toString());
+        Result list = run(env, "token", "list");
+        assertThat(list.code()).isEqualTo(1);
+        assertThat(list.err()).isEqualTo("watchpost: no database at " + data.resolve("watchpost.db")
+                + " (storage.data-dir; pass --config FILE or set WATCHPOST_DATA)" + System.lineSeparator());
+        Result revoke = run(env, "token", "revoke", "1");
+        assertThat(revoke.code()).isEqualTo(1);
+        assertThat(revoke.err()).startsWith("watchpost: no database at " + data.resolve("watchpost.db"));
+        assertThat(data).doesNotExist();
+
+        assertThat(run(env, "token", "create", "--scope", "admin").code()).as("creating one makes the database").isZero();
+        assertThat(run(env, "token", "list").out()).contains("admin");
     }
 }

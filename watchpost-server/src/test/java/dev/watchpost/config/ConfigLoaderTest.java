@@ -172,4 +172,45 @@ class ConfigLoaderTest {
         assertThat(ConfigLoader.unknownEnvironment(Map.of("WATCHPOST_PROT", "1", "WATCHPOST_PORT", "2", "HOME", "/")))
                 .containsExactly("WATCHPOST_PROT");
     }
+
+    @Test
+    void glanceHealthTimeoutTakesGlancesWholeSecondsAndDurations() throws IOException {
+        assertThat(env(Map.of("GLANCE_HEALTH_TIMEOUT", "30")).glance().healthTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(env(Map.of("GLANCE_HEALTH_TIMEOUT", " 45 ")).glance().healthTimeout()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(env(Map.of("GLANCE_HEALTH_TIMEOUT", "30s")).glance().healthTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(env(Map.of("GLANCE_HEALTH_TIMEOUT", "PT2M")).glance().healthTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(env(Map.of()).glance().healthTimeout()).isEqualTo(Duration.ofSeconds(30));
+        Path file = dir.resolve("watchpost.yml");
+        Files.writeString(file, "glance:\n  health-timeout: 60\n");
+        assertThat(ConfigLoader.load(Optional.of(file), Map.of(), false).glance().healthTimeout())
+                .isEqualTo(Duration.ofMinutes(1));
+        for (String bad : new String[] {"0", "-5", "30.5", "thirty", "86401"}) {
+            assertThatThrownBy(() -> env(Map.of("GLANCE_HEALTH_TIMEOUT", bad))).as(bad)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("glance.health-timeout").hasMessageContaining("whole seconds");
+        }
+    }
+
+    @Test
+    void bareNumbersMeanSecondsOnlyWhereTheOriginalSaysSo() {
+        assertThatThrownBy(() -> env(Map.of("WATCHPOST_SHUTDOWN_GRACE", "30"))).isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    void unknownGlanceAndArgusVariablesAreReportedLikeWatchpostOnes() {
+        assertThat(ConfigLoader.unknownEnvironment(Map.of("GLANCE_BOTZ", "main:1", "GLANCE_BOTS", "main:1",
+                "ARGUS_FLEET_INTERVALL", "15", "ARGUS_FLEET_INTERVAL", "15", "WATCHPOST_PROT", "1", "GLANCEFUL", "x")))
+                .containsExactly("ARGUS_FLEET_INTERVALL", "GLANCE_BOTZ", "WATCHPOST_PROT");
+        assertThat(ConfigLoader.unknownHint("GLANCE_BOTZ")).contains("typo");
+    }
+
+    @Test
+    void glancesOwnServerVariablesAreReportedWithWhatToUseInstead() {
+        assertThat(ConfigLoader.unknownEnvironment(Map.of("GLANCE_PORT", "3000", "GLANCE_HOST", "0.0.0.0",
+                "GLANCE_HEALTH_TIMER_INTERVAL", "15")))
+                .containsExactly("GLANCE_HEALTH_TIMER_INTERVAL", "GLANCE_HOST", "GLANCE_PORT");
+        assertThat(ConfigLoader.unknownHint("GLANCE_PORT")).contains("WATCHPOST_PORT");
+        assertThat(ConfigLoader.unknownHint("GLANCE_HOST")).contains("WATCHPOST_HOST");
+        assertThat(ConfigLoader.unknownHint("GLANCE_HEALTH_TIMER_INTERVAL")).contains("not needed");
+    }
 }

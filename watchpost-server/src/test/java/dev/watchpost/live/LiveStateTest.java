@@ -203,6 +203,25 @@ class LiveStateTest {
     }
 
     @Test
+    void aShardThatReportedUnknownExpiresAsAnyOtherAlsoAfterARestart() {
+        live.observe("bots/main/2", Observation.report(State.UNKNOWN)); // Glance's state 0
+        live.observe("bots/main/3", Observation.report(State.UNKNOWN));
+        clock.advance(Duration.ofSeconds(31));
+        live.tickLeases();
+        assertThat(state("bots/main/2")).isEqualTo(State.UNHEALTHY);
+        assertThat(state("bots/main/0")).as("never reported: no lease runs").isEqualTo(State.UNKNOWN);
+
+        live.observe("bots/main/3", Observation.report(State.UNKNOWN));
+        live.close();
+        clock.advance(Duration.ofMinutes(10));
+        live = newLive();
+        assertThat(state("bots/main/3")).isEqualTo(State.UNKNOWN);
+        clock.advance(Duration.ofSeconds(31));
+        live.tickLeases();
+        assertThat(state("bots/main/3")).as("a full lease after the restart, then expiry").isEqualTo(State.UNHEALTHY);
+    }
+
+    @Test
     void transitionsAreDurableInOrder() {
         live.observe("bots/main/0", Observation.report(State.STARTING));
         clock.advance(Duration.ofSeconds(1));

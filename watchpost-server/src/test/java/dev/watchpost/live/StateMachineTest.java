@@ -54,13 +54,13 @@ class StateMachineTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = State.class, names = {"ONLINE", "OFFLINE", "STARTING", "STOPPING", "RESUMING", "DEGRADED", "DOWN"})
+    @EnumSource(value = State.class, names = {"UNKNOWN", "ONLINE", "OFFLINE", "STARTING", "STOPPING", "RESUMING", "DEGRADED", "DOWN"})
     void expiryMakesAnyReportedStateUnhealthy(State s) {
         assertThat(StateMachine.expired(s)).contains(State.UNHEALTHY);
     }
 
     @ParameterizedTest
-    @EnumSource(value = State.class, names = {"UNKNOWN", "UNHEALTHY", "MAINTENANCE"})
+    @EnumSource(value = State.class, names = {"UNHEALTHY", "MAINTENANCE"})
     void expiryLeavesTheseAlone(State s) {
         assertThat(StateMachine.expired(s)).isEmpty();
     }

@@ -17,16 +17,23 @@ import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Glance's push routes, byte-compatible for its bots (CONTRACTS.md §1):
  * {@code POST /api/status/{cluster}/{id}/{state}} and {@code POST /api/health/{cluster}/{id}}, both
- * 204 with an empty body. Fixed on purpose: a missing Authorization header is 401 (not 500), the
- * state number is range-checked, and the passphrase is compared in constant time.
+ * 204 with an empty body. As Glance's router, a shard or state that is not a whole number is no
+ * route (404) and another method on these paths is 405. Fixed on purpose: a missing Authorization
+ * header is 401 (not 500), the state number is range-checked, and the passphrase is compared in
+ * constant time.
  */
 public final class GlanceRoutes implements HttpService {
 
     static final String UNAUTHORIZED = "this endpoint requires authorization";
+    /** What Glance's router takes as a number in a path ({@code <id:int>}); anything else matches no route. */
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("-?\\d+");
+    private static final String STATUS = "/api/status/{cluster}/{id}/{state}";
+    private static final String HEALTH = "/api/health/{cluster}/{id}";
 
     private final LiveState live;
     private final GlanceClusters clusters;
@@ -42,11 +49,32 @@ public final class GlanceRoutes implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/api/status/{cluster}/{id}/{state}", this::status)
-                .post("/api/health/{cluster}/{id}", this::health);
+        rules.post(STATUS, this::status)
+                .post(HEALTH, this::health)
+                .any(STATUS, GlanceRoutes::onlyPost)
+                .any(HEALTH, GlanceRoutes::onlyPost);
+    }
+
+    private static void onlyPost(ServerRequest req, ServerResponse res) {
+        requireRoute(req);
+        res.header(HeaderNames.ALLOW, "POST");
+        throw new ApiException(Status.METHOD_NOT_ALLOWED_405,
+                "method " + req.prologue().method().text() + " is not allowed on " + req.path().path() + " (use POST)");
+    }
+
+    /** Glance's routes take whole numbers for the shard and the state; other paths are not its routes. */
+    private static void requireRoute(ServerRequest req) {
+        var params = req.path().pathParameters();
+        for (String name : new String[] {"id", "state"}) {
+            if (params.contains(name) && !WHOLE_NUMBER.matcher(params.get(name)).matches()) {
+                throw ApiException.notFound("no route for " + req.prologue().method().text() + " " + req.path().path()
+                        + " (the shard and the state are whole numbers)");
+            }
+        }
     }
 
     private void status(ServerRequest req, ServerResponse res) {
+        requireRoute(req);
         authorize(req);
         Shard shard = shard(req);
         String raw = req.path().pathParameters().get("state");
@@ -56,6 +84,7 @@ public final class GlanceRoutes implements HttpService {
     }
 
     private void health(ServerRequest req, ServerResponse res) {
+        requireRoute(req);
         authorize(req);
         Shard shard = shard(req);
         // "Never posted a status" (Glance's rule), not "state is Unknown": a shard may report Unknown (0).
@@ -79,7 +108,7 @@ public final class GlanceRoutes implements HttpService {
         int n;
         try {
             n = Integer.parseInt(id);
-        } catch (NumberFormatException e) {
+        } catch (NumberFormatException e) { // a whole number too large for any cluster
             n = -1;
         }
         if (n < 0 || n >= group.def().shards()) {

@@ -37,9 +37,9 @@ class GlanceCompatTest {
     @BeforeAll
     static void start() {
         server = TestServer.start(dir, Clock.systemUTC(), Map.of(
-                "GLANCE_BOTS", "main:4;patron_1:2",
+                "GLANCE_BOTS", "main:4;patron_1:2;patron_2:1",
                 "GLANCE_PASSPHRASE", PASS,
-                "GLANCE_HEALTH_TIMEOUT", "1s"));
+                "GLANCE_HEALTH_TIMEOUT", "1")); // Glance's own form: whole seconds
         http = server.http();
     }
 
@@ -96,8 +96,44 @@ class GlanceCompatTest {
         HttpResponse<String> r = post("/api/status/main/0/99", PASS);
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(Http.json(r).get("error").asText()).isEqualTo("state '99' is not a valid state (0-6)");
-        assertThat(post("/api/status/main/0/x", PASS).statusCode()).isEqualTo(400);
         assertThat(post("/api/status/main/0/7", PASS).statusCode()).isEqualTo(400);
+        assertThat(post("/api/status/main/0/-1", PASS).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void pathsWhoseShardOrStateIsNotANumberAreNotGlanceRoutes() {
+        // Glance's router takes only whole numbers there; anything else is no route (404), not a bad shard.
+        for (String path : new String[] {"/api/status/main/abc/3", "/api/status/main/1.5/3", "/api/status/main/0/x",
+                "/api/health/main/abc", "/api/health/main/+1"}) {
+            HttpResponse<String> r = post(path, PASS);
+            assertThat(r.statusCode()).as(path).isEqualTo(404);
+            assertThat(Http.json(r).get("error").asText()).as(path).isNotBlank();
+        }
+        assertThat(post("/api/status/main/99999999999/3", PASS).body()).as("a number, only out of range")
+                .isEqualTo("{\"error\":\"shard '99999999999' falls outside the range of valid shards on cluster 'main'\"}");
+    }
+
+    @Test
+    void getOnThePostRoutesIs405() {
+        for (String path : new String[] {"/api/status/main/0/3", "/api/health/main/0"}) {
+            HttpResponse<String> r = http.get(path);
+            assertThat(r.statusCode()).as(path).isEqualTo(405);
+            assertThat(r.headers().firstValue("Allow")).as(path).contains("POST");
+            assertThat(Http.json(r).get("error").asText()).as(path).contains("GET");
+        }
+    }
+
+    @Test
+    void aShardThatReportedUnknownStillExpires() {
+        // Glance: every shard that has reported falls under the health timeout, state 0 included.
+        long t0 = System.nanoTime();
+        assertThat(post("/api/status/patron_2/0/0", PASS).statusCode()).isEqualTo(204);
+        assertThat(state("patron_2/0")).isEqualTo("unknown");
+        await().atMost(Duration.ofMillis(1_500)).pollInterval(Duration.ofMillis(20))
+                .until(() -> state("patron_2/0").equals("unhealthy"));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        assertThat(post("/api/health/patron_2/0", PASS).statusCode()).isEqualTo(204);
+        assertThat(state("patron_2/0")).as("a health ping revives it, as any unhealthy shard").isEqualTo("online");
     }
 
     @Test
