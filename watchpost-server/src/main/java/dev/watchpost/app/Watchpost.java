@@ -268,10 +268,13 @@ public final class Watchpost implements AutoCloseable {
     public record Checked(int schemaVersion, int targets, int channels, int rules) {
     }
 
-    /** Ids a composite may name before they exist: Argus Fleet's clusters appear when they register. */
+    /**
+     * Ids a composite may name before they exist: Argus Fleet's clusters appear when they register,
+     * Platypus's hosts when their agent first reports.
+     */
     private static java.util.function.Predicate<String> appearLater(WatchpostConfig config) {
-        String argus = config.argus().group();
-        return id -> id.equals(argus) || id.startsWith(argus + "/");
+        List<String> groups = List.of(config.argus().group(), config.platypus().group());
+        return id -> groups.stream().anyMatch(g -> id.equals(g) || id.startsWith(g + "/"));
     }
 
     private static void checkListeningPolicy(WatchpostConfig config, Tokens tokens) {
