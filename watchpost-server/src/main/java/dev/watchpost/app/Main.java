@@ -37,6 +37,8 @@ public final class Main {
             usage: watchpost [serve] [--config FILE] [--insecure]
                    watchpost check [--config FILE]      check the configuration, the database and every declaration;
                                                         starts nothing (no port, no probe), safe beside a running server
+                   watchpost check --start [--config FILE]
+                                                        also start the server in full on its port, then stop at once
                    watchpost token create --scope ingest|read|admin [--name NAME] [--config FILE]
                    watchpost token list [--config FILE]
                    watchpost token revoke ID [--config FILE]
@@ -100,7 +102,7 @@ public final class Main {
         try {
             return switch (args.command.get(0)) {
                 case "serve" -> serve(config, err);
-                case "check" -> check(config, out);
+                case "check" -> args.start ? checkByStarting(config, out) : check(config, out);
                 case "token" -> token(args, config, out, err);
                 case "password" -> password(args, config, in, err);
                 default -> {
@@ -199,6 +201,18 @@ public final class Main {
      * Checks the configuration, the database and every declaration before a restart, without side
      * effects (see {@link Watchpost#check}): safe beside the running server.
      */
+    /**
+     * A full start and an orderly stop: proves the port can be bound and every part starts. Not safe
+     * beside a running server on the same database (it runs like one for a moment); the launcher uses it
+     * on a scratch directory to record the class-data-sharing archive of a real start.
+     */
+    private static int checkByStarting(WatchpostConfig config, PrintStream out) {
+        try (Watchpost app = Watchpost.start(config, Clock.systemUTC())) {
+            out.println("ok: started on port " + app.port() + " and stopped");
+        }
+        return 0;
+    }
+
     private static int check(WatchpostConfig config, PrintStream out) {
         Watchpost.Checked c = Watchpost.check(config, Clock.systemUTC());
         out.println("ok: configuration valid, database schema " + c.schemaVersion() + ", " + c.targets() + " targets, "
@@ -384,6 +398,7 @@ public final class Main {
         boolean insecure;
         boolean help;
         boolean passwordStdin;
+        boolean start;
 
         static Args parse(String[] argv) {
             Args a = new Args();
@@ -395,6 +410,7 @@ public final class Main {
                     case "--name" -> a.name = Optional.of(value(argv, ++i, arg));
                     case "--insecure" -> a.insecure = true;
                     case "--password-stdin" -> a.passwordStdin = true;
+                    case "--start" -> a.start = true;
                     case "--help", "-h", "help" -> a.help = true;
                     default -> {
                         if (arg.startsWith("--config=")) {

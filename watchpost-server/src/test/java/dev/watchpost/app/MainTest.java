@@ -277,6 +277,19 @@ class MainTest {
     }
 
     @Test
+    void checkWithStartBindsThePortAndStopsAgain() throws Exception {
+        Result r = run(env(), "check", "--start");
+        assertThat(r.code()).as(r.err()).isEqualTo(0);
+        assertThat(r.out()).matches("ok: started on port [1-9][0-9]* and stopped\\R");
+        try (java.net.ServerSocket held = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Result busy = run(Map.of("WATCHPOST_DATA", dir.toString(), "WATCHPOST_PORT", Integer.toString(held.getLocalPort())),
+                    "check", "--start");
+            assertThat(busy.code()).isEqualTo(1);
+            assertThat(busy.err()).contains("cannot listen on 127.0.0.1:" + held.getLocalPort());
+        }
+    }
+
+    @Test
     void readOnlyCommandsCreateNoDatabaseAndSayWhereTheyLooked() {
         Path data = dir.resolve("nowhere");
         Map<String, String> env = Map.of("WATCHPOST_DATA", data.toString());
