@@ -90,7 +90,7 @@ public final class Platypus implements AutoCloseable {
         this.secret = settings.secret().map(s -> s.getBytes(StandardCharsets.UTF_8));
         this.keepAlive = keepAlive;
         if (secret.isEmpty()) {
-            LOG.info("event=platypus.agents_refused reason=\"no secret: set PLATYPUS_SECRET to accept Platypus agents on /stats\"");
+            LOG.debug("event=platypus.agents_refused reason=\"no secret: set PLATYPUS_SECRET to accept Platypus agents on /stats\"");
         }
     }
 
