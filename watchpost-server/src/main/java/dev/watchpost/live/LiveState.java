@@ -134,6 +134,7 @@ public final class LiveState implements AutoCloseable {
                     addCell(def.id() + "/" + i, null, node, i);
                 }
             } else if (!Objects.equals(oldLease, node.shardLease())) {
+                long now = clock.millis();
                 // A shorter lease must be honoured now, not after each shard's next report:
                 // O(shards), but only when an operator changes the lease.
                 for (int i = 0; i < def.shards(); i++) {
@@ -141,7 +142,7 @@ public final class LiveState implements AutoCloseable {
                     if (cell != null) {
                         boolean schedule;
                         synchronized (cell) {
-                            schedule = !cell.removed && leaseChangedLocked(cell);
+                            schedule = !cell.removed && leaseChangedLocked(cell, now);
                         }
                         markDirty(cell);
                         if (schedule) {
@@ -250,7 +251,7 @@ public final class LiveState implements AutoCloseable {
                     // Claimed again by its holder before start, or released by start(): see hold().
                     cell.hold = new Hold(cp.holdState(), cp.holdMessage());
                 }
-                schedule = leaseChangedLocked(cell);
+                schedule = leaseChangedLocked(cell, startedMs);
             }
             views[pos] = cell.view();
         }
@@ -284,7 +285,7 @@ public final class LiveState implements AutoCloseable {
         }
         boolean schedule;
         synchronized (cell) {
-            schedule = leaseChangedLocked(cell);
+            schedule = leaseChangedLocked(cell, clock.millis());
             views[cell.pos] = cell.view();
         }
         if (schedule) {
@@ -298,16 +299,19 @@ public final class LiveState implements AutoCloseable {
      * Sets the deadline of a target whose lease is new to it (declared, changed, restored at start)
      * from what was last heard: a started run still has its grace from the start; otherwise one
      * lease from the last report, but never less than one full lease from this process's start,
-     * so a target not heard since a restart is not declared Unhealthy at once. Caller holds the
-     * monitor; true when the cell must be offered to the wheel (the deadline may have moved earlier).
+     * so a target not heard since a restart is not declared Unhealthy at once. A deadline the new
+     * lease puts in the past becomes now: the target is overdue from the moment it was decided, and
+     * the expiry's lateness is counted from then. Caller holds the monitor; true when the cell must
+     * be offered to the wheel (the deadline may have moved earlier).
      */
-    private boolean leaseChangedLocked(TargetCell cell) {
+    private boolean leaseChangedLocked(TargetCell cell, long nowMs) {
         LeasePolicy lease = cell.lease();
         if (lease == null || cell.lastSeen < 0 || cell.state == State.UNKNOWN) {
             return false;
         }
-        cell.deadline = cell.started ? lease.deadline(cell.lastSeen, Observation.Kind.START)
+        long d = cell.started ? lease.deadline(cell.lastSeen, Observation.Kind.START)
                 : lease.deadlineAfterRestart(cell.lastSeen, startedMs);
+        cell.deadline = Math.max(d, nowMs);
         return LeaseWheel.sooner(cell);
     }
 

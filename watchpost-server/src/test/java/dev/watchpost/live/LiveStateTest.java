@@ -362,4 +362,37 @@ class LiveStateTest {
         live.observe("jobs/daily", start());
         assertExpiresAt("jobs/daily", started.plusSeconds(10));
     }
+
+    @Test
+    void noDeadlineIsMissedWhateverWayItMoves() {
+        // Deadlines moving later and earlier at random, near and beyond the wheel's span: none may
+        // stay more than two ticks in the past without the target expiring.
+        java.util.Random random = new java.util.Random(42);
+        int n = 300;
+        for (int i = 0; i < n; i++) {
+            live.defineTarget(push("mix/" + i, Lease.everyWithGrace(Duration.ofSeconds(1 + random.nextInt(900)),
+                    Duration.ofSeconds(1 + random.nextInt(60)))));
+        }
+        for (int step = 0; step < 20_000; step++) {
+            for (int k = random.nextInt(4); k > 0; k--) {
+                String id = "mix/" + random.nextInt(n);
+                live.observe(id, random.nextInt(3) == 0 ? start() : Observation.alive());
+            }
+            if (step % 500 == 0) { // now and then a shorter or longer lease
+                String id = "mix/" + random.nextInt(n);
+                live.defineTarget(push(id, Lease.everyWithGrace(Duration.ofSeconds(1 + random.nextInt(900)),
+                        Duration.ofSeconds(1 + random.nextInt(60)))));
+            }
+            clock.advance(Duration.ofMillis(50));
+            live.tickLeases();
+            long now = clock.millis();
+            for (int i = 0; i < n; i++) {
+                TargetView v = live.target("mix/" + i).orElseThrow();
+                assertThat(v.deadline()).as("%s at step %d (state %s)", v.id(), step, v.state())
+                        .isGreaterThanOrEqualTo(now - 200);
+            }
+        }
+        assertThat(live.lateness().count()).as("expiries").isGreaterThan(100);
+        assertThat(live.lateness().maxMs()).isLessThanOrEqualTo(200);
+    }
 }
