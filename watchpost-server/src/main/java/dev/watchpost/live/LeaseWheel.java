@@ -14,10 +14,13 @@ import java.util.function.LongConsumer;
  * the slot), and each target is looked at about once per lease, however often it reports. Deadlines
  * further out than the wheel's span simply come round again.
  *
- * <p>A deadline that moves earlier than the slot a cell sits in (a started run, a shorter lease)
- * would be found late, up to a whole turn of the wheel. Whoever moves it offers the cell again
- * ({@link #sooner}), and the wheel unlinks it from its slot and links it into the earlier one: the
- * slots are doubly linked so that costs O(1), and a cell is never in two slots.
+ * <p>A deadline that moves earlier (a started run, a shorter lease) may lie before the slot the
+ * cell sits in, which would find it late by up to a whole turn of the wheel. Whoever moves it
+ * earlier offers the cell again ({@link #moveDeadline} says when), and the wheel moves it to the
+ * earlier slot. The slots are doubly linked behind a sentinel each, so unlinking is O(1), a cell is
+ * never in two slots, and a cell costs one more reference and no other field. Why offering only on
+ * an earlier deadline suffices: a cell sits in the slot of a deadline no later than its current
+ * one, since its deadline has only moved later since it was placed, or else it was offered again.
  *
  * <p>Only the wheel's own thread calls {@link #tick}; any thread may call {@link #offer}.
  */
@@ -27,7 +30,8 @@ final class LeaseWheel {
     static final long TICK_MS = 100;
     private static final int MASK = SLOTS - 1;
 
-    private final TargetCell[] heads = new TargetCell[SLOTS];
+    /** Each slot's sentinel: its wheelNext is the slot's first cell. */
+    private final TargetCell[] slots = new TargetCell[SLOTS];
     private final ConcurrentLinkedQueue<TargetCell> inbox = new ConcurrentLinkedQueue<>();
     /** The first tick not yet processed. */
     private long cursor;
@@ -46,23 +50,23 @@ final class LeaseWheel {
         this.cursor = nowMs / TICK_MS;
         this.lateness = lateness;
         this.expirer = expirer;
+        for (int i = 0; i < SLOTS; i++) {
+            slots[i] = new TargetCell("", null, null, -1, -1);
+        }
     }
 
     /**
-     * Whether a cell whose deadline was just set must be offered: true when the wheel does not hold
-     * it or holds it in a slot later than the new deadline. Caller holds the cell's monitor and,
-     * when this answers true, calls {@link #offer} after releasing it. One comparison: heartbeats
-     * that move a deadline later pay nothing more.
+     * Sets a cell's deadline. Caller holds the cell's monitor; when this answers true (the deadline
+     * moved earlier, or the cell had none and so is in no slot) it calls {@link #offer} after
+     * releasing it. One comparison: heartbeats that move a deadline later pay nothing more.
      */
-    static boolean sooner(TargetCell cell) {
-        if (cell.deadline < cell.wheelDue) {
-            cell.wheelDue = cell.deadline; // further offers only for a deadline earlier still
-            return true;
-        }
-        return false;
+    static boolean moveDeadline(TargetCell cell, long deadlineMs) {
+        boolean earlier = deadlineMs < cell.deadline;
+        cell.deadline = deadlineMs;
+        return earlier;
     }
 
-    /** Hands a cell to the wheel; see {@link #sooner}. An offer that turns out stale is harmless. */
+    /** Hands a cell to the wheel; see {@link #moveDeadline}. An offer that turns out stale is harmless. */
     void offer(TargetCell cell) {
         inbox.add(cell);
     }
@@ -75,14 +79,13 @@ final class LeaseWheel {
         long last = nowMs / TICK_MS; // ticks before this one have fully elapsed
         long from = Math.max(cursor, last - SLOTS);
         for (long t = from; t < last; t++) {
-            int slot = (int) (t & MASK);
-            TargetCell c = heads[slot];
-            heads[slot] = null;
+            TargetCell sentinel = slots[(int) (t & MASK)];
+            TargetCell c = sentinel.wheelNext;
+            sentinel.wheelNext = null;
             while (c != null) {
                 TargetCell next = c.wheelNext;
                 c.wheelNext = null;
                 c.wheelPrev = null;
-                c.wheelSlot = -1;
                 visit(c, nowMs);
                 c = next;
             }
@@ -90,79 +93,65 @@ final class LeaseWheel {
         cursor = Math.max(cursor, last);
     }
 
-    /** An offered cell: (re)links it at its current deadline, wherever it was. */
+    /** An offered cell: moves it to the slot of its current deadline, wherever it was. */
     private void place(TargetCell c) {
-        long at;
+        long deadline;
         synchronized (c) {
-            if (c.removed || c.deadline == Long.MAX_VALUE) {
-                if (c.wheelSlot < 0) {
-                    c.wheelDue = Long.MAX_VALUE;
-                }
-                return; // still linked: its slot's visit cleans up
-            }
-            at = slotTick(c.deadline);
-            c.wheelDue = at * TICK_MS;
+            deadline = c.deadline;
+        }
+        if (deadline == Long.MAX_VALUE) {
+            return; // expired or removed meanwhile; if still in a slot, its visit lets it go
         }
         unlink(c);
-        link(c, at);
+        link(c, deadline);
     }
 
     private void visit(TargetCell c, long nowMs) {
-        long reinsertAt = -1;
+        long reinsertAt = Long.MAX_VALUE;
         synchronized (c) {
             if (c.removed || c.deadline == Long.MAX_VALUE) {
-                c.wheelDue = Long.MAX_VALUE;
-            } else if (c.deadline <= nowMs) {
+                return;
+            }
+            if (c.deadline <= nowMs) {
                 LeasePolicy lease = c.lease();
                 lateness.accept(nowMs - c.deadline);
                 c.deadline = Long.MAX_VALUE;
-                c.wheelDue = Long.MAX_VALUE;
                 c.started = false;
                 StateMachine.expired(c.state).ifPresent(to -> expirer.expireLocked(c, to, nowMs,
                         "no report for " + (lease == null ? "its lease" : lease.describe())));
             } else {
-                reinsertAt = slotTick(c.deadline);
-                c.wheelDue = reinsertAt * TICK_MS;
+                reinsertAt = c.deadline;
             }
         }
-        if (reinsertAt >= 0) {
+        if (reinsertAt != Long.MAX_VALUE) {
             link(c, reinsertAt);
         }
     }
 
-    /** The tick whose slot serves {@code deadlineMs}: never one already processed. */
-    private long slotTick(long deadlineMs) {
-        return Math.max(deadlineMs / TICK_MS, cursor);
-    }
-
-    private void link(TargetCell c, long tick) {
-        int slot = (int) (tick & MASK);
-        TargetCell head = heads[slot];
-        c.wheelNext = head;
-        c.wheelPrev = null;
-        if (head != null) {
-            head.wheelPrev = c;
+    /** Links a cell that is in no slot into the slot of {@code deadlineMs} (never one already processed). */
+    private void link(TargetCell c, long deadlineMs) {
+        long t = Math.max(deadlineMs / TICK_MS, cursor);
+        TargetCell sentinel = slots[(int) (t & MASK)];
+        TargetCell first = sentinel.wheelNext;
+        c.wheelNext = first;
+        c.wheelPrev = sentinel;
+        if (first != null) {
+            first.wheelPrev = c;
         }
-        heads[slot] = c;
-        c.wheelSlot = slot;
+        sentinel.wheelNext = c;
     }
 
     private void unlink(TargetCell c) {
-        if (c.wheelSlot < 0) {
-            return;
-        }
         TargetCell prev = c.wheelPrev;
-        TargetCell next = c.wheelNext;
         if (prev == null) {
-            heads[c.wheelSlot] = next;
-        } else {
-            prev.wheelNext = next;
+            return; // in no slot
         }
+        TargetCell next = c.wheelNext;
+        prev.wheelNext = next;
         if (next != null) {
             next.wheelPrev = prev;
         }
         c.wheelNext = null;
         c.wheelPrev = null;
-        c.wheelSlot = -1;
     }
 }

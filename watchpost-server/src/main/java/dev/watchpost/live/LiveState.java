@@ -311,8 +311,7 @@ public final class LiveState implements AutoCloseable {
         }
         long d = cell.started ? lease.deadline(cell.lastSeen, Observation.Kind.START)
                 : lease.deadlineAfterRestart(cell.lastSeen, startedMs);
-        cell.deadline = Math.max(d, nowMs);
-        return LeaseWheel.sooner(cell);
+        return LeaseWheel.moveDeadline(cell, Math.max(d, nowMs));
     }
 
     // ---------------------------------------------------------------- hot path
@@ -341,8 +340,7 @@ public final class LiveState implements AutoCloseable {
                 long d = lease.deadline(now, o.kind());
                 // Healthchecks: a started run must finish within the grace, but a start never
                 // postpones a deadline that was already nearer.
-                cell.deadline = start ? Math.min(d, cell.deadline) : d;
-                schedule = LeaseWheel.sooner(cell);
+                schedule = LeaseWheel.moveDeadline(cell, start ? Math.min(d, cell.deadline) : d);
             }
             cell.started = start;
             Hold hold = cell.hold;
@@ -500,8 +498,7 @@ public final class LiveState implements AutoCloseable {
         cell.started = false; // after a hold a full lease, whatever was running before
         LeasePolicy lease = cell.lease();
         if (lease != null && cell.lastSeen >= 0 && cell.state != State.UNKNOWN) {
-            cell.deadline = lease.deadlineAfterRestart(cell.lastSeen, nowMs);
-            return LeaseWheel.sooner(cell);
+            return LeaseWheel.moveDeadline(cell, lease.deadlineAfterRestart(cell.lastSeen, nowMs));
         }
         return false;
     }

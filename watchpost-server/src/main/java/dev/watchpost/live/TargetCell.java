@@ -25,11 +25,6 @@ final class TargetCell {
     double latency = Double.NaN;
     ObjectNode metrics;
 
-    /**
-     * Deadlines from this one on are served by where the cell sits in the lease wheel; an earlier
-     * one must be offered to the wheel again. {@link Long#MAX_VALUE}: not in the wheel.
-     */
-    long wheelDue = Long.MAX_VALUE;
     /** A run was started ({@code /start}) and nothing has been heard since: the lease counts from the start. */
     boolean started;
     boolean snapshotDirty;
@@ -43,10 +38,12 @@ final class TargetCell {
     TargetCell nextSnapshotDirty;
     TargetCell nextCheckpointDirty;
 
-    /** Neighbours in the same lease-wheel slot and that slot (-1: in none); touched only by the wheel's thread. */
+    /**
+     * Neighbours in the same lease-wheel slot (the first one's previous is the slot's sentinel;
+     * null when in no slot); touched only by the wheel's thread.
+     */
     TargetCell wheelNext;
     TargetCell wheelPrev;
-    int wheelSlot = -1;
 
     TargetCell(String id, TargetDef def, GroupNode group, int shard, int pos) {
         this.id = id;
