@@ -373,7 +373,7 @@ class LiveStateTest {
             live.defineTarget(push("mix/" + i, Lease.everyWithGrace(Duration.ofSeconds(1 + random.nextInt(900)),
                     Duration.ofSeconds(1 + random.nextInt(60)))));
         }
-        for (int step = 0; step < 20_000; step++) {
+        for (int step = 0; step < 10_000; step++) { // 500 s: past a whole turn of the wheel
             for (int k = random.nextInt(4); k > 0; k--) {
                 String id = "mix/" + random.nextInt(n);
                 live.observe(id, random.nextInt(3) == 0 ? start() : Observation.alive());
