@@ -39,8 +39,15 @@ public record Lease(Duration timeout, Duration every, Duration grace) implements
         return new Lease(every.plus(grace), every, grace);
     }
 
+    /**
+     * {@inheritDoc} A started run ({@link Observation.Kind#START}) must finish within the grace
+     * (Healthchecks); a bare timeout has no grace, so there the timeout is the run's limit.
+     */
     @Override
     public long deadline(long seenMs, Observation.Kind kind) {
+        if (kind == Observation.Kind.START && grace != null) {
+            return seenMs + grace.toMillis();
+        }
         return seenMs + timeout.toMillis();
     }
 

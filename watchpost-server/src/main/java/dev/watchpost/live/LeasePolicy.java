@@ -6,7 +6,11 @@ package dev.watchpost.live;
  */
 public interface LeasePolicy {
 
-    /** Epoch ms after which a target seen at {@code seenMs} with an observation of {@code kind} is overdue. */
+    /**
+     * Epoch ms after which a target seen at {@code seenMs} with an observation of {@code kind} is
+     * overdue. For {@link Observation.Kind#START} it is when the started run must have finished
+     * (the live state never lets a start postpone a nearer deadline).
+     */
     long deadline(long seenMs, Observation.Kind kind);
 
     /** The deadline when Watchpost starts again and last saw the target at {@code lastSeenMs}. */

@@ -5,14 +5,22 @@ import java.util.function.LongConsumer;
 
 /**
  * Finds overdue targets without scanning them all: a timing wheel of {@link #SLOTS} slots of
- * {@link #TICK_MS} each, holding each leased target once, in the slot of the deadline it had when
- * it was (re)inserted.
+ * {@link #TICK_MS} each, holding each leased target at most once, in the slot of the deadline it
+ * had when it was (re)placed.
  *
- * <p>Heartbeats do not touch the wheel: they only move the cell's deadline. When the wheel reaches
- * a slot it looks at the cells there: overdue ones expire; ones whose deadline moved meanwhile are
- * re-inserted at their new deadline. So a tick costs O(cells in the slot), and each target is looked
- * at about once per lease, however often it reports. Deadlines further out than the wheel's span
- * simply come round again.
+ * <p>Heartbeats that move a deadline later do not touch the wheel: they only move the cell's
+ * deadline. When the wheel reaches a slot it looks at the cells there: overdue ones expire; ones
+ * whose deadline moved meanwhile are placed again at their new deadline. So a tick costs O(cells in
+ * the slot), and each target is looked at about once per lease, however often it reports. Deadlines
+ * further out than the wheel's span simply come round again.
+ *
+ * <p>A deadline that moves earlier (a started run, a shorter lease) may lie before the slot the
+ * cell sits in, which would find it late by up to a whole turn of the wheel. Whoever moves it
+ * earlier offers the cell again ({@link #moveDeadline} says when), and the wheel moves it to the
+ * earlier slot. The slots are doubly linked behind a sentinel each, so unlinking is O(1), a cell is
+ * never in two slots, and a cell costs one more reference and no other field. Why offering only on
+ * an earlier deadline suffices: a cell sits in the slot of a deadline no later than its current
+ * one, since its deadline has only moved later since it was placed, or else it was offered again.
  *
  * <p>Only the wheel's own thread calls {@link #tick}; any thread may call {@link #offer}.
  */
@@ -22,7 +30,8 @@ final class LeaseWheel {
     static final long TICK_MS = 100;
     private static final int MASK = SLOTS - 1;
 
-    private final TargetCell[] heads = new TargetCell[SLOTS];
+    /** Each slot's sentinel: its wheelNext is the slot's first cell. */
+    private final TargetCell[] slots = new TargetCell[SLOTS];
     private final ConcurrentLinkedQueue<TargetCell> inbox = new ConcurrentLinkedQueue<>();
     /** The first tick not yet processed. */
     private long cursor;
@@ -41,9 +50,23 @@ final class LeaseWheel {
         this.cursor = nowMs / TICK_MS;
         this.lateness = lateness;
         this.expirer = expirer;
+        for (int i = 0; i < SLOTS; i++) {
+            slots[i] = new TargetCell("", null, null, -1, -1);
+        }
     }
 
-    /** Hands a cell to the wheel. Callers set {@code cell.inWheel} under the cell's lock first. */
+    /**
+     * Sets a cell's deadline. Caller holds the cell's monitor; when this answers true (the deadline
+     * moved earlier, or the cell had none and so is in no slot) it calls {@link #offer} after
+     * releasing it. One comparison: heartbeats that move a deadline later pay nothing more.
+     */
+    static boolean moveDeadline(TargetCell cell, long deadlineMs) {
+        boolean earlier = deadlineMs < cell.deadline;
+        cell.deadline = deadlineMs;
+        return earlier;
+    }
+
+    /** Hands a cell to the wheel; see {@link #moveDeadline}. An offer that turns out stale is harmless. */
     void offer(TargetCell cell) {
         inbox.add(cell);
     }
@@ -51,21 +74,18 @@ final class LeaseWheel {
     /** Processes every tick that has fully elapsed by {@code nowMs}, expiring overdue targets. */
     void tick(long nowMs) {
         for (TargetCell c; (c = inbox.poll()) != null; ) {
-            long d;
-            synchronized (c) {
-                d = c.deadline;
-            }
-            insert(c, d);
+            place(c);
         }
         long last = nowMs / TICK_MS; // ticks before this one have fully elapsed
         long from = Math.max(cursor, last - SLOTS);
         for (long t = from; t < last; t++) {
-            int slot = (int) (t & MASK);
-            TargetCell c = heads[slot];
-            heads[slot] = null;
+            TargetCell sentinel = slots[(int) (t & MASK)];
+            TargetCell c = sentinel.wheelNext;
+            sentinel.wheelNext = null;
             while (c != null) {
                 TargetCell next = c.wheelNext;
                 c.wheelNext = null;
+                c.wheelPrev = null;
                 visit(c, nowMs);
                 c = next;
             }
@@ -73,31 +93,65 @@ final class LeaseWheel {
         cursor = Math.max(cursor, last);
     }
 
+    /** An offered cell: moves it to the slot of its current deadline, wherever it was. */
+    private void place(TargetCell c) {
+        long deadline;
+        synchronized (c) {
+            deadline = c.deadline;
+        }
+        if (deadline == Long.MAX_VALUE) {
+            return; // expired or removed meanwhile; if still in a slot, its visit lets it go
+        }
+        unlink(c);
+        link(c, deadline);
+    }
+
     private void visit(TargetCell c, long nowMs) {
-        long reinsertAt = -1;
+        long reinsertAt = Long.MAX_VALUE;
         synchronized (c) {
             if (c.removed || c.deadline == Long.MAX_VALUE) {
-                c.inWheel = false;
-            } else if (c.deadline <= nowMs) {
+                return;
+            }
+            if (c.deadline <= nowMs) {
                 LeasePolicy lease = c.lease();
                 lateness.accept(nowMs - c.deadline);
                 c.deadline = Long.MAX_VALUE;
-                c.inWheel = false;
+                c.started = false;
                 StateMachine.expired(c.state).ifPresent(to -> expirer.expireLocked(c, to, nowMs,
                         "no report for " + (lease == null ? "its lease" : lease.describe())));
             } else {
                 reinsertAt = c.deadline;
             }
         }
-        if (reinsertAt >= 0) {
-            insert(c, reinsertAt);
+        if (reinsertAt != Long.MAX_VALUE) {
+            link(c, reinsertAt);
         }
     }
 
-    private void insert(TargetCell c, long deadlineMs) {
+    /** Links a cell that is in no slot into the slot of {@code deadlineMs} (never one already processed). */
+    private void link(TargetCell c, long deadlineMs) {
         long t = Math.max(deadlineMs / TICK_MS, cursor);
-        int slot = (int) (t & MASK);
-        c.wheelNext = heads[slot];
-        heads[slot] = c;
+        TargetCell sentinel = slots[(int) (t & MASK)];
+        TargetCell first = sentinel.wheelNext;
+        c.wheelNext = first;
+        c.wheelPrev = sentinel;
+        if (first != null) {
+            first.wheelPrev = c;
+        }
+        sentinel.wheelNext = c;
+    }
+
+    private void unlink(TargetCell c) {
+        TargetCell prev = c.wheelPrev;
+        if (prev == null) {
+            return; // in no slot
+        }
+        TargetCell next = c.wheelNext;
+        prev.wheelNext = next;
+        if (next != null) {
+            next.wheelPrev = prev;
+        }
+        c.wheelNext = null;
+        c.wheelPrev = null;
     }
 }

@@ -125,12 +125,30 @@ public final class LiveState implements AutoCloseable {
                     }
                 }
             }
+            LeasePolicy oldLease = existing == null ? null : existing.shardLease();
             // An existing node keeps its counters and shards; only name and lease change.
             GroupNode node = existing != null ? existing.withDef(def) : new GroupNode(def, parent);
             groups.put(def.id(), node);
             if (existing == null) {
                 for (int i = 0; i < def.shards(); i++) {
                     addCell(def.id() + "/" + i, null, node, i);
+                }
+            } else if (!Objects.equals(oldLease, node.shardLease())) {
+                long now = clock.millis();
+                // A shorter lease must be honoured now, not after each shard's next report:
+                // O(shards), but only when an operator changes the lease.
+                for (int i = 0; i < def.shards(); i++) {
+                    TargetCell cell = cells.get(def.id() + "/" + i);
+                    if (cell != null) {
+                        boolean schedule;
+                        synchronized (cell) {
+                            schedule = !cell.removed && leaseChangedLocked(cell, now);
+                        }
+                        markDirty(cell);
+                        if (schedule) {
+                            wheel.offer(cell);
+                        }
+                    }
                 }
             }
             structureChanged = true;
@@ -220,6 +238,7 @@ public final class LiveState implements AutoCloseable {
         }
         TargetCell cell = new TargetCell(id, def, group, shard, pos);
         Checkpoints.Saved cp = restored.remove(id);
+        boolean schedule = false;
         synchronized (cell) {
             if (cp != null) {
                 cell.state = cp.state();
@@ -232,11 +251,7 @@ public final class LiveState implements AutoCloseable {
                     // Claimed again by its holder before start, or released by start(): see hold().
                     cell.hold = new Hold(cp.holdState(), cp.holdMessage());
                 }
-                LeasePolicy lease = cell.lease();
-                if (lease != null && cell.lastSeen >= 0) {
-                    cell.deadline = lease.deadlineAfterRestart(cell.lastSeen, startedMs);
-                    cell.inWheel = true;
-                }
+                schedule = leaseChangedLocked(cell, startedMs);
             }
             views[pos] = cell.view();
         }
@@ -244,7 +259,7 @@ public final class LiveState implements AutoCloseable {
             group.count(null, cell.state);
         }
         cells.put(id, cell);
-        if (cell.inWheel) {
+        if (schedule) {
             wheel.offer(cell);
         }
     }
@@ -260,6 +275,7 @@ public final class LiveState implements AutoCloseable {
             cell.latency = old.latency;
             cell.metrics = old.metrics;
             cell.hold = old.hold;
+            cell.started = old.started;
             if (old.group != null) {
                 old.group.count(old.state, null);
             }
@@ -267,19 +283,35 @@ public final class LiveState implements AutoCloseable {
         if (group != null) {
             group.count(null, cell.state);
         }
+        boolean schedule;
         synchronized (cell) {
-            LeasePolicy lease = cell.lease();
-            if (lease != null && cell.lastSeen >= 0) {
-                cell.deadline = lease.deadline(cell.lastSeen, Observation.Kind.ALIVE);
-                cell.inWheel = true;
-            }
+            schedule = leaseChangedLocked(cell, clock.millis());
             views[cell.pos] = cell.view();
         }
-        if (cell.inWheel) {
+        if (schedule) {
             wheel.offer(cell);
         }
         markDirty(cell); // the old cell's pending checkpoint is dropped with it: this one carries its values
         return cell;
+    }
+
+    /**
+     * Sets the deadline of a target whose lease is new to it (declared, changed, restored at start)
+     * from what was last heard: a started run still has its grace from the start; otherwise one
+     * lease from the last report, but never less than one full lease from this process's start,
+     * so a target not heard since a restart is not declared Unhealthy at once. A deadline the new
+     * lease puts in the past becomes now: the target is overdue from the moment it was decided, and
+     * the expiry's lateness is counted from then. Caller holds the monitor; true when the cell must
+     * be offered to the wheel (the deadline may have moved earlier).
+     */
+    private boolean leaseChangedLocked(TargetCell cell, long nowMs) {
+        LeasePolicy lease = cell.lease();
+        if (lease == null || cell.lastSeen < 0) {
+            return false;
+        }
+        long d = cell.started ? lease.deadline(cell.lastSeen, Observation.Kind.START)
+                : lease.deadlineAfterRestart(cell.lastSeen, startedMs);
+        return LeaseWheel.moveDeadline(cell, Math.max(d, nowMs));
     }
 
     // ---------------------------------------------------------------- hot path
@@ -302,14 +334,15 @@ public final class LiveState implements AutoCloseable {
                 return Outcome.UNKNOWN_TARGET;
             }
             cell.lastSeen = now;
+            boolean start = o.kind() == Observation.Kind.START;
             LeasePolicy lease = cell.lease();
             if (lease != null) {
-                cell.deadline = lease.deadline(now, o.kind());
-                if (!cell.inWheel) {
-                    cell.inWheel = true;
-                    schedule = true;
-                }
+                long d = lease.deadline(now, o.kind());
+                // Healthchecks: a started run must finish within the grace, but a start never
+                // postpones a deadline that was already nearer.
+                schedule = LeaseWheel.moveDeadline(cell, start ? Math.min(d, cell.deadline) : d);
             }
+            cell.started = start;
             Hold hold = cell.hold;
             if (o.message() != null) {
                 if (hold == null) {
@@ -462,13 +495,10 @@ public final class LiveState implements AutoCloseable {
         if (h.state != cell.state) {
             transitions.append(changeLocked(cell, h.state, nowMs, reason));
         }
+        cell.started = false; // after a hold a full lease, whatever was running before
         LeasePolicy lease = cell.lease();
         if (lease != null && cell.lastSeen >= 0) {
-            cell.deadline = lease.deadlineAfterRestart(cell.lastSeen, nowMs);
-            if (!cell.inWheel) {
-                cell.inWheel = true;
-                return true;
-            }
+            return LeaseWheel.moveDeadline(cell, lease.deadlineAfterRestart(cell.lastSeen, nowMs));
         }
         return false;
     }

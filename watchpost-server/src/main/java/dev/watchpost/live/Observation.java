@@ -25,7 +25,7 @@ public record Observation(Kind kind, State state, String message, double latency
         HEALTH,
         /** "I failed" (a cron job's /fail or non-zero exit code). */
         FAIL,
-        /** "I started a run" (a cron job's /start): refreshes the lease, keeps the state. */
+        /** "I started a run" (a cron job's /start): the run must finish within the grace; keeps the state. */
         START
     }
 

@@ -17,7 +17,10 @@ public final class StateMachine {
             case REPORT -> observation.state();
             // Glance's documented rule: a health ping revives only an Unhealthy shard.
             case HEALTH -> current == State.UNHEALTHY ? State.ONLINE : current;
-            case ALIVE -> current.severity() == Severity.BAD || current == State.UNKNOWN ? State.ONLINE : current;
+            // A reporter's own "offline" stands until it reports a state again; only the states a
+            // plain sign of life disproves (never heard, failed, gone quiet) become Online.
+            case ALIVE -> current == State.UNKNOWN || current == State.DOWN || current == State.UNHEALTHY
+                    ? State.ONLINE : current;
             case FAIL -> State.DOWN;
             case START -> current == State.UNKNOWN ? State.ONLINE : current;
         };

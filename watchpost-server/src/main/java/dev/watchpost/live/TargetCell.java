@@ -25,7 +25,8 @@ final class TargetCell {
     double latency = Double.NaN;
     ObjectNode metrics;
 
-    boolean inWheel;
+    /** A run was started ({@code /start}) and nothing has been heard since: the lease counts from the start. */
+    boolean started;
     boolean snapshotDirty;
     boolean checkpointDirty;
     boolean pinged;
@@ -37,8 +38,12 @@ final class TargetCell {
     TargetCell nextSnapshotDirty;
     TargetCell nextCheckpointDirty;
 
-    /** Next cell in the same lease-wheel slot; touched only by the wheel's thread. */
+    /**
+     * Neighbours in the same lease-wheel slot (the first one's previous is the slot's sentinel;
+     * null when in no slot); touched only by the wheel's thread.
+     */
     TargetCell wheelNext;
+    TargetCell wheelPrev;
 
     TargetCell(String id, TargetDef def, GroupNode group, int shard, int pos) {
         this.id = id;

@@ -20,7 +20,8 @@ import java.nio.charset.StandardCharsets;
  * characters.
  * <ul>
  *   <li>{@code /ping/{key}}: success;</li>
- *   <li>{@code /ping/{key}/start}: a run started (it must finish within the grace time);</li>
+ *   <li>{@code /ping/{key}/start}: a run started (it must finish within the grace from now; a
+ *       start never postpones a nearer deadline, as in Healthchecks);</li>
  *   <li>{@code /ping/{key}/fail}: failure;</li>
  *   <li>{@code /ping/{key}/{exit-code}}: 0 success, 1-255 failure.</li>
  * </ul>

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,12 +35,44 @@ class LiveStateTest {
     }
 
     private LiveState newLive() {
+        return newLive(l -> { });
+    }
+
+    /** A live state with the test's groups, plus what {@code declare} defines before it starts (as at start-up). */
+    private LiveState newLive(java.util.function.Consumer<LiveState> declare) {
         LiveState l = new LiveState(db, clock, Duration.ofMinutes(1), new SimpleMeterRegistry());
         l.addTransitionListener(announced::addAll);
         l.defineGroup(new GroupDef("bots", "Bots", 0, Optional.empty(), "config"));
         l.defineGroup(new GroupDef("bots/main", "Main", 4, Optional.of(new Lease(Duration.ofSeconds(30))), "config"));
+        declare.accept(l);
         l.start();
         return l;
+    }
+
+    private static TargetDef push(String id, LeasePolicy lease) {
+        return new TargetDef(id, id, Optional.empty(), "push", Optional.of(lease), Optional.empty(), "api");
+    }
+
+    private static Observation start() {
+        return new Observation(Observation.Kind.START, null, null, Double.NaN, null);
+    }
+
+    /**
+     * Turns the wheel in 50 ms steps: the target must not be Unhealthy before {@code deadline} and
+     * must be within 200 ms after it (two wheel ticks), with the lateness metric saying as much.
+     */
+    private void assertExpiresAt(String id, Instant deadline) {
+        while (clock.instant().plusMillis(50).isBefore(deadline)) {
+            clock.advance(Duration.ofMillis(50));
+            live.tickLeases();
+            assertThat(state(id)).as("at %s, before the deadline %s", clock.instant(), deadline).isNotEqualTo(State.UNHEALTHY);
+        }
+        while (clock.instant().isBefore(deadline.plusMillis(200)) && state(id) != State.UNHEALTHY) {
+            clock.advance(Duration.ofMillis(50));
+            live.tickLeases();
+        }
+        assertThat(state(id)).as("at %s, 200 ms after the deadline %s", clock.instant(), deadline).isEqualTo(State.UNHEALTHY);
+        assertThat(live.lateness().maxMs()).as("lease expiry lateness, max").isLessThanOrEqualTo(200);
     }
 
     @AfterEach
@@ -238,5 +271,147 @@ class LiveStateTest {
         });
         long t0 = java.time.Instant.parse("2026-06-01T12:00:00Z").toEpochMilli();
         assertThat(rows).containsExactly("unknown>starting@" + t0, "starting>online@" + (t0 + 1000));
+    }
+
+    @Test
+    void aStartOnAnEveryTargetLeavesTheRunItsGrace() {
+        Instant t0 = clock.instant();
+        live.defineTarget(push("jobs/every", Lease.everyWithGrace(Duration.ofMinutes(1), Duration.ofSeconds(10))));
+        live.observe("jobs/every", Observation.alive());
+        clock.advance(Duration.ofSeconds(5));
+        live.observe("jobs/every", start());
+        assertThat(live.target("jobs/every").orElseThrow().deadline()).isEqualTo(t0.plusSeconds(15).toEpochMilli());
+        assertExpiresAt("jobs/every", t0.plusSeconds(15)); // not t0 + 75 s (start + every + grace)
+    }
+
+    @Test
+    void aStartNeverPostponesADeadline() {
+        // Healthchecks: a late job's run starting inside its grace does not buy it more time.
+        Instant t0 = clock.instant();
+        live.defineTarget(push("jobs/late", Lease.everyWithGrace(Duration.ofMinutes(1), Duration.ofSeconds(10))));
+        live.observe("jobs/late", Observation.alive());
+        clock.advance(Duration.ofSeconds(65));
+        live.tickLeases();
+        live.observe("jobs/late", start());
+        assertExpiresAt("jobs/late", t0.plusSeconds(70));
+    }
+
+    @Test
+    void aShorterLeaseOnRedefinitionIsHonouredOnTime() {
+        Instant t0 = clock.instant();
+        live.defineTarget(push("jobs/put", Lease.everyWithGrace(Duration.ofMinutes(10), Duration.ofMinutes(1))));
+        live.observe("jobs/put", Observation.alive());
+        clock.advance(Duration.ofSeconds(30));
+        live.tickLeases();
+        live.defineTarget(push("jobs/put", Lease.everyWithGrace(Duration.ofMinutes(1), Duration.ofSeconds(10))));
+        assertExpiresAt("jobs/put", t0.plusSeconds(70));
+    }
+
+    @Test
+    void aSmallerGraceDuringARunIsHonouredOnTime() {
+        Instant t0 = clock.instant();
+        live.defineTarget(push("jobs/run", Lease.everyWithGrace(Duration.ofHours(1), Duration.ofMinutes(30))));
+        live.observe("jobs/run", Observation.alive());
+        clock.advance(Duration.ofMinutes(1));
+        live.observe("jobs/run", start()); // must finish by t0 + 31 min
+        clock.advance(Duration.ofMinutes(1));
+        live.tickLeases();
+        live.defineTarget(push("jobs/run", Lease.everyWithGrace(Duration.ofHours(1), Duration.ofMinutes(5))));
+        assertExpiresAt("jobs/run", t0.plus(Duration.ofMinutes(6))); // the run's start + the new grace
+    }
+
+    @Test
+    void aShorterShardLeaseIsHonouredOnTime() {
+        Instant t0 = clock.instant();
+        live.observe("bots/main/0", Observation.report(State.ONLINE));
+        clock.advance(Duration.ofSeconds(1));
+        live.tickLeases();
+        live.defineGroup(new GroupDef("bots/main", "Main", 4, Optional.of(new Lease(Duration.ofSeconds(5))), "config"));
+        assertExpiresAt("bots/main/0", t0.plusSeconds(5)); // not t0 + 30 s
+    }
+
+    @Test
+    void aRestartWithAShorterLeaseGivesOneFullLeaseOfTheNewLength() {
+        live.defineTarget(push("jobs/r", new Lease(Duration.ofMinutes(10))));
+        live.observe("jobs/r", Observation.alive());
+        live.close();
+        clock.advance(Duration.ofMinutes(1));
+        Instant restarted = clock.instant();
+        live = newLive(l -> l.defineTarget(push("jobs/r", new Lease(Duration.ofMinutes(1)))));
+        assertExpiresAt("jobs/r", restarted.plus(Duration.ofMinutes(1)));
+    }
+
+    @Test
+    void aDeclarationReplacedAtStartUpStillGetsOneFullLease() {
+        // At start-up a stored declaration is defined first and the config file's replaces it.
+        live.defineTarget(push("jobs/f", new Lease(Duration.ofMinutes(10))));
+        live.observe("jobs/f", Observation.alive());
+        live.close();
+        clock.advance(Duration.ofMinutes(5));
+        Instant restarted = clock.instant();
+        live = newLive(l -> {
+            l.defineTarget(push("jobs/f", new Lease(Duration.ofMinutes(10))));
+            l.defineTarget(push("jobs/f", new Lease(Duration.ofMinutes(1))));
+        });
+        assertExpiresAt("jobs/f", restarted.plus(Duration.ofMinutes(1)));
+    }
+
+    @Test
+    void aDeadlineMovedEarlierThanItsWheelSlotIsHonouredOnTime() {
+        // A cron-like lease: the next run is a day away, a started run has 10 s. The cell sits in
+        // the wheel at the far deadline (beyond the wheel's span) when the start brings it close.
+        LeasePolicy daily = new LeasePolicy() {
+            @Override
+            public long deadline(long seenMs, Observation.Kind kind) {
+                return seenMs + (kind == Observation.Kind.START ? 10_000 : 86_400_000);
+            }
+
+            @Override
+            public String describe() {
+                return "daily";
+            }
+        };
+        live.defineTarget(push("jobs/daily", daily));
+        live.observe("jobs/daily", Observation.alive());
+        for (int i = 0; i < 20; i++) { // the wheel has placed it
+            clock.advance(Duration.ofMillis(100));
+            live.tickLeases();
+        }
+        Instant started = clock.instant();
+        live.observe("jobs/daily", start());
+        assertExpiresAt("jobs/daily", started.plusSeconds(10));
+    }
+
+    @Test
+    void noDeadlineIsMissedWhateverWayItMoves() {
+        // Deadlines moving later and earlier at random, near and beyond the wheel's span: none may
+        // stay more than two ticks in the past without the target expiring.
+        java.util.Random random = new java.util.Random(42);
+        int n = 300;
+        for (int i = 0; i < n; i++) {
+            live.defineTarget(push("mix/" + i, Lease.everyWithGrace(Duration.ofSeconds(1 + random.nextInt(900)),
+                    Duration.ofSeconds(1 + random.nextInt(60)))));
+        }
+        for (int step = 0; step < 10_000; step++) { // 500 s: past a whole turn of the wheel
+            for (int k = random.nextInt(4); k > 0; k--) {
+                String id = "mix/" + random.nextInt(n);
+                live.observe(id, random.nextInt(3) == 0 ? start() : Observation.alive());
+            }
+            if (step % 500 == 0) { // now and then a shorter or longer lease
+                String id = "mix/" + random.nextInt(n);
+                live.defineTarget(push(id, Lease.everyWithGrace(Duration.ofSeconds(1 + random.nextInt(900)),
+                        Duration.ofSeconds(1 + random.nextInt(60)))));
+            }
+            clock.advance(Duration.ofMillis(50));
+            live.tickLeases();
+            long now = clock.millis();
+            for (int i = 0; i < n; i++) {
+                TargetView v = live.target("mix/" + i).orElseThrow();
+                assertThat(v.deadline()).as("%s at step %d (state %s)", v.id(), step, v.state())
+                        .isGreaterThanOrEqualTo(now - 200);
+            }
+        }
+        assertThat(live.lateness().count()).as("expiries").isGreaterThan(100);
+        assertThat(live.lateness().maxMs()).isLessThanOrEqualTo(200);
     }
 }

@@ -53,6 +53,23 @@ class StateMachineTest {
         assertThat(StateMachine.next(State.DEGRADED, Observation.alive())).isEmpty();
     }
 
+    @Test
+    void aliveLeavesAReportedOfflineAlone() {
+        // The README: a heartbeat without a state revives only unknown, down or unhealthy targets.
+        assertThat(StateMachine.next(State.OFFLINE, Observation.alive())).isEmpty();
+        assertThat(StateMachine.next(State.STARTING, Observation.alive())).isEmpty();
+        assertThat(StateMachine.next(State.MAINTENANCE, Observation.alive())).isEmpty();
+    }
+
+    @Test
+    void aStartedRunMustFinishWithinTheGrace() {
+        Observation.Kind start = Observation.Kind.START;
+        assertThat(Lease.everyWithGrace(Duration.ofMinutes(1), Duration.ofSeconds(10)).deadline(1_000, start))
+                .as("every + grace: start + grace, as Healthchecks").isEqualTo(11_000);
+        assertThat(new Lease(Duration.ofSeconds(45)).deadline(1_000, start))
+                .as("a bare timeout has no grace: the timeout is the run's limit").isEqualTo(46_000);
+    }
+
     @ParameterizedTest
     @EnumSource(value = State.class, names = {"UNKNOWN", "ONLINE", "OFFLINE", "STARTING", "STOPPING", "RESUMING", "DEGRADED", "DOWN"})
     void expiryMakesAnyReportedStateUnhealthy(State s) {
