@@ -3,17 +3,15 @@ package dev.watchpost.feed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.watchpost.testing.TestServer;
+import dev.watchpost.testing.WsClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,10 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -67,9 +63,8 @@ class LongLivedFeedsTest {
     void aBusyGlanceFeedWhoseClientOnlyListensOutlivesTheIdleTimeout() throws Exception {
         try (TestServer server = TestServer.start(dir, Clock.systemUTC(), Map.of(
                 "WATCHPOST_STREAM_KEEPALIVE", "500ms", "WATCHPOST_IDLE_TIMEOUT", "2s", "GLANCE_BOTS", "main:2"))) {
-            LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
-            WebSocket ws = listen(server, messages, new AtomicInteger());
-            try {
+            try (WsClient page = new WsClient(server.app().port(), "/api/feed")) {
+                LinkedBlockingQueue<String> messages = page.texts;
                 assertThat(messages.poll(10, TimeUnit.SECONDS)).contains("\"op\":\"hello\"");
                 // Updates more often than the keep-alive interval, for more than twice the idle timeout.
                 long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -78,7 +73,7 @@ class LongLivedFeedsTest {
                     state = state == 3 ? 4 : 3;
                     glanceStatus(server, 0, state);
                     Thread.sleep(200);
-                    assertThat(ws.isInputClosed()).as("closed while the client listened").isFalse();
+                    assertThat(page.closed).as("closed while the client listened").isNotDone();
                 }
                 messages.clear();
                 glanceStatus(server, 1, 3);
@@ -88,8 +83,6 @@ class LongLivedFeedsTest {
                     assertThat(update).as("the feed went silent").isNotNull();
                 } while (!update.contains("\"shard\":1"));
                 assertThat(update).isEqualTo("{\"op\":\"state_update\",\"payload\":{\"cluster\":\"main\",\"shard\":1,\"state\":3}}");
-            } finally {
-                ws.abort();
             }
         }
     }
@@ -99,48 +92,19 @@ class LongLivedFeedsTest {
                 .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build()).statusCode()).isEqualTo(204);
     }
 
-    /** A Glance page's feed: collects text messages, counts pings, sends nothing itself (the JDK answers pings). */
-    private static WebSocket listen(TestServer server, LinkedBlockingQueue<String> messages, AtomicInteger pings) throws Exception {
-        return HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + server.app().port() + "/api/feed"), new WebSocket.Listener() {
-                    final StringBuilder partial = new StringBuilder();
-
-                    @Override
-                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                        partial.append(data);
-                        if (last) {
-                            messages.add(partial.toString());
-                            partial.setLength(0);
-                        }
-                        webSocket.request(1);
-                        return null;
-                    }
-
-                    @Override
-                    public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
-                        pings.incrementAndGet();
-                        return WebSocket.Listener.super.onPing(webSocket, message);
-                    }
-                }).get(10, TimeUnit.SECONDS);
-    }
-
     @Test
     void aQuietGlanceFeedIsPingedAndStillDeliversAStateUpdate() throws Exception {
         try (TestServer server = TestServer.start(dir, Clock.systemUTC(), Map.of(
                 "WATCHPOST_STREAM_KEEPALIVE", "300ms", "GLANCE_BOTS", "main:2"))) {
-            LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
-            AtomicInteger pings = new AtomicInteger();
-            WebSocket ws = listen(server, messages, pings);
-            try {
+            try (WsClient page = new WsClient(server.app().port(), "/api/feed")) {
+                LinkedBlockingQueue<String> messages = page.texts;
                 assertThat(messages.poll(10, TimeUnit.SECONDS)).contains("\"op\":\"hello\"");
                 Thread.sleep(1_000); // more than three keep-alive intervals with nothing to say
-                assertThat(pings.get()).as("pings while quiet").isGreaterThanOrEqualTo(2);
-                assertThat(ws.isInputClosed()).isFalse();
+                assertThat(page.pings.get()).as("pings while quiet").isGreaterThanOrEqualTo(2);
+                assertThat(page.closed).isNotDone();
                 glanceStatus(server, 1, 3);
                 String update = messages.poll(10, TimeUnit.SECONDS);
                 assertThat(update).isEqualTo("{\"op\":\"state_update\",\"payload\":{\"cluster\":\"main\",\"shard\":1,\"state\":3}}");
-            } finally {
-                ws.abort();
             }
         }
     }

@@ -91,8 +91,12 @@ class ArgusRealPrometheusTest {
 
         ArgusSettings settings = new ArgusSettings(Duration.ofSeconds(1), 60, "discord", 30, FleetServer.GENEROUS,
                 FleetServer.GENEROUS, "fleet").withPrometheus(url);
-        source = new PrometheusSource(url, "discord", settings.interval(), Duration.ofSeconds(5), Clock.systemUTC());
-        s = FleetServer.start("jdbc:sqlite:" + dir.resolve("w.db"), Clock.systemUTC(), settings, Optional.of(source));
+        // In production Watchpost and Prometheus read one wall clock. A test run with the process clock
+        // moved ahead (faketime) moves the JVM but not Prometheus (a Go program reads the clock without
+        // libc), so Watchpost gets Prometheus's clock: its range queries then ask for times Prometheus has.
+        Clock clock = prometheusClock(url);
+        source = new PrometheusSource(url, "discord", settings.interval(), Duration.ofSeconds(5), clock);
+        s = FleetServer.start("jdbc:sqlite:" + dir.resolve("w.db"), clock, settings, Optional.of(source));
     }
 
     @AfterEach
@@ -199,6 +203,18 @@ class ArgusRealPrometheusTest {
         OffsetDateTime t1 = OffsetDateTime.parse(history.get(1).get("t").asText());
         assertThat(Duration.between(t0, t1)).isEqualTo(Duration.ofSeconds(1));
         assertThat(t0.getOffset().getTotalSeconds()).isZero();
+    }
+
+    /** The system clock, moved to Prometheus's time when the two differ by more than a second. */
+    private static Clock prometheusClock(URI prometheus) throws IOException, InterruptedException {
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(prometheus + "/api/v1/query?query=time()"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            double seconds = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body())
+                    .get("data").get("result").get(0).asDouble();
+            long offsetMs = Math.round(seconds * 1000) - System.currentTimeMillis();
+            return Math.abs(offsetMs) <= 1_000 ? Clock.systemUTC() : Clock.offset(Clock.systemUTC(), Duration.ofMillis(offsetMs));
+        }
     }
 
     private static boolean answers(URI prometheus, String promql) {

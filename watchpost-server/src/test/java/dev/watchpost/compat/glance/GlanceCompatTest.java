@@ -4,21 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.watchpost.testing.Http;
 import dev.watchpost.testing.TestServer;
+import dev.watchpost.testing.WsClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -179,22 +176,8 @@ class GlanceCompatTest {
     @Test
     void feedSaysHelloThenStateUpdatesAndHealthPings() throws Exception {
         post("/api/status/main/3/2", PASS);
-        LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
-        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + server.app().port() + "/api/feed"), new WebSocket.Listener() {
-                    final StringBuilder partial = new StringBuilder();
-
-                    @Override
-                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                        partial.append(data);
-                        if (last) {
-                            messages.add(partial.toString());
-                            partial.setLength(0);
-                        }
-                        webSocket.request(1);
-                        return null;
-                    }
-                }).get(10, TimeUnit.SECONDS);
+        WsClient ws = new WsClient(server.app().port(), "/api/feed");
+        LinkedBlockingQueue<String> messages = ws.texts;
         try {
             ObjectMapper json = new ObjectMapper();
             JsonNode hello = json.readTree(messages.poll(10, TimeUnit.SECONDS));
@@ -204,7 +187,7 @@ class GlanceCompatTest {
             assertThat(hello.get("payload").get("main").get("3").get("state").asInt()).isEqualTo(2);
             assertThat(hello.get("payload").get("main").get("3").get("last_healthy").isFloatingPointNumber()).isTrue();
 
-            ws.sendText("ignored by the server", true);
+            ws.send("ignored by the server");
             post("/api/status/main/3/3", PASS);
             JsonNode update = next(messages, "state_update");
             assertThat(update.toString()).isEqualTo("{\"op\":\"state_update\",\"payload\":{\"cluster\":\"main\",\"shard\":3,\"state\":3}}");
@@ -215,7 +198,7 @@ class GlanceCompatTest {
             assertThat(ping.get("payload").get("shard").isInt()).as("shard ids are integers").isTrue();
             assertThat(ping.get("payload").get("cluster").asText()).isEqualTo("main");
         } finally {
-            ws.abort();
+            ws.close();
         }
     }
 }

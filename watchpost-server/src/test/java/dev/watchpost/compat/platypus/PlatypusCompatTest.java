@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.watchpost.config.ConfigException;
 import dev.watchpost.config.ConfigLoader;
 import dev.watchpost.config.WatchpostConfig;
+import dev.watchpost.testing.WsClient;
 import dev.watchpost.testing.Http;
 import dev.watchpost.testing.MutableClock;
 import dev.watchpost.testing.TestServer;
@@ -56,8 +57,8 @@ class PlatypusCompatTest {
                 + ",\"secret\":\"" + secret + "\"}";
     }
 
-    private Agent connect(String path) throws Exception {
-        return new Agent(server.app().port(), path);
+    private WsClient connect(String path) throws Exception {
+        return new WsClient(server.app().port(), path);
     }
 
     private JsonNode target(String id) {
@@ -70,7 +71,7 @@ class PlatypusCompatTest {
     @Test
     void anAgentsPushesMakeItsHostAnOnlineTargetWithItsFiguresAndItsCloseMakesItOffline() throws Exception {
         start(Map.of("PLATYPUS_SECRET", SECRET));
-        try (Agent agent = connect("/stats"); Agent page = connect("/getstats")) {
+        try (WsClient agent = connect("/stats"); WsClient page = connect("/getstats")) {
             assertThat(page.next(WITHIN)).as("the map on connect, no host yet").isEqualTo("{}");
 
             agent.send(goAgent("Web-1", 6, 38, 8, SECRET));
@@ -109,10 +110,10 @@ class PlatypusCompatTest {
     @Test
     void aWrongSecretIsAnsweredInvalidSecretKeyAndTheSocketClosedWithoutATarget() throws Exception {
         start(Map.of("PLATYPUS_SECRET", SECRET));
-        try (Agent agent = connect("/stats")) {
+        try (WsClient agent = connect("/stats")) {
             agent.send(goAgent("intruder", 1, 2, 3, "not-the-secret"));
             assertThat(agent.next(WITHIN)).isEqualTo("invalid secret key");
-            assertThat(agent.close(WITHIN)).isEqualTo(new Agent.Close(1008, "invalid secret key"));
+            assertThat(agent.close(WITHIN)).isEqualTo(new WsClient.Close(1008, "invalid secret key"));
         }
         // the original kept the stats of a wrong secret; Watchpost records nothing
         assertThat(http.get("/api/v1/targets/servers/intruder").statusCode()).isEqualTo(404);
@@ -121,8 +122,8 @@ class PlatypusCompatTest {
     @Test
     void withoutASecretEveryAgentIsRefusedWithACloseReasonThatSaysWhy() throws Exception {
         start(Map.of());
-        try (Agent agent = connect("/stats")) {
-            Agent.Close close = agent.close(WITHIN);
+        try (WsClient agent = connect("/stats")) {
+            WsClient.Close close = agent.close(WITHIN);
             assertThat(close.code()).isEqualTo(1008);
             assertThat(close.reason()).isEqualTo("no Platypus secret is set on this server (platypus.secret, PLATYPUS_SECRET)");
         }
@@ -132,20 +133,20 @@ class PlatypusCompatTest {
     @Test
     void aMessageThatIsNotTheAgentsIsRefusedWithItsReason() throws Exception {
         start(Map.of("PLATYPUS_SECRET", SECRET));
-        try (Agent agent = connect("/stats")) {
+        try (WsClient agent = connect("/stats")) {
             agent.send("hello");
-            assertThat(agent.close(WITHIN)).isEqualTo(new Agent.Close(1007, "message is not JSON"));
+            assertThat(agent.close(WITHIN)).isEqualTo(new WsClient.Close(1007, "message is not JSON"));
         }
-        try (Agent agent = connect("/stats")) {
+        try (WsClient agent = connect("/stats")) {
             agent.send("{\"cpu\":1,\"memory\":2,\"disk\":3,\"secret\":\"" + SECRET + "\"}");
-            assertThat(agent.close(WITHIN)).isEqualTo(new Agent.Close(1007, "'hostname' is missing"));
+            assertThat(agent.close(WITHIN)).isEqualTo(new WsClient.Close(1007, "'hostname' is missing"));
         }
     }
 
     @Test
     void aHostWhoseSocketStaysOpenButSilentBecomesUnhealthyWhenItsLeaseRunsOut() throws Exception {
         start(Map.of("PLATYPUS_SECRET", SECRET, "PLATYPUS_TIMEOUT", "5"));
-        try (Agent agent = connect("/stats")) {
+        try (WsClient agent = connect("/stats")) {
             agent.send(goAgent("db-1", 10, 20, 30, SECRET));
             assertThat(agent.next(WITHIN)).isEmpty();
             assertThat(target("servers/db-1").get("lease").asText()).isEqualTo("5s");
@@ -161,7 +162,7 @@ class PlatypusCompatTest {
     @Test
     void aHostIsOfflineOnlyWhenItsLastSocketCloses() throws Exception {
         start(Map.of("PLATYPUS_SECRET", SECRET, "PLATYPUS_GROUP", "infra/hosts"));
-        try (Agent old = connect("/stats"); Agent fresh = connect("/stats")) {
+        try (WsClient old = connect("/stats"); WsClient fresh = connect("/stats")) {
             old.send(goAgent("app-1", 1, 2, 3, SECRET));
             assertThat(old.next(WITHIN)).isEmpty();
             fresh.send(goAgent("app-1", 4, 5, 6, SECRET));
@@ -179,15 +180,15 @@ class PlatypusCompatTest {
     @Test
     void theHostsMapFollowsTheServersReadAccess() throws Exception {
         start(Map.of("PLATYPUS_SECRET", SECRET, "WATCHPOST_PUBLIC_READ", "false"));
-        try (Agent anonymous = connect("/getstats")) {
-            assertThat(anonymous.close(WITHIN)).isEqualTo(new Agent.Close(1008,
+        try (WsClient anonymous = connect("/getstats")) {
+            assertThat(anonymous.close(WITHIN)).isEqualTo(new WsClient.Close(1008,
                     "reads need an API token with scope 'read' (?token=...)"));
             assertThat(anonymous.texts).isEmpty();
         }
-        try (Agent reader = connect("/getstats?token=" + TestServer.READ)) {
+        try (WsClient reader = connect("/getstats?token=" + TestServer.READ)) {
             assertThat(reader.next(WITHIN)).isEqualTo("{}");
         }
-        try (Agent agent = connect("/stats")) {
+        try (WsClient agent = connect("/stats")) {
             agent.send(goAgent("web-1", 1, 2, 3, SECRET));
             assertThat(agent.next(WITHIN)).as("agents need the secret, not a read token").isEmpty();
         }

@@ -5,6 +5,7 @@ import dev.watchpost.live.LiveState;
 import dev.watchpost.store.Database;
 import dev.watchpost.targets.Topology;
 import dev.watchpost.targets.TopologyStore;
+import dev.watchpost.testing.WsClient;
 import dev.watchpost.testing.MutableClock;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.websocket.WsRouting;
@@ -75,7 +76,7 @@ class PlatypusLongLivedTest {
     void aPageThatOnlyListensOutlivesTheIdleTimeoutAndKeepsGettingTheMap() throws Exception {
         // as in production, maps come more often (1 s) than pings (here 1.5 s, by default 30 s)
         int port = start(Duration.ofMillis(1500));
-        try (Agent page = new Agent(port, "/getstats")) {
+        try (WsClient page = new WsClient(port, "/getstats")) {
             assertThat(page.next(Duration.ofSeconds(5))).isEqualTo("{}");
             long end = System.nanoTime() + IDLE_TIMEOUT.multipliedBy(2).toNanos();
             while (System.nanoTime() < end) {

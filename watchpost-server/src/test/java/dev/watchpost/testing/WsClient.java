@@ -1,4 +1,4 @@
-package dev.watchpost.compat.platypus;
+package dev.watchpost.testing;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,20 +13,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real WebSocket client (the JDK's) that records what the server sends: text frames, pings, and
- * the close frame's code and reason.
+ * the close frame's code and reason. It answers pings (the JDK does) and sends nothing else unless told.
  */
-final class Agent implements AutoCloseable {
+public final class WsClient implements AutoCloseable {
 
     /** The close frame: code and reason. */
-    record Close(int code, String reason) {
+    public record Close(int code, String reason) {
     }
 
-    final LinkedBlockingQueue<String> texts = new LinkedBlockingQueue<>();
-    final CompletableFuture<Close> closed = new CompletableFuture<>();
-    final AtomicInteger pings = new AtomicInteger();
-    final WebSocket ws;
+    public final LinkedBlockingQueue<String> texts = new LinkedBlockingQueue<>();
+    public final CompletableFuture<Close> closed = new CompletableFuture<>();
+    public final AtomicInteger pings = new AtomicInteger();
+    public final WebSocket ws;
 
-    Agent(int port, String path) throws Exception {
+    public WsClient(int port, String path) throws Exception {
         ws = HttpClient.newHttpClient().newWebSocketBuilder()
                 .buildAsync(URI.create("ws://127.0.0.1:" + port + path), new WebSocket.Listener() {
                     final StringBuilder partial = new StringBuilder();
@@ -63,11 +63,11 @@ final class Agent implements AutoCloseable {
     }
 
     /** Sends one text frame, exactly these bytes. */
-    void send(String text) throws Exception {
+    public void send(String text) throws Exception {
         ws.sendText(text, true).get(10, TimeUnit.SECONDS);
     }
 
-    String next(Duration within) throws InterruptedException {
+    public String next(Duration within) throws InterruptedException {
         String m = texts.poll(within.toMillis(), TimeUnit.MILLISECONDS);
         if (m == null) {
             throw new AssertionError("nothing received within " + within);
@@ -75,12 +75,12 @@ final class Agent implements AutoCloseable {
         return m;
     }
 
-    Close close(Duration within) throws Exception {
+    public Close close(Duration within) throws Exception {
         return closed.get(within.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** What the Go agent does when it stops: a normal close frame. */
-    void stop() throws Exception {
+    /** A normal close frame (what Platypus's Go agent sends when it stops). */
+    public void stop() throws Exception {
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
     }
 
