@@ -19,7 +19,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
@@ -32,8 +31,8 @@ public final class FeedRoutes implements HttpService, AutoCloseable {
 
     static final int QUEUE = 2_048;
 
-    /** A pre-encoded SSE event shared by all subscribers. */
-    record Event(String name, String data) {
+    /** An SSE event framed once ({@link SseWriter#frame}) and written as is to every subscriber. */
+    record Event(byte[] frame) {
     }
 
     private final LiveState live;
@@ -61,7 +60,7 @@ public final class FeedRoutes implements HttpService, AutoCloseable {
 
     private void publish(List<Transition> transitions) {
         for (Transition t : transitions) {
-            fanout.publish(new Event("transition", new String(Json.bytes(g -> ViewJson.transition(g, t)), StandardCharsets.UTF_8)));
+            fanout.publish(new Event(SseWriter.frame("transition", Json.bytes(g -> ViewJson.transition(g, t)))));
         }
     }
 
@@ -122,16 +121,16 @@ public final class FeedRoutes implements HttpService, AutoCloseable {
         try (SseWriter out = new SseWriter(res.outputStream())) {
             Snapshot s = live.freshSnapshot(); // no older than the subscription: nothing falls in between
             out.retry(Duration.ofSeconds(2));
-            out.event("snapshot", new String(s.json(FeedRoutes::encode), StandardCharsets.UTF_8));
+            out.write(SseWriter.frame("snapshot", s.json(FeedRoutes::encode)));
             while (!sub.closed()) {
                 Event e = sub.poll(keepAlive);
                 if (e == null) {
                     if (sub.closed()) {
                         break;
                     }
-                    out.comment("keep-alive");
+                    out.keepAlive();
                 } else {
-                    out.event(e.name(), e.data());
+                    out.write(e.frame());
                 }
             }
         } catch (InterruptedException e) {
