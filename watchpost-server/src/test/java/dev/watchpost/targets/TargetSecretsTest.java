@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A target's secrets (ping key, an HTTP check's headers and body, a composite's webhook) are shown
@@ -112,6 +113,38 @@ class TargetSecretsTest {
         assertThat(key).isNotBlank().isNotEqualTo("***");
         assertThat(spec("/api/v1/targets/jobs/new", null).get("ping-key").asText()).isEqualTo("***");
         assertThat(http.get("/ping/" + key).statusCode()).as("the answered key is the real one").isLessThan(300);
+    }
+
+    @Test
+    void targetsTakeSecretsFromTheEnvironment() throws Exception {
+        Path other = Files.createDirectories(dir.resolve("env"));
+        Path config = other.resolve("watchpost.yml");
+        Files.writeString(config, """
+                targets:
+                  - id: jobs/nightly
+                    push: { every: 1d }
+                    ping-key: ${NIGHTLY_PING_KEY}
+                  - id: web/private
+                    http:
+                      url: http://127.0.0.1:9/
+                      headers: { Authorization: "Bearer ${PROBE_TOKEN}" }
+                      every: 1h
+                """);
+        String key = "nightly_key_from_env_0042";
+        try (TestServer s = TestServer.start(other, Clock.systemUTC(), Map.of("WATCHPOST_CONFIG", config.toString(),
+                "NIGHTLY_PING_KEY", key, "PROBE_TOKEN", "token-from-env"))) {
+            Http h = s.http();
+            assertThat(Http.json(h.get("/api/v1/targets/jobs/nightly", TestServer.ADMIN)).get("spec").get("ping-key")
+                    .asText()).isEqualTo(key);
+            assertThat(Http.json(h.get("/api/v1/targets/web/private", TestServer.ADMIN)).get("spec").get("http")
+                    .get("headers").get("Authorization").asText()).isEqualTo("Bearer token-from-env");
+            assertThat(h.get("/ping/" + key).statusCode()).isLessThan(300);
+            assertThat(Http.json(h.get("/api/v1/targets/jobs/nightly")).get("target").get("state").asText()).isEqualTo("online");
+        }
+        assertThatThrownBy(() -> TestServer.start(other, Clock.systemUTC(), Map.of("WATCHPOST_CONFIG", config.toString(),
+                "NIGHTLY_PING_KEY", key)))
+                .hasMessageContaining("targets[1] (web/private).http.headers.Authorization: environment variable PROBE_TOKEN is not set")
+                .hasMessageNotContaining(key);
     }
 
     private JsonNode spec(String path, String token) {
