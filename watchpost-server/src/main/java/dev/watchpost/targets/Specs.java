@@ -138,7 +138,8 @@ public final class Specs {
         try {
             def = new TargetDef(id, name, group, kind, lease, pingKey, source);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(where + ": " + e.getMessage());
+            boolean key = e.getMessage() != null && e.getMessage().startsWith("ping key");
+            throw new IllegalArgumentException(where + (key ? ".ping-key" : "") + ": " + e.getMessage());
         }
         ObjectNode canonical = canonical(def, description, section);
         if (paused) {

@@ -147,6 +147,37 @@ class TargetSecretsTest {
                 .hasMessageNotContaining(key);
     }
 
+    @Test
+    void refusalsNameTheFieldButNeverRepeatTheSecret() {
+        String secret = "SeCrEt-value-77";
+        Map<String, String> bodies = new java.util.LinkedHashMap<>();
+        bodies.put("body.http.url", """
+                {"id":"t/a","http":{"url":"https://user:%s@example.com/a b"}}""".formatted(secret));
+        bodies.put("body.http.url:", """
+                {"id":"t/a","http":{"url":"ftp://user:%s@example.com/"}}""".formatted(secret));
+        bodies.put("body.stats.url", """
+                {"id":"t/a","stats":{"url":"http://user:%s@example.com:9/x y"}}""".formatted(secret));
+        bodies.put("body.http: header 'Authorization'", """
+                {"id":"t/a","http":{"url":"https://example.com/","headers":{"Authorization":"Bearer %s\\r\\nX: y"}}}"""
+                .formatted(secret));
+        bodies.put("body.composite.on-availability-change.webhook", """
+                {"id":"t/c","composite":{"parts":["web/api"],"on-availability-change":{"webhook":"https://h.example.com/%s/a b"}}}"""
+                .formatted(secret));
+        bodies.put("body.composite.on-availability-change.webhook:", """
+                {"id":"t/c","composite":{"parts":["web/api"],"on-availability-change":{"webhook":"ftp://h.example.com/%s"}}}"""
+                .formatted(secret));
+        bodies.put("not valid JSON", """
+                {"id":"t/a","http":{"url":"https://example.com/","headers":{"Authorization": %s}}}""".formatted(secret));
+        bodies.put("body.ping-key", """
+                {"id":"t/p","push":{"every":"1m"},"ping-key":"%s!"}""".formatted(secret));
+        org.assertj.core.api.SoftAssertions.assertSoftly(soft -> bodies.forEach((field, body) -> {
+            HttpResponse<String> r = http.postJson("/api/v1/targets", body, TestServer.ADMIN);
+            soft.assertThat(r.statusCode()).as(body).isEqualTo(400);
+            String error = Http.json(r).get("error").asText();
+            soft.assertThat(error).as(body).contains(field.replaceAll(":$", "")).doesNotContain(secret);
+        }));
+    }
+
     private JsonNode spec(String path, String token) {
         HttpResponse<String> r = token == null ? http.get(path) : http.get(path, token);
         assertThat(r.statusCode()).as(path).isEqualTo(200);
