@@ -200,13 +200,13 @@ final class AlertSpecs {
                     continue;
                 }
                 if (key.equals("webhook") || key.equals("url")) {
-                    o.put(key, redactUrl(v.asText()));
+                    o.put(key, dev.watchpost.web.Redaction.url(v.asText()));
                 } else if (v.isObject()) {
                     ObjectNode hidden = o.objectNode();
-                    v.fieldNames().forEachRemaining(n -> hidden.put(n, "***"));
+                    v.fieldNames().forEachRemaining(n -> hidden.put(n, dev.watchpost.web.Redaction.MASK));
                     o.set(key, hidden);
                 } else {
-                    o.put(key, "***");
+                    o.put(key, dev.watchpost.web.Redaction.MASK);
                 }
             }
             // Other URLs (ntfy's server, Telegram's API, PagerDuty's events) are not secret, but
@@ -214,35 +214,11 @@ final class AlertSpecs {
             for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> f = it.next();
                 if (f.getValue().isTextual() && f.getValue().asText().contains("@")) {
-                    f.setValue(o.textNode(hideUserInfo(f.getValue().asText())));
+                    f.setValue(o.textNode(dev.watchpost.web.Redaction.userInfo(f.getValue().asText())));
                 }
             }
         }
         return copy;
-    }
-
-    /** {@code https://***@host/path} for a URL with credentials; anything else as it is. */
-    static String hideUserInfo(String url) {
-        try {
-            URI u = new URI(url);
-            if (u.getRawUserInfo() == null || u.getHost() == null) {
-                return url;
-            }
-            return u.getScheme() + "://***@" + u.getHost() + (u.getPort() >= 0 ? ":" + u.getPort() : "")
-                    + (u.getRawPath() == null ? "" : u.getRawPath()) + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
-        } catch (URISyntaxException e) {
-            return url;
-        }
-    }
-
-    /** {@code https://hooks.slack.com/***}: enough to recognise the receiver, nothing of its token. */
-    static String redactUrl(String url) {
-        try {
-            URI u = new URI(url);
-            return u.getScheme() + "://" + u.getHost() + (u.getPort() >= 0 ? ":" + u.getPort() : "") + "/***";
-        } catch (URISyntaxException e) {
-            return "***";
-        }
     }
 
     // ---------------------------------------------------------------- rules

@@ -37,6 +37,14 @@ public final class Access {
         return publicRead ? handler : require(Scope.READ, handler);
     }
 
+    /**
+     * Whether the request carries a valid admin token: only then are secrets (ping keys, probe
+     * headers, webhook URLs) shown in reads. No, an unknown or a weaker token is simply false.
+     */
+    public boolean isAdmin(ServerRequest req) {
+        return presentedToken(req).flatMap(tokens::authenticate).map(p -> p.scope().grants(Scope.ADMIN)).orElse(false);
+    }
+
     private Principal authenticate(ServerRequest req, Scope needed) {
         Optional<String> presented = presentedToken(req);
         if (presented.isEmpty()) {

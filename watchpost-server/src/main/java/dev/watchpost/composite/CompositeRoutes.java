@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.watchpost.auth.Access;
 import dev.watchpost.live.LiveState;
 import dev.watchpost.web.ApiException;
+import dev.watchpost.web.Redaction;
 import dev.watchpost.web.Json;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -53,10 +54,12 @@ public final class CompositeRoutes implements HttpService {
         }
         CompositeEngine.Health h = found.get();
         List<Action> actions = engine.actions(id);
-        Json.stream(res, Status.OK_200, g -> write(g, h, actions));
+        boolean admin = access.isAdmin(req);
+        Json.stream(res, Status.OK_200, g -> write(g, h, actions, admin));
     }
 
-    static void write(JsonGenerator g, CompositeEngine.Health h, List<Action> actions) throws IOException {
+    /** @param admin whether the reader holds an admin token: only then is the webhook URL shown whole */
+    static void write(JsonGenerator g, CompositeEngine.Health h, List<Action> actions, boolean admin) throws IOException {
         CompositeDef def = h.def();
         g.writeStartObject();
         g.writeStringField("target", h.id());
@@ -109,7 +112,7 @@ public final class CompositeRoutes implements HttpService {
         g.writeEndArray();
         g.writeObjectFieldStart("availability_webhook");
         if (def.availabilityWebhook().isPresent()) {
-            g.writeStringField("url", def.availabilityWebhook().get().toString());
+            g.writeStringField("url", shown(def.availabilityWebhook().get().toString(), admin));
         } else {
             g.writeNullField("url");
         }
@@ -130,7 +133,7 @@ public final class CompositeRoutes implements HttpService {
             for (Attempt t : a.log()) {
                 g.writeStartObject();
                 time(g, "at", t.at());
-                g.writeStringField("url", t.url());
+                g.writeStringField("url", shown(t.url(), admin));
                 if (t.statusCode().isPresent()) {
                     g.writeNumberField("status_code", t.statusCode().get());
                 } else {
@@ -148,6 +151,10 @@ public final class CompositeRoutes implements HttpService {
         g.writeEndArray();
         g.writeEndObject();
         g.writeEndObject();
+    }
+
+    private static String shown(String webhook, boolean admin) {
+        return admin ? webhook : Redaction.url(webhook);
     }
 
     private static void texts(JsonGenerator g, String field, List<String> texts) throws IOException {

@@ -118,7 +118,7 @@ public final class ConfigLoader {
     static final Set<String> DECLARATION_SECTIONS = Set.of("groups", "targets", "channels", "rules");
 
     /** Sections whose string values may name environment variables as {@code ${NAME}} (their secrets). */
-    static final Set<String> EXPANDED_SECTIONS = Set.of("channels", "rules");
+    static final Set<String> EXPANDED_SECTIONS = Set.of("targets", "channels", "rules");
     private static final java.util.regex.Pattern VARIABLE = java.util.regex.Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
 
     private final Map<Setting, Raw> raw = new LinkedHashMap<>();

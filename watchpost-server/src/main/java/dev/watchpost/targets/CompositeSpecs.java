@@ -91,10 +91,11 @@ final class CompositeSpecs {
             keys(action, w, Set.of("webhook"));
             String url = requiredText(action, "webhook", w);
             webhook = Optional.of(at(w + ".webhook", () -> {
-                URI u = URI.create(url);
+                // The URL is a secret (its path or query is often the receiver's token): never repeated.
+                URI u = SpecReader.url(url, w + ".webhook");
                 if (u.getScheme() == null || !(u.getScheme().equalsIgnoreCase("http") || u.getScheme().equalsIgnoreCase("https"))
                         || u.getHost() == null) {
-                    throw new IllegalArgumentException("'" + url + "' is not an absolute http or https URL");
+                    throw new IllegalArgumentException("expected an absolute http:// or https:// URL");
                 }
                 return u;
             }));

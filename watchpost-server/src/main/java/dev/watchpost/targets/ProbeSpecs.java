@@ -9,6 +9,7 @@ import dev.watchpost.probe.StatsCheck;
 import dev.watchpost.probe.StatusRange;
 import dev.watchpost.probe.TcpCheck;
 import dev.watchpost.probe.TlsCheck;
+import dev.watchpost.web.Redaction;
 
 import java.net.URI;
 import java.time.Duration;
@@ -83,10 +84,10 @@ final class ProbeSpecs {
         keys(spec, where, HTTP_KEYS);
         String url = requiredText(spec, "url", where);
         HttpCheck.Builder b = at(where + ".url", () -> {
-            URI u = URI.create(url);
+            URI u = SpecReader.url(url, where + ".url");
             if (u.getScheme() == null || !(u.getScheme().equalsIgnoreCase("http") || u.getScheme().equalsIgnoreCase("https"))
                     || u.getHost() == null) {
-                throw new IllegalArgumentException("'" + url + "' is not an absolute http or https URL with a host");
+                throw new IllegalArgumentException("'" + Redaction.userInfo(url) + "' is not an absolute http or https URL with a host");
             }
             return HttpCheck.builder(url);
         });
@@ -180,9 +181,9 @@ final class ProbeSpecs {
                 throw new IllegalArgumentException(where + ".path: not used with 'url' (the path is part of the URL)");
             }
             return at(where + ".url", () -> {
-                URI u = URI.create(url.get());
+                URI u = SpecReader.url(url.get(), where + ".url");
                 if (!"http".equalsIgnoreCase(u.getScheme()) || u.getHost() == null) {
-                    throw new IllegalArgumentException("'" + url.get() + "' is not an http URL with a host (stats agents speak plain HTTP)");
+                    throw new IllegalArgumentException("'" + Redaction.userInfo(url.get()) + "' is not an http URL with a host (stats agents speak plain HTTP)");
                 }
                 String hostPort = u.getPort() > 0 ? u.getHost() + ":" + u.getPort() : u.getHost();
                 String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? StatsCheck.DEFAULT_STATS_PATH : u.getRawPath();

@@ -117,6 +117,20 @@ final class SpecReader {
     }
 
     /** Runs {@code parse}, prefixing a bare validation message with {@code where}. */
+    /**
+     * Parses a URL without ever repeating it in an error: it may carry credentials
+     * ({@code user:password@}) or, for webhooks, a token in its path. The reason and position say
+     * what to fix.
+     */
+    static java.net.URI url(String text, String where) {
+        try {
+            return new java.net.URI(text);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException(where + ": not a valid URL (" + e.getReason()
+                    + (e.getIndex() >= 0 ? " at character " + (e.getIndex() + 1) : "") + ")");
+        }
+    }
+
     static <T> T at(String where, java.util.function.Supplier<T> parse) {
         try {
             return parse.get();

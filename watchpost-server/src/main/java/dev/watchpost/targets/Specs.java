@@ -11,6 +11,7 @@ import dev.watchpost.live.TargetDef;
 import dev.watchpost.composite.CompositeDef;
 import dev.watchpost.probe.ProbePlan;
 import dev.watchpost.push.ScheduleLease;
+import dev.watchpost.web.Redaction;
 
 import java.time.Duration;
 import java.time.ZoneId;
@@ -137,7 +138,8 @@ public final class Specs {
         try {
             def = new TargetDef(id, name, group, kind, lease, pingKey, source);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(where + ": " + e.getMessage());
+            boolean key = e.getMessage() != null && e.getMessage().startsWith("ping key");
+            throw new IllegalArgumentException(where + (key ? ".ping-key" : "") + ": " + e.getMessage());
         }
         ObjectNode canonical = canonical(def, description, section);
         if (paused) {
@@ -186,6 +188,37 @@ public final class Specs {
             o.set(def.kind(), section.deepCopy());
         }
         def.pingKey().ifPresent(k -> o.put("ping-key", k));
+        return o;
+    }
+
+    /**
+     * The declaration as those without an admin token see it: the ping key, an HTTP check's header
+     * values and body, and a composite's webhook (all but scheme and host) read {@code ***};
+     * credentials written into a URL ({@code https://user:password@host}) are hidden as well.
+     */
+    public static ObjectNode redacted(ObjectNode spec) {
+        ObjectNode o = spec.deepCopy();
+        if (o.has("ping-key")) {
+            o.put("ping-key", Redaction.MASK);
+        }
+        if (o.get("http") instanceof ObjectNode http) {
+            if (http.get("headers") instanceof ObjectNode headers) {
+                headers.fieldNames().forEachRemaining(n -> headers.put(n, Redaction.MASK));
+            }
+            if (http.has("body")) {
+                http.put("body", Redaction.MASK);
+            }
+        }
+        for (String kind : List.of("http", "stats")) {
+            if (o.get(kind) instanceof ObjectNode section && section.get("url") != null && section.get("url").isTextual()) {
+                section.put("url", Redaction.userInfo(section.get("url").asText()));
+            }
+        }
+        if (o.get("composite") instanceof ObjectNode composite
+                && composite.get("on-availability-change") instanceof ObjectNode action
+                && action.get("webhook") != null && action.get("webhook").isTextual()) {
+            action.put("webhook", Redaction.url(action.get("webhook").asText()));
+        }
         return o;
     }
 

@@ -28,6 +28,11 @@ public record TargetDecl(TargetDef def, ObjectNode spec, Optional<ProbePlan> pro
         return def.id();
     }
 
+    /** {@link #spec()} with its secrets hidden: what readers without an admin token see. */
+    public ObjectNode redactedSpec() {
+        return Specs.redacted(spec);
+    }
+
     public String kind() {
         return def.kind();
     }

@@ -121,13 +121,14 @@ public final class TopologyRoutes implements HttpService {
         TargetView view = live.target(id).orElseThrow(() -> ApiException.notFound("no target '" + id + "'"));
         Optional<TargetDecl> decl = topology.declaration(id);
         List<Transition> recent = store.recentTransitions(id, RECENT_TRANSITIONS);
+        boolean admin = access.isAdmin(req);
         Json.stream(res, Status.OK_200, g -> {
             g.writeStartObject();
             g.writeFieldName("target");
             ViewJson.target(g, view);
             if (decl.isPresent()) {
                 g.writeFieldName("spec");
-                g.writeTree(decl.get().spec());
+                g.writeTree(admin ? decl.get().spec() : decl.get().redactedSpec());
             }
             g.writeBooleanField("managed_by_config", topology.managedByConfig(id));
             g.writeArrayFieldStart("transitions");

@@ -74,10 +74,16 @@ public final class Json {
     }
 
     /** The 400 for a body that is not JSON, with the parser's reason (first line, no source excerpt). */
+    private static final java.util.regex.Pattern UNRECOGNIZED = java.util.regex.Pattern.compile("^Unrecognized token '.*?'");
+
     public static ApiException notJson(IOException e) {
         String reason = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-        return ApiException.badRequest("request body is not valid JSON: "
-                + (reason == null ? "" : reason.lines().findFirst().orElse("")));
+        reason = reason == null ? "" : reason.lines().findFirst().orElse("");
+        // The parser quotes the word it stumbled on, which may be an unquoted secret: say where instead.
+        reason = UNRECOGNIZED.matcher(reason).replaceFirst("Unrecognized token");
+        String at = e instanceof JsonProcessingException j && j.getLocation() != null && j.getLocation().getLineNr() > 0
+                ? " (line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ")" : "";
+        return ApiException.badRequest("request body is not valid JSON: " + reason + at);
     }
 
     /**
