@@ -42,7 +42,7 @@ class SamplerTest {
                 throw new IOException("transient");
             }
             return new Reading(n, 0, 0);
-        }, Duration.ofMillis(5))) {
+        }, Duration.ofMillis(200))) { // long enough that the failing second sample cannot race the first assertion
             sampler.start();
             assertThat(sampler.latest()).as("the first sample is taken before start returns").contains(new Reading(1, 0, 0));
             await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() >= 4 && sampler.latest().isPresent());
