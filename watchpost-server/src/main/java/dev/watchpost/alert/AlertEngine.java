@@ -9,6 +9,7 @@ import dev.watchpost.live.Severity;
 import dev.watchpost.live.State;
 import dev.watchpost.live.TargetView;
 import dev.watchpost.store.Database;
+import dev.watchpost.store.SecretBox;
 import dev.watchpost.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,16 +127,18 @@ public final class AlertEngine implements AutoCloseable {
         this.tagsOf = java.util.Objects.requireNonNull(tags, "tags");
     }
 
-    public AlertEngine(LiveState live, Database db, Clock clock, WatchpostConfig.Alerts config, Optional<URI> publicUrl) {
-        this(live, db, clock, config, publicUrl, ROUND, Backoff.DEFAULT, TIMEOUT);
+    /** @param box seals the channels made through the API, whose declarations hold secrets */
+    public AlertEngine(LiveState live, Database db, SecretBox box, Clock clock, WatchpostConfig.Alerts config,
+                       Optional<URI> publicUrl) {
+        this(live, db, box, clock, config, publicUrl, ROUND, Backoff.DEFAULT, TIMEOUT);
     }
 
-    AlertEngine(LiveState live, Database db, Clock clock, WatchpostConfig.Alerts config, Optional<URI> publicUrl,
+    AlertEngine(LiveState live, Database db, SecretBox box, Clock clock, WatchpostConfig.Alerts config, Optional<URI> publicUrl,
                 Duration round, Backoff backoff, Duration timeout) {
         this.live = live;
         this.clock = clock;
         this.outbox = new Outbox(db);
-        this.specs = new SpecStore(db);
+        this.specs = new SpecStore(db, box);
         this.publicUrl = publicUrl;
         this.round = round;
         this.backoff = backoff;

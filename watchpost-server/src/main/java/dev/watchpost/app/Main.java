@@ -11,6 +11,8 @@ import dev.watchpost.config.ConfigException;
 import dev.watchpost.config.ConfigLoader;
 import dev.watchpost.config.WatchpostConfig;
 import dev.watchpost.store.Database;
+import dev.watchpost.store.SecretBox;
+import dev.watchpost.store.SecretKeys;
 import dev.watchpost.store.StoreException;
 import dev.watchpost.store.WriteBehind;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -45,6 +47,11 @@ public final class Main {
                    watchpost password set [--password-stdin] [--config FILE]
                                                         set the dashboard's password (asked twice; once from stdin with
                                                         --password-stdin); signs every dashboard session out
+                   watchpost secrets status [--config FILE]
+                                                        where the key sealing secrets at rest comes from, its id, the rows
+                   watchpost secrets rotate-key [--new-key-stdin] [--config FILE]
+                                                        reseal every secret with a new key (read from stdin with
+                                                        --new-key-stdin, else made); run it with Watchpost stopped
                    watchpost agent [--host 127.0.0.1] [--port 9191] [--path /platy] [--disk /]
                                                         answer a stats probe with this host's cpu, memory and disk use
             Settings come from --config FILE (or WATCHPOST_CONFIG) and WATCHPOST_* environment variables;
@@ -105,6 +112,7 @@ public final class Main {
                 case "check" -> args.start ? checkByStarting(config, out) : check(config, out);
                 case "token" -> token(args, config, out, err);
                 case "password" -> password(args, config, in, err);
+                case "secrets" -> secrets(args, config, in, out, err);
                 default -> {
                     err.println("watchpost: unknown command '" + args.command.get(0) + "'");
                     err.println(USAGE);
@@ -347,6 +355,103 @@ public final class Main {
         }
     }
 
+    /**
+     * {@code secrets status}: the key's source and id, and how many rows each key sealed.
+     * {@code secrets rotate-key}: a new key (made, or read from stdin), every sealed row resealed with
+     * it in one transaction; a key file is replaced only after the commit (see {@link SecretKeys}),
+     * a key from the environment is printed for the operator to put in its place.
+     */
+    private static int secrets(Args args, WatchpostConfig config, InputStream in, PrintStream out, PrintStream err) {
+        String sub = args.command.size() == 2 ? args.command.get(1) : "";
+        if (!sub.equals("status") && !sub.equals("rotate-key")) {
+            err.println("watchpost: secrets needs the subcommand status or rotate-key");
+            return 2;
+        }
+        Optional<String> missing = missingDatabase(config);
+        if (missing.isPresent()) {
+            err.println("watchpost: " + missing.get());
+            return 1;
+        }
+        SecretKeys keys = Watchpost.keys(config);
+        String source = keys.fromEnvironment() ? "WATCHPOST_SECRETS_KEY" : keys.file().toString();
+        if (!keys.fromEnvironment() && !java.nio.file.Files.exists(keys.file())) {
+            err.println("watchpost: no key at " + keys.file() + " yet: the server makes it on its first start");
+            return 1;
+        }
+        if (sub.equals("status")) {
+            try (Database db = Stores.open(config.storage(), new SimpleMeterRegistry())) {
+                SecretBox box = keys.open(false);
+                out.println("key " + box.keyId() + " from " + source);
+                SecretsAtRest.census(db).forEach((id, n) -> out.println(n + " row(s) " + (id.equals("plain") ? "not sealed yet"
+                        : "sealed with key " + id + (id.equals(box.keyId()) ? "" : " (not the key in use)"))));
+            }
+            return 0;
+        }
+        Optional<String> running = runningServer(config);
+        if (running.isPresent()) {
+            err.println("watchpost: Watchpost answers at " + running.get() + ": stop it (every node, on PostgreSQL) "
+                    + "before rotating the key; a running server keeps sealing with the key it started with");
+            return 1;
+        }
+        byte[] next;
+        if (args.newKeyStdin) {
+            try {
+                char[] line = readLine(in);
+                next = line == null ? new byte[0] : java.util.Base64.getDecoder().decode(new String(line).strip());
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                next = new byte[0];
+            }
+            if (next.length != 32) {
+                err.println("watchpost: the new key must be 32 random bytes in base64 (openssl rand -base64 32); nothing changed");
+                return 2;
+            }
+        } else {
+            next = SecretBox.newKey();
+        }
+        try (Database db = Stores.open(config.storage(), new SimpleMeterRegistry())) {
+            SecretBox current = keys.open(false);
+            SecretBox rotated = SecretBox.of(next);
+            if (!keys.fromEnvironment()) {
+                keys.stage(next); // before any row is sealed with it: a crash now loses no key
+            }
+            int rows = SecretsAtRest.reseal(db, current, rotated);
+            if (keys.fromEnvironment()) {
+                if (!args.newKeyStdin) {
+                    out.println(java.util.Base64.getEncoder().encodeToString(next));
+                }
+                err.println("Resealed " + rows + " row(s) with key " + rotated.keyId() + " (was " + current.keyId()
+                        + "). Set WATCHPOST_SECRETS_KEY to the new key" + (args.newKeyStdin ? "" : " printed above")
+                        + " before starting Watchpost.");
+            } else {
+                keys.commit();
+                err.println("Resealed " + rows + " row(s) with key " + rotated.keyId() + " (was " + current.keyId()
+                        + "); " + keys.file() + " holds the new key. Copies of the old key file open nothing now.");
+            }
+            return 0;
+        }
+    }
+
+    /** The address where a Watchpost of this configuration answers /healthz, if one does. */
+    private static Optional<String> runningServer(WatchpostConfig config) {
+        String host = config.server().host();
+        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            host = "127.0.0.1";
+        }
+        String url = "http://" + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":"
+                + config.server().port() + "/healthz";
+        try {
+            var client = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(1)).build();
+            var res = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                    .timeout(java.time.Duration.ofSeconds(2)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            return res.statusCode() == 200 ? Optional.of(url.replace("/healthz", "")) : Optional.empty();
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
     /** {@code a} when both are equal (wiping {@code b}), else null (wiping both). */
     private static char[] same(char[] a, char[] b) {
         if (a == null || b == null || !java.util.Arrays.equals(a, b)) {
@@ -398,6 +503,7 @@ public final class Main {
         boolean insecure;
         boolean help;
         boolean passwordStdin;
+        boolean newKeyStdin;
         boolean start;
 
         static Args parse(String[] argv) {
@@ -410,6 +516,7 @@ public final class Main {
                     case "--name" -> a.name = Optional.of(value(argv, ++i, arg));
                     case "--insecure" -> a.insecure = true;
                     case "--password-stdin" -> a.passwordStdin = true;
+                    case "--new-key-stdin" -> a.newKeyStdin = true;
                     case "--start" -> a.start = true;
                     case "--help", "-h", "help" -> a.help = true;
                     default -> {

@@ -45,6 +45,8 @@ import dev.watchpost.targets.TopologyStore;
 import dev.watchpost.observe.Metrics;
 import dev.watchpost.observe.ObserveRoutes;
 import dev.watchpost.store.Database;
+import dev.watchpost.store.SecretBox;
+import dev.watchpost.store.SecretKeys;
 import dev.watchpost.store.WriteBehind;
 import dev.watchpost.web.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -108,6 +110,7 @@ public final class Watchpost implements AutoCloseable {
             long tStore = System.nanoTime();
             Database db = Stores.open(config.storage(), meters);
             started.push(db);
+            SecretBox box = SecretsAtRest.openForServer(keys(config), db);
             long storeMs = (System.nanoTime() - tStore) / 1_000_000;
             WriteBehind writer = new WriteBehind(db, config.storage().flushInterval(), meters);
             started.push(writer);
@@ -129,9 +132,9 @@ public final class Watchpost implements AutoCloseable {
             started.push(probes); // stops before the live state: no results arrive after it closed
             CompositeEngine composites = new CompositeEngine(live, db, clock);
             started.push(composites); // stops before the live state
-            AlertEngine alerts = new AlertEngine(live, db, clock, config.alerts(), config.server().publicUrl());
+            AlertEngine alerts = new AlertEngine(live, db, box, clock, config.alerts(), config.server().publicUrl());
             started.push(alerts); // stops before the live state: its last transitions' alerts wait in the outbox
-            TopologyStore topologyStore = new TopologyStore(db);
+            TopologyStore topologyStore = new TopologyStore(db, box);
             Topology topology = new Topology(live, topologyStore, clock);
             alerts.tagsFrom(id -> topology.declaration(id).map(TargetDecl::tags).orElse(java.util.Set.of()));
             topology.addListener(new TopologyListener() {
@@ -252,16 +255,21 @@ public final class Watchpost implements AutoCloseable {
              WriteBehind writer = new WriteBehind(db, config.storage().flushInterval(), meters);
              Tokens tokens = new Tokens(new TokenStore(db), writer, clock, config.auth())) {
             checkListeningPolicy(config, tokens);
+            SecretBox box = keys(config).open(false); // makes no key file; sealed rows need the real key
             // Never started and never closed: closing would write its checkpoints. It holds no thread yet.
             LiveState live = new LiveState(db, clock, config.storage().flushInterval(), meters);
-            Topology topology = new Topology(live, new TopologyStore(db), clock); // no listeners: nothing is scheduled
+            Topology topology = new Topology(live, new TopologyStore(db, box), clock); // no listeners: nothing is scheduled
             topology.load(config.declarations());
             GlanceClusters.resolve(config.glance(), live, topology);
             topology.requireCompositeParts(appearLater(config));
-            new AlertEngine(live, db, clock, config.alerts(), config.server().publicUrl()).close(); // reads channels and rules
+            new AlertEngine(live, db, box, clock, config.alerts(), config.server().publicUrl()).close(); // reads channels and rules
             return new Checked(db.schemaVersion(), config.declarations().targets().size(), config.alerts().channels().size(),
                     config.alerts().rules().size());
         }
+    }
+
+    static SecretKeys keys(WatchpostConfig config) {
+        return new SecretKeys(config.storage().secretsKey(), config.storage().secretsKeyFile());
     }
 
     /** What a successful {@link #check} read. */

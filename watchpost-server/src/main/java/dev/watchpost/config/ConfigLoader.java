@@ -45,6 +45,8 @@ public final class ConfigLoader {
         DB_PASSWORD("storage.password", "WATCHPOST_DB_PASSWORD", null, true),
         DB_POOL_SIZE("storage.pool-size", "WATCHPOST_DB_POOL_SIZE", "8", false),
         FLUSH_INTERVAL("storage.flush-interval", "WATCHPOST_FLUSH_INTERVAL", "1s", false),
+        SECRETS_KEY("storage.secrets-key", "WATCHPOST_SECRETS_KEY", null, true),
+        SECRETS_KEY_FILE("storage.secrets-key-file", "WATCHPOST_SECRETS_KEY_FILE", null, false),
         ADMIN_TOKENS("auth.admin-tokens", "WATCHPOST_ADMIN_TOKEN", null, true),
         INGEST_TOKENS("auth.ingest-tokens", "WATCHPOST_INGEST_TOKEN", null, true),
         READ_TOKENS("auth.read-tokens", "WATCHPOST_READ_TOKEN", null, true),
@@ -343,13 +345,16 @@ public final class ConfigLoader {
             throw invalid(Setting.STREAM_KEEPALIVE, "a duration shorter than server.idle-timeout ("
                     + Durations.format(server.idleTimeout()) + ")");
         }
+        Path dataDir = Path.of(text(Setting.DATA_DIR).orElseThrow());
         var storage = new WatchpostConfig.Storage(
-                Path.of(text(Setting.DATA_DIR).orElseThrow()),
+                dataDir,
                 dbUrl(),
                 text(Setting.DB_USER),
                 text(Setting.DB_PASSWORD),
                 intIn(Setting.DB_POOL_SIZE, 1, 200, "an integer 1-200"),
-                duration(Setting.FLUSH_INTERVAL, Duration.ofMillis(10), Duration.ofMinutes(1)));
+                duration(Setting.FLUSH_INTERVAL, Duration.ofMillis(10), Duration.ofMinutes(1)),
+                secretsKey(),
+                text(Setting.SECRETS_KEY_FILE).map(Path::of).orElse(dataDir.resolve("secrets.key")));
         // Argus Fleet's member and viewer tokens are Watchpost ingest and read tokens; as in Argus, its
         // shared token stands for either side whose own token is not set.
         List<String> argusShared = tokens(Setting.ARGUS_TOKEN);
@@ -514,6 +519,23 @@ public final class ConfigLoader {
         } catch (URISyntaxException e) {
             throw invalid(s, "an absolute http:// or https:// URL");
         }
+    }
+
+    /** 32 bytes in base64: an AES-256 key. */
+    private Optional<String> secretsKey() {
+        Optional<String> key = text(Setting.SECRETS_KEY).map(String::strip);
+        if (key.isPresent()) {
+            byte[] raw;
+            try {
+                raw = java.util.Base64.getDecoder().decode(key.get());
+            } catch (IllegalArgumentException e) {
+                raw = new byte[0];
+            }
+            if (raw.length != 32) {
+                throw invalid(Setting.SECRETS_KEY, "32 random bytes in base64 (make one with: openssl rand -base64 32)");
+            }
+        }
+        return key;
     }
 
     private Optional<String> dbUrl() {

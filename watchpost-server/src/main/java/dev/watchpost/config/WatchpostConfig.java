@@ -44,9 +44,11 @@ public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging
      * The database: the embedded SQLite file under {@code dataDir} unless {@code url} names another.
      *
      * @param flushInterval how often coalesced background writes reach the database
+     * @param secretsKey the key that seals secrets at rest, 32 bytes in base64, when given in the
+     *        environment; otherwise the key is read from {@code secretsKeyFile} (made on first start)
      */
     public record Storage(Path dataDir, Optional<String> url, Optional<String> user, Optional<String> password,
-                          int poolSize, Duration flushInterval) {
+                          int poolSize, Duration flushInterval, Optional<String> secretsKey, Path secretsKeyFile) {
 
         /** The JDBC URL in use: the configured one, or the SQLite file in the data directory. */
         public String jdbcUrl() {
@@ -57,7 +59,8 @@ public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging
         public String toString() {
             return "Storage[dataDir=" + dataDir + ", url=" + url.map(Storage::redactUrl) + ", user=" + user
                     + ", password=" + password.map(p -> "***") + ", poolSize=" + poolSize
-                    + ", flushInterval=" + flushInterval + "]";
+                    + ", flushInterval=" + flushInterval + ", secretsKey=" + secretsKey.map(k -> "***")
+                    + ", secretsKeyFile=" + secretsKeyFile + "]";
         }
 
         private static String redactUrl(String u) {

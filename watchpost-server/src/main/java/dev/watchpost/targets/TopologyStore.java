@@ -9,6 +9,7 @@ import dev.watchpost.live.TargetDef;
 import dev.watchpost.live.Transition;
 import dev.watchpost.live.State;
 import dev.watchpost.store.Database;
+import dev.watchpost.store.SecretBox;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,15 +20,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Groups and targets made through the API (config-file ones are not stored: the file is their source). */
+/**
+ * Groups and targets made through the API (config-file ones are not stored: the file is their source).
+ * A target's declaration can hold secrets (its ping key, a probe's headers and body, a composite's
+ * webhook URL), so it is stored sealed, and the unique ping-key column holds a keyed digest.
+ */
 public final class TopologyStore {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Database db;
+    private final SecretBox box;
 
-    public TopologyStore(Database db) {
+    public TopologyStore(Database db, SecretBox box) {
         this.db = db;
+        this.box = box;
+    }
+
+    /** Where a target's sealed declaration lives: what its ciphertext is bound to. */
+    public static String sealedAt(String targetId) {
+        return "target/" + targetId;
     }
 
     void saveGroup(GroupDef g, Instant now) {
@@ -100,8 +112,8 @@ public final class TopologyStore {
                 ps.setString(2, t.groupId().orElse(null));
                 ps.setString(3, t.kind());
                 ps.setString(4, t.name());
-                ps.setString(5, spec.toString());
-                ps.setString(6, t.pingKey().orElse(null));
+                ps.setString(5, box.seal(sealedAt(t.id()), spec.toString()));
+                ps.setString(6, t.pingKey().map(box::digest).orElse(null));
                 ps.setString(7, t.source());
                 ps.setLong(8, now.toEpochMilli());
                 ps.executeUpdate();
@@ -114,11 +126,12 @@ public final class TopologyStore {
     List<JsonNode> targetSpecs() {
         return db.read(c -> {
             List<JsonNode> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT spec FROM target ORDER BY created_at, id");
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, spec FROM target ORDER BY created_at, id");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    String spec = box.open(sealedAt(rs.getString(1)), rs.getString(2));
                     try {
-                        out.add(JSON.readTree(rs.getString(1)));
+                        out.add(JSON.readTree(spec));
                     } catch (Exception e) {
                         throw new IllegalStateException("stored target spec is not JSON: " + e.getMessage(), e);
                     }

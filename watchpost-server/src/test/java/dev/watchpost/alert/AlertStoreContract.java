@@ -139,7 +139,7 @@ abstract class AlertStoreContract {
 
     @Test
     void specsAreStoredReplacedAndDeleted() {
-        SpecStore specs = new SpecStore(db);
+        SpecStore specs = new SpecStore(db, dev.watchpost.store.SecretBox.of(dev.watchpost.store.SecretBox.newKey()));
         specs.save(AlertEngine.CHANNELS, "a", JsonNodeFactory.instance.objectNode().put("id", "a").put("v", 1), T0);
         specs.save(AlertEngine.CHANNELS, "a", JsonNodeFactory.instance.objectNode().put("id", "a").put("v", 2), T0);
         specs.save(AlertEngine.RULES, "r", JsonNodeFactory.instance.objectNode().put("id", "r"), T0);

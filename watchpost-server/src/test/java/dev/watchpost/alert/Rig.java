@@ -56,12 +56,15 @@ final class Rig implements AutoCloseable {
         this(dir, channels, rules, Duration.ZERO);
     }
 
+    /** One key for the rig's life: a restart opens what the run before sealed. */
+    final dev.watchpost.store.SecretBox box = dev.watchpost.store.SecretBox.of(dev.watchpost.store.SecretBox.newKey());
+
     private void open() {
         live = new LiveState(db, clock, Duration.ofMinutes(1), new SimpleMeterRegistry());
-        engine = new AlertEngine(live, db, clock, new WatchpostConfig.Alerts(grace, channels, rules),
+        engine = new AlertEngine(live, db, box, clock, new WatchpostConfig.Alerts(grace, channels, rules),
                 Optional.of(URI.create("https://status.example.com/")), Duration.ofHours(1),
                 new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30)), Duration.ofSeconds(5));
-        topology = new Topology(live, new TopologyStore(db), clock);
+        topology = new Topology(live, new TopologyStore(db, box), clock);
         engine.tagsFrom(id -> topology.declaration(id).map(dev.watchpost.targets.TargetDecl::tags).orElse(java.util.Set.of()));
         topology.load(new WatchpostConfig.Declarations(List.of(), List.of()));
         live.start();

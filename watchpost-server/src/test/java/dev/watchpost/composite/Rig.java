@@ -37,7 +37,7 @@ final class Rig implements AutoCloseable {
                 Optional.empty(), 2), new SimpleMeterRegistry());
         live = new LiveState(db, clock, Duration.ofMinutes(1), new SimpleMeterRegistry());
         engine = newEngine();
-        topology = new Topology(live, new TopologyStore(db), clock);
+        topology = new Topology(live, new TopologyStore(db, dev.watchpost.store.SecretBox.of(dev.watchpost.store.SecretBox.newKey())), clock);
         topology.addListener(new dev.watchpost.targets.TopologyListener() {
             @Override
             public void defined(dev.watchpost.targets.TargetDecl target) {

@@ -106,6 +106,7 @@ class ConfigLoaderTest {
             "WATCHPOST_PUBLIC_URL|ftp://x|invalid configuration: server.public-url = \"ftp://x\" (from WATCHPOST_PUBLIC_URL): expected an absolute http:// or https:// URL",
             "WATCHPOST_INSECURE|maybe|invalid configuration: auth.insecure = \"maybe\" (from WATCHPOST_INSECURE): expected true or false",
             "WATCHPOST_LOG_LEVEL|loud|invalid configuration: logging.level = \"loud\" (from WATCHPOST_LOG_LEVEL): expected one of debug, error, info, trace, warn",
+            "WATCHPOST_SECRETS_KEY|c2hvcnQta2V5|invalid configuration: storage.secrets-key = \"(hidden)\" (from WATCHPOST_SECRETS_KEY): expected 32 random bytes in base64 (make one with: openssl rand -base64 32)",
             "WATCHPOST_ADMIN_TOKEN|short|invalid configuration: auth.admin-tokens = \"(hidden)\" (from WATCHPOST_ADMIN_TOKEN): expected tokens of at least 16 printable characters without spaces, comma-separated",
     })
     void eachBadValueGivesOneLineNamingKeyValueAndWhatIsAllowed(String variable, String value, String message) {

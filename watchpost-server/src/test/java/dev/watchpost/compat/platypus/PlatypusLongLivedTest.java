@@ -44,7 +44,7 @@ class PlatypusLongLivedTest {
         db = Database.open(new Database.Settings("jdbc:sqlite:" + dir.resolve("w.db"), Optional.empty(), Optional.empty(), 2),
                 new SimpleMeterRegistry());
         live = new LiveState(db, clock, Duration.ofMinutes(1), new SimpleMeterRegistry());
-        Topology topology = new Topology(live, new TopologyStore(db), clock);
+        Topology topology = new Topology(live, new TopologyStore(db, dev.watchpost.store.SecretBox.of(dev.watchpost.store.SecretBox.newKey())), clock);
         topology.load(new WatchpostConfig.Declarations(List.of(), List.of()));
         live.start();
         platypus = new Platypus(live, topology, new WatchpostConfig.Platypus(Optional.of(PlatypusCompatTest.SECRET), "servers",
