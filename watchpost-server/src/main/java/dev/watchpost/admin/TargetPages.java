@@ -350,7 +350,7 @@ final class TargetPages {
         if (json) {
             JsonNode parsed;
             try {
-                parsed = Json.MAPPER.readTree(f.get("json"));
+                parsed = Json.BODY.readTree(f.get("json"));
             } catch (JsonProcessingException e) {
                 String reason = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().lines().findFirst().orElse("");
                 editor(x, Status.BAD_REQUEST_400, create, kind, TargetForm.values(f, kind), f.get("json"), null,

@@ -169,7 +169,7 @@ public final class AlertEngine implements AutoCloseable {
         Set<String> managed = new HashSet<>();
         for (JsonNode spec : specs.specs(CHANNELS)) {
             try {
-                Channel c = AlertSpecs.channel(spec, "stored channel", "api");
+                Channel c = AlertSpecs.channel(publicNtfyIfNone(spec), "stored channel", "api");
                 channels.put(c.id(), c);
             } catch (IllegalArgumentException e) {
                 LOG.error("event=alert.stored_channel_invalid error=\"{}\"", e.getMessage());
@@ -485,6 +485,22 @@ public final class AlertEngine implements AutoCloseable {
     /** Whether the API may change {@code id} (a channel, or a rule as "rule:" + id). */
     boolean managedByConfig(String key) {
         return routing.get().managedByConfig().contains(key);
+    }
+
+    /**
+     * An ntfy channel made before a server had to be named published to https://ntfy.sh; it keeps
+     * doing so (dropping it would lose its alerts), and the log says so once per start.
+     */
+    private static JsonNode publicNtfyIfNone(JsonNode spec) {
+        JsonNode ntfy = spec.path("ntfy");
+        if (!ntfy.isObject() || ntfy.has("url")) {
+            return spec;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode copy = spec.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) copy.get("ntfy")).put("url", "https://ntfy.sh");
+        LOG.warn("event=alert.ntfy_public_server channel={} reason=\"made without a url; it publishes to https://ntfy.sh as it did: "
+                + "name the server to keep alerts on your own\"", spec.path("id").asText());
+        return copy;
     }
 
     synchronized Channel putChannel(JsonNode spec, boolean create) {

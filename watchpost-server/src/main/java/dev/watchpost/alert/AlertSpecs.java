@@ -34,7 +34,6 @@ final class AlertSpecs {
     static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     static final List<String> KINDS = List.of("email", "slack", "discord", "teams", "telegram", "ntfy", "pagerduty", "webhook");
     static final URI TELEGRAM_API = URI.create("https://api.telegram.org");
-    static final URI NTFY = URI.create("https://ntfy.sh");
     static final URI PAGERDUTY_EVENTS = URI.create("https://events.pagerduty.com/v2/enqueue");
     static final Duration DEFAULT_BATCH_EVERY = Duration.ofMinutes(1);
 
@@ -92,7 +91,11 @@ final class AlertSpecs {
                 if (!topic.matches("[A-Za-z0-9_-]{1,64}")) {
                     throw new IllegalArgumentException(w + ".topic: expected 1-64 letters, digits, '_' or '-'");
                 }
-                yield new Channel.Ntfy(optionalUrl(s, "url", w).orElse(NTFY), topic, optionalText(s, "token", w));
+                // ntfy is often self-hosted: without a url, alerts would leave the machine for the public
+                // server unasked, so the server is always named.
+                URI server = optionalUrl(s, "url", w).orElseThrow(() -> new IllegalArgumentException(
+                        w + ".url: required: the ntfy server to publish to (https://ntfy.sh for the public one)"));
+                yield new Channel.Ntfy(server, topic, optionalText(s, "token", w));
             }
             case "pagerduty" -> {
                 keys(s, w, Set.of("routing-key", "events-url"));
@@ -444,6 +447,9 @@ final class AlertSpecs {
             if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null
                     || u.getRawFragment() != null) {
                 throw new URISyntaxException("", "");
+            }
+            if (u.getPort() != -1 && (u.getPort() < 1 || u.getPort() > 65535)) {
+                throw new IllegalArgumentException(w + "." + key + ": the port must be 1-65535");
             }
             return Optional.of(u);
         } catch (URISyntaxException e) {

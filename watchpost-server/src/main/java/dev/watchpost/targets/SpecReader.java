@@ -124,7 +124,11 @@ final class SpecReader {
      */
     static java.net.URI url(String text, String where) {
         try {
-            return new java.net.URI(text);
+            java.net.URI u = new java.net.URI(text);
+            if (u.getPort() != -1 && (u.getPort() < 1 || u.getPort() > 65535)) {
+                throw new IllegalArgumentException(where + ": the port must be 1-65535"); // never the URL: it may hold a secret
+            }
+            return u;
         } catch (java.net.URISyntaxException e) {
             throw new IllegalArgumentException(where + ": not a valid URL (" + e.getReason()
                     + (e.getIndex() >= 0 ? " at character " + (e.getIndex() + 1) : "") + ")");

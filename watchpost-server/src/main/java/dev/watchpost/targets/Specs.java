@@ -94,6 +94,22 @@ public final class Specs {
      *
      * @param knownGroup tells whether a group id exists, to place {@code a/b/c} in group {@code a/b} by default
      */
+    /** Last segments of target routes ({@code /api/v1/targets/{id}/history} ...): an id ending in one could not be read. */
+    static final Set<String> ROUTE_SUFFIXES = Set.of("probe", "check", "health", "history", "status", "events");
+
+    /**
+     * Refuses a new target id that {@code /api/v1/targets/{id}} could not address: {@code web/history}
+     * would read as the history of {@code web}. Targets stored before this rule keep loading.
+     */
+    static void requireAddressable(String id, String where) {
+        int slash = id.lastIndexOf('/');
+        if (slash > 0 && ROUTE_SUFFIXES.contains(id.substring(slash + 1))) {
+            throw new IllegalArgumentException(where + ".id: '" + id + "' cannot end in /" + id.substring(slash + 1)
+                    + ": the API reads /api/v1/targets/" + id + " as the " + id.substring(slash + 1) + " of '"
+                    + id.substring(0, slash) + "'; choose another last part");
+        }
+    }
+
     public static TargetDecl target(JsonNode spec, String where, String source, java.util.function.Predicate<String> knownGroup) {
         object(spec, where);
         keys(spec, where, TARGET_KEYS);

@@ -129,6 +129,7 @@ public final class Topology {
             String where = "targets[" + i + "]";
             try {
                 TargetDecl t = Specs.target(targets.get(i), where, "config", id -> live.group(id).isPresent());
+                Specs.requireAddressable(t.id(), where);
                 define(t);
                 managedByConfig.add(t.id());
                 configIndex.put(t.id(), i);
@@ -233,6 +234,7 @@ public final class Topology {
             body.put("ping-key", existingKey.orElseGet(Topology::newPingKey));
         }
         TargetDecl decl = Specs.target(body == null ? spec : body, "body", "api", id -> live.group(id).isPresent());
+        Specs.requireAddressable(decl.id(), "body");
         TargetDef def = decl.def();
         refuseConfigManaged(def.id());
         if (mustBeNew && live.target(def.id()).isPresent()) {

@@ -41,11 +41,33 @@ final class ErrorMapping {
                 send(res, Status.REQUEST_ENTITY_TOO_LARGE_413, tooLarge(maxBodyBytes));
                 return;
             }
+            if (clientGone(e)) {
+                // The client closed the connection before its body ended: nobody's fault here, and a
+                // stack trace per dropped connection would let anyone flood the log.
+                LOG.debug("event=http.client_gone method={} path={}", req.prologue().method().text(), req.path().path());
+                try {
+                    send(res, Status.BAD_REQUEST_400, Map.of("error", "the request body ended before its declared length"));
+                } catch (RuntimeException gone) {
+                    // nobody is listening any more
+                }
+                return;
+            }
             String id = UUID.randomUUID().toString();
             LOG.error("event=http.internal_error id={} method={} path={}", id, req.prologue().method().text(),
                     req.path().path(), e);
             send(res, Status.INTERNAL_SERVER_ERROR_500, Map.of("error", "internal error", "id", id));
         });
+    }
+
+    /** Whether {@code e} comes from a connection the client closed while its request was read. */
+    static boolean clientGone(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof io.helidon.common.buffers.DataReader.InsufficientDataAvailableException
+                    || t instanceof java.net.SocketException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static Map<String, Object> tooLarge(long maxBodyBytes) {

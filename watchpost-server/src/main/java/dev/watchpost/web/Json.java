@@ -30,6 +30,13 @@ public final class Json {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+    /**
+     * How request bodies are read: a key given twice is refused (400) rather than the last one
+     * silently winning, so what a client sent and what Watchpost understood cannot differ.
+     */
+    public static final com.fasterxml.jackson.databind.ObjectReader BODY =
+            MAPPER.reader().with(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+
     static final Header CONTENT_JSON = HeaderValues.createCached(HeaderNames.CONTENT_TYPE, "application/json");
 
     private Json() {
@@ -97,7 +104,7 @@ public final class Json {
             throw ApiException.badRequest("request body is empty; expected JSON");
         }
         try {
-            return MAPPER.readTree(body);
+            return BODY.readTree(body);
         } catch (JsonProcessingException e) {
             throw notJson(e);
         } catch (IOException e) {

@@ -146,6 +146,20 @@ class AlertApiTest {
                 + receiver.url("/h") + "\",\"headers\":{\"X-Team\":\"a\\nb\"}}}"), 400,
                 "body.webhook.headers.X-Team: this header cannot be set (the HTTP client sets it, or the value is not a single line)");
 
+        // a port no URL can have: refused, not accepted and then failing every send; the URL is not repeated
+        HttpResponse<String> badPort = send(http, "POST", "/api/v1/channels",
+                "{\"id\":\"p\",\"slack\":{\"webhook\":\"https://hooks.example.com:99999/services/T/B/port-secret\"}}");
+        Http.assertError(badPort, 400, "body.slack.webhook: the port must be 1-65535");
+        assertThat(badPort.body()).doesNotContain("port-secret");
+        // ntfy is often self-hosted: without a url nothing is sent to the public server unasked
+        Http.assertError(send(http, "POST", "/api/v1/channels", "{\"id\":\"n\",\"ntfy\":{\"topic\":\"ops\"}}"), 400,
+                "body.ntfy.url: required: the ntfy server to publish to (https://ntfy.sh for the public one)");
+        // a key given twice: which one counts is not left to chance
+        HttpResponse<String> twice = send(http, "POST", "/api/v1/channels",
+                "{\"id\":\"d\",\"slack\":{\"webhook\":\"" + receiver.url("/a") + "\",\"webhook\":\"" + receiver.url("/b") + "\"}}");
+        assertThat(twice.statusCode()).isEqualTo(400);
+        assertThat(Http.json(twice).path("error").asText()).startsWith("request body is not valid JSON: Duplicate field 'webhook' (line 1, column ");
+
         // credentials in a URL that is not itself a secret (a self-hosted ntfy behind basic auth)
         HttpResponse<String> ntfy = send(http, "POST", "/api/v1/channels",
                 "{\"id\":\"push\",\"ntfy\":{\"url\":\"https://alice:hunter2-pw@ntfy.example.com\",\"topic\":\"ops\"}}");

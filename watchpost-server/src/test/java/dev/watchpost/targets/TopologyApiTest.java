@@ -101,6 +101,18 @@ class TopologyApiTest {
     }
 
     @Test
+    void idsTheApiCouldNotAddressAreRefused() {
+        for (String last : java.util.List.of("probe", "check", "health", "history", "status", "events")) {
+            assertError(http.postJson("/api/v1/targets", "{\"id\":\"web/" + last + "\",\"manual\":{}}", TestServer.ADMIN), 400,
+                    "body.id: 'web/" + last + "' cannot end in /" + last + ": the API reads /api/v1/targets/web/" + last
+                            + " as the " + last + " of 'web'; choose another last part");
+        }
+        // a one-part id is addressable: /api/v1/targets/status is that target
+        assertThat(http.postJson("/api/v1/targets", "{\"id\":\"status\",\"manual\":{}}", TestServer.ADMIN).statusCode()).isEqualTo(201);
+        assertThat(Http.json(http.get("/api/v1/targets/status")).path("target").path("id").asText()).isEqualTo("status");
+    }
+
+    @Test
     void apiObjectsSurviveARestart() {
         http.postJson("/api/v1/groups", "{\"id\":\"shop\",\"name\":\"Shop\"}", TestServer.ADMIN);
         http.postJson("/api/v1/groups", "{\"id\":\"shop/eu\",\"shards\":4,\"lease\":\"10s\"}", TestServer.ADMIN);

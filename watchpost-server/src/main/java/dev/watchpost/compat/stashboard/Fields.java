@@ -99,7 +99,7 @@ final class Fields {
     private static void json(byte[] body, Map<String, String> into) {
         JsonNode tree;
         try {
-            tree = Json.MAPPER.readTree(body);
+            tree = Json.BODY.readTree(body);
         } catch (IOException e) {
             throw Json.notJson(e);
         }
