@@ -166,7 +166,7 @@ public final class Watchpost implements AutoCloseable {
             ArgusSettings argusSettings = new ArgusSettings(a.interval(), a.ttlFactor(), a.namespace(), a.historyPoints(),
                     new ArgusSettings.RateLimit(a.ratePerSecond(), (int) Math.max(1, Math.ceil(a.ratePerSecond() * 10))),
                     new ArgusSettings.RateLimit(a.ipRatePerSecond(), (int) Math.max(1, Math.ceil(a.ipRatePerSecond() * 5))),
-                    a.group(), a.prometheusUrl());
+                    a.group(), a.prometheusUrl(), a.maxMembers());
             Optional<PrometheusSource> prometheus = PrometheusSource.of(argusSettings, clock);
             prometheus.ifPresent(started::push);
             ArgusFleet fleet = new ArgusFleet(db, live, clock, argusSettings, meters);

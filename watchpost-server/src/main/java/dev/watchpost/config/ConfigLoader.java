@@ -67,6 +67,7 @@ public final class ConfigLoader {
         ARGUS_RATE_LIMIT("argus.rate-limit", "ARGUS_FLEET_RATE_LIMIT", "2", false),
         ARGUS_IP_RATE_LIMIT("argus.ip-rate-limit", "ARGUS_FLEET_IP_RATE_LIMIT", "100", false),
         ARGUS_GROUP("argus.group", "ARGUS_FLEET_GROUP", "fleet", false),
+        ARGUS_MAX_MEMBERS("argus.max-members", "ARGUS_FLEET_MAX_MEMBERS", "1000", false),
         ARGUS_PROMETHEUS_URL("argus.prometheus-url", "ARGUS_FLEET_PROMETHEUS_URL", null, false),
         ARGUS_INGEST_TOKENS("argus.ingest-tokens", "ARGUS_FLEET_INGEST_TOKENS", null, true, "ARGUS_FLEET_INGEST_TOKEN"),
         ARGUS_VIEWER_TOKENS("argus.viewer-tokens", "ARGUS_FLEET_VIEWER_TOKENS", null, true, "ARGUS_FLEET_VIEWER_TOKEN"),
@@ -393,7 +394,7 @@ public final class ConfigLoader {
                 namespace,
                 intIn(Setting.ARGUS_HISTORY, 1, 100_000, "an integer 1-100000"),
                 positive(Setting.ARGUS_RATE_LIMIT), positive(Setting.ARGUS_IP_RATE_LIMIT), group,
-                prometheus);
+                prometheus, intIn(Setting.ARGUS_MAX_MEMBERS, 1, 1_000_000, "an integer 1-1000000"));
         var probes = new WatchpostConfig.Probes(
                 intIn(Setting.PROBES_MAX_CONCURRENT, 1, 100_000, "an integer 1-100000"),
                 intIn(Setting.PROBES_MAX_PER_HOST, 1, 100_000, "an integer 1-100000"));

@@ -119,7 +119,7 @@ public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging
      * @param prometheusUrl   Prometheus to read the fleet view's figures from; empty for pushes only
      */
     public record Argus(Duration interval, int ttlFactor, String namespace, int historyPoints, double ratePerSecond,
-                        double ipRatePerSecond, String group, Optional<URI> prometheusUrl) {
+                        double ipRatePerSecond, String group, Optional<URI> prometheusUrl, int maxMembers) {
     }
 
     /**

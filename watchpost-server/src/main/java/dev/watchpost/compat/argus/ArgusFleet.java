@@ -114,6 +114,15 @@ public final class ArgusFleet {
     enum HeartbeatOutcome { ACCEPTED, UNKNOWN_IDENTITY, LEASE_MISMATCH }
 
     /** The fleet cannot be used because a Watchpost group in the way is not one the fleet can own. */
+    /** A new member would exceed {@link ArgusSettings#maxMembers()}. */
+    static final class Full extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Full(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     static final class Conflict extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
@@ -166,6 +175,7 @@ public final class ArgusFleet {
     private final Counter registeredNew;
     private final Counter registeredKnown;
     private final Counter registeredMoved;
+    private final Counter registeredRefused;
     private final Counter heartbeatsAccepted;
     private final Counter heartbeatsUnknown;
     private final Counter heartbeatsLeaseMismatch;
@@ -180,6 +190,7 @@ public final class ArgusFleet {
         this.registeredNew = registrations(meters, "new");
         this.registeredKnown = registrations(meters, "known");
         this.registeredMoved = registrations(meters, "moved");
+        this.registeredRefused = registrations(meters, "refused");
         this.heartbeatsAccepted = heartbeats(meters, "accepted");
         this.heartbeatsUnknown = heartbeats(meters, "unknown_identity");
         this.heartbeatsLeaseMismatch = heartbeats(meters, "lease_mismatch");
@@ -236,6 +247,11 @@ public final class ArgusFleet {
         synchronized (registry) {
             defs.check(live, r.fleet());
             Member m = byIdentity.get(r.identity());
+            if (m == null && byIdentity.size() >= settings.maxMembers()) {
+                registeredRefused.increment();
+                throw new Full("the fleet has " + byIdentity.size() + " members, the most argus.max-members allows: "
+                        + "prune members that are gone (DELETE /api/fleet/cluster) or raise the limit");
+            }
             Info old = m == null ? null : m.info;
             boolean keepLease = old != null && presentedLease.filter(l -> leaseMatches(old.leaseHash(), l)).isPresent();
             String lease = keepLease ? presentedLease.get() : newLease();

@@ -97,6 +97,8 @@ public final class ArgusRoutes implements HttpService {
             registered = fleet.register(r, lease(body));
         } catch (ArgusFleet.Conflict e) {
             throw new ApiException(Status.CONFLICT_409, e.getMessage());
+        } catch (ArgusFleet.Full e) {
+            throw new ApiException(Status.TOO_MANY_REQUESTS_429, e.getMessage());
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("number", registered.number());

@@ -30,7 +30,14 @@ import java.util.Optional;
  */
 public record ArgusSettings(Duration interval, int ttlFactor, String namespace, int historyPoints,
                             RateLimit perIdentity, RateLimit perIp, String groupPrefix,
-                            Optional<URI> prometheusUrl) {
+                            Optional<URI> prometheusUrl, int maxMembers) {
+
+    /**
+     * Members are never pruned automatically, and a token holder could otherwise register without
+     * end (each member is a target, a row and a history ring). Large Discord bots run hundreds of
+     * clusters; a thousand leaves room.
+     */
+    public static final int DEFAULT_MAX_MEMBERS = 1_000;
 
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(15);
     public static final int DEFAULT_TTL_FACTOR = 3;
@@ -90,6 +97,9 @@ public record ArgusSettings(Duration interval, int ttlFactor, String namespace, 
             throw new IllegalArgumentException("argus fleet group prefix must be a group id of at most 6 lower-case "
                     + "segments (a-z, 0-9, '.', '_', '-') separated by '/', got '" + groupPrefix + "'");
         }
+        if (maxMembers < 1) {
+            throw new IllegalArgumentException("argus fleet max members must be at least 1, got " + maxMembers);
+        }
         prometheusUrl.ifPresent(u -> {
             if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null
                     || u.getRawQuery() != null || u.getRawFragment() != null) {
@@ -97,6 +107,12 @@ public record ArgusSettings(Duration interval, int ttlFactor, String namespace, 
                         + "URL without query or fragment, got '" + u + "'");
             }
         });
+    }
+
+    /** With the default limit of members. */
+    public ArgusSettings(Duration interval, int ttlFactor, String namespace, int historyPoints,
+                         RateLimit perIdentity, RateLimit perIp, String groupPrefix, Optional<URI> prometheusUrl) {
+        this(interval, ttlFactor, namespace, historyPoints, perIdentity, perIp, groupPrefix, prometheusUrl, DEFAULT_MAX_MEMBERS);
     }
 
     /** Without a Prometheus source: the settings as they were before it existed. */
@@ -108,7 +124,7 @@ public record ArgusSettings(Duration interval, int ttlFactor, String namespace, 
     /** These settings reading Prometheus at {@code url} as well. */
     public ArgusSettings withPrometheus(URI url) {
         return new ArgusSettings(interval, ttlFactor, namespace, historyPoints, perIdentity, perIp, groupPrefix,
-                Optional.of(Objects.requireNonNull(url, "url")));
+                Optional.of(Objects.requireNonNull(url, "url")), maxMembers);
     }
 
     /** 15 s × 3, namespace {@code discord}, 240 points of history, groups under {@code fleet}, no Prometheus. */

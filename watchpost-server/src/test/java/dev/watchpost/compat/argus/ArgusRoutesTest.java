@@ -325,6 +325,25 @@ class ArgusRoutesTest {
     }
 
     @Test
+    void registrationsStopAtTheLimitOfMembersAndPruningMakesRoom() {
+        start(new ArgusSettings(Duration.ofSeconds(1), 3, "discord", 10, FleetServer.GENEROUS,
+                FleetServer.GENEROUS, "fleet", java.util.Optional.empty(), 3));
+        s.number("a", "asia");
+        s.number("b", "asia");
+        s.number("c", "asia");
+        HttpResponse<String> full = s.post("/fleet/register", "{\"identity\": \"d\", \"fleet\": \"asia\"}");
+        assertThat(full.statusCode()).as(full.body()).isEqualTo(429);
+        assertThat(Http.json(full).get("error").asText()).isEqualTo("the fleet has 3 members, the most argus.max-members "
+                + "allows: prune members that are gone (DELETE /api/fleet/cluster) or raise the limit");
+        assertThat(s.live.target("fleet/asia/4")).isEmpty(); // nothing was made for the refused one
+        assertThat(s.number("b", "asia")).as("a known member registers again").isEqualTo(2);
+
+        assertThat(s.http.send(s.http.request("/api/fleet/cluster?fleet=asia&number=2")
+                .header("Authorization", "Bearer " + FleetServer.ADMIN).DELETE().build()).statusCode()).isEqualTo(204);
+        assertThat(s.number("d", "asia")).isEqualTo(4);
+    }
+
+    @Test
     void aDownClusterKeepsItsRowButLeavesTheRollUp() {
         start(new ArgusSettings(Duration.ofSeconds(1), 3, "discord", 10, FleetServer.GENEROUS,
                 FleetServer.GENEROUS, "fleet"));
