@@ -323,6 +323,11 @@ public final class Watchpost implements AutoCloseable {
         return http.port();
     }
 
+    /** Every HTTP route of this server (for the auth matrix and the fuzzer). */
+    public dev.watchpost.web.RouteTable routes() {
+        return http.routes();
+    }
+
     public Tokens tokens() {
         return tokens;
     }

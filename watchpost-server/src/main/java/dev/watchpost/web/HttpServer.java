@@ -28,9 +28,11 @@ public final class HttpServer implements AutoCloseable {
     }
 
     private final WebServer server;
+    private final RouteTable routes;
 
-    private HttpServer(WebServer server) {
+    private HttpServer(WebServer server, RouteTable routes) {
         this.server = server;
+        this.routes = routes;
     }
 
     public static HttpServer start(Settings settings, MeterRegistry meters, List<HttpService> services) {
@@ -72,7 +74,12 @@ public final class HttpServer implements AutoCloseable {
             throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port()
                     + ": the address is in use or not on this host");
         }
-        return new HttpServer(server);
+        return new HttpServer(server, RouteTable.of(services));
+    }
+
+    /** Every route the features registered. */
+    public RouteTable routes() {
+        return routes;
     }
 
     /** The port actually bound (useful when 0 was asked for). */
