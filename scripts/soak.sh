@@ -38,7 +38,7 @@ until curl -fs "127.0.0.1:$PORT/readyz" >/dev/null 2>&1; do
 done
 
 rss_mb() { awk '/^VmRSS:/ {printf "%.0f", $2 / 1024}' "/proc/$wp_pid/status"; }
-heap_mb() { curl -s "127.0.0.1:$PORT/metrics" | awk '/^jvm_memory_used_bytes\{.*area="heap"/ {s += $2} END {printf "%.0f", s / 1048576}'; }
+heap_mb() { curl -s "127.0.0.1:$PORT/metrics" | awk '/^jvm_memory_used_bytes\{.*area="heap"/ {s += $NF} END {printf "%.0f", s / 1048576}'; }
 ms() { # wrk's latency figure (us, ms or s) in milliseconds
   awk -v v="$1" 'BEGIN { if (v ~ /us$/) printf "%.2f", v / 1000; else if (v ~ /ms$/) printf "%.2f", v + 0; else printf "%.2f", v * 1000 }'
 }
