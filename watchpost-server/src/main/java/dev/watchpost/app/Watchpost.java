@@ -46,6 +46,7 @@ import dev.watchpost.observe.Metrics;
 import dev.watchpost.observe.ObserveRoutes;
 import dev.watchpost.store.Database;
 import dev.watchpost.store.WriteBehind;
+import dev.watchpost.web.ConnectionLimits;
 import dev.watchpost.web.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
@@ -195,7 +196,11 @@ public final class Watchpost implements AutoCloseable {
             HttpServer http;
             try {
                 http = HttpServer.start(
-                    new HttpServer.Settings(s.host(), s.port(), s.maxBodyBytes(), s.shutdownGrace(), s.idleTimeout()),
+                    new HttpServer.Settings(s.host(), s.port(), s.maxBodyBytes(), s.shutdownGrace(), s.idleTimeout(),
+                            // besides connections, descriptors go to concurrent probes and database connections
+                            // (SQLite: the file, its journal and shared memory)
+                            new ConnectionLimits(s.maxConnections(), s.maxConnectionsPerAddress(),
+                                    config.probes().maxConcurrent() + 3 * config.storage().poolSize())),
                     meters,
                     List.of(new ObserveRoutes(() -> db.ping(Duration.ofSeconds(2)), meters, access),
                             new TokenRoutes(tokens, access),
@@ -313,6 +318,11 @@ public final class Watchpost implements AutoCloseable {
     /** The HTTP port actually bound. */
     public int port() {
         return http.port();
+    }
+
+    /** Completes, with why, if the server stops listening while running (see {@link HttpServer#listenerLost()}). */
+    public java.util.concurrent.CompletableFuture<String> listenerLost() {
+        return http.listenerLost();
     }
 
     public Tokens tokens() {
