@@ -12,7 +12,7 @@
 #                                      and flood it; server settings from the environment, e.g.
 #                                      WATCHPOST_MAX_CONNECTIONS_PER_ADDRESS=0 for one proxy address
 #        scripts/flood.sh URL [TOKEN]  flood a server already running at URL (ingest TOKEN optional)
-# env: CONNECTIONS=3000 SLOW=1000 HOLD=20 NOFILE=1024 WP_PORT=18090
+# env: CONNECTIONS=3000 SLOW=1000 HOLD=20 NOFILE=1024 WP_PORT=18090, FLOOD_LOG=FILE keeps the server log
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/find-jdk.sh
@@ -33,7 +33,7 @@ fi
 
 wp_pid=""
 work=$(mktemp -d)
-cleanup() { [ -n "$wp_pid" ] && kill "$wp_pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { [ -n "$wp_pid" ] && kill "$wp_pid" 2>/dev/null; wait 2>/dev/null || true; if [ -n "${FLOOD_LOG:-}" ]; then cp "$work/watchpost.log" "$FLOOD_LOG" 2>/dev/null || true; fi; rm -rf "$work"; }
 trap cleanup EXIT
 
 if [ $# -ge 1 ]; then
@@ -69,5 +69,6 @@ if [ -n "$wp_pid" ]; then
     "$(grep -c 'terminating now' "$work/watchpost.log" || true) listener failures," \
     "$(grep -c 'event=server.listener_lost' "$work/watchpost.log" || true) exits for a lost listener," \
     "$(grep -c ' ERROR ' "$work/watchpost.log" || true) ERROR lines"
+  grep -E ' (ERROR|WARN) ' "$work/watchpost.log" | cut -c1-220 | sort -k3 | uniq -f2 -c | head -8 || true
 fi
 exit $status

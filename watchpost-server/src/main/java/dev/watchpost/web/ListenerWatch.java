@@ -15,7 +15,8 @@ import java.util.concurrent.CompletableFuture;
  * and no way to start one. This connects to the port now and then, as a client would; the port
  * refusing connections several times in a row means the listener is gone. A connection that cannot be
  * made for any other reason (no descriptor free for the attempt itself, a full backlog) proves nothing
- * and is tried again.
+ * and is tried again. Refusals count only once a connection has succeeded: a firewall that rejects the
+ * server's connections to its own address must not pass for a lost listener.
  */
 final class ListenerWatch implements AutoCloseable {
 
@@ -46,23 +47,26 @@ final class ListenerWatch implements AutoCloseable {
 
     private void run() {
         int refusals = 0;
+        boolean seen = false;
         while (!closed) {
-            try {
-                Thread.sleep(refusals == 0 ? period : Duration.ofSeconds(1));
-            } catch (InterruptedException e) {
-                return; // closed
-            }
             try (Socket s = new Socket()) {
                 s.connect(address, 2000);
                 refusals = 0;
+                seen = true;
             } catch (ConnectException e) {
-                if (++refusals >= REFUSALS && !closed) {
+                if (seen && ++refusals >= REFUSALS && !closed) {
                     lost.complete("nothing listens on " + address.getAddress().getHostAddress() + ":" + address.getPort()
                             + " any more (" + e.getMessage() + ")");
                     return;
                 }
             } catch (IOException e) {
                 refusals = 0; // not a refusal: proves neither way
+            }
+            try {
+                // the first look is at once, while the listener is surely up
+                Thread.sleep(refusals == 0 ? period : Duration.ofSeconds(1));
+            } catch (InterruptedException e) {
+                return; // closed
             }
         }
     }

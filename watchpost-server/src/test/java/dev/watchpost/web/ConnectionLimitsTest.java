@@ -157,6 +157,16 @@ class ConnectionLimitsTest {
         s.close();
     }
 
+    @Test
+    void aConnectionThatNeverSendsIsClosedAfterTheIdleTimeout() throws Exception {
+        start(ConnectionLimits.DEFAULTS, Duration.ofSeconds(2));
+        Socket s = idle("127.0.0.1");
+        long quiet = System.nanoTime();
+        s.setSoTimeout(15_000);
+        assertThat(s.getInputStream().read()).as("the server closed the silent connection").isEqualTo(-1);
+        assertThat(Duration.ofNanos(System.nanoTime() - quiet)).isBetween(Duration.ofMillis(1500), Duration.ofSeconds(8));
+    }
+
     private Socket connect(String from) throws IOException {
         Socket s = new Socket();
         s.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
