@@ -40,6 +40,8 @@ final class ConnectionGate implements SocketOptions {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionGate.class);
     /** Refusals are logged at most this often per reason: a flood must not become a log flood. */
     private static final Duration LOG_EVERY = Duration.ofMinutes(1);
+    /** Accepted connections between two sweeps of every address's closed sockets. */
+    private static final int SWEEP_EVERY = 1024;
 
     enum Refusal {
         TOTAL("total"), PER_ADDRESS("per_address");
@@ -59,6 +61,7 @@ final class ConnectionGate implements SocketOptions {
     private final Map<InetAddress, List<Socket>> open = new HashMap<>();
     /** Sockets in {@link #open}, closed ones included until the next sweep. */
     private int counted;
+    private int sinceSweep;
 
     /**
      * @param total      the most connections open at once
@@ -111,6 +114,9 @@ final class ConnectionGate implements SocketOptions {
 
     /** Counts the socket in when there is room for it. */
     Optional<Refusal> admit(Socket socket) {
+        if (++sinceSweep >= SWEEP_EVERY) {
+            sweep(); // closed sockets from addresses not seen since would otherwise pile up to the total
+        }
         InetAddress address = socket.getInetAddress();
         List<Socket> mine = open.get(address);
         if (mine != null) {
@@ -136,6 +142,7 @@ final class ConnectionGate implements SocketOptions {
     }
 
     private void sweep() {
+        sinceSweep = 0;
         Iterator<List<Socket>> it = open.values().iterator();
         while (it.hasNext()) {
             List<Socket> sockets = it.next();
