@@ -24,6 +24,7 @@ public final class HttpServer implements AutoCloseable {
      * @param idleTimeout a connection that has sent nothing for this long is closed: between requests
      *        at once, during a long response (an SSE stream) once it ends; a WebSocket is idle when no
      *        frame (a pong included) arrives, so long-lived feeds ping their clients more often than this
+     * @param limits how many connections may be open at once, in total and from one address
      */
     public record Settings(String host, int port, long maxBodyBytes, Duration shutdownGrace, Duration idleTimeout,
                            ConnectionLimits limits) {
