@@ -41,7 +41,7 @@ groups=$(( (SERVICES + 99) / 100 ))
 } > "$work/watchpost.yml"
 
 WATCHPOST_CONFIG="$work/watchpost.yml" WATCHPOST_DATA="$work/data" WATCHPOST_PORT=$WP_PORT \
-  WATCHPOST_INGEST_TOKEN=$INGEST WATCHPOST_LOG_LEVEL=warn \
+  WATCHPOST_INGEST_TOKEN=$INGEST WATCHPOST_LOG_LEVEL=warn WATCHPOST_MAX_CONNECTIONS_PER_ADDRESS=0 \
   ./watchpost > "$work/watchpost.log" 2>&1 & wp_pid=$!
 until curl -fs "127.0.0.1:$WP_PORT/readyz" >/dev/null 2>&1; do
   kill -0 "$wp_pid" 2>/dev/null || { cat "$work/watchpost.log" >&2; exit 1; }

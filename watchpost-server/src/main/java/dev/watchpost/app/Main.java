@@ -135,6 +135,15 @@ public final class Main {
             app.close();
             stopped.countDown();
         }));
+        // Without a listener the process would live on unreachable; ending it lets a supervisor start it
+        // again. Exiting runs the shutdown hook above (pending writes are flushed); from its own thread,
+        // as the hook stops the watch that reports the loss.
+        app.listenerLost().thenAccept(why -> Thread.ofPlatform().name("watchpost-listener-lost").start(() -> {
+            org.slf4j.LoggerFactory.getLogger(Main.class).error("event=server.listener_lost reason=\"{}\" "
+                    + "action=exit code=1 hint=\"most often out of file descriptors: see server.max-connections "
+                    + "and the descriptor limit (ulimit -n)\"", why);
+            System.exit(1);
+        }));
         return -1;
     }
 

@@ -48,6 +48,7 @@ import dev.watchpost.store.Database;
 import dev.watchpost.store.SecretBox;
 import dev.watchpost.store.SecretKeys;
 import dev.watchpost.store.WriteBehind;
+import dev.watchpost.web.ConnectionLimits;
 import dev.watchpost.web.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
@@ -198,7 +199,11 @@ public final class Watchpost implements AutoCloseable {
             HttpServer http;
             try {
                 http = HttpServer.start(
-                    new HttpServer.Settings(s.host(), s.port(), s.maxBodyBytes(), s.shutdownGrace(), s.idleTimeout()),
+                    new HttpServer.Settings(s.host(), s.port(), s.maxBodyBytes(), s.shutdownGrace(), s.idleTimeout(),
+                            // besides connections, descriptors go to concurrent probes and database connections
+                            // (SQLite: the file, its journal and shared memory)
+                            new ConnectionLimits(s.maxConnections(), s.maxConnectionsPerAddress(),
+                                    config.probes().maxConcurrent() + 3 * config.storage().poolSize())),
                     meters,
                     List.of(new ObserveRoutes(() -> db.ping(Duration.ofSeconds(2)), meters, access),
                             new TokenRoutes(tokens, access),
@@ -326,6 +331,11 @@ public final class Watchpost implements AutoCloseable {
     /** Every HTTP route of this server (for the auth matrix and the fuzzer). */
     public dev.watchpost.web.RouteTable routes() {
         return http.routes();
+    }
+
+    /** Completes, with why, if the server stops listening while running (see {@link HttpServer#listenerLost()}). */
+    public java.util.concurrent.CompletableFuture<String> listenerLost() {
+        return http.listenerLost();
     }
 
     public Tokens tokens() {

@@ -35,9 +35,13 @@ public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging
      * @param streamKeepAlive how long a live feed (SSE, WebSocket) may stay quiet before the server sends
      *        a keep-alive, so proxies and clients do not take a quiet feed for a dead one
      * @param idleTimeout how long a connection may send nothing before the server closes it
+     * @param maxConnections the most connections open at once; empty for a number derived from the
+     *        descriptor limit
+     * @param maxConnectionsPerAddress the most open at once from one client address; 0 for no such limit
      */
     public record Server(String host, int port, Optional<URI> publicUrl, long maxBodyBytes, Duration shutdownGrace,
-                         Duration streamKeepAlive, Duration idleTimeout) {
+                         Duration streamKeepAlive, Duration idleTimeout, java.util.OptionalInt maxConnections,
+                         int maxConnectionsPerAddress) {
     }
 
     /**

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The HTTP server: Helidon SE on virtual threads with Watchpost's common behaviour (hardening
@@ -23,15 +24,26 @@ public final class HttpServer implements AutoCloseable {
      * @param idleTimeout a connection that has sent nothing for this long is closed: between requests
      *        at once, during a long response (an SSE stream) once it ends; a WebSocket is idle when no
      *        frame (a pong included) arrives, so long-lived feeds ping their clients more often than this
+     * @param limits how many connections may be open at once, in total and from one address
      */
-    public record Settings(String host, int port, long maxBodyBytes, Duration shutdownGrace, Duration idleTimeout) {
+    public record Settings(String host, int port, long maxBodyBytes, Duration shutdownGrace, Duration idleTimeout,
+                           ConnectionLimits limits) {
+
+        public Settings(String host, int port, long maxBodyBytes, Duration shutdownGrace, Duration idleTimeout) {
+            this(host, port, maxBodyBytes, shutdownGrace, idleTimeout, ConnectionLimits.DEFAULTS);
+        }
     }
 
+    /** How often the watch checks that the port still takes connections. */
+    private static final Duration WATCH_PERIOD = Duration.ofSeconds(5);
+
     private final WebServer server;
+    private final ListenerWatch watch;
     private final RouteTable routes;
 
-    private HttpServer(WebServer server, RouteTable routes) {
+    private HttpServer(WebServer server, ListenerWatch watch, RouteTable routes) {
         this.server = server;
+        this.watch = watch;
         this.routes = routes;
     }
 
@@ -53,6 +65,7 @@ public final class HttpServer implements AutoCloseable {
                 .shutdownHook(false)
                 .shutdownGracePeriod(settings.shutdownGrace())
                 .idleConnectionTimeout(settings.idleTimeout())
+                .connectionOptions(ConnectionGate.create(settings.limits(), meters))
                 // how often idle connections are looked for; Helidon counts idleness in whole seconds
                 .idleConnectionPeriod(settings.idleTimeout().dividedBy(4).compareTo(Duration.ofMinutes(1)) > 0
                         ? Duration.ofMinutes(1) : settings.idleTimeout().dividedBy(4))
@@ -74,12 +87,21 @@ public final class HttpServer implements AutoCloseable {
             throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port()
                     + ": the address is in use or not on this host");
         }
-        return new HttpServer(server, RouteTable.of(services));
+        return new HttpServer(server, new ListenerWatch(settings.host(), server.port(), WATCH_PERIOD), RouteTable.of(services));
     }
 
     /** Every route the features registered. */
     public RouteTable routes() {
         return routes;
+    }
+
+    /**
+     * Completes, with why, if the server stops listening without being closed (Helidon gives up its
+     * listener for good when accepting a connection fails, e.g. out of descriptors). The process
+     * should then end so that its supervisor starts it again.
+     */
+    public CompletableFuture<String> listenerLost() {
+        return watch.lost();
     }
 
     /** The port actually bound (useful when 0 was asked for). */
@@ -90,6 +112,7 @@ public final class HttpServer implements AutoCloseable {
     /** Stops accepting connections and lets in-flight requests finish within the grace period. */
     @Override
     public void close() {
+        watch.close();
         server.stop();
     }
 }

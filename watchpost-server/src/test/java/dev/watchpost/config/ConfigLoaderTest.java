@@ -37,6 +37,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void connectionLimitsDefaultToTheDescriptorLimitAndOneHundredPerAddress() {
+        WatchpostConfig c = env(Map.of());
+        assertThat(c.server().maxConnections()).isEmpty();
+        assertThat(c.server().maxConnectionsPerAddress()).isEqualTo(100);
+
+        c = env(Map.of("WATCHPOST_MAX_CONNECTIONS", "2000", "WATCHPOST_MAX_CONNECTIONS_PER_ADDRESS", "0"));
+        assertThat(c.server().maxConnections()).hasValue(2000);
+        assertThat(c.server().maxConnectionsPerAddress()).as("0: no limit per address").isZero();
+        assertThat(env(Map.of("WATCHPOST_MAX_CONNECTIONS", "AUTO")).server().maxConnections()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"WATCHPOST_MAX_CONNECTIONS, 0, server.max-connections",
+            "WATCHPOST_MAX_CONNECTIONS, lots, server.max-connections",
+            "WATCHPOST_MAX_CONNECTIONS_PER_ADDRESS, -1, server.max-connections-per-address",
+            "WATCHPOST_MAX_CONNECTIONS_PER_ADDRESS, auto, server.max-connections-per-address"})
+    void connectionLimitsOutOfRangeNameTheKey(String variable, String value, String key) {
+        assertThatThrownBy(() -> env(Map.of(variable, value))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(key).hasMessageContaining(value);
+    }
+
+    @Test
     void argusPrometheusUrlIsOptional() {
         assertThat(env(Map.of()).argus().prometheusUrl()).isEmpty();
         assertThat(env(Map.of("ARGUS_FLEET_PROMETHEUS_URL", "http://prometheus:9090")).argus().prometheusUrl())
