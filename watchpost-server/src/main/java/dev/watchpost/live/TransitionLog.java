@@ -40,7 +40,8 @@ final class TransitionLog implements AutoCloseable {
     private final Database db;
     private final List<TransitionListener> listeners = new CopyOnWriteArrayList<>();
     private final List<TransitionWriter> writers = new CopyOnWriteArrayList<>();
-    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    /** {@link Transition}s, or an {@link IntoHold} for a transition into a hold (rare: nothing more is allocated for the others). */
+    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private final Counter written;
     private volatile boolean closing;
@@ -67,11 +68,8 @@ final class TransitionLog implements AutoCloseable {
         writers.add(w);
     }
 
-    /**
-     * A transition waiting for its batch, with the hold its target was under once it was made (a
-     * transition into a hold carries the state the target returns to; null when not held).
-     */
-    private record Pending(Transition transition, State holdState, String holdMessage) {
+    /** A transition into a hold, with what the target returns to when it ends. */
+    private record IntoHold(Transition transition, State holdState, String holdMessage) {
     }
 
     /** Queues a transition of a target that is not held (caller holds the target's monitor). */
@@ -84,7 +82,7 @@ final class TransitionLog implements AutoCloseable {
         synchronized (doneLock) {
             appended++;
         }
-        queue.add(hold == null ? new Pending(t, null, null) : new Pending(t, hold.state, hold.message));
+        queue.add(hold == null ? t : new IntoHold(t, hold.state, hold.message));
     }
 
     /** Waits until every transition appended so far is written and announced. */
@@ -104,11 +102,11 @@ final class TransitionLog implements AutoCloseable {
 
     private void run() {
         long backoffMs = 100;
-        List<Pending> batch = new ArrayList<>();
+        List<Object> batch = new ArrayList<>();
         while (!(closing && queue.isEmpty() && batch.isEmpty()) && !halted) {
             try {
                 if (batch.isEmpty()) {
-                    Pending first = queue.poll(50, TimeUnit.MILLISECONDS);
+                    Object first = queue.poll(50, TimeUnit.MILLISECONDS);
                     if (first == null) {
                         continue;
                     }
@@ -147,13 +145,14 @@ final class TransitionLog implements AutoCloseable {
     }
 
     /** Writes a batch in one transaction; returns its transitions, in order. */
-    private List<Transition> write(List<Pending> batch) {
+    private List<Transition> write(List<Object> batch) {
         List<Transition> written = new ArrayList<>(batch.size());
-        // each target's last transition in the batch: where its checkpointed state now stands
-        Map<String, Pending> last = new LinkedHashMap<>();
-        for (Pending p : batch) {
-            written.add(p.transition());
-            last.put(p.transition().targetId(), p);
+        // each target's last transition in the batch (a Transition or an IntoHold): where its stored state now stands
+        Map<String, Object> last = new LinkedHashMap<>();
+        for (Object o : batch) {
+            Transition t = o instanceof IntoHold h ? h.transition() : (Transition) o;
+            written.add(t);
+            last.put(t.targetId(), o);
         }
         db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement(
@@ -188,20 +187,21 @@ final class TransitionLog implements AutoCloseable {
      * checkpoint ({@link Checkpoints}) writes the other values and never this column, so the two
      * cannot disagree about the state, whenever the process stops.
      */
-    private static void recordStates(Connection c, Collection<Pending> last) throws SQLException {
+    private static void recordStates(Connection c, Collection<Object> last) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO target_state (target_id, state, since, updated_at, hold_state, hold_message) "
                         + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (target_id) DO UPDATE SET "
                         + "state = excluded.state, since = excluded.since, updated_at = excluded.updated_at, "
                         + "hold_state = excluded.hold_state, hold_message = excluded.hold_message")) {
-            for (Pending p : last) {
-                Transition t = p.transition();
+            for (Object o : last) {
+                IntoHold h = o instanceof IntoHold into ? into : null;
+                Transition t = h != null ? h.transition() : (Transition) o;
                 ps.setString(1, t.targetId());
                 ps.setString(2, t.to().id());
                 ps.setLong(3, t.at().toEpochMilli());
                 ps.setLong(4, t.at().toEpochMilli());
-                ps.setString(5, p.holdState() == null ? null : p.holdState().id());
-                ps.setString(6, p.holdMessage());
+                ps.setString(5, h == null ? null : h.holdState().id());
+                ps.setString(6, h == null ? null : h.holdMessage());
                 ps.addBatch();
             }
             ps.executeBatch();
