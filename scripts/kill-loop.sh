@@ -6,7 +6,7 @@
 #   broken_links     recorded transitions whose 'from' is not the previous one's 'to' (same target)
 #   lost_announced   transitions announced on the live feed (/api/v1/stream) but not in the database
 # All three must be 0. It is app.CrashRestoreTest, run bigger and longer.
-#   scripts/kill-loop.sh                    20 kills, 900 targets, SQLite (about 3 minutes)
+#   scripts/kill-loop.sh                    20 kills, 900 targets, SQLite (4 to 5 minutes on 2 busy cores)
 #   scripts/kill-loop.sh 10 300             10 kills, 300 targets
 #   scripts/kill-loop.sh 10 900 postgres    also on an embedded PostgreSQL (10 kills there as well)
 set -euo pipefail

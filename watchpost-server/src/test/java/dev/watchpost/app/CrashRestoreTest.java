@@ -65,7 +65,7 @@ class CrashRestoreTest {
     @Test
     void killedUnderFlappingLoadComesBackAsItsTransitionLogSaysOnSqlite() throws Exception {
         String url = "jdbc:sqlite:" + dir.resolve("watchpost.db");
-        run(null, () -> DriverManager.getConnection(url), Integer.getInteger("crash.cycles", 4),
+        run(null, () -> DriverManager.getConnection(url), Integer.getInteger("crash.cycles", 3),
                 Integer.getInteger("crash.targets", 300));
     }
 
