@@ -196,6 +196,34 @@ class LiveCrashTest {
     }
 
     @Test
+    void aDatabaseLeftStaleByAnEarlierVersionIsAlignedWithItsTransitionsOnce() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("earlier.db");
+        // schema version 9, as the previous release left it after a kill: the checkpoint behind the log
+        org.flywaydb.core.Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration")
+                .placeholders(dev.watchpost.store.Dialect.SQLITE.placeholders()).target("9").load().migrate();
+        try (var c = java.sql.DriverManager.getConnection(url); var st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO target_state (target_id, state, since, last_seen, message, updated_at, hold_state) "
+                    + "VALUES ('w', 'online', 1000, 1500, 'fine', 1500, 'down')");
+            st.executeUpdate("INSERT INTO transition (target_id, from_state, to_state, at, reason) VALUES "
+                    + "('w', 'unknown', 'online', 1000, 'reported online'), ('w', 'online', 'down', 2000, 'reported down')");
+        }
+        try (Database earlier = Database.open(new Database.Settings(url, Optional.empty(), Optional.empty(), 2),
+                new SimpleMeterRegistry())) {
+            assertThat(earlier.schemaVersion()).isEqualTo(10);
+            LiveState l = new LiveState(earlier, clock, Duration.ofMinutes(1), new SimpleMeterRegistry());
+            l.defineTarget(new TargetDef("w", "W", Optional.empty(), "push", Optional.of(new Lease(Duration.ofSeconds(30))),
+                    Optional.empty(), "api"));
+            l.start();
+            TargetView v = l.target("w").orElseThrow();
+            assertThat(v.state()).as("where the transitions end").isEqualTo(State.DOWN);
+            assertThat(v.since()).isEqualTo(2000);
+            assertThat(v.message()).as("the checkpoint's other values stay").isEqualTo("fine");
+            assertThat(l.held("w")).as("a hold beside another state than maintenance is dropped").isEmpty();
+            l.close();
+        }
+    }
+
+    @Test
     void aTargetFirstRecordedButNeverCheckpointedStillExpires() {
         report(State.ONLINE);
         live.flushTransitions();
