@@ -1,6 +1,7 @@
 package dev.watchpost.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.watchpost.testing.Http;
 import dev.watchpost.testing.Postgres;
 import org.junit.jupiter.api.AfterEach;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -20,6 +22,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,7 +52,7 @@ class CrashRestoreTest {
 
     static final String ADMIN = "admin-token-for-crash-restore-01";
     static final String INGEST = "ingest-token-for-crash-restore-1";
-    static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -124,7 +128,8 @@ class CrashRestoreTest {
                 break;
             }
             AtomicBoolean stop = new AtomicBoolean();
-            CompletableFuture<Void> feed = follow(http, announced, stop);
+            HttpClient feedClient = HttpClient.newHttpClient();
+            CompletableFuture<Void> feed = follow(feedClient, http, announced, stop);
             Thread load = Thread.ofPlatform().name("flapping-load").start(() -> flap(http, targets, stop));
             Thread.sleep(ThreadLocalRandom.current().nextLong(1_500, 3_000));
             process.destroyForcibly(); // SIGKILL: no shutdown hook, nothing flushed
@@ -132,6 +137,7 @@ class CrashRestoreTest {
             stop.set(true);
             load.join(Duration.ofSeconds(30));
             feed.cancel(true);
+            feedClient.shutdownNow();
         }
         int transitions;
         try (Connection c = connect.open()) {
@@ -178,7 +184,7 @@ class CrashRestoreTest {
     }
 
     private static Set<String> recorded(Connection c) throws Exception {
-        Set<String> out = new java.util.HashSet<>();
+        Set<String> out = new HashSet<>();
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT target_id, from_state, to_state, at FROM transition")) {
             while (rs.next()) {
@@ -209,14 +215,14 @@ class CrashRestoreTest {
     }
 
     /** Collects the transitions the live feed announces ("target from to epoch-ms"). */
-    private static CompletableFuture<Void> follow(Http http, Set<String> into, AtomicBoolean stop) {
+    private static CompletableFuture<Void> follow(HttpClient client, Http http, Set<String> into,
+                                                  AtomicBoolean stop) {
         HttpRequest req = http.request("/api/v1/stream").timeout(Duration.ofMinutes(5)).GET().build();
-        CompletableFuture<HttpResponse<Stream<String>>> response = java.net.http.HttpClient.newHttpClient()
-                .sendAsync(req, HttpResponse.BodyHandlers.ofLines());
+        CompletableFuture<HttpResponse<Stream<String>>> response = client.sendAsync(req, HttpResponse.BodyHandlers.ofLines());
         return response.thenAcceptAsync(r -> {
             boolean transition = false;
             try (Stream<String> lines = r.body()) {
-                for (java.util.Iterator<String> it = lines.iterator(); it.hasNext() && !stop.get(); ) {
+                for (Iterator<String> it = lines.iterator(); it.hasNext() && !stop.get(); ) {
                     String line = it.next();
                     if (line.startsWith("event:")) {
                         transition = line.equals("event:transition");
