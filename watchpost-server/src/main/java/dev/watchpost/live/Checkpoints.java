@@ -18,10 +18,18 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Checkpoints of the live state: the last values of each target (state, since, last seen, message,
- * latency, numbers), written coalesced — a target changed a thousand times between two writes is
- * written once — and read back on start. Cells are offered at most once per round (their
- * {@code checkpointDirty} flag, under the cell's monitor, says whether they are queued).
+ * Checkpoints of the live state: the last values of each target (last seen, message, latency,
+ * numbers, what a hold returns to), written coalesced — a target changed a thousand times between
+ * two writes is written once — and read back on start. Cells are offered at most once per round
+ * (their {@code checkpointDirty} flag, under the cell's monitor, says whether they are queued).
+ *
+ * <p>The state itself ({@code state}, {@code since}) is not written here: the {@link TransitionLog}
+ * sets it in the transaction of the target's transitions, so it is always where the recorded
+ * transitions end. A checkpoint read from a cell can be a transition ahead of the log (not yet
+ * committed) or behind it (committed since); writing its state would restore a state no transition
+ * leads to. Its hold columns are applied only while the stored state is still the one it was read
+ * at, for the same reason. A row the log has not created yet is the state of a target without
+ * recorded transitions: Unknown.
  */
 final class Checkpoints {
 
@@ -87,35 +95,39 @@ final class Checkpoints {
     private void writeCheckpoints(List<Object[]> rows, long now) {
         db.write(conn -> {
             try (PreparedStatement ps = conn.prepareStatement(
-                    "INSERT INTO target_state (target_id, state, since, last_seen, message, latency_ms, metrics, updated_at, "
-                            + "hold_state, hold_message) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (target_id) DO UPDATE SET "
-                            + "state = excluded.state, since = excluded.since, last_seen = excluded.last_seen, "
-                            + "message = excluded.message, latency_ms = excluded.latency_ms, metrics = excluded.metrics, "
-                            + "updated_at = excluded.updated_at, hold_state = excluded.hold_state, "
-                            + "hold_message = excluded.hold_message")) {
+                    "INSERT INTO target_state (target_id, state, since, last_seen, message, latency_ms, metrics, updated_at) "
+                            + "VALUES (?, 'unknown', 0, ?, ?, ?, ?, ?) ON CONFLICT (target_id) DO UPDATE SET "
+                            + "last_seen = excluded.last_seen, message = excluded.message, "
+                            + "latency_ms = excluded.latency_ms, metrics = excluded.metrics, updated_at = excluded.updated_at, "
+                            + "hold_state = CASE WHEN target_state.state = ? AND target_state.since = ? THEN ? "
+                            + "ELSE target_state.hold_state END, "
+                            + "hold_message = CASE WHEN target_state.state = ? AND target_state.since = ? THEN ? "
+                            + "ELSE target_state.hold_message END")) {
                 int n = 0;
                 for (Object[] r : rows) {
                     ps.setString(1, (String) r[0]);
-                    ps.setString(2, (String) r[1]);
-                    ps.setLong(3, (Long) r[2]);
                     long seen = (Long) r[3];
                     if (seen < 0) {
-                        ps.setNull(4, Types.BIGINT);
+                        ps.setNull(2, Types.BIGINT);
                     } else {
-                        ps.setLong(4, seen);
+                        ps.setLong(2, seen);
                     }
-                    ps.setString(5, (String) r[4]);
+                    ps.setString(3, (String) r[4]);
                     double lat = (Double) r[5];
                     if (Double.isNaN(lat)) {
-                        ps.setNull(6, Types.DOUBLE);
+                        ps.setNull(4, Types.DOUBLE);
                     } else {
-                        ps.setDouble(6, lat);
+                        ps.setDouble(4, lat);
                     }
-                    ps.setString(7, (String) r[6]);
-                    ps.setLong(8, now);
+                    ps.setString(5, (String) r[6]);
+                    ps.setLong(6, now);
+                    // the hold as read, if the stored state is still the one it was read at
+                    ps.setString(7, (String) r[1]);
+                    ps.setLong(8, (Long) r[2]);
                     ps.setString(9, (String) r[7]);
-                    ps.setString(10, (String) r[8]);
+                    ps.setString(10, (String) r[1]);
+                    ps.setLong(11, (Long) r[2]);
+                    ps.setString(12, (String) r[8]);
                     ps.addBatch();
                     if (++n % 1000 == 0) {
                         ps.executeBatch();
@@ -159,9 +171,16 @@ final class Checkpoints {
                     if (rs.wasNull()) {
                         lat = Double.NaN;
                     }
-                    State holdState = State.parse(rs.getString(8)).orElse(null);
-                    out.put(rs.getString(1), new Saved(state.get(), rs.getLong(3), seen, rs.getString(5), lat,
-                            parseMetrics(rs.getString(7)), holdState, rs.getString(9)));
+                    long since = rs.getLong(3);
+                    if (seen < 0 && state.get() != State.UNKNOWN && state.get() != State.MAINTENANCE) {
+                        // stopped after its first transition, before its first checkpoint: a state
+                        // changes on a report, so its lease counts from then
+                        seen = since;
+                    }
+                    // only a target in maintenance can be held (a stored hold beside another state is stale)
+                    State holdState = state.get() == State.MAINTENANCE ? State.parse(rs.getString(8)).orElse(null) : null;
+                    out.put(rs.getString(1), new Saved(state.get(), since, seen, rs.getString(5), lat,
+                            parseMetrics(rs.getString(7)), holdState, holdState == null ? null : rs.getString(9)));
                 }
             }
             return out;

@@ -32,8 +32,12 @@ import java.util.concurrent.TimeUnit;
  * the last values of changed targets (coalesced, every flush interval), and a new immutable
  * {@link Snapshot} is built at most every {@link #SNAPSHOT_EVERY} from the targets that changed.
  *
- * <p>On start, checkpoints restore every target's last state, so a restart loses at most one
- * flush interval of heartbeats (the next heartbeat repairs it) and never a state change.
+ * <p>On start, checkpoints restore every target's last state. The state is where the target's
+ * recorded transitions end (the transition log writes it in their transaction), so a restart, even
+ * after a kill, neither goes back behind an announced change nor shows one that was never
+ * announced, and the next transition starts where the last one ended. The other values (last seen,
+ * message, numbers) are at most one flush interval old; the next heartbeat repairs them. A change
+ * not recorded at a kill was not announced either: the next report makes it again.
  */
 public final class LiveState implements AutoCloseable {
 
@@ -444,7 +448,8 @@ public final class LiveState implements AutoCloseable {
             if (cell.hold == null) {
                 cell.hold = new Hold(cell.state, cell.message);
                 if (cell.state != State.MAINTENANCE) {
-                    transitions.append(changeLocked(cell, State.MAINTENANCE, now, message));
+                    // recorded with the hold, so a restart knows what it returns to whenever it comes
+                    transitions.append(changeLocked(cell, State.MAINTENANCE, now, message), cell.hold);
                 }
             }
             cell.hold.holders.remove(holder); // re-inserted last: its message is the one shown
@@ -759,6 +764,24 @@ public final class LiveState implements AutoCloseable {
     /** Writes the last values of every target changed since the previous checkpoint. */
     void checkpoint() {
         checkpoints.write();
+    }
+
+    /** Writes the transitions that are pending but not the checkpoints (tests: a kill between the two). */
+    void flushTransitions() {
+        transitions.flush();
+    }
+
+    /** Stops every background thread without writing anything more, as a kill would (tests). */
+    void halt() {
+        if (threads != null) {
+            threads.shutdownNow();
+            try {
+                threads.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        transitions.halt();
     }
 
     /** Writes transitions and checkpoints that are pending (tests, shutdown). */

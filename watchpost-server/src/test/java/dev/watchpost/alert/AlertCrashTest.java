@@ -33,6 +33,8 @@ class AlertCrashTest {
 
     final Receiver receiver = new Receiver();
     Process process;
+    /** storage.flush-interval of the next start (null: the default). */
+    String flushInterval;
 
     @AfterEach
     void close() {
@@ -52,6 +54,9 @@ class AlertCrashTest {
         pb.environment().put("WATCHPOST_CONFIG", dir.resolve("watchpost.yml").toString());
         pb.environment().put("WATCHPOST_ALERTS_STARTUP_GRACE", "0s");
         pb.environment().put("HOOK_URL", receiver.url("/hook"));
+        if (flushInterval != null) {
+            pb.environment().put("WATCHPOST_FLUSH_INTERVAL", flushInterval);
+        }
         Path log = dir.resolve(name + ".log");
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
         process = pb.start();
@@ -71,6 +76,50 @@ class AlertCrashTest {
     private List<String> accepted() {
         return receiver.accepted().stream().map(r -> r.json().path("event").asText() + " " + r.json().path("target").path("id").asText())
                 .toList();
+    }
+
+    /**
+     * A kill after a recovery was recorded and sent but before the next checkpoint: the restart must
+     * show the target up, so its next "online" report sends nothing. (The checkpoint then still said
+     * offline, and the report sent the recovery a second time.)
+     */
+    @Test
+    void aRecoverySentBeforeAKillIsNotSentAgainAfterTheRestart() throws Exception {
+        Files.writeString(dir.resolve("watchpost.yml"), """
+                targets:
+                  - { id: w/1, push: { every: 1h } }
+                channels:
+                  - id: hook
+                    webhook: { url: "${HOOK_URL}" }
+                rules:
+                  - notify: [hook]
+                """);
+        flushInterval = "1m"; // no checkpoint but the one a graceful stop writes
+        Http http = new Http(start("first"));
+        report(http, "w/1", "online");
+        report(http, "w/1", "offline");
+        awaitDelivered(http, 1);
+        process.destroy(); // SIGTERM: the checkpoint says offline
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        http = new Http(start("second"));
+        report(http, "w/1", "online");
+        awaitDelivered(http, 2);
+        process.destroyForcibly(); // SIGKILL: the recovery is recorded and sent, the checkpoint still says offline
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        Http third = new Http(start("third"));
+        assertThat(Http.json(third.get("/api/v1/targets/w/1", ADMIN)).path("target").path("state").asText()).isEqualTo("online");
+        report(third, "w/1", "online");
+        report(third, "w/1", "offline"); // a new problem: its alert shows the one before was the last
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver.accepted().size() >= 3);
+        assertThat(accepted()).containsExactly("down w/1", "recovered w/1", "down w/1");
+    }
+
+    /** Waits until {@code n} alerts are marked delivered: a stop then cuts no delivery off (that one would be re-sent, rightly). */
+    private static void awaitDelivered(Http http, int n) {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(Http.json(http.get("/api/v1/alerts?status=delivered", ADMIN)).path("alerts")).hasSize(n));
     }
 
     @Test
