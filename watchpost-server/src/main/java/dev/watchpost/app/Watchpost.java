@@ -195,7 +195,8 @@ public final class Watchpost implements AutoCloseable {
             HttpServer http;
             try {
                 http = HttpServer.start(
-                    new HttpServer.Settings(s.host(), s.port(), s.maxBodyBytes(), s.shutdownGrace(), s.idleTimeout()),
+                    new HttpServer.Settings(s.host(), s.port(), s.maxBodyBytes(), s.shutdownGrace(), s.idleTimeout(),
+                            s.headerTimeout(), s.bodyTimeout()),
                     meters,
                     List.of(new ObserveRoutes(() -> db.ping(Duration.ofSeconds(2)), meters, access),
                             new TokenRoutes(tokens, access),

@@ -39,6 +39,8 @@ public final class ConfigLoader {
         SHUTDOWN_GRACE("server.shutdown-grace", "WATCHPOST_SHUTDOWN_GRACE", "10s", false),
         STREAM_KEEPALIVE("server.stream-keepalive", "WATCHPOST_STREAM_KEEPALIVE", "15s", false),
         IDLE_TIMEOUT("server.idle-timeout", "WATCHPOST_IDLE_TIMEOUT", "5m", false),
+        HEADER_TIMEOUT("server.header-timeout", "WATCHPOST_HEADER_TIMEOUT", "10s", false),
+        BODY_TIMEOUT("server.body-timeout", "WATCHPOST_BODY_TIMEOUT", "30s", false),
         DATA_DIR("storage.data-dir", "WATCHPOST_DATA", "./data", false),
         DB_URL("storage.url", "WATCHPOST_DB_URL", null, false),
         DB_USER("storage.user", "WATCHPOST_DB_USER", null, false),
@@ -337,7 +339,9 @@ public final class ConfigLoader {
                 size(Setting.MAX_BODY, 1024, 64L * 1024 * 1024),
                 duration(Setting.SHUTDOWN_GRACE, Duration.ZERO, Duration.ofMinutes(10)),
                 duration(Setting.STREAM_KEEPALIVE, Duration.ofMillis(100), Duration.ofMinutes(5)),
-                duration(Setting.IDLE_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(1)));
+                duration(Setting.IDLE_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(1)),
+                duration(Setting.HEADER_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(10)),
+                duration(Setting.BODY_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(10)));
         if (server.streamKeepAlive().compareTo(server.idleTimeout()) >= 0) {
             // a feed whose client only listens would be closed as idle between two keep-alives
             throw invalid(Setting.STREAM_KEEPALIVE, "a duration shorter than server.idle-timeout ("

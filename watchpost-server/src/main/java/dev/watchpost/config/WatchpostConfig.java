@@ -35,9 +35,11 @@ public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging
      * @param streamKeepAlive how long a live feed (SSE, WebSocket) may stay quiet before the server sends
      *        a keep-alive, so proxies and clients do not take a quiet feed for a dead one
      * @param idleTimeout how long a connection may send nothing before the server closes it
+     * @param headerTimeout how long a request head may take to arrive
+     * @param bodyTimeout how long a request body may send nothing before the connection is closed
      */
     public record Server(String host, int port, Optional<URI> publicUrl, long maxBodyBytes, Duration shutdownGrace,
-                         Duration streamKeepAlive, Duration idleTimeout) {
+                         Duration streamKeepAlive, Duration idleTimeout, Duration headerTimeout, Duration bodyTimeout) {
     }
 
     /**

@@ -23,14 +23,22 @@ public final class HttpServer implements AutoCloseable {
      * @param idleTimeout a connection that has sent nothing for this long is closed: between requests
      *        at once, during a long response (an SSE stream) once it ends; a WebSocket is idle when no
      *        frame (a pong included) arrives, so long-lived feeds ping their clients more often than this
+     * @param headerTimeout a request head must arrive within this (408 and close)
+     * @param bodyTimeout a request body that sends nothing for this long ends the connection (408)
      */
-    public record Settings(String host, int port, long maxBodyBytes, Duration shutdownGrace, Duration idleTimeout) {
+    public record Settings(String host, int port, long maxBodyBytes, Duration shutdownGrace, Duration idleTimeout,
+                           Duration headerTimeout, Duration bodyTimeout) {
+        public Settings(String host, int port, long maxBodyBytes, Duration shutdownGrace, Duration idleTimeout) {
+            this(host, port, maxBodyBytes, shutdownGrace, idleTimeout, Duration.ofSeconds(10), Duration.ofSeconds(30));
+        }
     }
 
     private final WebServer server;
+    private final Framing framing;
 
-    private HttpServer(WebServer server) {
+    private HttpServer(WebServer server, Framing framing) {
         this.server = server;
+        this.framing = framing;
     }
 
     public static HttpServer start(Settings settings, MeterRegistry meters, List<HttpService> services) {
@@ -44,6 +52,9 @@ public final class HttpServer implements AutoCloseable {
         for (WsRouting.Builder ws : webSockets) {
             builder.addRouting(ws);
         }
+        // strict HTTP/1 framing and HTTP/1.0 in front of Helidon's HTTP/1.1 (the only protocol served)
+        Framing framing = new Framing(new Framing.Limits(settings.headerTimeout(), settings.bodyTimeout(), settings.maxBodyBytes()));
+        builder.protocolsDiscoverServices(false).addConnectionSelector(framing);
         WebServer server = builder
                 .host(settings.host())
                 .port(settings.port())
@@ -69,10 +80,11 @@ public final class HttpServer implements AutoCloseable {
         if (server.port() <= 0) {
             // Helidon logs a failed bind and carries on without a listener; refuse to run without one.
             server.stop();
+            framing.close();
             throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port()
                     + ": the address is in use or not on this host");
         }
-        return new HttpServer(server);
+        return new HttpServer(server, framing);
     }
 
     /** The port actually bound (useful when 0 was asked for). */
@@ -84,5 +96,6 @@ public final class HttpServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        framing.close();
     }
 }
