@@ -50,10 +50,21 @@ final class Framing implements ServerConnectionSelector, AutoCloseable {
     private final Limits limits;
     private final Deadlines deadlines;
 
+    /**
+     * Makes this the listener's only way in: protocol discovery off, the guarded HTTP/1 selector set,
+     * and the WebSocket settings that upgraded connections look up on the listener.
+     */
+    static Framing install(io.helidon.webserver.WebServerConfig.Builder listener, Limits limits) {
+        WsConfig ws = WsConfig.create();
+        Framing framing = new Framing(limits, ws);
+        listener.protocolsDiscoverServices(false).addProtocol(ws).addConnectionSelector(framing);
+        return framing;
+    }
+
     @SuppressWarnings("deprecation") // the provider's public constructor is how Helidon builds it too
-    Framing(Limits limits) {
+    private Framing(Limits limits, WsConfig ws) {
         // WebSocket upgrades are provided by the configs handed to the HTTP/1 selector
-        List<ProtocolConfig> protocols = List.of(Http1Config.create(), WsConfig.create());
+        List<ProtocolConfig> protocols = List.of(Http1Config.create(), ws);
         this.http1 = new Http1ConnectionProvider().create("@default", Http1Config.create(), ProtocolConfigs.create(protocols));
         this.limits = limits;
         Duration shortest = limits.headerTimeout().compareTo(limits.bodyTimeout()) < 0 ? limits.headerTimeout() : limits.bodyTimeout();

@@ -53,8 +53,8 @@ public final class HttpServer implements AutoCloseable {
             builder.addRouting(ws);
         }
         // strict HTTP/1 framing and HTTP/1.0 in front of Helidon's HTTP/1.1 (the only protocol served)
-        Framing framing = new Framing(new Framing.Limits(settings.headerTimeout(), settings.bodyTimeout(), settings.maxBodyBytes()));
-        builder.protocolsDiscoverServices(false).addConnectionSelector(framing);
+        Framing framing = Framing.install(builder,
+                new Framing.Limits(settings.headerTimeout(), settings.bodyTimeout(), settings.maxBodyBytes()));
         WebServer server = builder
                 .host(settings.host())
                 .port(settings.port())
