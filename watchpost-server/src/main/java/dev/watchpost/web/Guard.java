@@ -48,6 +48,11 @@ final class Guard implements Supplier<byte[]> {
     private final HelidonSocket socket;
     private final Framing.Limits limits;
     private final DataWriter writer;
+    private final long headerNanos;
+    private final long bodyNanos;
+    private final long lingerNanos;
+    /** The Host an HTTP/1.0 request without one is served as: the address it arrived at. */
+    private final Supplier<String> localHost;
 
     private byte[] pending;
     private int pendingPos;
@@ -77,7 +82,14 @@ final class Guard implements Supplier<byte[]> {
         this.socket = ctx.serverSocket();
         this.limits = limits;
         this.writer = new Writer(ctx.dataWriter());
-        arm(Wait.HEADER, limits.headerTimeout().toNanos()); // the first head counts from the connection's start
+        this.headerNanos = limits.headerTimeout().toNanos();
+        this.bodyNanos = limits.bodyTimeout().toNanos();
+        this.lingerNanos = limits.linger().toNanos();
+        this.localHost = () -> {
+            String host = ctx.localPeer().host();
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + ctx.localPeer().port();
+        };
+        arm(Wait.HEADER, headerNanos); // the first head counts from the connection's start
     }
 
     DataWriter writer() {
@@ -121,7 +133,7 @@ final class Guard implements Supplier<byte[]> {
                     continue;
                 }
                 if (waiting != Wait.HEADER) {
-                    arm(Wait.HEADER, limits.headerTimeout().toNanos());
+                    arm(Wait.HEADER, headerNanos);
                 }
                 int end = RequestHead.end(pending, pendingPos, pendingEnd);
                 if (end > 0) {
@@ -164,11 +176,7 @@ final class Guard implements Supplier<byte[]> {
         if (!disarm()) {
             throw new CloseConnectionException("request head timed out");
         }
-        Object verdict = RequestHead.read(b, start, end,
-                () -> {
-                    String host = ctx.localPeer().host();
-                    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + ctx.localPeer().port();
-                });
+        Object verdict = RequestHead.read(b, start, end, localHost);
         if (verdict instanceof RequestHead.Rejected r) {
             throw reject(r.status(), r.message());
         }
@@ -258,7 +266,7 @@ final class Guard implements Supplier<byte[]> {
     private boolean fill(Wait wait) {
         boolean timed = wait == Wait.BODY || wait == Wait.LINGER;
         if (timed) {
-            arm(wait, (wait == Wait.BODY ? limits.bodyTimeout() : limits.linger()).toNanos());
+            arm(wait, wait == Wait.BODY ? bodyNanos : lingerNanos);
         }
         byte[] got;
         try {
