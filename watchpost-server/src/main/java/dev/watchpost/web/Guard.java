@@ -64,6 +64,7 @@ final class Guard implements Supplier<byte[]> {
     private long remaining;
     private ChunkedBody chunked;
     private boolean lastOnConnection;
+    private volatile boolean http10;
     private volatile boolean expectContinue;
 
     /** A request was handed on and its final answer has not started yet. */
@@ -182,6 +183,7 @@ final class Guard implements Supplier<byte[]> {
         }
         RequestHead.Accepted a = (RequestHead.Accepted) verdict;
         lastOnConnection = a.lastOnConnection();
+        http10 = a.http10();
         expectContinue = a.expectContinue();
         if (a.chunked()) {
             phase = Phase.CHUNKED;
@@ -386,6 +388,8 @@ final class Guard implements Supplier<byte[]> {
     /** The server's writes, watched for where an answer starts (and dropped once this guard answered). */
     private final class Writer implements DataWriter {
         private final DataWriter delegate;
+        /** Set when the answer goes to an HTTP/1.0 client. */
+        private volatile Http10Response http10Response;
 
         Writer(DataWriter delegate) {
             this.delegate = delegate;
@@ -397,7 +401,7 @@ final class Guard implements Supplier<byte[]> {
                 if (buffers.length > 0) {
                     seen(buffers[0]);
                 }
-                delegate.write(buffers);
+                delegate.write(http10(buffers));
             }
         }
 
@@ -405,7 +409,7 @@ final class Guard implements Supplier<byte[]> {
         public void write(BufferData buffer) {
             if (!answered) {
                 seen(buffer);
-                delegate.write(buffer);
+                delegate.write(http10(buffer));
             }
         }
 
@@ -415,7 +419,7 @@ final class Guard implements Supplier<byte[]> {
                 if (buffers.length > 0) {
                     seen(buffers[0]);
                 }
-                delegate.writeNow(buffers);
+                delegate.writeNow(http10(buffers));
             }
         }
 
@@ -423,8 +427,25 @@ final class Guard implements Supplier<byte[]> {
         public void writeNow(BufferData buffer) {
             if (!answered) {
                 seen(buffer);
-                delegate.writeNow(buffer);
+                delegate.writeNow(http10(buffer));
             }
+        }
+
+        private BufferData http10(BufferData b) {
+            Http10Response r = http10Response;
+            return r == null ? b : r.filter(b);
+        }
+
+        private BufferData[] http10(BufferData[] b) {
+            Http10Response r = http10Response;
+            if (r == null) {
+                return b;
+            }
+            BufferData[] out = new BufferData[b.length];
+            for (int i = 0; i < b.length; i++) {
+                out[i] = r.filter(b[i]);
+            }
+            return out;
         }
 
         @Override
@@ -450,6 +471,9 @@ final class Guard implements Supplier<byte[]> {
                 return; // 100 Continue: the final answer is still to come
             }
             responsePending = false;
+            if (http10) {
+                http10Response = new Http10Response();
+            }
             if (expectContinue && (phase == Phase.LENGTH || phase == Phase.CHUNKED)) {
                 closeAfterResponse = true;
             }

@@ -25,7 +25,9 @@ final class RequestHead {
             /** an HTTP/1.1 request with {@code Expect: 100-continue}: its body may never come */
             boolean expectContinue,
             /** HTTP/1.0 or {@code Connection: close}: the connection ends after this request */
-            boolean lastOnConnection) {
+            boolean lastOnConnection,
+            /** an HTTP/1.0 request: its answer must not be chunked */
+            boolean http10) {
     }
 
     /** A head refused with {@code status} and a message saying what was wrong. */
@@ -196,10 +198,10 @@ final class RequestHead {
                 return new Rejected(400, "an HTTP/1.1 request must have a Host header");
             }
             // the server answers "Connection: close" with the same but would then wait for the client to close
-            return new Accepted(b, start, end - start, contentLength, transferEncodings > 0, expectContinue, close);
+            return new Accepted(b, start, end - start, contentLength, transferEncodings > 0, expectContinue, close, false);
         }
         byte[] head = http10(b, start, lineEnd, sp2, end, hosts == 0 ? localHost.get() : null);
-        return new Accepted(head, 0, head.length, contentLength, false, false, true);
+        return new Accepted(head, 0, head.length, contentLength, false, false, true, true);
     }
 
     /**

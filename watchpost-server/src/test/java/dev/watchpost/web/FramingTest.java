@@ -103,6 +103,16 @@ class FramingTest {
     }
 
     @Test
+    void http10GetsTheLiveStreamUnchunked() throws IOException {
+        Exchange x = sendAndWait("GET /api/v1/stream HTTP/1.0\r\n\r\n", 1_500);
+        Response r = x.only();
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.headers()).doesNotContainKey("transfer-encoding");
+        // the events as they are, with no chunk sizes between them (HTTP/1.0 has no chunked coding)
+        assertThat(r.body()).startsWith("retry:").contains("\n\nevent:snapshot\ndata:{\"version\"");
+    }
+
+    @Test
     void http10WithTransferEncodingIsRefused() throws IOException {
         assertRefused(send("POST /api/v1/heartbeat/jobs/c HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"),
                 400, "Transfer-Encoding is not allowed in an HTTP/1.0 request");
