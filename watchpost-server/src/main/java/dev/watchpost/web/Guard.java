@@ -122,19 +122,19 @@ final class Guard implements Supplier<byte[]> {
     private byte[] head() {
         while (true) {
             if (headLength == 0) {
+                if (available() > 0 && waiting != Wait.HEADER) {
+                    arm(Wait.HEADER, headerNanos); // a head's time counts from its first byte
+                }
                 // empty lines before a request line are ignored (RFC 9112 section 2.2)
                 while (available() > 0 && (pending[pendingPos] == '\r' || pending[pendingPos] == '\n')) {
                     pendingPos++;
                 }
                 if (available() == 0) {
-                    // waiting for a next request is idleness (the server's idle timeout), unless the first is late
+                    // waiting for a next request is idleness (the server's idle timeout), unless a head has begun
                     if (!fill(waiting == Wait.HEADER ? Wait.HEADER : Wait.NONE)) {
                         throw new CloseConnectionException("client closed the connection");
                     }
                     continue;
-                }
-                if (waiting != Wait.HEADER) {
-                    arm(Wait.HEADER, headerNanos);
                 }
                 int end = RequestHead.end(pending, pendingPos, pendingEnd);
                 if (end > 0) {

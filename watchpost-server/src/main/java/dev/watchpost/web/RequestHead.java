@@ -42,11 +42,11 @@ final class RequestHead {
     }
 
     /**
-     * Finds the end of a head: the index just past its empty line, or -1 when it has not all arrived.
-     * Only CRLF ends lines here; a bare LF is refused later by {@link #read}.
+     * Finds the end of a head starting at {@code from}: the index just past its empty line, or -1 when
+     * it has not all arrived. Only CRLF ends lines here; a bare LF is refused later by {@link #read}.
      */
     static int end(byte[] b, int from, int to) {
-        for (int i = Math.max(from, 3); i < to; i++) {
+        for (int i = Math.max(from + 3, 3); i < to; i++) {
             if (b[i] == LF && b[i - 1] == CR && b[i - 2] == LF && b[i - 3] == CR) {
                 return i + 1;
             }
