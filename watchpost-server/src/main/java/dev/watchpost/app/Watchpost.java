@@ -203,7 +203,8 @@ public final class Watchpost implements AutoCloseable {
                             // besides connections, descriptors go to concurrent probes and database connections
                             // (SQLite: the file, its journal and shared memory)
                             new ConnectionLimits(s.maxConnections(), s.maxConnectionsPerAddress(),
-                                    config.probes().maxConcurrent() + 3 * config.storage().poolSize())),
+                                    config.probes().maxConcurrent() + 3 * config.storage().poolSize()),
+                            s.headerTimeout(), s.bodyTimeout()),
                     meters,
                     List.of(new ObserveRoutes(() -> db.ping(Duration.ofSeconds(2)), meters, access),
                             new TokenRoutes(tokens, access),

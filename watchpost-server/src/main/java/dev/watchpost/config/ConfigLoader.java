@@ -41,6 +41,8 @@ public final class ConfigLoader {
         IDLE_TIMEOUT("server.idle-timeout", "WATCHPOST_IDLE_TIMEOUT", "5m", false),
         MAX_CONNECTIONS("server.max-connections", "WATCHPOST_MAX_CONNECTIONS", "auto", false),
         MAX_CONNECTIONS_PER_ADDRESS("server.max-connections-per-address", "WATCHPOST_MAX_CONNECTIONS_PER_ADDRESS", "100", false),
+        HEADER_TIMEOUT("server.header-timeout", "WATCHPOST_HEADER_TIMEOUT", "10s", false),
+        BODY_TIMEOUT("server.body-timeout", "WATCHPOST_BODY_TIMEOUT", "30s", false),
         DATA_DIR("storage.data-dir", "WATCHPOST_DATA", "./data", false),
         DB_URL("storage.url", "WATCHPOST_DB_URL", null, false),
         DB_USER("storage.user", "WATCHPOST_DB_USER", null, false),
@@ -345,7 +347,9 @@ public final class ConfigLoader {
                 duration(Setting.IDLE_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(1)),
                 text(Setting.MAX_CONNECTIONS).orElseThrow().equalsIgnoreCase("auto") ? java.util.OptionalInt.empty()
                         : java.util.OptionalInt.of(intIn(Setting.MAX_CONNECTIONS, 1, 1_000_000, "auto or an integer 1-1000000")),
-                intIn(Setting.MAX_CONNECTIONS_PER_ADDRESS, 0, 1_000_000, "an integer 0-1000000 (0: no limit per address)"));
+                intIn(Setting.MAX_CONNECTIONS_PER_ADDRESS, 0, 1_000_000, "an integer 0-1000000 (0: no limit per address)"),
+                duration(Setting.HEADER_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(10)),
+                duration(Setting.BODY_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(10)));
         if (server.streamKeepAlive().compareTo(server.idleTimeout()) >= 0) {
             // a feed whose client only listens would be closed as idle between two keep-alives
             throw invalid(Setting.STREAM_KEEPALIVE, "a duration shorter than server.idle-timeout ("

@@ -38,10 +38,12 @@ public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging
      * @param maxConnections the most connections open at once; empty for a number derived from the
      *        descriptor limit
      * @param maxConnectionsPerAddress the most open at once from one client address; 0 for no such limit
+     * @param headerTimeout how long a request head may take to arrive
+     * @param bodyTimeout how long a request body may send nothing before the connection is closed
      */
     public record Server(String host, int port, Optional<URI> publicUrl, long maxBodyBytes, Duration shutdownGrace,
                          Duration streamKeepAlive, Duration idleTimeout, java.util.OptionalInt maxConnections,
-                         int maxConnectionsPerAddress) {
+                         int maxConnectionsPerAddress, Duration headerTimeout, Duration bodyTimeout) {
     }
 
     /**

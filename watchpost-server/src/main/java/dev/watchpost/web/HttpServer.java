@@ -25,12 +25,24 @@ public final class HttpServer implements AutoCloseable {
      *        at once, during a long response (an SSE stream) once it ends; a WebSocket is idle when no
      *        frame (a pong included) arrives, so long-lived feeds ping their clients more often than this
      * @param limits how many connections may be open at once, in total and from one address
+     * @param headerTimeout a request head must arrive within this (408 and close)
+     * @param bodyTimeout a request body that sends nothing for this long ends the connection (408)
      */
     public record Settings(String host, int port, long maxBodyBytes, Duration shutdownGrace, Duration idleTimeout,
-                           ConnectionLimits limits) {
+                           ConnectionLimits limits, Duration headerTimeout, Duration bodyTimeout) {
 
         public Settings(String host, int port, long maxBodyBytes, Duration shutdownGrace, Duration idleTimeout) {
             this(host, port, maxBodyBytes, shutdownGrace, idleTimeout, ConnectionLimits.DEFAULTS);
+        }
+
+        public Settings(String host, int port, long maxBodyBytes, Duration shutdownGrace, Duration idleTimeout,
+                        ConnectionLimits limits) {
+            this(host, port, maxBodyBytes, shutdownGrace, idleTimeout, limits, Duration.ofSeconds(10), Duration.ofSeconds(30));
+        }
+
+        public Settings(String host, int port, long maxBodyBytes, Duration shutdownGrace, Duration idleTimeout,
+                        Duration headerTimeout, Duration bodyTimeout) {
+            this(host, port, maxBodyBytes, shutdownGrace, idleTimeout, ConnectionLimits.DEFAULTS, headerTimeout, bodyTimeout);
         }
     }
 
@@ -39,11 +51,13 @@ public final class HttpServer implements AutoCloseable {
 
     private final WebServer server;
     private final ListenerWatch watch;
+    private final Framing framing;
     private final RouteTable routes;
 
-    private HttpServer(WebServer server, ListenerWatch watch, RouteTable routes) {
+    private HttpServer(WebServer server, ListenerWatch watch, Framing framing, RouteTable routes) {
         this.server = server;
         this.watch = watch;
+        this.framing = framing;
         this.routes = routes;
     }
 
@@ -58,6 +72,9 @@ public final class HttpServer implements AutoCloseable {
         for (WsRouting.Builder ws : webSockets) {
             builder.addRouting(ws);
         }
+        // strict HTTP/1 framing and HTTP/1.0 in front of Helidon's HTTP/1.1 (the only protocol served)
+        Framing framing = Framing.install(builder,
+                new Framing.Limits(settings.headerTimeout(), settings.bodyTimeout(), settings.maxBodyBytes()));
         WebServer server = builder
                 .host(settings.host())
                 .port(settings.port())
@@ -84,10 +101,12 @@ public final class HttpServer implements AutoCloseable {
         if (server.port() <= 0) {
             // Helidon logs a failed bind and carries on without a listener; refuse to run without one.
             server.stop();
+            framing.close();
             throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port()
                     + ": the address is in use or not on this host");
         }
-        return new HttpServer(server, new ListenerWatch(settings.host(), server.port(), WATCH_PERIOD), RouteTable.of(services));
+        return new HttpServer(server, new ListenerWatch(settings.host(), server.port(), WATCH_PERIOD), framing,
+                RouteTable.of(services));
     }
 
     /** Every route the features registered. */
@@ -114,5 +133,6 @@ public final class HttpServer implements AutoCloseable {
     public void close() {
         watch.close();
         server.stop();
+        framing.close();
     }
 }

@@ -71,6 +71,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void requestHeadAndBodyTimeoutsDefaultTo10And30SecondsWithinBounds() {
+        assertThat(env(Map.of()).server().headerTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(env(Map.of()).server().bodyTimeout()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(env(Map.of("WATCHPOST_HEADER_TIMEOUT", "2s")).server().headerTimeout()).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThatThrownBy(() -> env(Map.of("WATCHPOST_BODY_TIMEOUT", "500ms")))
+                .hasMessage("invalid configuration: server.body-timeout = \"500ms\" (from WATCHPOST_BODY_TIMEOUT): expected a duration "
+                        + "such as 500ms, 90s, 15m, 24h, 1d or ISO-8601 (PT30S), between 1s and 10m");
+    }
+
+    @Test
     void environmentOverridesTheFile() throws IOException {
         Path file = dir.resolve("watchpost.yml");
         Files.writeString(file, """
