@@ -197,7 +197,7 @@ public final class Watchpost implements AutoCloseable {
                 http = HttpServer.start(
                     new HttpServer.Settings(s.host(), s.port(), s.maxBodyBytes(), s.shutdownGrace(), s.idleTimeout()),
                     meters,
-                    List.of(new ObserveRoutes(() -> db.ping(Duration.ofSeconds(2)), meters, access),
+                    List.of(new ObserveRoutes(db::available, meters, access),
                             new TokenRoutes(tokens, access),
                             new HistoryRoutes(history.history(), live, access, clock),
                             new ProbeRoutes(probes, access),
