@@ -29,13 +29,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>The backlog is bounded.</b> Up to {@code limit} transitions wait verbatim, in order. When
  * that many are waiting (a long database outage under flapping), appending still never blocks and
- * nothing is dropped; instead each target's further transitions are combined into one pending
- * transition per target, from the state its last verbatim transition left it in to its latest
- * state, at the time of the latest change, with a reason that says how many changes it stands for.
- * So every target's chain of transitions stays consistent ({@code from} is the previous {@code to}),
- * the first changes of an outage are recorded exactly, the latest state of every target is
- * recorded and alerted, and memory beyond the limit grows with the number of targets, not with
- * time. A target whose combined changes bring it back to where it was leaves no row for them.
+ * never drops a target's latest state; instead, until the backlog has drained completely, each
+ * target's further transitions wait as one, from the state its last verbatim transition left it in
+ * to its latest state, at the time of the latest change, with a reason that says how many changes
+ * it stands for. So every target's chain of transitions stays consistent ({@code from} is the
+ * previous {@code to}), the first changes of an outage are recorded exactly, the latest state of
+ * every target is recorded and alerted, and beyond the limit memory grows with the number of
+ * targets, not with time (at most two pending per target: one combined waiting, one being written). Changes that bring a target back to where its combined ones started
+ * leave no row (a flap that ended before the database was back).
  * {@code watchpost_transitions_pending} and {@code watchpost_transitions_coalesced_total} show it.
  */
 final class TransitionLog implements AutoCloseable {
@@ -61,7 +62,7 @@ final class TransitionLog implements AutoCloseable {
                 return first;
             }
             return new Transition(first.targetId(), first.from(), last.to(), last.at(),
-                    last.reason() + " (last of " + count + " changes combined while the database was unavailable)");
+                    last.reason() + " (last of " + count + " changes combined while the transition backlog was full)");
         }
     }
 
@@ -139,9 +140,11 @@ final class TransitionLog implements AutoCloseable {
                 }
                 return;
             }
-            if (queue.size() + inFlightVerbatim < limit) {
+            if (!full && queue.size() + inFlightVerbatim < limit) {
                 queue.add(t);
             } else {
+                // Until the backlog has drained completely, everything is combined: the verbatim ones
+                // drain first, then the combined ones, in the order their targets first joined.
                 if (!full) {
                     full = true;
                     LOG.warn("event=transition.backlog_full limit={} hint=\"further changes are combined per target "
