@@ -169,8 +169,15 @@ public final class PageRoutes implements HttpService {
         LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
         long generation = history.generation();
         PageHistory ph = pageHistory;
+        boolean available = history.available();
+        if (ph != null && !ph.unavailable() && !available) {
+            // What was read is still right, but it is no longer being recorded: say so.
+            ph = new PageHistory(ph.generation(), ph.idsHash(), ph.day(), ph.readAtMs(), ph.overview(), ph.latency(), true);
+            pageHistory = ph;
+            return ph;
+        }
         if (ph != null && ph.unavailable()) {
-            if (!history.available()) {
+            if (!available) {
                 return ph;
             }
         } else if (ph != null && ph.generation() == generation && ph.idsHash() == idsHash && ph.day().equals(day)

@@ -45,6 +45,14 @@ public final class Database implements AutoCloseable {
 
     /** How often the availability check asks the database. */
     public static final Duration CHECK_EVERY = Duration.ofMillis(500);
+    /** How long a caller waits for a pooled connection while the database is available. */
+    static final Duration BORROW_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * PostgreSQL: the pool is asked in slices of this length, and the wait ends early when the
+     * database is seen to be unavailable meanwhile, so a caller that started waiting just before an
+     * outage was noticed does not wait out the whole {@link #BORROW_TIMEOUT}.
+     */
+    static final Duration BORROW_SLICE = Duration.ofSeconds(1);
 
     private final Dialect dialect;
     private final HikariDataSource writer;
@@ -125,7 +133,7 @@ public final class Database implements AutoCloseable {
         s.password().ifPresent(hc::setPassword);
         hc.setMaximumPoolSize(size);
         hc.setMinimumIdle(Math.min(1, size));
-        hc.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
+        hc.setConnectionTimeout(Dialect.of(s.url()) == Dialect.SQLITE ? BORROW_TIMEOUT.toMillis() : BORROW_SLICE.toMillis());
         hc.setInitializationFailTimeout(Duration.ofSeconds(10).toMillis());
         hc.setMetricRegistry(meters);
         if (Dialect.of(s.url()) == Dialect.SQLITE) {
@@ -208,7 +216,7 @@ public final class Database implements AutoCloseable {
      */
     public <T> T write(Sql<T> work) {
         requireAvailable();
-        try (Connection c = writer.getConnection()) {
+        try (Connection c = borrow(writer)) {
             c.setAutoCommit(false);
             try {
                 T result = work.apply(c);
@@ -231,7 +239,7 @@ public final class Database implements AutoCloseable {
      */
     public <T> T read(Sql<T> work) {
         requireAvailable();
-        try (Connection c = reader.getConnection()) {
+        try (Connection c = borrow(reader)) {
             return work.apply(c);
         } catch (SQLException e) {
             throw failed("database read failed: ", e);
@@ -276,6 +284,30 @@ public final class Database implements AutoCloseable {
                 }
             }
             return available();
+        }
+    }
+
+    /**
+     * A connection from {@code pool}: on SQLite as the pool gives it (a local file does not go
+     * away); on PostgreSQL in slices of {@link #BORROW_SLICE} up to {@link #BORROW_TIMEOUT}, giving
+     * up as soon as the database is known to be unavailable.
+     */
+    private Connection borrow(HikariDataSource pool) throws SQLException {
+        if (health == null) {
+            return pool.getConnection();
+        }
+        long deadline = System.nanoTime() + BORROW_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                return pool.getConnection();
+            } catch (java.sql.SQLTransientConnectionException e) {
+                if (unreachable(e) || System.nanoTime() - deadline >= 0) {
+                    throw e;
+                }
+                if (!available()) {
+                    throw new StoreException("the database is unavailable", e, true);
+                }
+            }
         }
     }
 
