@@ -73,8 +73,8 @@ final class TransitionLog implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition waiting = lock.newCondition();
     private final Condition progress = lock.newCondition();
-    private final ArrayDeque<Transition> queue = new ArrayDeque<>();              // guarded by lock
-    private final LinkedHashMap<String, Combined> combined = new LinkedHashMap<>(); // guarded by lock
+    private ArrayDeque<Transition> queue = new ArrayDeque<>();              // guarded by lock
+    private LinkedHashMap<String, Combined> combined = new LinkedHashMap<>(); // guarded by lock
     private int inFlight;   // transitions in the batch being written; guarded by lock
     private int inFlightVerbatim; // of those, the verbatim ones (they count toward the limit); guarded by lock
     private long appended;  // guarded by lock
@@ -250,6 +250,9 @@ final class TransitionLog implements AutoCloseable {
                 progress.signalAll();
                 if (full && queue.isEmpty() && combined.isEmpty()) {
                     full = false;
+                    // Neither shrinks when emptied: after a backlog of a million, their arrays would stay.
+                    queue = new ArrayDeque<>();
+                    combined = new LinkedHashMap<>();
                     LOG.info("event=transition.backlog_drained coalesced_total={}", (long) coalesced.count());
                 }
             } finally {
