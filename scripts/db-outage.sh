@@ -214,6 +214,7 @@ broken = subprocess.run(psql + ["-c",
 lost = sum(max(0, expected[i] - int(rows.get(i, 0))) for i in ids)
 extra = sum(max(0, int(rows.get(i, 0)) - expected[i]) for i in ids)
 coalesced = metric("watchpost_transitions_coalesced_total")
+coalesced = "n/a" if coalesced != coalesced else "%d" % coalesced
 
 print("== PostgreSQL stopped for %d s under %d heartbeats/s to %d flapping targets (warm-up %d s)" % (outage, rate, targets, warmup))
 print("pg_ctl stop took %.1f s; /readyz said 503 after %.1f s (slowest /readyz answer %.0f ms)"
@@ -225,7 +226,7 @@ for (p, what), (n, bad, mx) in sorted(reads.items(), key=lambda kv: (("before", 
 print("page during the outage marked 'History unavailable': %s" % ("yes" if marked else "NO"))
 print("transitions pending at most: %d; /readyz 200 again %.1f s after pg_ctl start; backlog drained %s s after it"
       % (pending_max, ready_after or -1, "%.1f" % drained_after if drained_after is not None else "NOT"))
-print("transitions accepted %d, in the database %d: lost %d, extra %d; chain breaks %s; coalesced %d"
+print("transitions accepted %d, in the database %d: lost %d, extra %d; chain breaks %s; coalesced %s"
       % (sum(expected.values()), sum(int(v) for v in rows.values()), lost, extra, broken, coalesced))
 print("alerts delivered: before %d, during the outage %d, after %d" % (alerts["before"], alerts["outage"], alerts["after"]))
 ok = lost == 0 and broken == "0" and all(v[1] == 0 for (p, _), v in reads.items()) and sum(rejected.values()) == 0 and marked
