@@ -653,7 +653,12 @@ public final class AlertEngine implements AutoCloseable {
         try {
             work.run();
         } catch (StoreException e) {
-            LOG.warn("event=alert.round_failed error=\"{}\"", e.getMessage());
+            if (e.unavailable()) {
+                // The outage is logged once by the store; a line every round would flood the log.
+                LOG.debug("event=alert.round_skipped error=\"{}\"", e.getMessage());
+            } else {
+                LOG.warn("event=alert.round_failed error=\"{}\"", e.getMessage());
+            }
         } catch (RuntimeException e) {
             LOG.error("event=alert.round_failed error=\"{}\"", e.getMessage(), e);
         }

@@ -206,7 +206,7 @@ public final class Watchpost implements AutoCloseable {
                                     config.probes().maxConcurrent() + 3 * config.storage().poolSize()),
                             s.headerTimeout(), s.bodyTimeout()),
                     meters,
-                    List.of(new ObserveRoutes(() -> db.ping(Duration.ofSeconds(2)), meters, access),
+                    List.of(new ObserveRoutes(db::available, meters, access),
                             new TokenRoutes(tokens, access),
                             new HistoryRoutes(history.history(), live, access, clock),
                             new ProbeRoutes(probes, access),

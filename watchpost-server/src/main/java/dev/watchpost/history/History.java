@@ -385,6 +385,14 @@ public final class History {
     }
 
     /**
+     * Whether the database can be read now (it answered its last check): a reader that keeps what it
+     * last read can show that instead of asking. Never waits.
+     */
+    public boolean available() {
+        return db.available();
+    }
+
+    /**
      * How many flushes have written something since start: a reader that caches what it read from
      * history can keep it while this stays the same (queries read flushed buckets only).
      */

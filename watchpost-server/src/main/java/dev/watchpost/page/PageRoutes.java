@@ -8,6 +8,7 @@ import dev.watchpost.history.Resolution;
 import dev.watchpost.live.LiveState;
 import dev.watchpost.live.Snapshot;
 import dev.watchpost.live.TargetView;
+import dev.watchpost.store.StoreException;
 import dev.watchpost.web.ApiException;
 import dev.watchpost.web.Json;
 import io.helidon.http.HeaderNames;
@@ -65,9 +66,14 @@ public final class PageRoutes implements HttpService {
     private final StatusView statusView;
     private final FleetView fleetView;
 
-    /** History read for one set of targets at one history generation. */
+    /**
+     * History read for one set of targets at one history generation. {@code unavailable}: the
+     * database could not be read; {@code overview} and {@code latency} are then the last ones read
+     * (as of {@code readAtMs}; empty and 0 when there were none) and the page says so.
+     */
     private record PageHistory(long generation, int idsHash, LocalDate day, long readAtMs,
-                               Map<String, History.Overview> overview, Map<String, List<Bucket>> latency) {
+                               Map<String, History.Overview> overview, Map<String, List<Bucket>> latency,
+                               boolean unavailable) {
     }
 
     /** A rendered page: HTML and its gzip, for one snapshot version and one history read. */
@@ -142,12 +148,18 @@ public final class PageRoutes implements HttpService {
     }
 
     private String render(Snapshot s, PageHistory ph, List<Notices.Notice> shown, Optional<GuildQuery> guild) {
-        return statusView.render(new StatusView.Data(s, ph.overview(), ph.latency(), shown, guild, clock.instant()));
+        Optional<Instant> historyAsOf = ph.unavailable() && ph.readAtMs() > 0
+                ? Optional.of(Instant.ofEpochMilli(ph.readAtMs())) : Optional.empty();
+        return statusView.render(new StatusView.Data(s, ph.overview(), ph.latency(), shown, guild, clock.instant(),
+                ph.unavailable(), historyAsOf));
     }
 
     /**
      * History for every non-shard target, read in one batch and reused until the history is flushed
      * again, the target set changes, the UTC day changes or a minute has passed.
+     *
+     * <p>While the database is unavailable the page never waits for it: the last history read is
+     * shown, marked unavailable, and the database is not asked again until it is back.
      */
     private PageHistory history(Snapshot s) {
         List<TargetView> services = StatusView.Tree.of(s).services();
@@ -157,16 +169,34 @@ public final class PageRoutes implements HttpService {
         LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
         long generation = history.generation();
         PageHistory ph = pageHistory;
-        if (ph != null && ph.generation() == generation && ph.idsHash() == idsHash && ph.day().equals(day)
+        boolean available = history.available();
+        if (ph != null && !ph.unavailable() && !available) {
+            // What was read is still right, but it is no longer being recorded: say so.
+            ph = new PageHistory(ph.generation(), ph.idsHash(), ph.day(), ph.readAtMs(), ph.overview(), ph.latency(), true);
+            pageHistory = ph;
+            return ph;
+        }
+        if (ph != null && ph.unavailable()) {
+            if (!available) {
+                return ph;
+            }
+        } else if (ph != null && ph.generation() == generation && ph.idsHash() == idsHash && ph.day().equals(day)
                 && now.toEpochMilli() - ph.readAtMs() < HISTORY_MAX_AGE_MS) {
             return ph;
         }
-        Map<String, History.Overview> overview = ids.isEmpty() ? Map.of()
-                : history.overview(ids, StatusView.DAYS, StatusView.WINDOWS, ZoneOffset.UTC, now);
-        List<String> probed = services.stream().filter(v -> StatusView.PROBED.contains(v.kind())).map(TargetView::id).toList();
-        Map<String, List<Bucket>> latency = probed.isEmpty() ? Map.of()
-                : history.buckets(probed, Resolution.HOUR, now.minus(Duration.ofHours(23)), now);
-        ph = new PageHistory(generation, idsHash, day, now.toEpochMilli(), overview, latency);
+        try {
+            Map<String, History.Overview> overview = ids.isEmpty() ? Map.of()
+                    : history.overview(ids, StatusView.DAYS, StatusView.WINDOWS, ZoneOffset.UTC, now);
+            List<String> probed = services.stream().filter(v -> StatusView.PROBED.contains(v.kind())).map(TargetView::id).toList();
+            Map<String, List<Bucket>> latency = probed.isEmpty() ? Map.of()
+                    : history.buckets(probed, Resolution.HOUR, now.minus(Duration.ofHours(23)), now);
+            ph = new PageHistory(generation, idsHash, day, now.toEpochMilli(), overview, latency, false);
+        } catch (StoreException e) {
+            // The live states are in memory: the page stays up, with the last history it had.
+            ph = ph == null
+                    ? new PageHistory(generation, idsHash, day, 0, Map.of(), Map.of(), true)
+                    : new PageHistory(generation, idsHash, day, ph.readAtMs(), ph.overview(), ph.latency(), true);
+        }
         pageHistory = ph;
         return ph;
     }
@@ -287,8 +317,12 @@ public final class PageRoutes implements HttpService {
 
     private Badge uptime(TargetView t, String window, String label) {
         Instant now = clock.instant();
-        Map<String, History.Overview> o = history.overview(List.of(t.id()), 1, List.of(BADGE_WINDOWS.get(window)),
-                ZoneOffset.UTC, now);
+        Map<String, History.Overview> o;
+        try {
+            o = history.overview(List.of(t.id()), 1, List.of(BADGE_WINDOWS.get(window)), ZoneOffset.UTC, now);
+        } catch (StoreException e) {
+            o = Map.of(); // a badge in a README must not break during an outage: it shows no data
+        }
         OptionalDouble ratio = o.containsKey(t.id()) ? o.get(t.id()).uptime().get(0).ratio() : OptionalDouble.empty();
         return Badge.uptime(label, ratio);
     }

@@ -46,9 +46,15 @@ final class StatusView {
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
             .withZone(ZoneOffset.UTC);
 
-    /** Everything one rendering needs, read once. */
+    /**
+     * Everything one rendering needs, read once.
+     *
+     * @param historyUnavailable the database could not be read: {@code history} and {@code latency}
+     *                           are the last read, as of {@code historyAsOf} (empty: none were)
+     */
     record Data(Snapshot snapshot, Map<String, History.Overview> history, Map<String, List<Bucket>> latency,
-                List<Notices.Notice> notices, Optional<GuildQuery> guild, Instant now) {
+                List<Notices.Notice> notices, Optional<GuildQuery> guild, Instant now,
+                boolean historyUnavailable, Optional<Instant> historyAsOf) {
     }
 
     /** The snapshot arranged as the page walks it. */
@@ -105,6 +111,9 @@ final class StatusView {
         Html h = new Html(8_192 + tiles * 64 + tree.services().size() * 1_200);
         layout.open(h, "Status", Layout.Nav.STATUS, true);
         banner(h, Banner.decide(tree.groups(), tree.ungrouped()), d);
+        if (d.historyUnavailable()) {
+            historyUnavailable(h, d.historyAsOf());
+        }
         notices(h, d.notices());
         if (!tree.shards().isEmpty()) {
             guildSearch(h, d.guild(), tree);
@@ -135,6 +144,19 @@ final class StatusView {
                 .raw("<span class=\"banner-text\">").text(b.title()).raw("</span></h1>")
                 .raw("<p class=\"as-of\">As of <time").attr("datetime", d.snapshot().generatedAt().toString()).raw(">")
                 .text(TIME.format(d.snapshot().generatedAt())).raw("</time></p></section>");
+    }
+
+    /** The states above are live; only the history below them could not be read. */
+    private static void historyUnavailable(Html h, Optional<Instant> asOf) {
+        h.raw("<p id=\"history-unavailable\" class=\"note history-unavailable\" role=\"status\">")
+                .text("History unavailable: the database cannot be reached. Current states are live; ");
+        if (asOf.isPresent()) {
+            h.text("uptime and day bars are as of ").raw("<time").attr("datetime", asOf.get().toString()).raw(">")
+                    .text(TIME.format(asOf.get())).raw("</time>.");
+        } else {
+            h.text("uptime and day bars are not shown until it is back.");
+        }
+        h.raw("</p>");
     }
 
     private static void notices(Html h, List<Notices.Notice> notices) {

@@ -20,6 +20,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The database: a connection pool, the schema (migrated on open) and transactions.
@@ -27,21 +30,53 @@ import java.util.Optional;
  * <p>SQLite gets one writer connection (WAL allows readers beside it) so writes never contend for
  * the file lock; PostgreSQL uses one pool for both. Callers say which they need with
  * {@link #write} or {@link #read}; both are safe from any thread.
+ *
+ * <p><b>Availability.</b> A background check asks the database every {@link #CHECK_EVERY} (on
+ * PostgreSQL over a connection of its own with one-second timeouts), and a write or read that fails
+ * because the server cannot be reached marks it unavailable at once. While it is unavailable,
+ * {@link #read} and {@link #write} fail at once with a {@link StoreException} whose
+ * {@link StoreException#unavailable()} is true, instead of each caller waiting out the pool's
+ * connection timeout: pages and live reads then answer from memory, and writers keep their work
+ * and wait in {@link #awaitAvailable} for the check to see the database again.
  */
 public final class Database implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
+    /** How often the availability check asks the database. */
+    public static final Duration CHECK_EVERY = Duration.ofMillis(500);
+    /** How long a caller waits for a pooled connection while the database is available. */
+    static final Duration BORROW_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * PostgreSQL: the pool is asked in slices of this length, and the wait ends early when the
+     * database is seen to be unavailable meanwhile, so a caller that started waiting just before an
+     * outage was noticed does not wait out the whole {@link #BORROW_TIMEOUT}.
+     */
+    static final Duration BORROW_SLICE = Duration.ofSeconds(1);
+
     private final Dialect dialect;
     private final HikariDataSource writer;
     private final HikariDataSource reader;
+    private final HikariDataSource health; // PostgreSQL: the availability check's own connection; null on SQLite
     private final int schemaVersion;
+    private final Object availability = new Object();
+    private volatile boolean available = true;
+    private volatile boolean closed;
+    private long unavailableSinceNanos; // guarded by availability
+    private final ScheduledExecutorService checker;
 
-    private Database(Dialect dialect, HikariDataSource writer, HikariDataSource reader, int schemaVersion) {
+    private Database(Dialect dialect, HikariDataSource writer, HikariDataSource reader, HikariDataSource health,
+                     int schemaVersion, MeterRegistry meters) {
         this.dialect = dialect;
         this.writer = writer;
         this.reader = reader;
+        this.health = health;
         this.schemaVersion = schemaVersion;
+        io.micrometer.core.instrument.Gauge.builder("watchpost.store.available", this, d -> d.available() ? 1 : 0)
+                .description("1 while the database answers, 0 while it cannot be reached").register(meters);
+        this.checker = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("watchpost-store-check").daemon(true).factory());
+        checker.scheduleWithFixedDelay(this::check, CHECK_EVERY.toMillis(), CHECK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -68,13 +103,20 @@ public final class Database implements AutoCloseable {
             throw new StoreException("cannot connect to the database at " + redact(settings.url()) + ": "
                     + rootMessage(e), e);
         }
+        HikariDataSource health = null;
         try {
             int version = migrate(writer, dialect);
+            if (dialect != Dialect.SQLITE) {
+                health = healthPool(settings);
+            }
             LOG.info("event=store.open dialect={} schema={} url={}", dialect.name().toLowerCase(), version,
                     redact(settings.url()));
-            return new Database(dialect, writer, reader, version);
+            return new Database(dialect, writer, reader, health, version, meters);
         } catch (RuntimeException e) {
             closeQuietly(writer, reader);
+            if (health != null) {
+                health.close();
+            }
             throw e;
         }
     }
@@ -91,7 +133,7 @@ public final class Database implements AutoCloseable {
         s.password().ifPresent(hc::setPassword);
         hc.setMaximumPoolSize(size);
         hc.setMinimumIdle(Math.min(1, size));
-        hc.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
+        hc.setConnectionTimeout(Dialect.of(s.url()) == Dialect.SQLITE ? BORROW_TIMEOUT.toMillis() : BORROW_SLICE.toMillis());
         hc.setInitializationFailTimeout(Duration.ofSeconds(10).toMillis());
         hc.setMetricRegistry(meters);
         if (Dialect.of(s.url()) == Dialect.SQLITE) {
@@ -100,6 +142,27 @@ public final class Database implements AutoCloseable {
             hc.addDataSourceProperty("busy_timeout", "10000");
             hc.addDataSourceProperty("foreign_keys", "true");
         }
+        return new HikariDataSource(hc);
+    }
+
+    /**
+     * One connection for the availability check, with short timeouts so that a stopped or
+     * unreachable server is noticed within about a second. It is not the pools' connection: a pool
+     * busy with writes must not make the database look unavailable.
+     */
+    private static HikariDataSource healthPool(Settings s) {
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("watchpost-check");
+        hc.setJdbcUrl(s.url());
+        s.user().ifPresent(hc::setUsername);
+        s.password().ifPresent(hc::setPassword);
+        hc.setMaximumPoolSize(1);
+        hc.setMinimumIdle(1);
+        hc.setConnectionTimeout(1_000);
+        hc.setValidationTimeout(500);
+        hc.setInitializationFailTimeout(-1); // reachable a moment ago (migrated); the check reports otherwise
+        hc.addDataSourceProperty("connectTimeout", "1");
+        hc.addDataSourceProperty("socketTimeout", "2");
         return new HikariDataSource(hc);
     }
 
@@ -145,9 +208,15 @@ public final class Database implements AutoCloseable {
         return schemaVersion;
     }
 
-    /** Runs {@code work} in one transaction on the writer; commits when it returns, rolls back when it throws. */
+    /**
+     * Runs {@code work} in one transaction on the writer; commits when it returns, rolls back when it throws.
+     *
+     * @throws StoreException when the write fails; at once, without trying, while the database is
+     *         known to be unavailable ({@link StoreException#unavailable()})
+     */
     public <T> T write(Sql<T> work) {
-        try (Connection c = writer.getConnection()) {
+        requireAvailable();
+        try (Connection c = borrow(writer)) {
             c.setAutoCommit(false);
             try {
                 T result = work.apply(c);
@@ -158,16 +227,22 @@ public final class Database implements AutoCloseable {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new StoreException("database write failed: " + e.getMessage(), e);
+            throw failed("database write failed: ", e);
         }
     }
 
-    /** Runs read-only {@code work} on a reader connection. */
+    /**
+     * Runs read-only {@code work} on a reader connection.
+     *
+     * @throws StoreException when the read fails; at once, without trying, while the database is
+     *         known to be unavailable ({@link StoreException#unavailable()})
+     */
     public <T> T read(Sql<T> work) {
-        try (Connection c = reader.getConnection()) {
+        requireAvailable();
+        try (Connection c = borrow(reader)) {
             return work.apply(c);
         } catch (SQLException e) {
-            throw new StoreException("database read failed: " + e.getMessage(), e);
+            throw failed("database read failed: ", e);
         }
     }
 
@@ -180,9 +255,147 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the database answered its last check (at most {@link #CHECK_EVERY} ago) and no
+     * operation has since failed to reach it. Never waits; false once closed.
+     */
+    public boolean available() {
+        return available && !closed;
+    }
+
+    /**
+     * Waits until the database is available again, at most {@code max}.
+     *
+     * @return whether it is available
+     */
+    public boolean awaitAvailable(Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        synchronized (availability) {
+            while (!available() && !closed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(availability, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            return available();
+        }
+    }
+
+    /**
+     * A connection from {@code pool}: on SQLite as the pool gives it (a local file does not go
+     * away); on PostgreSQL in slices of {@link #BORROW_SLICE} up to {@link #BORROW_TIMEOUT}, giving
+     * up as soon as the database is known to be unavailable.
+     */
+    private Connection borrow(HikariDataSource pool) throws SQLException {
+        if (health == null) {
+            return pool.getConnection();
+        }
+        long deadline = System.nanoTime() + BORROW_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                return pool.getConnection();
+            } catch (java.sql.SQLTransientConnectionException e) {
+                if (unreachable(e) || System.nanoTime() - deadline >= 0) {
+                    throw e;
+                }
+                if (!available()) {
+                    throw new StoreException("the database is unavailable", e, true);
+                }
+            }
+        }
+    }
+
+    private void requireAvailable() {
+        if (!available()) {
+            throw new StoreException(closed ? "the database is closed" : "the database is unavailable", null, true);
+        }
+    }
+
+    private StoreException failed(String what, SQLException e) {
+        boolean unreachable = unreachable(e);
+        if (unreachable) {
+            markUnavailable(e.getMessage());
+        }
+        return new StoreException(what + e.getMessage(), e, unreachable);
+    }
+
+    /**
+     * Whether {@code e} says the server could not be reached (SQLSTATE class 08, connection
+     * exception; 57P01-57P03, the server shutting down or starting), as opposed to a busy pool or a
+     * bad statement. A pool timeout counts only when its cause was such a failure.
+     */
+    static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null
+                    && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One round of the availability check (the checker thread). */
+    private void check() {
+        if (closed) {
+            return;
+        }
+        String error = null;
+        try (Connection c = (health != null ? health : reader).getConnection()) {
+            if (!c.isValid(1)) {
+                error = "the connection is not valid";
+            }
+        } catch (SQLException | RuntimeException e) {
+            error = rootMessage(e);
+        }
+        if (error == null) {
+            markAvailable();
+        } else {
+            markUnavailable(error);
+        }
+    }
+
+    private void markUnavailable(String error) {
+        synchronized (availability) {
+            if (!available) {
+                return;
+            }
+            available = false;
+            unavailableSinceNanos = System.nanoTime();
+        }
+        LOG.warn("event=store.unavailable error=\"{}\" hint=\"pages and live reads answer from memory; writes are kept "
+                + "and written when the database answers again\"", error);
+    }
+
+    private void markAvailable() {
+        long downMs;
+        synchronized (availability) {
+            if (available) {
+                return;
+            }
+            available = true;
+            downMs = (System.nanoTime() - unavailableSinceNanos) / 1_000_000;
+            availability.notifyAll();
+        }
+        LOG.info("event=store.available unavailable_ms={}", downMs);
+    }
+
     @Override
     public void close() {
+        closed = true;
+        checker.shutdownNow();
+        synchronized (availability) {
+            availability.notifyAll();
+        }
         closeQuietly(writer, reader);
+        if (health != null) {
+            health.close();
+        }
     }
 
     private static void closeQuietly(HikariDataSource writer, HikariDataSource reader) {

@@ -94,8 +94,12 @@ public final class Specs {
      *
      * @param knownGroup tells whether a group id exists, to place {@code a/b/c} in group {@code a/b} by default
      */
-    /** Last segments of target routes ({@code /api/v1/targets/{id}/history} ...): an id ending in one could not be read. */
-    static final Set<String> ROUTE_SUFFIXES = Set.of("probe", "check", "health", "history", "status", "events");
+    /**
+     * Last segments of the target routes read with GET ({@code /api/v1/targets/{id}/history} ...):
+     * an id ending in one could not be read. {@code status} and {@code check} take only POST, which
+     * the target's own route does not, so {@code web/status} stays a fine id.
+     */
+    static final Set<String> ROUTE_SUFFIXES = Set.of("probe", "health", "history", "events");
 
     /**
      * Refuses a new target id that {@code /api/v1/targets/{id}} could not address: {@code web/history}

@@ -10,6 +10,7 @@ import dev.watchpost.live.TargetDef;
 import dev.watchpost.live.TargetView;
 import dev.watchpost.live.Transition;
 import dev.watchpost.live.ViewJson;
+import dev.watchpost.store.StoreException;
 import dev.watchpost.web.ApiException;
 import dev.watchpost.web.Json;
 import io.helidon.http.Status;
@@ -120,7 +121,16 @@ public final class TopologyRoutes implements HttpService {
         String id = req.path().pathParameters().get("id");
         TargetView view = live.target(id).orElseThrow(() -> ApiException.notFound("no target '" + id + "'"));
         Optional<TargetDecl> decl = topology.declaration(id);
-        List<Transition> recent = store.recentTransitions(id, RECENT_TRANSITIONS);
+        // The target's state is live (memory); only its recent transitions come from the database,
+        // so an outage leaves them out, says so, and does not fail the whole answer.
+        Optional<List<Transition>> recent;
+        try {
+            recent = Optional.of(store.recentTransitions(id, RECENT_TRANSITIONS));
+        } catch (StoreException e) {
+            recent = Optional.empty();
+        }
+        List<Transition> transitions = recent.orElse(List.of());
+        boolean transitionsAvailable = recent.isPresent();
         boolean admin = access.isAdmin(req);
         Json.stream(res, Status.OK_200, g -> {
             g.writeStartObject();
@@ -132,10 +142,13 @@ public final class TopologyRoutes implements HttpService {
             }
             g.writeBooleanField("managed_by_config", topology.managedByConfig(id));
             g.writeArrayFieldStart("transitions");
-            for (Transition t : recent) {
+            for (Transition t : transitions) {
                 ViewJson.transition(g, t);
             }
             g.writeEndArray();
+            if (!transitionsAvailable) {
+                g.writeStringField("transitions_unavailable", "the database cannot be reached; the state above is live");
+            }
             g.writeEndObject();
         });
     }

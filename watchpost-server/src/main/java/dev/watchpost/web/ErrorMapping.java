@@ -30,8 +30,15 @@ final class ErrorMapping {
     static void register(HttpRouting.Builder routing, long maxBodyBytes) {
         routing.error(ApiException.class, (req, res, e) -> send(res, e.status(), e.body()));
         routing.error(StoreException.class, (req, res, e) -> {
-            LOG.error("event=http.store_error method={} path={} error=\"{}\"", req.prologue().method().text(),
-                    req.path().path(), e.getMessage());
+            if (e.unavailable()) {
+                // An outage is logged once by the store; one line per request would flood the log.
+                LOG.debug("event=http.store_unavailable method={} path={}", req.prologue().method().text(),
+                        req.path().path());
+                res.header(HeaderNames.RETRY_AFTER, "5");
+            } else {
+                LOG.error("event=http.store_error method={} path={} error=\"{}\"", req.prologue().method().text(),
+                        req.path().path(), e.getMessage());
+            }
             send(res, Status.SERVICE_UNAVAILABLE_503, Map.of("error", "the database is not available; try again shortly"));
         });
         routing.error(Throwable.class, (req, res, e) -> {
