@@ -68,8 +68,10 @@ public final class MillionTargets {
             history.flush();
             Thread.sleep(500); // the snapshot thread builds its views: part of the footprint
             long after = usedHeap();
-            System.out.printf("heap per target: %.0f bytes (%,d bytes for %,d targets: cells, ids, snapshot views, history)%n",
-                    (after - before) / (double) n, after - before, n);
+            LiveState.PendingWrites pending = live.pendingWrites();
+            System.out.printf("heap per target: %.0f bytes (%,d bytes for %,d targets: cells, ids, snapshot views, history); "
+                    + "pending writes then: %,d transitions, %,d checkpoints%n",
+                    (after - before) / (double) n, after - before, n, pending.transitions(), pending.checkpoints());
 
             // Steady state: 90 % report every 10 s; every tenth target stops. First one quick round so
             // that the time spent measuring above does not count against anyone's lease.
@@ -101,7 +103,8 @@ public final class MillionTargets {
                     stillOnline++;
                 }
             }
-            System.out.printf("steady state: %,d reporting targets online (expect %,d)%n", stillOnline, n - quiet);
+            System.out.printf("steady state: %,d reporting targets online (expect %,d); pending writes: %s%n", stillOnline,
+                    n - quiet, live.pendingWrites());
             System.out.printf("steady state (%,d reports at %,.0f/s, %,d targets went quiet): expired %,d, lateness p50 %d ms, p99 %d ms%n",
                     reports, reports / (double) (leaseSeconds + 10), quiet, sum(steady),
                     Lateness.percentileMs(steady, 0.5), Lateness.percentileMs(steady, 0.99));
@@ -115,6 +118,12 @@ public final class MillionTargets {
             long[] outage = minus(lateness.counts(), beforeOutage);
             System.out.printf("mass outage: expired %,d within about 10 s, lateness p50 %d ms, p99 %d ms, max (overall) %d ms%n",
                     sum(outage), Lateness.percentileMs(outage, 0.5), Lateness.percentileMs(outage, 0.99), lateness.maxMs());
+            long drainStart = System.nanoTime();
+            while (live.pendingWrites().transitions() > 0 && System.nanoTime() - drainStart < TimeUnit.MINUTES.toNanos(2)) {
+                Thread.sleep(100);
+            }
+            System.out.printf("mass outage: its transitions written %d ms after the last expiry; pending writes: %s%n",
+                    ms(drainStart), live.pendingWrites());
             live.close();
             history.close();
         }

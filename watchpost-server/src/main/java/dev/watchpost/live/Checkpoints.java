@@ -56,38 +56,58 @@ final class Checkpoints {
         queue.add(cell);
     }
 
-    /** Writes the last values of every target offered since the previous write, in transactions of {@link #CHUNK}. */
+    /**
+     * Writes the last values of every target offered since the previous write, in transactions of
+     * {@link #CHUNK}. Each chunk's rows are read from the cells just before it is written, so a
+     * million dirty cells never sit in memory as rows at once (they did: about 150 bytes a target
+     * on top of the cells while SQLite caught up).
+     */
     void write() {
-        List<Object[]> rows = new ArrayList<>();
-        List<TargetCell> taken = new ArrayList<>();
-        long now = clock.millis();
-        for (TargetCell c : queue.takeAll()) {
-            synchronized (c) {
-                c.checkpointDirty = false;
-                if (c.removed) {
-                    continue;
-                }
-                rows.add(new Object[] {c.id, c.state.id(), c.since, c.lastSeen, c.message, c.latency,
-                        c.metrics == null ? null : c.metrics.toString(),
-                        c.hold == null ? null : c.hold.state.id(), c.hold == null ? null : c.hold.message});
-                taken.add(c);
-            }
-        }
-        if (rows.isEmpty()) {
+        List<TargetCell> cells = queue.takeAll();
+        if (cells.isEmpty()) {
             return;
         }
-        int written = 0;
+        long now = clock.millis();
+        int done = 0;
         try {
-            while (written < rows.size()) {
-                int end = Math.min(rows.size(), written + CHUNK);
-                writeCheckpoints(rows.subList(written, end), now);
-                written = end;
+            while (done < cells.size()) {
+                int end = Math.min(cells.size(), done + CHUNK);
+                List<Object[]> rows = new ArrayList<>(end - done);
+                for (TargetCell c : cells.subList(done, end)) {
+                    synchronized (c) {
+                        c.checkpointDirty = false;
+                        if (c.removed) {
+                            continue;
+                        }
+                        rows.add(new Object[] {c.id, c.state.id(), c.since, c.lastSeen, c.message, c.latency,
+                                c.metrics == null ? null : c.metrics.toString(),
+                                c.hold == null ? null : c.hold.state.id(), c.hold == null ? null : c.hold.message});
+                    }
+                }
+                pending = cells.size() - done;
+                if (!rows.isEmpty()) {
+                    writeCheckpoints(rows, now);
+                }
+                done = end;
             }
         } catch (RuntimeException e) {
-            LOG.warn("event=checkpoint.failed targets={} error=\"{}\"", rows.size() - written, e.getMessage());
-            taken.subList(written, taken.size()).forEach(this::markCheckpointAgain);
+            LOG.warn("event=checkpoint.failed targets={} error=\"{}\"", cells.size() - done, e.getMessage());
+            int chunkEnd = Math.min(cells.size(), done + CHUNK);
+            // the failed chunk's flags were cleared: mark them again; the later cells still have theirs
+            // set (read later, never queued again by their reporters): put them back as they are
+            cells.subList(done, chunkEnd).forEach(this::markCheckpointAgain);
+            cells.subList(chunkEnd, cells.size()).forEach(queue::add);
+        } finally {
+            pending = 0;
         }
     }
+
+    /** Targets of the checkpoint being written that are not in the database yet (0 between writes). */
+    int pending() {
+        return pending;
+    }
+
+    private volatile int pending;
 
     /** Rows per checkpoint transaction: short transactions share SQLite's one writer with the others. */
     static final int CHUNK = 5_000;

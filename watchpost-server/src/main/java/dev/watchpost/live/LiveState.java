@@ -665,6 +665,14 @@ public final class LiveState implements AutoCloseable {
         return lateness;
     }
 
+    /** Writes accepted and not in the database yet (benchmarks; transitions are also on /metrics). */
+    public record PendingWrites(int transitions, int checkpoints) {
+    }
+
+    public PendingWrites pendingWrites() {
+        return new PendingWrites(transitions.pending(), checkpoints.pending());
+    }
+
     private void markDirty(TargetCell cell) {
         boolean s;
         boolean c;

@@ -64,6 +64,15 @@ public final class Database implements AutoCloseable {
     private volatile boolean closed;
     private long unavailableSinceNanos; // guarded by availability
     private final ScheduledExecutorService checker;
+    /**
+     * SQLite has one writer connection. Writers take it in turns, in the order they asked (a fair
+     * lock), rather than through the pool: the pool gives a connection back first to the thread that
+     * last held it, so a writer that loops (the transition log in a burst of a million changes) kept
+     * it while the checkpoints waited out the pool's timeout and failed. Null on PostgreSQL, whose
+     * pool has connections for every writer.
+     */
+    private final java.util.concurrent.locks.ReentrantLock writeTurn;
+    private final java.util.concurrent.atomic.AtomicInteger writersWaiting = new java.util.concurrent.atomic.AtomicInteger();
 
     private Database(Dialect dialect, HikariDataSource writer, HikariDataSource reader, HikariDataSource health,
                      int schemaVersion, MeterRegistry meters) {
@@ -72,6 +81,9 @@ public final class Database implements AutoCloseable {
         this.reader = reader;
         this.health = health;
         this.schemaVersion = schemaVersion;
+        this.writeTurn = dialect == Dialect.SQLITE ? new java.util.concurrent.locks.ReentrantLock(true) : null;
+        io.micrometer.core.instrument.Gauge.builder("watchpost.store.writers.waiting", writersWaiting, java.util.concurrent.atomic.AtomicInteger::get)
+                .description("Writers waiting for their turn on the database's one writer connection (SQLite)").register(meters);
         io.micrometer.core.instrument.Gauge.builder("watchpost.store.available", this, d -> d.available() ? 1 : 0)
                 .description("1 while the database answers, 0 while it cannot be reached").register(meters);
         this.checker = Executors.newSingleThreadScheduledExecutor(
@@ -216,6 +228,26 @@ public final class Database implements AutoCloseable {
      */
     public <T> T write(Sql<T> work) {
         requireAvailable();
+        if (writeTurn == null) {
+            return writeNow(work);
+        }
+        writersWaiting.incrementAndGet();
+        try {
+            writeTurn.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting to write");
+        } finally {
+            writersWaiting.decrementAndGet();
+        }
+        try {
+            return writeNow(work);
+        } finally {
+            writeTurn.unlock();
+        }
+    }
+
+    private <T> T writeNow(Sql<T> work) {
         try (Connection c = borrow(writer)) {
             c.setAutoCommit(false);
             try {
@@ -230,6 +262,7 @@ public final class Database implements AutoCloseable {
             throw failed("database write failed: ", e);
         }
     }
+
 
     /**
      * Runs read-only {@code work} on a reader connection.
