@@ -41,10 +41,13 @@ fi
 db="$work/data/watchpost.db"
 if command -v sqlite3 >/dev/null; then
   sqlite3 "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
-  echo "bytes per table and index (sqlite3 dbstat), rows, bytes per row:"
-  sqlite3 -separator ' ' "$db" "SELECT name, SUM(pgsize), SUM(CASE WHEN pagetype = 'leaf' THEN ncell ELSE 0 END) FROM dbstat
-      GROUP BY name HAVING SUM(pgsize) > 100000 ORDER BY 2 DESC" |
-    awk '{ printf "  %-24s %8.1f MB %12d rows %6.1f B/row\n", $1, $2 / 1e6, $3, ($3 ? $2 / $3 : 0) }'
+  echo "bytes per table and index (sqlite3 dbstat), rows of its table, bytes per row:"
+  sqlite3 -separator ' ' "$db" "SELECT d.name, s.tbl_name, SUM(d.pgsize) FROM dbstat d JOIN sqlite_schema s ON s.name = d.name
+      GROUP BY d.name HAVING SUM(d.pgsize) > 100000 ORDER BY 3 DESC" |
+    while read -r name table bytes; do
+      rows=$(sqlite3 "$db" "SELECT COUNT(*) FROM \"$table\"")
+      awk -v n="$name" -v b="$bytes" -v r="$rows" 'BEGIN { printf "  %-24s %8.1f MB %12d rows %6.1f B/row\n", n, b / 1e6, r, (r ? b / r : 0) }'
+    done
 fi
 size=$(stat -c %s "$db")
 echo "file: $size bytes = $(awk -v s="$size" 'BEGIN { printf "%.1f MB", s / 1e6 }')," \
