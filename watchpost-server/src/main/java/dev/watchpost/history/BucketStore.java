@@ -231,24 +231,43 @@ final class BucketStore {
         return out;
     }
 
-    /** {@link #earliest} for many targets; targets without any bucket absent. */
+    /**
+     * {@link #earliest} for many targets; targets without any bucket absent.
+     *
+     * <p>One {@code MIN} per target and resolution, each answered from the primary key's first entry
+     * (an index seek on SQLite and PostgreSQL alike). A {@code GROUP BY target_id, period_s} over the
+     * same rows reads every bucket the targets have (about 5,400 each after a year at the default
+     * retention): seconds for a page of 1,000 targets, on every history read.
+     */
     Map<String, Long[]> earliest(Connection c, List<String> ids) throws SQLException {
         Map<String, Long[]> out = new HashMap<>();
         if (ids.isEmpty()) {
             return out;
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT target_id, period_s, MIN(starts_at) FROM history_bucket "
-                + "WHERE target_id IN (" + marks(ids.size()) + ") GROUP BY target_id, period_s")) {
+        Resolution[] periods = Resolution.values();
+        StringBuilder sql = new StringBuilder("SELECT v.column1");
+        for (Resolution r : periods) {
+            sql.append(", (SELECT MIN(starts_at) FROM history_bucket b WHERE b.target_id = v.column1 AND b.period_s = ")
+                    .append(r.seconds()).append(')');
+        }
+        sql.append(" FROM (VALUES ").append(String.join(", ", java.util.Collections.nCopies(ids.size(), "(?)")))
+                .append(") AS v");
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             bindIds(ps, ids, 1);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Resolution r;
-                    try {
-                        r = Resolution.ofSeconds(rs.getInt(2));
-                    } catch (IllegalArgumentException e) {
-                        continue; // a period a newer version introduced
+            try (ResultSet row = ps.executeQuery()) {
+                while (row.next()) {
+                    Long[] first = new Long[periods.length];
+                    boolean any = false;
+                    for (Resolution r : periods) {
+                        long v = row.getLong(2 + r.ordinal());
+                        if (!row.wasNull()) {
+                            first[r.ordinal()] = v;
+                            any = true;
+                        }
                     }
-                    out.computeIfAbsent(rs.getString(1), x -> new Long[Resolution.values().length])[r.ordinal()] = rs.getLong(3);
+                    if (any) {
+                        out.put(row.getString(1), first);
+                    }
                 }
             }
         }
