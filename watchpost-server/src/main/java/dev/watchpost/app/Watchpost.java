@@ -196,6 +196,7 @@ public final class Watchpost implements AutoCloseable {
             var s = config.server();
             long tHttp = System.nanoTime();
             StashboardRoutes stashboard = new StashboardRoutes(manual, topology, access);
+            TopologyRoutes topologyRoutes = new TopologyRoutes(live, topology, topologyStore, access);
             HttpServer http;
             try {
                 http = HttpServer.start(
@@ -206,14 +207,15 @@ public final class Watchpost implements AutoCloseable {
                                     config.probes().maxConcurrent() + 3 * config.storage().poolSize()),
                             s.headerTimeout(), s.bodyTimeout()),
                     meters,
-                    List.of(new ObserveRoutes(db::available, meters, access),
+                    List.of(topologyRoutes.exactReads(), // first: a target named like a route (api/health) reads as itself
+                            new ObserveRoutes(db::available, meters, access),
                             new TokenRoutes(tokens, access),
                             new HistoryRoutes(history.history(), live, access, clock),
                             new ProbeRoutes(probes, access),
                             new CompositeRoutes(composites, live, access),
                             new AlertRoutes(alerts, access),
                             new ManualRoutes(manual, live, access), // before the topology's greedy {+id} routes
-                            new TopologyRoutes(live, topology, topologyStore, access),
+                            topologyRoutes,
                             new IngestRoutes(live, access),
                             new PingRoutes(live),
                             feed,

@@ -95,24 +95,10 @@ public final class Specs {
      * @param knownGroup tells whether a group id exists, to place {@code a/b/c} in group {@code a/b} by default
      */
     /**
-     * Last segments of the target routes read with GET ({@code /api/v1/targets/{id}/history} ...):
-     * an id ending in one could not be read. {@code status} and {@code check} take only POST, which
-     * the target's own route does not, so {@code web/status} stays a fine id.
+     * Last segments of the target routes read with GET ({@code /api/v1/targets/{id}/history} ...).
+     * {@code status} and {@code check} take only POST, which the target's own route does not.
      */
-    static final Set<String> ROUTE_SUFFIXES = Set.of("probe", "health", "history", "events");
-
-    /**
-     * Refuses a new target id that {@code /api/v1/targets/{id}} could not address: {@code web/history}
-     * would read as the history of {@code web}. Targets stored before this rule keep loading.
-     */
-    static void requireAddressable(String id, String where) {
-        int slash = id.lastIndexOf('/');
-        if (slash > 0 && ROUTE_SUFFIXES.contains(id.substring(slash + 1))) {
-            throw new IllegalArgumentException(where + ".id: '" + id + "' cannot end in /" + id.substring(slash + 1)
-                    + ": the API reads /api/v1/targets/" + id + " as the " + id.substring(slash + 1) + " of '"
-                    + id.substring(0, slash) + "'; choose another last part");
-        }
-    }
+    static final List<String> ROUTE_SUFFIXES = List.of("probe", "health", "history", "events");
 
     public static TargetDecl target(JsonNode spec, String where, String source, java.util.function.Predicate<String> knownGroup) {
         object(spec, where);

@@ -129,7 +129,7 @@ public final class Topology {
             String where = "targets[" + i + "]";
             try {
                 TargetDecl t = Specs.target(targets.get(i), where, "config", id -> live.group(id).isPresent());
-                Specs.requireAddressable(t.id(), where);
+                requireAddressable(t.id(), where);
                 define(t);
                 managedByConfig.add(t.id());
                 configIndex.put(t.id(), i);
@@ -222,6 +222,29 @@ public final class Topology {
     }
 
     /**
+     * {@code GET /api/v1/targets/web/history} reads the target {@code web/history} when there is one
+     * ({@link TopologyRoutes#exactReads}), else the history of {@code web}. So a new target may not
+     * take a path that is already another target's route, nor make one of its own routes a target's.
+     */
+    private void requireAddressable(String id, String where) {
+        if (live.target(id).isPresent()) {
+            return; // replaced, not new: its paths are settled
+        }
+        int slash = id.lastIndexOf('/');
+        if (slash > 0 && Specs.ROUTE_SUFFIXES.contains(id.substring(slash + 1)) && live.target(id.substring(0, slash)).isPresent()) {
+            String last = id.substring(slash + 1);
+            throw new IllegalArgumentException(where + ".id: '" + id + "' would hide the " + last + " of target '"
+                    + id.substring(0, slash) + "' (/api/v1/targets/" + id + "); choose another last part");
+        }
+        for (String suffix : Specs.ROUTE_SUFFIXES) {
+            if (live.target(id + "/" + suffix).isPresent()) {
+                throw new IllegalArgumentException(where + ".id: the target '" + id + "/" + suffix + "' exists, so /api/v1/targets/"
+                        + id + "/" + suffix + " would not reach the " + suffix + " of '" + id + "'; choose another id");
+            }
+        }
+    }
+
+    /**
      * Creates or replaces an API-managed target. A target without a ping key gets a random one, so
      * it can be pinged with {@code /ping/{key}} at once.
      */
@@ -234,7 +257,7 @@ public final class Topology {
             body.put("ping-key", existingKey.orElseGet(Topology::newPingKey));
         }
         TargetDecl decl = Specs.target(body == null ? spec : body, "body", "api", id -> live.group(id).isPresent());
-        Specs.requireAddressable(decl.id(), "body");
+        requireAddressable(decl.id(), "body");
         TargetDef def = decl.def();
         refuseConfigManaged(def.id());
         if (mustBeNew && live.target(def.id()).isPresent()) {

@@ -62,6 +62,23 @@ public final class TopologyRoutes implements HttpService {
                         topology::removeTarget)));
     }
 
+    /**
+     * {@code GET /api/v1/targets/{id}} for an id whose last part is also a target route's
+     * ({@code api/health}, {@code jobs/history}): mounted before those routes, it answers when the
+     * whole path names a target and passes the request on to them otherwise.
+     */
+    public HttpService exactReads() {
+        return rules -> rules.get("/api/v1/targets/{+id}", access.read((req, res) -> {
+            String id = req.path().pathParameters().get("id");
+            int slash = id.lastIndexOf('/');
+            if (slash > 0 && Specs.ROUTE_SUFFIXES.contains(id.substring(slash + 1)) && live.target(id).isPresent()) {
+                getTarget(req, res);
+            } else {
+                res.next();
+            }
+        }));
+    }
+
     private void listGroups(ServerRequest req, ServerResponse res) {
         List<GroupView> groups = live.snapshot().groups();
         Json.stream(res, Status.OK_200, g -> {

@@ -101,18 +101,20 @@ class TopologyApiTest {
     }
 
     @Test
-    void idsTheApiCouldNotAddressAreRefused() {
-        for (String last : java.util.List.of("probe", "health", "history", "events")) {
-            assertError(http.postJson("/api/v1/targets", "{\"id\":\"web/" + last + "\",\"manual\":{}}", TestServer.ADMIN), 400,
-                    "body.id: 'web/" + last + "' cannot end in /" + last + ": the API reads /api/v1/targets/web/" + last
-                            + " as the " + last + " of 'web'; choose another last part");
+    void aTargetNamedLikeARouteReadsAsItselfAndIdsThatWouldHideARouteAreRefused() {
+        // api/health is a target's own path: it reads as that target, not as the health of 'api'
+        for (String last : java.util.List.of("probe", "health", "history", "events", "status")) {
+            assertThat(http.postJson("/api/v1/targets", "{\"id\":\"svc/" + last + "\",\"manual\":{}}", TestServer.ADMIN)
+                    .statusCode()).isEqualTo(201);
+            assertThat(Http.json(http.get("/api/v1/targets/svc/" + last)).path("target").path("id").asText()).isEqualTo("svc/" + last);
         }
-        // a one-part id is addressable: /api/v1/targets/history is that target
-        assertThat(http.postJson("/api/v1/targets", "{\"id\":\"history\",\"manual\":{}}", TestServer.ADMIN).statusCode()).isEqualTo(201);
-        assertThat(Http.json(http.get("/api/v1/targets/history")).path("target").path("id").asText()).isEqualTo("history");
-        // routes that take only POST (status, check) do not hide a target's GET
-        assertThat(http.postJson("/api/v1/targets", "{\"id\":\"web/status\",\"manual\":{}}", TestServer.ADMIN).statusCode()).isEqualTo(201);
-        assertThat(Http.json(http.get("/api/v1/targets/web/status")).path("target").path("id").asText()).isEqualTo("web/status");
+        // where both would exist, the route of the existing target is not taken away
+        assertThat(http.postJson("/api/v1/targets", "{\"id\":\"web\",\"manual\":{}}", TestServer.ADMIN).statusCode()).isEqualTo(201);
+        assertError(http.postJson("/api/v1/targets", "{\"id\":\"web/history\",\"manual\":{}}", TestServer.ADMIN), 400,
+                "body.id: 'web/history' would hide the history of target 'web' (/api/v1/targets/web/history); choose another last part");
+        assertThat(http.get("/api/v1/targets/web/history").statusCode()).isEqualTo(200); // web's history, as before
+        assertError(http.postJson("/api/v1/targets", "{\"id\":\"svc\",\"manual\":{}}", TestServer.ADMIN), 400,
+                "body.id: the target 'svc/probe' exists, so /api/v1/targets/svc/probe would not reach the probe of 'svc'; choose another id");
     }
 
     @Test

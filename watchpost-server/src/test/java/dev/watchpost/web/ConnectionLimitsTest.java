@@ -164,7 +164,7 @@ class ConnectionLimitsTest {
         long quiet = System.nanoTime();
         s.setSoTimeout(15_000);
         assertThat(s.getInputStream().read()).as("the server closed the silent connection").isEqualTo(-1);
-        assertThat(Duration.ofNanos(System.nanoTime() - quiet)).isBetween(Duration.ofMillis(1500), Duration.ofSeconds(8));
+        assertThat(Duration.ofNanos(System.nanoTime() - quiet)).isBetween(Duration.ofMillis(1000), Duration.ofSeconds(8));
     }
 
     private Socket connect(String from) throws IOException {
