@@ -129,7 +129,7 @@ public final class Topology {
             String where = "targets[" + i + "]";
             try {
                 TargetDecl t = Specs.target(targets.get(i), where, "config", id -> live.group(id).isPresent());
-                requireAddressable(t.id(), where);
+                requireAddressable(t, where);
                 define(t);
                 managedByConfig.add(t.id());
                 configIndex.put(t.id(), i);
@@ -226,22 +226,38 @@ public final class Topology {
      * ({@link TopologyRoutes#exactReads}), else the history of {@code web}. So a new target may not
      * take a path that is already another target's route, nor make one of its own routes a target's.
      */
-    private void requireAddressable(String id, String where) {
+    private void requireAddressable(TargetDecl t, String where) {
+        String id = t.id();
         if (live.target(id).isPresent()) {
             return; // replaced, not new: its paths are settled
         }
         int slash = id.lastIndexOf('/');
-        if (slash > 0 && Specs.ROUTE_SUFFIXES.contains(id.substring(slash + 1)) && live.target(id.substring(0, slash)).isPresent()) {
+        if (slash > 0) {
+            String parent = id.substring(0, slash);
             String last = id.substring(slash + 1);
-            throw new IllegalArgumentException(where + ".id: '" + id + "' would hide the " + last + " of target '"
-                    + id.substring(0, slash) + "' (/api/v1/targets/" + id + "); choose another last part");
+            Optional<String> parentKind = live.definition(parent).map(TargetDef::kind);
+            if (parentKind.isPresent() && serves(parentKind.get(), last)) {
+                throw new IllegalArgumentException(where + ".id: '" + id + "' would hide the " + last + " of target '"
+                        + parent + "' (/api/v1/targets/" + id + "); choose another last part");
+            }
         }
         for (String suffix : Specs.ROUTE_SUFFIXES) {
-            if (live.target(id + "/" + suffix).isPresent()) {
+            if (serves(t.def().kind(), suffix) && live.target(id + "/" + suffix).isPresent()) {
                 throw new IllegalArgumentException(where + ".id: the target '" + id + "/" + suffix + "' exists, so /api/v1/targets/"
                         + id + "/" + suffix + " would not reach the " + suffix + " of '" + id + "'; choose another id");
             }
         }
+    }
+
+    /** Whether a target of {@code kind} has the route {@code /api/v1/targets/{id}/<suffix>}. */
+    private static boolean serves(String kind, String suffix) {
+        return switch (suffix) {
+            case "history" -> true;
+            case "events" -> kind.equals("manual");
+            case "probe" -> Set.of("http", "tcp", "tls", "stats").contains(kind);
+            case "health" -> kind.equals("composite");
+            default -> false;
+        };
     }
 
     /**
@@ -257,7 +273,7 @@ public final class Topology {
             body.put("ping-key", existingKey.orElseGet(Topology::newPingKey));
         }
         TargetDecl decl = Specs.target(body == null ? spec : body, "body", "api", id -> live.group(id).isPresent());
-        requireAddressable(decl.id(), "body");
+        requireAddressable(decl, "body");
         TargetDef def = decl.def();
         refuseConfigManaged(def.id());
         if (mustBeNew && live.target(def.id()).isPresent()) {

@@ -114,7 +114,9 @@ class TopologyApiTest {
                 "body.id: 'web/history' would hide the history of target 'web' (/api/v1/targets/web/history); choose another last part");
         assertThat(http.get("/api/v1/targets/web/history").statusCode()).isEqualTo(200); // web's history, as before
         assertError(http.postJson("/api/v1/targets", "{\"id\":\"svc\",\"manual\":{}}", TestServer.ADMIN), 400,
-                "body.id: the target 'svc/probe' exists, so /api/v1/targets/svc/probe would not reach the probe of 'svc'; choose another id");
+                "body.id: the target 'svc/history' exists, so /api/v1/targets/svc/history would not reach the history of 'svc'; choose another id");
+        // a route the existing target does not have is not taken: 'web' is manual, it has no probe
+        assertThat(http.postJson("/api/v1/targets", "{\"id\":\"web/probe\",\"manual\":{}}", TestServer.ADMIN).statusCode()).isEqualTo(201);
     }
 
     @Test
