@@ -307,6 +307,11 @@ final class BucketStore {
      * Deletes minute buckets older than the minute retention and hour buckets older than the hour
      * retention (by period start), and restart marks not refreshed within the minute retention.
      *
+     * <p>Minute buckets with no down and no unobserved time are deleted too, except each target's
+     * first: the 24 h window, their only reader, sums those two times (zero from them) and takes
+     * when the target was first seen from the first minute bucket. A probe that is up keeps about
+     * one hour of minute buckets instead of 25 (they are written every minute, deleted each hour).
+     *
      * <p>Per target through the primary key {@code (target_id, period_s, starts_at)}: each delete is
      * a range at the front of one target's rows. A delete by age alone would need a second index on
      * {@code (period_s, starts_at)} repeating every key (about 25 bytes a bucket, a fifth of the
@@ -334,6 +339,16 @@ final class BucketStore {
                             ps.setLong(3, now - (r == Resolution.MINUTE ? minuteRetentionMs : hourRetentionMs));
                             n += ps.executeUpdate();
                         }
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM history_bucket WHERE target_id = ? "
+                        + "AND period_s = " + Resolution.MINUTE.seconds() + " AND down_ms = 0 AND unobserved_ms = 0 "
+                        + "AND starts_at > (SELECT MIN(f.starts_at) FROM history_bucket f WHERE f.target_id = ? "
+                        + "AND f.period_s = " + Resolution.MINUTE.seconds() + ")")) {
+                    for (String id : ids) {
+                        ps.setString(1, id);
+                        ps.setString(2, id);
+                        n += ps.executeUpdate();
                     }
                 }
                 return n;

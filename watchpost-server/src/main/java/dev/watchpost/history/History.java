@@ -383,7 +383,9 @@ public final class History {
 
     /**
      * Stored buckets of resolution {@code r} overlapping {@code [from, to)} for many targets, oldest
-     * first, in one query per {@value #BATCH_IDS} targets (for sparklines of many targets).
+     * first, in one query per {@value #BATCH_IDS} targets (for sparklines of many targets). Minute
+     * buckets older than the last {@link #prune} are only those with down or unobserved time, and
+     * each target's first.
      *
      * @return the buckets of each target that has any in the range
      */
@@ -498,7 +500,10 @@ public final class History {
     private static final List<String> BAD_STATES = Arrays.stream(State.values())
             .filter(s -> s.severity() == Severity.BAD).map(State::id).toList();
 
-    /** Stored buckets of resolution {@code r} overlapping {@code [from, to)}, oldest first (for sparklines). */
+    /**
+     * Stored buckets of resolution {@code r} overlapping {@code [from, to)}, oldest first (for
+     * sparklines). Minute buckets: as {@link #buckets(Collection, Resolution, Instant, Instant)} says.
+     */
     public List<Bucket> buckets(String targetId, Resolution r, Instant from, Instant to) {
         long start = r.floor(from.toEpochMilli());
         long end = to.toEpochMilli();
@@ -509,7 +514,9 @@ public final class History {
 
     /**
      * Deletes minute buckets older than the minute retention and hour buckets older than the hour
-     * retention (by period start, relative to {@code now}). Day buckets are kept. In transactions of
+     * retention (by period start, relative to {@code now}), and minute buckets that carry no down or
+     * unobserved time except each target's first (minute buckets serve the 24 h window, which reads
+     * only those). Day buckets are kept. In transactions of
      * {@value BucketStore#PRUNE_CHUNK} targets.
      *
      * @return bucket rows deleted

@@ -369,13 +369,16 @@ abstract class HistoryContract {
         history.flush(at("2025-03-04T10:01:00Z"));
         assertThat(count("history_bucket")).isEqualTo(5);    // 2 minutes, 2 hours, 1 day
 
-        assertThat(history.prune(at("2025-03-05T10:59:00Z"))).as("25 h after 09:59").isZero();
+        assertThat(history.prune(at("2025-03-05T10:59:00Z"))).as("minute 10:00: nothing but samples, not the first")
+                .isEqualTo(1);
+        assertThat(history.buckets(ID, Resolution.MINUTE, at("2025-03-04T00:00:00Z"), at("2025-03-05T00:00:00Z")))
+                .extracting(Bucket::start).containsExactly(at("2025-03-04T09:59:00Z"));
+        assertThat(history.prune(at("2025-03-05T10:59:00Z"))).as("the first minute is kept").isZero();
         assertThat(history.prune(at("2025-03-05T11:00:00Z"))).as("25 h after 10:00: minute 09:59").isEqualTo(1);
         assertThat(history.buckets(ID, Resolution.MINUTE, at("2025-03-04T00:00:00Z"), at("2025-03-05T00:00:00Z")))
-                .extracting(Bucket::start).containsExactly(at("2025-03-04T10:00:00Z"));
+                .isEmpty();
 
-        assertThat(history.prune(at("2025-06-02T10:00:00Z"))).as("90 d after 10:00: minute 10:00 and hour 09")
-                .isEqualTo(2);
+        assertThat(history.prune(at("2025-06-02T10:00:00Z"))).as("90 d after 10:00: hour 09").isEqualTo(1);
         assertThat(history.buckets(ID, Resolution.HOUR, at("2025-03-04T00:00:00Z"), at("2025-03-05T00:00:00Z")))
                 .extracting(Bucket::start).containsExactly(at("2025-03-04T10:00:00Z"));
 
@@ -413,9 +416,36 @@ abstract class HistoryContract {
             assertThat(history.buckets(ID, Resolution.MINUTE, start, now)).as("minute buckets at %s", now)
                     .isNotEmpty().allSatisfy(b -> assertThat(b.start()).isAfterOrEqualTo(horizon));
         }
+        List<Bucket> left = history.buckets(ID, Resolution.MINUTE, start, last);
+        assertThat(left.subList(1, left.size())).as("what the last retention run left, but the first")
+                .allSatisfy(b -> assertThat(b.down().plus(b.unobserved())).isPositive())
+                .hasSizeLessThanOrEqualTo(3 * 20);
         Uptime.Window w = history.uptime(ID, last).orElseThrow().last24Hours();
         assertThat(w.down()).as("the outages 24 h 5 min (its last 15 of 20 min) and 3 h ago")
                 .isEqualTo(Duration.ofMinutes(35));
+    }
+
+    /**
+     * Minute buckets without down or unobserved time are not kept beyond the next retention run, but
+     * a target's first is: when it was first seen (the start of its uptime windows) stays exact.
+     */
+    @Test
+    void aNewTargetKeepsWhenItWasFirstSeenThroughRetention() {
+        Instant now = at("2025-06-15T12:00:00Z");
+        for (int m = 0; m < 163; m++) {
+            history.observe(ID, at("2025-06-15T09:17:20Z").plus(Duration.ofMinutes(m)), true, 10);
+        }
+        down(at("2025-06-15T10:00:00Z"), Duration.ofMinutes(30));
+        history.flush(now);
+        Uptime before = history.uptime(ID, now).orElseThrow();
+
+        assertThat(history.prune(now)).as("minute buckets with nothing but samples, but the first").isEqualTo(163 - 30 - 1);
+
+        assertThat(history.uptime(ID, now)).hasValue(before);
+        assertWindow(history.uptime(ID, now).orElseThrow().last24Hours(), at("2025-06-15T09:17:00Z"),
+                Duration.ofMinutes(163), Duration.ofMinutes(30));
+        assertThat(history.buckets(ID, Resolution.MINUTE, at("2025-06-15T09:00:00Z"), now)).hasSize(31)
+                .first().extracting(Bucket::start).isEqualTo(at("2025-06-15T09:17:00Z"));
     }
 
     /** Retention works through as many targets as there are, a chunk of them per transaction. */

@@ -77,7 +77,6 @@ class SqliteHistoryTest extends HistoryContract {
             }
         }
         history.flush(now);
-        history.prune(now);
 
         long[] bytesAndRows = db.read(c -> {
             try (var s = c.createStatement();
