@@ -33,12 +33,12 @@ import java.util.SplittableRandom;
  * <p>The year ends at the current minute, so a server started on the file shows it as its past year.
  * A per-minute flush of every simulated minute (1.6 billion upserts a year) would take hours, so:
  * <ol>
- *   <li><b>Coarse, by the day</b> (until 50 h before the end): every result and transition goes
+ *   <li><b>Coarse, by the day</b> (until the minute retention plus 2 h before the end): every result and transition goes
  *       through the server's accumulator and bucket store ({@link CoarseFill}), flushed once per
  *       simulated day and followed by the server's retention ({@link History#prune}) at that day's
  *       end. This writes the hour and day rows the per-minute flushes would have left once minute
  *       retention had run, and the real retention deletes hour rows as they pass 90 days.</li>
- *   <li><b>Coarse, by the hour</b> (the 48 h before the last {@code fine-hours}): the same, flushed
+ *   <li><b>Coarse, by the hour</b> (the minute retention plus 2 h before the last {@code fine-hours}): the same, flushed
  *       and pruned every simulated hour, minute buckets included, so the minute rows of the last
  *       two days are written and pruned as the server writes and prunes them.</li>
  *   <li><b>Fine</b> (the last {@code fine-hours}, default 2): the real {@link History} on a

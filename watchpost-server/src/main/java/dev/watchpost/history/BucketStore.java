@@ -1,5 +1,7 @@
 package dev.watchpost.history;
 
+import dev.watchpost.store.Database;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -298,27 +300,135 @@ final class BucketStore {
         return out;
     }
 
+    /** Targets per retention transaction: the single writer (SQLite) is shared and must not wait for all of them. */
+    static final int PRUNE_CHUNK = 1_000;
+
     /**
      * Deletes minute buckets older than the minute retention and hour buckets older than the hour
      * retention (by period start), and restart marks not refreshed within the minute retention.
      *
+     * <p>Minute buckets with no down and no unobserved time are deleted too, except each target's
+     * first: the 24 h window, their only reader, sums those two times (zero from them) and takes
+     * when the target was first seen from the first minute bucket. A probe that is up keeps about
+     * one hour of minute buckets instead of 25 (they are written every minute, deleted each hour).
+     *
+     * <p>Per target through the primary key {@code (target_id, period_s, starts_at)}: each delete is
+     * a range at the front of one target's rows. A delete by age alone would need a second index on
+     * {@code (period_s, starts_at)} repeating every key (about 25 bytes a bucket, a fifth of the
+     * file), written on every flush and read once an hour.
+     *
      * @return bucket rows deleted
      */
-    int prune(Connection c, long now) throws SQLException {
+    int prune(Database db, long now) {
         int deleted = 0;
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM history_bucket WHERE period_s = ? AND starts_at < ?")) {
-            ps.setInt(1, Resolution.MINUTE.seconds());
-            ps.setLong(2, now - minuteRetentionMs);
-            deleted += ps.executeUpdate();
-            ps.setInt(1, Resolution.HOUR.seconds());
-            ps.setLong(2, now - hourRetentionMs);
-            deleted += ps.executeUpdate();
+        String after = "";
+        while (true) {
+            String from = after;
+            List<String> ids = db.read(c -> nextTargets(c, "history_bucket", from));
+            if (ids.isEmpty()) {
+                break;
+            }
+            deleted += db.write(c -> {
+                int n = 0;
+                try (PreparedStatement ps = c.prepareStatement(
+                        "DELETE FROM history_bucket WHERE target_id = ? AND period_s = ? AND starts_at < ?")) {
+                    for (String id : ids) {
+                        for (Resolution r : List.of(Resolution.MINUTE, Resolution.HOUR)) {
+                            ps.setString(1, id);
+                            ps.setInt(2, r.seconds());
+                            ps.setLong(3, now - (r == Resolution.MINUTE ? minuteRetentionMs : hourRetentionMs));
+                            n += ps.executeUpdate();
+                        }
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM history_bucket WHERE target_id = ? "
+                        + "AND period_s = " + Resolution.MINUTE.seconds() + " AND down_ms = 0 AND unobserved_ms = 0 "
+                        + "AND starts_at > (SELECT MIN(f.starts_at) FROM history_bucket f WHERE f.target_id = ? "
+                        + "AND f.period_s = " + Resolution.MINUTE.seconds() + ")")) {
+                    for (String id : ids) {
+                        ps.setString(1, id);
+                        ps.setString(2, id);
+                        n += ps.executeUpdate();
+                    }
+                }
+                return n;
+            });
+            if (ids.size() < PRUNE_CHUNK) {
+                break;
+            }
+            after = ids.get(ids.size() - 1);
         }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM history_open WHERE accounted_to < ?")) {
-            ps.setLong(1, now - minuteRetentionMs);
-            ps.executeUpdate();
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM history_open WHERE accounted_to < ?")) {
+                ps.setLong(1, now - minuteRetentionMs);
+                return ps.executeUpdate();
+            }
+        });
+        return deleted;
+    }
+
+    /**
+     * Deletes transitions older than {@code retentionMs}, except each target's newest
+     * {@code keepLatest}: readers of older rows would be the target's list of recent transitions
+     * (which shows the newest ones whatever their age) and the restore of a target's last state.
+     * Per target through {@code transition_target_at}, like {@link #prune}.
+     *
+     * @return transition rows deleted
+     */
+    int pruneTransitions(Database db, long now, long retentionMs, int keepLatest) {
+        int deleted = 0;
+        String after = "";
+        while (true) {
+            String from = after;
+            List<String> ids = db.read(c -> nextTargets(c, "transition", from));
+            if (ids.isEmpty()) {
+                break;
+            }
+            deleted += db.write(c -> {
+                int n = 0;
+                // The newest kept row's time bounds the delete; NULL (fewer rows than kept) deletes nothing.
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM transition WHERE target_id = ? AND at < ? "
+                        + "AND at < (SELECT k.at FROM transition k WHERE k.target_id = ? "
+                        + "ORDER BY k.at DESC, k.id DESC LIMIT 1 OFFSET ?)")) {
+                    for (String id : ids) {
+                        ps.setString(1, id);
+                        ps.setLong(2, now - retentionMs);
+                        ps.setString(3, id);
+                        ps.setInt(4, keepLatest - 1);
+                        n += ps.executeUpdate();
+                    }
+                }
+                return n;
+            });
+            if (ids.size() < PRUNE_CHUNK) {
+                break;
+            }
+            after = ids.get(ids.size() - 1);
         }
         return deleted;
+    }
+
+    /**
+     * Up to {@link #PRUNE_CHUNK} distinct target ids of {@code table} after {@code after}, in order:
+     * a loose index scan (one seek per id on the index leading with {@code target_id}), where
+     * {@code SELECT DISTINCT} would read every row. {@code table} is a constant of this class.
+     */
+    private static List<String> nextTargets(Connection c, String table, String after) throws SQLException {
+        String next = "(SELECT MIN(target_id) FROM " + table + " x WHERE x.target_id > ";
+        try (PreparedStatement ps = c.prepareStatement("WITH RECURSIVE t(id, n) AS ("
+                + "SELECT " + next + "?), 1 "
+                + "UNION ALL SELECT " + next + "t.id), t.n + 1 FROM t WHERE t.id IS NOT NULL AND t.n < ?) "
+                + "SELECT id FROM t WHERE id IS NOT NULL")) {
+            ps.setString(1, after);
+            ps.setInt(2, PRUNE_CHUNK);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<String> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+                return out;
+            }
+        }
     }
 
     /** One target's rows of one flush, merged by bucket. */

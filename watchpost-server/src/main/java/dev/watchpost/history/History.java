@@ -59,19 +59,25 @@ public final class History {
             List.of(Duration.ofHours(24), Duration.ofDays(7), Duration.ofDays(30), Duration.ofDays(365));
 
     /**
-     * How long buckets are kept, and how much detail day bars carry.
+     * How long buckets and transitions are kept, and how much detail day bars carry.
      *
-     * @param minuteRetention minute buckets older than this are pruned (default 48 h)
+     * @param minuteRetention minute buckets older than this are pruned (default 25 h: they serve the
+     *        24 h uptime window only, which reads them back to the minute 24 h ago)
      * @param hourRetention hour buckets older than this are pruned (default 90 d); day buckets are kept
      * @param incidentsPerDay how many of a day's transitions into BAD a {@link DayBar} lists (default 3)
+     * @param transitionRetention transitions older than this are pruned (default 400 d: no history
+     *        read reaches back more than 366 days), except each target's newest {@value #KEEP_TRANSITIONS}
      */
-    public record Settings(Duration minuteRetention, Duration hourRetention, int incidentsPerDay) {
+    public record Settings(Duration minuteRetention, Duration hourRetention, int incidentsPerDay,
+                           Duration transitionRetention) {
 
-        public static final Settings DEFAULTS = new Settings(Duration.ofHours(48), Duration.ofDays(90), 3);
+        public static final Settings DEFAULTS =
+                new Settings(Duration.ofHours(25), Duration.ofDays(90), 3, Duration.ofDays(400));
 
         public Settings {
             Objects.requireNonNull(minuteRetention, "minuteRetention");
             Objects.requireNonNull(hourRetention, "hourRetention");
+            Objects.requireNonNull(transitionRetention, "transitionRetention");
             if (minuteRetention.compareTo(Duration.ofHours(1)) < 0) {
                 throw new IllegalArgumentException("history minute retention must be at least 1h: " + minuteRetention);
             }
@@ -82,8 +88,18 @@ public final class History {
             if (incidentsPerDay < 0) {
                 throw new IllegalArgumentException("history incidents per day must not be negative: " + incidentsPerDay);
             }
+            if (transitionRetention.compareTo(Duration.ofDays(367)) < 0) {
+                throw new IllegalArgumentException("transition retention must be at least 367d (day bars reach back "
+                        + "366 days): " + transitionRetention);
+            }
         }
     }
+
+    /**
+     * Transitions of each target kept whatever their age: the target API lists its 20 most recent
+     * (the admin page 10), and a target that has been stable for years still shows how it got there.
+     */
+    public static final int KEEP_TRANSITIONS = 20;
 
     private final Database db;
     private final Settings settings;
@@ -367,7 +383,9 @@ public final class History {
 
     /**
      * Stored buckets of resolution {@code r} overlapping {@code [from, to)} for many targets, oldest
-     * first, in one query per {@value #BATCH_IDS} targets (for sparklines of many targets).
+     * first, in one query per {@value #BATCH_IDS} targets (for sparklines of many targets). Minute
+     * buckets older than the last {@link #prune} are only those with down or unobserved time, and
+     * each target's first.
      *
      * @return the buckets of each target that has any in the range
      */
@@ -482,7 +500,10 @@ public final class History {
     private static final List<String> BAD_STATES = Arrays.stream(State.values())
             .filter(s -> s.severity() == Severity.BAD).map(State::id).toList();
 
-    /** Stored buckets of resolution {@code r} overlapping {@code [from, to)}, oldest first (for sparklines). */
+    /**
+     * Stored buckets of resolution {@code r} overlapping {@code [from, to)}, oldest first (for
+     * sparklines). Minute buckets: as {@link #buckets(Collection, Resolution, Instant, Instant)} says.
+     */
     public List<Bucket> buckets(String targetId, Resolution r, Instant from, Instant to) {
         long start = r.floor(from.toEpochMilli());
         long end = to.toEpochMilli();
@@ -493,14 +514,29 @@ public final class History {
 
     /**
      * Deletes minute buckets older than the minute retention and hour buckets older than the hour
-     * retention (by period start, relative to {@code now}). Day buckets are kept.
+     * retention (by period start, relative to {@code now}), and minute buckets that carry no down or
+     * unobserved time except each target's first (minute buckets serve the 24 h window, which reads
+     * only those). Day buckets are kept. In transactions of
+     * {@value BucketStore#PRUNE_CHUNK} targets.
      *
      * @return bucket rows deleted
      */
     public int prune(Instant now) {
-        long nowMs = now.toEpochMilli();
-        int deleted = db.write(c -> store.prune(c, nowMs));
+        int deleted = store.prune(db, now.toEpochMilli());
         LOG.debug("event=history.prune deleted={}", deleted);
+        return deleted;
+    }
+
+    /**
+     * Deletes transitions older than the transition retention, keeping each target's newest
+     * {@value #KEEP_TRANSITIONS} whatever their age.
+     *
+     * @return transition rows deleted
+     */
+    public int pruneTransitions(Instant now) {
+        int deleted = store.pruneTransitions(db, now.toEpochMilli(), settings.transitionRetention().toMillis(),
+                KEEP_TRANSITIONS);
+        LOG.debug("event=history.prune_transitions deleted={}", deleted);
         return deleted;
     }
 

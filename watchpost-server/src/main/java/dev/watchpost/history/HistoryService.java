@@ -69,9 +69,11 @@ public final class HistoryService implements AutoCloseable {
 
     private void pruneQuietly() {
         try {
-            int n = history.prune(clock.instant());
-            if (n > 0) {
-                LOG.info("event=history.pruned buckets={}", n);
+            Instant now = clock.instant();
+            int n = history.prune(now);
+            int t = history.pruneTransitions(now);
+            if (n > 0 || t > 0) {
+                LOG.info("event=history.pruned buckets={} transitions={}", n, t);
             }
         } catch (RuntimeException e) {
             LOG.warn("event=history.prune_failed error=\"{}\"", e.getMessage());

@@ -369,18 +369,157 @@ abstract class HistoryContract {
         history.flush(at("2025-03-04T10:01:00Z"));
         assertThat(count("history_bucket")).isEqualTo(5);    // 2 minutes, 2 hours, 1 day
 
-        assertThat(history.prune(at("2025-03-06T10:00:00Z"))).as("48 h after 10:00").isEqualTo(1);
+        assertThat(history.prune(at("2025-03-05T10:59:00Z"))).as("minute 10:00: nothing but samples, not the first")
+                .isEqualTo(1);
         assertThat(history.buckets(ID, Resolution.MINUTE, at("2025-03-04T00:00:00Z"), at("2025-03-05T00:00:00Z")))
-                .extracting(Bucket::start).containsExactly(at("2025-03-04T10:00:00Z"));
+                .extracting(Bucket::start).containsExactly(at("2025-03-04T09:59:00Z"));
+        assertThat(history.prune(at("2025-03-05T10:59:00Z"))).as("the first minute is kept").isZero();
+        assertThat(history.prune(at("2025-03-05T11:00:00Z"))).as("25 h after 10:00: minute 09:59").isEqualTo(1);
+        assertThat(history.buckets(ID, Resolution.MINUTE, at("2025-03-04T00:00:00Z"), at("2025-03-05T00:00:00Z")))
+                .isEmpty();
 
-        assertThat(history.prune(at("2025-06-02T10:00:00Z"))).as("90 d after 10:00: minute 10:00 and hour 09")
-                .isEqualTo(2);
+        assertThat(history.prune(at("2025-06-02T10:00:00Z"))).as("90 d after 10:00: hour 09").isEqualTo(1);
         assertThat(history.buckets(ID, Resolution.HOUR, at("2025-03-04T00:00:00Z"), at("2025-03-05T00:00:00Z")))
                 .extracting(Bucket::start).containsExactly(at("2025-03-04T10:00:00Z"));
 
         assertThat(history.prune(at("2030-01-01T00:00:00Z"))).isEqualTo(1);
         assertThat(history.buckets(ID, Resolution.DAY, at("2025-03-04T00:00:00Z"), at("2025-03-05T00:00:00Z")))
                 .as("day buckets are kept").hasSize(1);
+    }
+
+    /**
+     * Minute buckets serve the 24 h window only: kept 25 h, the window reads the same after the
+     * hourly retention as before it, every hour of a day and a half with outages on both sides of
+     * the 24 h and 25 h boundaries, and the page's overview agrees.
+     */
+    @Test
+    void theLast24HoursReadTheSameAfterRetentionKeepingMinutesFor25Hours() {
+        Instant start = at("2025-03-04T00:00:00Z");
+        for (int m = 0; m < 60 * 60; m++) {
+            history.observe(ID, start.plus(Duration.ofMinutes(m)).plusSeconds(7), true, 40);
+        }
+        // Outages 47 h, 25 h 10 min, 24 h 5 min and 3 h before the last reading, each 20 minutes.
+        Instant last = start.plus(Duration.ofHours(60));
+        for (Duration before : List.of(Duration.ofHours(47), Duration.ofMinutes(25 * 60 + 10),
+                Duration.ofMinutes(24 * 60 + 5), Duration.ofHours(3))) {
+            down(last.minus(before), Duration.ofMinutes(20));
+        }
+        for (Instant now = start.plus(Duration.ofHours(36)); !now.isAfter(last); now = now.plus(Duration.ofMinutes(37))) {
+            history.flush(now);
+            Uptime.Window before = history.uptime(ID, now).orElseThrow().last24Hours();
+            history.prune(now);
+            Uptime.Window after = history.uptime(ID, now).orElseThrow().last24Hours();
+            assertThat(after).as("24 h window at %s", now).isEqualTo(before);
+            assertThat(history.overview(List.of(ID), 1, List.of(Duration.ofHours(24)), ZoneOffset.UTC, now)
+                    .get(ID).uptime()).containsExactly(before);
+            Instant horizon = now.minus(Duration.ofHours(25));
+            assertThat(history.buckets(ID, Resolution.MINUTE, start, now)).as("minute buckets at %s", now)
+                    .isNotEmpty().allSatisfy(b -> assertThat(b.start()).isAfterOrEqualTo(horizon));
+        }
+        List<Bucket> left = history.buckets(ID, Resolution.MINUTE, start, last);
+        assertThat(left.subList(1, left.size())).as("what the last retention run left, but the first")
+                .allSatisfy(b -> assertThat(b.down().plus(b.unobserved())).isPositive())
+                .hasSizeLessThanOrEqualTo(3 * 20);
+        Uptime.Window w = history.uptime(ID, last).orElseThrow().last24Hours();
+        assertThat(w.down()).as("the outages 24 h 5 min (its last 15 of 20 min) and 3 h ago")
+                .isEqualTo(Duration.ofMinutes(35));
+    }
+
+    /**
+     * Minute buckets without down or unobserved time are not kept beyond the next retention run, but
+     * a target's first is: when it was first seen (the start of its uptime windows) stays exact.
+     */
+    @Test
+    void aNewTargetKeepsWhenItWasFirstSeenThroughRetention() {
+        Instant now = at("2025-06-15T12:00:00Z");
+        for (int m = 0; m < 163; m++) {
+            history.observe(ID, at("2025-06-15T09:17:20Z").plus(Duration.ofMinutes(m)), true, 10);
+        }
+        down(at("2025-06-15T10:00:00Z"), Duration.ofMinutes(30));
+        history.flush(now);
+        Uptime before = history.uptime(ID, now).orElseThrow();
+
+        assertThat(history.prune(now)).as("minute buckets with nothing but samples, but the first").isEqualTo(163 - 30 - 1);
+
+        assertThat(history.uptime(ID, now)).hasValue(before);
+        assertWindow(history.uptime(ID, now).orElseThrow().last24Hours(), at("2025-06-15T09:17:00Z"),
+                Duration.ofMinutes(163), Duration.ofMinutes(30));
+        assertThat(history.buckets(ID, Resolution.MINUTE, at("2025-06-15T09:00:00Z"), now)).hasSize(31)
+                .first().extracting(Bucket::start).isEqualTo(at("2025-06-15T09:17:00Z"));
+    }
+
+    /** Retention works through as many targets as there are, a chunk of them per transaction. */
+    @Test
+    void pruneReachesEveryTargetWhateverTheirNumber() {
+        int targets = BucketStore.PRUNE_CHUNK * 2 + 7;
+        for (int i = 0; i < targets; i++) {
+            history.observe("t/" + i, at("2025-03-04T10:00:30Z"), true, 10);
+            history.observe("t/" + i, at("2025-03-05T10:00:30Z"), true, 10);
+        }
+        history.flush(at("2025-03-05T10:01:00Z"));
+        assertThat(history.prune(at("2025-03-05T12:00:00Z"))).as("one minute bucket of each").isEqualTo(targets);
+        assertThat(count("history_bucket")).isEqualTo(targets * (1 + 2 + 2));
+        assertThat(history.buckets(List.of("t/0", "t/" + (targets - 1)), Resolution.MINUTE, at("2025-03-04T00:00:00Z"),
+                at("2025-03-06T00:00:00Z")).values()).allSatisfy(b -> assertThat(b).extracting(Bucket::start)
+                .containsExactly(at("2025-03-05T10:00:00Z")));
+    }
+
+    /**
+     * Transitions are kept 400 days (no history read goes back further than 366), and each target's
+     * newest 20 whatever their age: the 366 day bars and their incidents, and the target's list of
+     * recent transitions, read the same after retention as before.
+     */
+    @Test
+    void transitionRetentionKeepsWhatTheBarsAndTheRecentListShow() {
+        Instant now = at("2025-06-15T12:00:00Z");
+        history.observe(ID, at("2023-01-01T00:00:00Z"), true, 10);
+        // ID: an incident a week for two years (208 transitions); "web/quiet": two incidents 3 years ago.
+        for (Instant t = at("2023-06-01T10:00:00Z"); t.isBefore(now); t = t.plus(Duration.ofDays(7))) {
+            incidentAt(ID, t, Duration.ofMinutes(30));
+        }
+        incidentAt("web/quiet", at("2022-05-01T10:00:00Z"), Duration.ofHours(1));
+        incidentAt("web/quiet", at("2022-05-02T10:00:00Z"), Duration.ofHours(1));
+        history.flush(now);
+        List<DayBar> bars = history.days(ID, 366, ZoneId.of("Pacific/Kiritimati"), now);
+        List<DayBar> barsWest = history.days(ID, 366, ZoneId.of("Pacific/Pago_Pago"), now);
+        int total = count("transition");
+
+        int deleted = history.pruneTransitions(now);
+
+        assertThat(history.days(ID, 366, ZoneId.of("Pacific/Kiritimati"), now)).isEqualTo(bars);
+        assertThat(history.days(ID, 366, ZoneId.of("Pacific/Pago_Pago"), now)).isEqualTo(barsWest);
+        assertThat(bars.stream().mapToInt(DayBar::incidentCount).sum()).isEqualTo(52);
+        long cutoff = now.minus(Duration.ofDays(400)).toEpochMilli();
+        assertThat(deleted).isPositive().isEqualTo(total - count("transition"));
+        long oldestKept = db.read(c -> {
+            try (ResultSet rs = c.createStatement().executeQuery("SELECT MIN(at) FROM transition WHERE target_id = '"
+                    + ID + "'")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+        assertThat(oldestKept).as("ID's oldest kept transition").isGreaterThanOrEqualTo(cutoff)
+                .isLessThan(cutoff + Duration.ofDays(7).toMillis());
+        assertThat(count("transition WHERE target_id = 'web/quiet'")).as("all 4 of the quiet target's, 3 years old")
+                .isEqualTo(4);
+        assertThat(history.pruneTransitions(now)).as("nothing more to delete").isZero();
+
+        // a target with many old transitions keeps its newest 20 however old
+        for (int i = 0; i < 15; i++) {
+            incidentAt("web/old", at("2021-01-01T00:00:00Z").plus(Duration.ofDays(i)), Duration.ofMinutes(5));
+        }
+        assertThat(history.pruneTransitions(now)).isEqualTo(10);
+        assertThat(count("transition WHERE target_id = 'web/old' AND at >= "
+                + at("2021-01-06T00:00:00Z").toEpochMilli())).isEqualTo(20);
+        assertThat(count("transition WHERE target_id = 'web/old'")).isEqualTo(20);
+    }
+
+    private void incidentAt(String id, Instant from, Duration length) {
+        for (Transition t : List.of(new Transition(id, State.ONLINE, State.DOWN, from, "status 503"),
+                new Transition(id, State.DOWN, State.ONLINE, from.plus(length), "status 200"))) {
+            history.transition(t);
+            logTransition(t);
+        }
     }
 
     @Test
