@@ -209,7 +209,7 @@ class LiveCrashTest {
         }
         try (Database earlier = Database.open(new Database.Settings(url, Optional.empty(), Optional.empty(), 2),
                 new SimpleMeterRegistry())) {
-            assertThat(earlier.schemaVersion()).isEqualTo(10);
+            assertThat(earlier.schemaVersion()).as("migrated through V10").isGreaterThanOrEqualTo(10);
             LiveState l = new LiveState(earlier, clock, Duration.ofMinutes(1), new SimpleMeterRegistry());
             l.defineTarget(new TargetDef("w", "W", Optional.empty(), "push", Optional.of(new Lease(Duration.ofSeconds(30))),
                     Optional.empty(), "api"));
