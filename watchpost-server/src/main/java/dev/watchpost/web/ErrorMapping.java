@@ -33,11 +33,11 @@ final class ErrorMapping {
             if (e.unavailable()) {
                 // An outage is logged once by the store; one line per request would flood the log.
                 LOG.debug("event=http.store_unavailable method={} path={}", req.prologue().method().text(),
-                        req.path().path());
+                        Redaction.path(req.path().path()));
                 res.header(HeaderNames.RETRY_AFTER, "5");
             } else {
                 LOG.error("event=http.store_error method={} path={} error=\"{}\"", req.prologue().method().text(),
-                        req.path().path(), e.getMessage());
+                        Redaction.path(req.path().path()), e.getMessage());
             }
             send(res, Status.SERVICE_UNAVAILABLE_503, Map.of("error", "the database is not available; try again shortly"));
         });
@@ -51,7 +51,7 @@ final class ErrorMapping {
             if (clientGone(e)) {
                 // The client closed the connection before its body ended: nobody's fault here, and a
                 // stack trace per dropped connection would let anyone flood the log.
-                LOG.debug("event=http.client_gone method={} path={}", req.prologue().method().text(), req.path().path());
+                LOG.debug("event=http.client_gone method={} path={}", req.prologue().method().text(), Redaction.path(req.path().path()));
                 try {
                     send(res, Status.BAD_REQUEST_400, Map.of("error", "the request body ended before its declared length"));
                 } catch (RuntimeException gone) {
@@ -61,7 +61,7 @@ final class ErrorMapping {
             }
             String id = UUID.randomUUID().toString();
             LOG.error("event=http.internal_error id={} method={} path={}", id, req.prologue().method().text(),
-                    req.path().path(), e);
+                    Redaction.path(req.path().path()), e);
             send(res, Status.INTERNAL_SERVER_ERROR_500, Map.of("error", "internal error", "id", id));
         });
     }

@@ -17,6 +17,18 @@ public final class Redaction {
     }
 
     /** {@code https://hooks.slack.com/***}: enough to recognise the receiver, nothing of its token. */
+    /**
+     * A request path as it may be logged: a ping URL carries its target's ping key
+     * ({@code /ping/<key>/fail}), which anyone reading the log could then use.
+     */
+    public static String path(String path) {
+        if (!path.startsWith("/ping/")) {
+            return path;
+        }
+        int end = path.indexOf('/', "/ping/".length());
+        return "/ping/" + MASK + (end < 0 ? "" : path.substring(end));
+    }
+
     public static String url(String url) {
         try {
             URI u = new URI(url);
