@@ -321,11 +321,12 @@ public final class Fuzz {
 
     /**
      * The two 5xx answers HTTP prescribes for a client's request, counted with the client errors:
-     * 505 for a version other than HTTP/1.0 and 1.1 (HTTP/2.0 spoken as text, HTTP/1.2), 501 for a
-     * transfer coding the server does not implement ({@code Transfer-Encoding: gzip, chunked}).
+     * 505 for a major version other than 1 (HTTP/2.0 spoken as text; a later 1.x such as HTTP/1.2 is
+     * served as 1.1), 501 for a transfer coding the server does not implement ({@code Transfer-Encoding: gzip, chunked}).
      */
     private static boolean protocolAnswer(int status, Request r) {
-        boolean otherVersion = !(r.summary().contains(" HTTP/1.1 ") || r.summary().contains(" HTTP/1.0 "));
+        boolean otherVersion = !(r.summary().contains(" HTTP/1.1 ") || r.summary().contains(" HTTP/1.0 ")
+                || r.summary().contains(" HTTP/1.2 "));
         return (status == 505 && otherVersion) || (status == 501 && r.summary().contains(" framing=2 "));
     }
 

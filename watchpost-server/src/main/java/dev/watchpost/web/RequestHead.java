@@ -85,7 +85,10 @@ final class RequestHead {
         if (version == -1) {
             return new Rejected(400, "the HTTP version must be written HTTP/1.1 or HTTP/1.0");
         }
-        if (version != 10 && version != 11) {
+        // A later 1.x is backwards compatible with 1.1 by definition (RFC 9110 section 2.5): served as 1.1.
+        // Another major version (HTTP/2.0 as text, HTTP/0.9) is not.
+        boolean laterMinor = version > 11 && version < 20;
+        if (version != 10 && version != 11 && !laterMinor) {
             return new Rejected(505, "HTTP version not supported; use HTTP/1.1 or HTTP/1.0");
         }
 
@@ -193,9 +196,15 @@ final class RequestHead {
         if (hosts > 1) {
             return new Rejected(400, "Host appears more than once");
         }
-        if (version == 11) {
+        if (version >= 11) {
             if (hosts == 0) {
                 return new Rejected(400, "an HTTP/1.1 request must have a Host header");
+            }
+            if (laterMinor) {
+                byte[] head = java.util.Arrays.copyOfRange(b, start, end);
+                head[lineEnd - start - 1] = '1'; // HTTP/1.x -> HTTP/1.1: the server behind speaks only 1.0 and 1.1
+                b = head;
+                start = 0;
             }
             // the server answers "Connection: close" with the same but would then wait for the client to close
             return new Accepted(b, start, end - start, contentLength, transferEncodings > 0, expectContinue, close, false);

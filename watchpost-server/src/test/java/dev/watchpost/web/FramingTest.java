@@ -93,6 +93,16 @@ class FramingTest {
     }
 
     @Test
+    void aLaterHttp1MinorVersionIsServedAsHttp11() throws IOException {
+        // RFC 9110 section 2.5: HTTP/1.2 is backwards compatible with 1.1; a server that speaks 1.1 answers it in 1.1
+        Exchange x = send("GET /healthz HTTP/1.2\r\nHost: x\r\n\r\nGET /healthz HTTP/1.9\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertThat(x.responses()).extracting(Response::status).containsExactly(200, 200);
+        assertThat(x.responses()).extracting(Response::body).containsExactly("ok", "ok");
+        assertRefused(send("GET /healthz HTTP/2.0\r\nHost: x\r\n\r\n"), 505,
+                "HTTP version not supported; use HTTP/1.1 or HTTP/1.0");
+    }
+
+    @Test
     void http10PostWithBodyIsAnsweredAndTheConnectionClosed() throws IOException {
         String body = "{\"state\":\"online\"}";
         Exchange x = send("POST /api/v1/heartbeat/jobs/c HTTP/1.0\r\nAuthorization: Bearer " + TestServer.INGEST

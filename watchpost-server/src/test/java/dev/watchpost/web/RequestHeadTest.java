@@ -39,6 +39,15 @@ class RequestHeadTest {
     }
 
     @Test
+    void aLaterHttp1MinorVersionIsPassedOnAsHttp11() {
+        RequestHead.Accepted a = accepted("POST /x HTTP/1.7\r\nHost: h\r\nContent-Length: 2\r\n\r\n");
+        assertThat(text(a)).isEqualTo("POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\n");
+        assertThat(a.lastOnConnection()).isFalse();
+        refused("GET / HTTP/1.3\r\n\r\n", 400, "an HTTP/1.1 request must have a Host header");
+        refused("GET / HTTP/0.9\r\nHost: h\r\n\r\n", 505, "HTTP version not supported; use HTTP/1.1 or HTTP/1.0");
+    }
+
+    @Test
     void anHttp10HeadBecomesHttp11WithConnectionCloseAndAHost() {
         RequestHead.Accepted a = accepted("GET /x HTTP/1.0\r\nConnection: keep-alive\r\nExpect: 100-continue\r\nAccept: */*\r\n\r\n");
         assertThat(text(a)).isEqualTo("GET /x HTTP/1.1\r\nAccept: */*\r\nHost: 127.0.0.1:8080\r\nConnection: close\r\n\r\n");
