@@ -16,6 +16,8 @@ import dev.watchpost.compat.glance.GlanceClusters;
 import dev.watchpost.compat.glance.GlanceFeed;
 import dev.watchpost.compat.glance.GlanceRoutes;
 import dev.watchpost.compat.platypus.Platypus;
+import dev.watchpost.cluster.ClusterRoutes;
+import dev.watchpost.cluster.Membership;
 import dev.watchpost.composite.CompositeEngine;
 import dev.watchpost.composite.CompositeRoutes;
 import dev.watchpost.compat.stashboard.StashboardRoutes;
@@ -121,6 +123,19 @@ public final class Watchpost implements AutoCloseable {
 
             Access access = new Access(tokens, config.auth().publicRead());
 
+            Optional<Membership> membership = Optional.empty();
+            if (config.cluster().enabled()) {
+                Membership m = new Membership(db, config.cluster().nodeId().orElseThrow(),
+                        config.cluster().advertiseUrl().orElseThrow(), config, Membership.Timing.DEFAULTS, meters);
+                try {
+                    m.start();
+                } catch (IllegalStateException e) {
+                    throw new StartupException(e.getMessage());
+                }
+                started.push(m); // stops after the live state has flushed: the next owners read what it wrote
+                membership = Optional.of(m);
+            }
+
             HistoryService history = new HistoryService(new History(db), clock);
             started.push(history); // stops after the live state, so its last transitions are counted
             LiveState live = new LiveState(db, clock, config.storage().flushInterval(), meters);
@@ -209,6 +224,7 @@ public final class Watchpost implements AutoCloseable {
                     meters,
                     List.of(topologyRoutes.exactReads(), // first: a target named like a route (api/health) reads as itself
                             new ObserveRoutes(db::available, meters, access),
+                            new ClusterRoutes(membership, access),
                             new TokenRoutes(tokens, access),
                             new HistoryRoutes(history.history(), live, access, clock),
                             new ProbeRoutes(probes, access),

@@ -80,7 +80,10 @@ public final class ConfigLoader {
         PLATYPUS_SECRET("platypus.secret", "PLATYPUS_SECRET", null, true),
         PLATYPUS_GROUP("platypus.group", "PLATYPUS_GROUP", "servers", false),
         PLATYPUS_INTERVAL("platypus.interval", "PLATYPUS_INTERVAL", "5s", false),
-        PLATYPUS_TIMEOUT("platypus.timeout", "PLATYPUS_TIMEOUT", "10s", false);
+        PLATYPUS_TIMEOUT("platypus.timeout", "PLATYPUS_TIMEOUT", "10s", false),
+        CLUSTER_NODE_ID("cluster.node-id", "WATCHPOST_NODE_ID", null, false),
+        CLUSTER_ADVERTISE_URL("cluster.advertise-url", "WATCHPOST_ADVERTISE_URL", null, false),
+        CLUSTER_SECRET("cluster.secret", "WATCHPOST_CLUSTER_SECRET", null, true);
 
         final String key;
         final String env;
@@ -412,7 +415,67 @@ public final class ConfigLoader {
         var alerts = new WatchpostConfig.Alerts(duration(Setting.ALERTS_STARTUP_GRACE, Duration.ZERO, Duration.ofHours(1)),
                 declarations.getOrDefault("channels", List.of()), declarations.getOrDefault("rules", List.of()));
         return new WatchpostConfig(server, storage, auth, new WatchpostConfig.Logging(level), glance, argus, probes,
-                declared, alerts, platypus());
+                declared, alerts, platypus(), cluster(server, storage));
+    }
+
+    /**
+     * Cluster mode is on when a cluster secret is set; it needs PostgreSQL (the one place the nodes
+     * coordinate) and one sealing key on every node (each seals and opens the others' rows).
+     */
+    private WatchpostConfig.Cluster cluster(WatchpostConfig.Server server, WatchpostConfig.Storage storage) {
+        Optional<String> secret = text(Setting.CLUSTER_SECRET);
+        Optional<String> nodeId = text(Setting.CLUSTER_NODE_ID).map(String::strip);
+        if (nodeId.isPresent() && !nodeId.get().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            throw invalid(Setting.CLUSTER_NODE_ID, "letters, digits, '.', '_' and '-', at most 64");
+        }
+        Optional<URI> advertise = url(Setting.CLUSTER_ADVERTISE_URL);
+        if (advertise.isPresent() && (advertise.get().getRawQuery() != null || advertise.get().getRawFragment() != null)) {
+            throw invalid(Setting.CLUSTER_ADVERTISE_URL, "an absolute http:// or https:// URL without query or fragment");
+        }
+        if (secret.isEmpty()) {
+            return new WatchpostConfig.Cluster(Optional.empty(), nodeId, advertise);
+        }
+        if (secret.get().length() < MIN_TOKEN_LENGTH || !secret.get().chars().allMatch(c -> c > 32 && c < 127)) {
+            throw invalid(Setting.CLUSTER_SECRET, "a secret of at least " + MIN_TOKEN_LENGTH
+                    + " printable characters without spaces, the same on every node");
+        }
+        if (!storage.jdbcUrl().startsWith("jdbc:postgresql:")) {
+            throw new ConfigException("cluster.secret (WATCHPOST_CLUSTER_SECRET) is set, but cluster mode needs "
+                    + "PostgreSQL: set storage.url (WATCHPOST_DB_URL) to a jdbc:postgresql: URL every node reaches; "
+                    + "SQLite serves one node");
+        }
+        if (storage.secretsKey().isEmpty() && text(Setting.SECRETS_KEY_FILE).isEmpty()) {
+            throw new ConfigException("cluster mode: every node must seal secrets with the same key: set "
+                    + "storage.secrets-key (WATCHPOST_SECRETS_KEY) on every node, or storage.secrets-key-file to a "
+                    + "file that holds the same key on every node");
+        }
+        String id = nodeId.orElseGet(() -> defaultNodeId(server.port()));
+        URI url = advertise.orElseGet(() -> {
+            String host = server.host();
+            if (server.port() == 0 || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+                throw new ConfigException("cluster mode: set cluster.advertise-url (WATCHPOST_ADVERTISE_URL), the "
+                        + "address other nodes reach this one at; it cannot be told from server.host " + host
+                        + " and server.port " + server.port());
+            }
+            return URI.create("http://" + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host)
+                    + ":" + server.port());
+        });
+        return new WatchpostConfig.Cluster(secret, Optional.of(id), Optional.of(url));
+    }
+
+    /** The host's name and the port: unique per process on one machine, stable across restarts. */
+    private static String defaultNodeId(int port) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "node";
+        }
+        String clean = host.replaceAll("[^A-Za-z0-9._-]", "-");
+        if (clean.isEmpty() || !Character.isLetterOrDigit(clean.charAt(0))) {
+            clean = "node" + clean;
+        }
+        return clean.substring(0, Math.min(56, clean.length())) + "-" + port;
     }
 
     private WatchpostConfig.Platypus platypus() {

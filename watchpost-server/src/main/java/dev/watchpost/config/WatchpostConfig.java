@@ -12,7 +12,8 @@ import java.util.Optional;
  * already been checked, so consumers never re-validate.
  */
 public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging logging, Glance glance,
-                              Argus argus, Probes probes, Declarations declarations, Alerts alerts, Platypus platypus) {
+                              Argus argus, Probes probes, Declarations declarations, Alerts alerts, Platypus platypus,
+                              Cluster cluster) {
 
     public WatchpostConfig {
         Objects.requireNonNull(server, "server");
@@ -24,6 +25,8 @@ public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging
         Objects.requireNonNull(probes, "probes");
         Objects.requireNonNull(declarations, "declarations");
         Objects.requireNonNull(alerts, "alerts");
+        Objects.requireNonNull(platypus, "platypus");
+        Objects.requireNonNull(cluster, "cluster");
     }
 
     /**
@@ -149,6 +152,36 @@ public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging
         public String toString() {
             return "Platypus[secret=" + secret.map(p -> "***") + ", group=" + group + ", interval=" + interval
                     + ", timeout=" + timeout + "]";
+        }
+    }
+
+    /**
+     * Several nodes on one PostgreSQL. On when {@code secret} is set; then {@code nodeId} and
+     * {@code advertiseUrl} are present (given, or derived from the host name and the listener).
+     *
+     * @param secret what nodes present to each other on node-to-node calls
+     * @param nodeId this node's name, unique in the cluster and stable across its restarts
+     * @param advertiseUrl where the other nodes reach this one
+     */
+    public record Cluster(Optional<String> secret, Optional<String> nodeId, Optional<URI> advertiseUrl) {
+        public Cluster {
+            Objects.requireNonNull(secret, "secret");
+            Objects.requireNonNull(nodeId, "nodeId");
+            Objects.requireNonNull(advertiseUrl, "advertiseUrl");
+        }
+
+        /** A single node: no cluster settings. */
+        public static Cluster none() {
+            return new Cluster(Optional.empty(), Optional.empty(), Optional.empty());
+        }
+
+        public boolean enabled() {
+            return secret.isPresent();
+        }
+
+        @Override
+        public String toString() {
+            return "Cluster[secret=" + secret.map(p -> "***") + ", nodeId=" + nodeId + ", advertiseUrl=" + advertiseUrl + "]";
         }
     }
 

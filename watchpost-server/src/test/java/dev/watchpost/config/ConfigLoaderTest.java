@@ -37,6 +37,32 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void clusterModeIsOffWithoutASecretAndNeedsPostgresqlAndOneSealingKeyWithIt() {
+        assertThat(env(Map.of()).cluster().enabled()).isFalse();
+        String secret = "cluster-secret-0123456789";
+        assertThatThrownBy(() -> env(Map.of("WATCHPOST_CLUSTER_SECRET", secret))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cluster mode needs PostgreSQL").hasMessageNotContaining(secret);
+        String pg = "jdbc:postgresql://db/watchpost";
+        assertThatThrownBy(() -> env(Map.of("WATCHPOST_CLUSTER_SECRET", secret, "WATCHPOST_DB_URL", pg)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("the same key");
+        assertThatThrownBy(() -> env(Map.of("WATCHPOST_CLUSTER_SECRET", "short", "WATCHPOST_DB_URL", pg)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cluster.secret").hasMessageNotContaining("short");
+        WatchpostConfig c = env(Map.of("WATCHPOST_CLUSTER_SECRET", secret, "WATCHPOST_DB_URL", pg,
+                "WATCHPOST_SECRETS_KEY_FILE", "/shared/secrets.key", "WATCHPOST_HOST", "10.0.0.5", "WATCHPOST_PORT", "8081",
+                "WATCHPOST_INSECURE", "true"));
+        assertThat(c.cluster().enabled()).isTrue();
+        assertThat(c.cluster().advertiseUrl()).contains(java.net.URI.create("http://10.0.0.5:8081"));
+        assertThat(c.cluster().nodeId().orElseThrow()).endsWith("-8081");
+        assertThat(c.cluster().toString()).doesNotContain(secret);
+        // a wildcard listener does not say where peers reach the node
+        assertThatThrownBy(() -> env(Map.of("WATCHPOST_CLUSTER_SECRET", secret, "WATCHPOST_DB_URL", pg,
+                "WATCHPOST_SECRETS_KEY_FILE", "/shared/secrets.key", "WATCHPOST_HOST", "0.0.0.0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cluster.advertise-url");
+        assertThatThrownBy(() -> env(Map.of("WATCHPOST_NODE_ID", "no spaces please"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cluster.node-id");
+    }
+
+    @Test
     void connectionLimitsDefaultToTheDescriptorLimitAndOneHundredPerAddress() {
         WatchpostConfig c = env(Map.of());
         assertThat(c.server().maxConnections()).isEmpty();

@@ -1,0 +1,333 @@
+package dev.watchpost.cluster;
+
+import dev.watchpost.store.Database;
+import dev.watchpost.store.StoreException;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * This node's place in the cluster: it joins (refusing a configuration that differs from the live
+ * nodes'), renews its node row and its partitions' leases every round, claims and releases
+ * partitions as {@link Balance} decides, and tells {@link Listener}s which partitions it gained
+ * (with their epoch, the fencing token) and lost.
+ *
+ * <p>A node that cannot renew drops every partition on its own once a lease's time has passed since
+ * its last successful renewal, measured from before that renewal was sent: by then another node may
+ * own them, and a node must never act as an owner a moment longer than the database allows.
+ */
+public final class Membership implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
+
+    /** Partitions are told apart by epochs of at least 1; this marks one this node does not hold. */
+    private static final long NOT_HELD = -1;
+
+    /** Told about ownership changes on the membership's thread, in order. */
+    public interface Listener {
+        /** This node owns {@code partition} from now on, with {@code epoch}. */
+        void gained(int partition, long epoch);
+
+        /** This node no longer owns {@code partition}: stop acting for it and flush what is pending. */
+        void lost(int partition);
+    }
+
+    /** Timing: how often to renew and how long a lease lasts (at least three renewals). */
+    public record Timing(Duration renewEvery, Duration lease) {
+        public static final Timing DEFAULTS = new Timing(Duration.ofSeconds(1), Duration.ofSeconds(5));
+
+        public Timing {
+            if (lease.compareTo(renewEvery.multipliedBy(3)) < 0) {
+                throw new IllegalArgumentException("the lease must last at least three renewals: " + lease);
+            }
+        }
+    }
+
+    private final ClusterStore store;
+    private final Timing timing;
+    private final Map<String, String> digest;
+    private final AtomicLongArray epochs = new AtomicLongArray(Partitions.COUNT);
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final Thread thread;
+    private volatile ClusterStore.NodeRow me;
+    private volatile ClusterStore.Round last;
+    private volatile long lastRenewNanos;
+    private volatile boolean running;
+    private boolean failing;
+
+    /**
+     * @param digest this node's {@link ConfigDigest}
+     */
+    public Membership(Database db, String nodeId, URI advertiseUrl, dev.watchpost.config.WatchpostConfig config,
+                      Timing timing, MeterRegistry meters) {
+        this.store = new ClusterStore(db);
+        this.timing = timing;
+        this.digest = ConfigDigest.of(config);
+        String version = Optional.ofNullable(Membership.class.getPackage().getImplementationVersion()).orElse("dev");
+        this.me = new ClusterStore.NodeRow(nodeId, advertiseUrl.toString(), digestJson(digest), version,
+                UUID.randomUUID().toString(), 0, 0);
+        for (int p = 0; p < Partitions.COUNT; p++) {
+            epochs.set(p, NOT_HELD);
+        }
+        this.thread = Thread.ofPlatform().name("watchpost-cluster").daemon(true).unstarted(this::run);
+        Gauge.builder("watchpost.cluster.partitions.owned", this, m -> m.owned().size())
+                .description("Partitions this node owns").register(meters);
+        Gauge.builder("watchpost.cluster.nodes.live", this, m -> m.view().nodes().stream().filter(ClusterView.Node::live).count())
+                .description("Nodes that renewed within a lease").register(meters);
+        Gauge.builder("watchpost.cluster.partitions.unowned", this, m -> m.view().unowned())
+                .description("Partitions no live node holds").register(meters);
+        Gauge.builder("watchpost.cluster.renewal.age", this, m -> (System.nanoTime() - m.lastRenewNanos) / 1e9)
+                .description("Seconds since this node last renewed its leases").baseUnit("seconds").register(meters);
+    }
+
+    public void addListener(Listener l) {
+        listeners.add(l);
+    }
+
+    public String nodeId() {
+        return me.id();
+    }
+
+    /**
+     * Joins: refuses to start beside a live node whose configuration differs or that uses this node's
+     * id from another address, then runs the first round (so partitions are held before the live
+     * state starts) and the renewal thread.
+     *
+     * @throws IllegalStateException with one line for the operator when this node must not join
+     */
+    public void start() {
+        store.seed(Partitions.COUNT);
+        long now = store.now();
+        for (ClusterStore.NodeRow n : store.nodes()) {
+            if (n.seenAt() < now - timing.lease().toMillis()) {
+                continue;
+            }
+            if (n.id().equals(me.id())) {
+                if (!n.advertiseUrl().equals(me.advertiseUrl())) {
+                    throw new IllegalStateException("cluster: node id '" + me.id() + "' is in use by a running node at "
+                            + n.advertiseUrl() + "; give each node its own cluster.node-id (WATCHPOST_NODE_ID)");
+                }
+                continue; // this node's previous run, stopped moments ago
+            }
+            Set<String> differ = ConfigDigest.differing(digest, parse(n.configDigest()));
+            if (!differ.isEmpty()) {
+                throw new IllegalStateException("cluster: this node's configuration differs from running node '" + n.id()
+                        + "' in " + String.join(", ", differ) + "; every node must start with the same configuration "
+                        + "file and settings (only server.host/port, storage.data-dir/pool-size, logging and the node's "
+                        + "own cluster.node-id/advertise-url may differ)");
+            }
+        }
+        round();
+        me = new ClusterStore.NodeRow(me.id(), me.advertiseUrl(), me.configDigest(), me.version(), me.incarnation(),
+                last.now(), 0);
+        running = true;
+        thread.start();
+        LOG.info("event=cluster.joined node={} partitions={} nodes_live={}", me.id(), owned().size(),
+                view().nodes().stream().filter(ClusterView.Node::live).count());
+    }
+
+    /** The epoch this node holds {@code partition} with, or empty when it does not own it. */
+    public OptionalLong epoch(int partition) {
+        long e = epochs.get(partition);
+        return e == NOT_HELD ? OptionalLong.empty() : OptionalLong.of(e);
+    }
+
+    /** Whether this node owns the partition of {@code targetId} now. */
+    public boolean owns(String targetId) {
+        return epochs.get(Partitions.of(targetId)) != NOT_HELD;
+    }
+
+    /** Partition → epoch of every partition this node owns. */
+    public Map<Integer, Long> owned() {
+        Map<Integer, Long> out = new HashMap<>();
+        for (int p = 0; p < Partitions.COUNT; p++) {
+            long e = epochs.get(p);
+            if (e != NOT_HELD) {
+                out.put(p, e);
+            }
+        }
+        return out;
+    }
+
+    /** What the last round read, for {@code /api/v1/cluster}. */
+    public ClusterView view() {
+        ClusterStore.Round r = last;
+        if (r == null) {
+            return new ClusterView(me.id(), List.of(), Partitions.COUNT, Partitions.COUNT, -1);
+        }
+        long leaseMs = timing.lease().toMillis();
+        Map<String, Integer> held = new HashMap<>();
+        int unowned = 0;
+        for (Balance.Partition p : r.partitions()) {
+            if (p.free(r.now())) {
+                unowned++;
+            } else {
+                held.merge(p.owner(), 1, Integer::sum);
+            }
+        }
+        List<ClusterView.Node> nodes = new ArrayList<>();
+        for (ClusterStore.NodeRow n : r.nodes()) {
+            boolean live = n.id().equals(me.id()) || n.seenAt() >= r.now() - leaseMs;
+            nodes.add(new ClusterView.Node(n.id(), n.advertiseUrl(), n.version(), live, n.id().equals(me.id()),
+                    n.startedAt(), n.seenAt(), r.now() - n.seenAt(), held.getOrDefault(n.id(), 0),
+                    ConfigDigest.differing(digest, parse(n.configDigest())).isEmpty()));
+        }
+        return new ClusterView(me.id(), List.copyOf(nodes), Partitions.COUNT, unowned,
+                (System.nanoTime() - lastRenewNanos) / 1_000_000);
+    }
+
+    private void run() {
+        long every = timing.renewEvery().toNanos();
+        long next = System.nanoTime() + every;
+        while (running) {
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                continue;
+            }
+            next += every;
+            if (System.nanoTime() - next > every) {
+                next = System.nanoTime() + every; // paused or starved: no burst of rounds to catch up
+            }
+            try {
+                round();
+                if (failing) {
+                    LOG.info("event=cluster.renewing_again node={}", me.id());
+                    failing = false;
+                }
+            } catch (StoreException e) {
+                if (!failing) {
+                    LOG.warn("event=cluster.renew_failed node={} error=\"{}\"", me.id(), e.getMessage());
+                    failing = true;
+                }
+                fenceIfExpired();
+            } catch (RuntimeException e) {
+                LOG.error("event=cluster.round_failed node={}", me.id(), e);
+                fenceIfExpired();
+            }
+        }
+    }
+
+    /** Drops every partition once a lease has passed since the last renewal began: others may own them now. */
+    private void fenceIfExpired() {
+        if (System.nanoTime() - lastRenewNanos >= timing.lease().toNanos() && !owned().isEmpty()) {
+            LOG.warn("event=cluster.leases_expired node={} partitions={} hint=\"the database was not reachable for a "
+                    + "lease; this node acts for no partition until it renews\"", me.id(), owned().size());
+            for (int p : owned().keySet()) {
+                lose(p);
+            }
+        }
+    }
+
+    private void round() {
+        long started = System.nanoTime();
+        ClusterStore.Round r = store.renew(me, timing.lease().toMillis());
+        lastRenewNanos = started;
+        last = r;
+        for (Map.Entry<Integer, Long> held : owned().entrySet()) {
+            Long renewed = r.renewed().get(held.getKey());
+            if (renewed == null || renewed.longValue() != held.getValue()) {
+                LOG.warn("event=cluster.partition_taken node={} partition={} epoch={}", me.id(), held.getKey(), held.getValue());
+                lose(held.getKey());
+            }
+        }
+        Balance.Plan plan = Balance.plan(me.id(), r.now(), timing.lease().toMillis(), balanceNodes(r), r.partitions());
+        for (int p : plan.release()) {
+            long e = epochs.get(p);
+            if (e != NOT_HELD) {
+                lose(p); // listeners flush first: the next owner reads what this one wrote
+                store.release(me.id(), p, e);
+            }
+        }
+        for (int p : plan.claim()) {
+            OptionalLong e = store.claim(me.id(), p, timing.lease().toMillis());
+            if (e.isPresent()) {
+                gain(p, e.getAsLong());
+            }
+        }
+        if (!plan.claim().isEmpty() || !plan.release().isEmpty()) {
+            last = store.renew(me, timing.lease().toMillis());
+        }
+    }
+
+    private static List<Balance.Node> balanceNodes(ClusterStore.Round r) {
+        return r.nodes().stream().map(n -> new Balance.Node(n.id(), n.seenAt())).toList();
+    }
+
+    private void gain(int partition, long epoch) {
+        epochs.set(partition, epoch);
+        for (Listener l : listeners) {
+            try {
+                l.gained(partition, epoch);
+            } catch (RuntimeException e) {
+                LOG.error("event=cluster.listener_failed partition={} listener={}", partition, l.getClass().getSimpleName(), e);
+            }
+        }
+    }
+
+    private void lose(int partition) {
+        epochs.set(partition, NOT_HELD);
+        for (Listener l : listeners) {
+            try {
+                l.lost(partition);
+            } catch (RuntimeException e) {
+                LOG.error("event=cluster.listener_failed partition={} listener={}", partition, l.getClass().getSimpleName(), e);
+            }
+        }
+    }
+
+    /** Stops renewing and hands every partition over at once (flushed first), so no one waits for a lease. */
+    @Override
+    public void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        java.util.concurrent.locks.LockSupport.unpark(thread);
+        try {
+            thread.join(timing.lease().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            for (Map.Entry<Integer, Long> held : owned().entrySet()) {
+                lose(held.getKey());
+                store.release(me.id(), held.getKey(), held.getValue());
+            }
+            store.leave(me.id(), me.incarnation());
+            LOG.info("event=cluster.left node={}", me.id());
+        } catch (StoreException e) {
+            LOG.warn("event=cluster.leave_failed node={} error=\"{}\" hint=\"its partitions move when their leases run out\"",
+                    me.id(), e.getMessage());
+        }
+    }
+
+    private static String digestJson(Map<String, String> digest) {
+        StringBuilder s = new StringBuilder("{");
+        digest.forEach((k, v) -> s.append(s.length() > 1 ? "," : "").append('"').append(k).append("\":\"").append(v).append('"'));
+        return s.append('}').toString();
+    }
+
+    private static Map<String, String> parse(String json) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"([a-z]+)\":\"([0-9a-f]+)\"").matcher(json);
+        while (m.find()) {
+            out.put(m.group(1), m.group(2));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,194 @@
+package dev.watchpost.cluster;
+
+import dev.watchpost.config.ConfigLoader;
+import dev.watchpost.config.WatchpostConfig;
+import dev.watchpost.store.Database;
+import dev.watchpost.testing.Postgres;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Several memberships on one real PostgreSQL database, each with its own connection pool as separate
+ * nodes have; leases shortened to half a second so a run takes seconds. (The same with separate
+ * processes killed for real is {@code ClusterFailoverTest}'s job.)
+ */
+class MembershipTest {
+
+    private static final Membership.Timing FAST = new Membership.Timing(Duration.ofMillis(100), Duration.ofMillis(500));
+
+    private final String url = Postgres.freshDatabaseUrl();
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+    }
+
+    private static WatchpostConfig config(Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>(Map.of("WATCHPOST_DB_URL", "jdbc:postgresql://127.0.0.1/x",
+                "WATCHPOST_CLUSTER_SECRET", "cluster-secret-0123456789",
+                "WATCHPOST_SECRETS_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+                "WATCHPOST_ADVERTISE_URL", "http://127.0.0.1:1"));
+        env.putAll(extra);
+        return ConfigLoader.load(Optional.empty(), env, false);
+    }
+
+    /** A node: its own pool on the shared database, and the partitions its listeners were told about. */
+    private final class Node implements AutoCloseable {
+        final Database db = Database.open(new Database.Settings(url, Optional.empty(), Optional.empty(), 2),
+                new SimpleMeterRegistry());
+        final Membership membership;
+        final Set<Integer> told = ConcurrentHashMap.newKeySet();
+
+        Node(String id, String advertise, WatchpostConfig config) {
+            membership = new Membership(db, id, URI.create(advertise), config, FAST, new SimpleMeterRegistry());
+            membership.addListener(new Membership.Listener() {
+                @Override
+                public void gained(int partition, long epoch) {
+                    assertThat(told.add(partition)).as("gained twice: %d", partition).isTrue();
+                }
+
+                @Override
+                public void lost(int partition) {
+                    assertThat(told.remove(partition)).as("lost without holding: %d", partition).isTrue();
+                }
+            });
+            open.add(this);
+        }
+
+        Node start() {
+            membership.start();
+            return this;
+        }
+
+        @Override
+        public void close() {
+            membership.close();
+            db.close();
+        }
+    }
+
+    private Node node(String id) {
+        return new Node(id, "http://127.0.0.1:" + (9000 + id.hashCode() % 100), config(Map.of()));
+    }
+
+    /** Every partition owned by exactly one of {@code nodes}, each as its listeners were told. */
+    private static void assertPartitionedAmong(List<Node> nodes) {
+        Set<Integer> all = new HashSet<>();
+        for (Node n : nodes) {
+            Set<Integer> owned = n.membership.owned().keySet();
+            assertThat(n.told).as(n.membership.nodeId() + ": listeners told what it owns").isEqualTo(owned);
+            for (int p : owned) {
+                assertThat(all.add(p)).as("partition %d owned twice", p).isTrue();
+            }
+        }
+        assertThat(all).hasSize(Partitions.COUNT);
+    }
+
+    private static List<Integer> sizes(List<Node> nodes) {
+        return nodes.stream().map(n -> n.membership.owned().size()).toList();
+    }
+
+    @Test
+    void threeNodesSplitThePartitionsEvenlyAndEachIsOwnedOnce() {
+        Node a = node("a").start();
+        assertThat(a.membership.owned()).as("a lone node holds everything after its first round").hasSize(256);
+        Node b = node("b").start();
+        Node c = node("c").start();
+        List<Node> nodes = List.of(a, b, c);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(sizes(nodes)).containsExactly(86, 85, 85);
+            assertPartitionedAmong(nodes);
+        });
+        assertThat(a.membership.view().nodes()).extracting(ClusterView.Node::id, ClusterView.Node::live,
+                ClusterView.Node::partitions).contains(
+                org.assertj.core.groups.Tuple.tuple("a", true, 86), org.assertj.core.groups.Tuple.tuple("c", true, 85));
+    }
+
+    @Test
+    void aNodeThatStopsRenewingLosesItsPartitionsToTheSurvivorsWithNewEpochs() throws Exception {
+        Node a = node("a").start();
+        Node b = node("b").start();
+        Node c = node("c").start();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(sizes(List.of(a, b, c))).containsExactly(86, 85, 85));
+        Map<Integer, Long> cHeld = c.membership.owned();
+
+        c.db.close(); // c's process is cut off from the database: it can neither renew nor write
+        long cut = System.nanoTime();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(sizes(List.of(a, b))).containsExactly(128, 128);
+            assertPartitionedAmong(List.of(a, b));
+        });
+        long tookMs = (System.nanoTime() - cut) / 1_000_000;
+        assertThat(tookMs).as("taken over after the lease (500 ms) and a round or two").isLessThan(3_000);
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
+                assertThat(c.membership.owned()).as("c fences itself once its lease has passed").isEmpty());
+
+        // the new owners hold c's partitions with a later epoch: c's own epochs are refused
+        Map<Integer, Long> now = new HashMap<>(a.membership.owned());
+        now.putAll(b.membership.owned());
+        for (var e : cHeld.entrySet()) {
+            assertThat(now.get(e.getKey())).isGreaterThan(e.getValue());
+        }
+        boolean staleHeld = a.db.write(conn -> ClusterStore.holds(conn, "c", cHeld));
+        assertThat(staleHeld).as("c's stale epochs").isFalse();
+        Map<Integer, Long> aHeld = a.membership.owned();
+        boolean currentHeld = a.db.write(conn -> ClusterStore.holds(conn, "a", aHeld));
+        assertThat(currentHeld).isTrue();
+    }
+
+    @Test
+    void aGracefulStopHandsThePartitionsOverAtOnce() {
+        Node a = node("a").start();
+        Node b = node("b").start();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(sizes(List.of(a, b))).containsExactly(128, 128));
+        b.close();
+        long stopped = System.nanoTime();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(a.membership.owned()).hasSize(256));
+        assertThat((System.nanoTime() - stopped) / 1_000_000).as("no wait for b's leases to run out (500 ms)")
+                .isLessThan(450);
+        assertThat(a.membership.view().nodes()).filteredOn(n -> n.id().equals("b")).extracting(ClusterView.Node::live)
+                .containsExactly(false);
+    }
+
+    @Test
+    void aNodeWithAnotherConfigurationIsRefusedNamingTheSection() {
+        node("a").start();
+        Node other = new Node("b", "http://127.0.0.1:9002", config(Map.of("WATCHPOST_PUBLIC_READ", "false")));
+        assertThatThrownBy(other::start).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("differs from running node 'a' in auth;")
+                .hasMessageNotContaining("cluster-secret");
+        // only what is a node's own may differ
+        Node own = new Node("c", "http://127.0.0.1:9003", config(Map.of("WATCHPOST_PORT", "9003",
+                "WATCHPOST_DATA", "/tmp/elsewhere", "WATCHPOST_LOG_LEVEL", "debug", "WATCHPOST_DB_POOL_SIZE", "3")));
+        own.start();
+        assertThat(own.membership.view().nodes()).allMatch(ClusterView.Node::sameConfig);
+    }
+
+    @Test
+    void aSecondNodeWithTheSameIdFromAnotherAddressIsRefused() {
+        node("a").start();
+        Node twin = new Node("a", "http://10.0.0.9:8080", config(Map.of()));
+        assertThatThrownBy(twin::start).isInstanceOf(IllegalStateException.class)
+                .hasMessage("cluster: node id 'a' is in use by a running node at http://127.0.0.1:" + (9000 + "a".hashCode() % 100)
+                        + "; give each node its own cluster.node-id (WATCHPOST_NODE_ID)");
+    }
+}
