@@ -4,7 +4,6 @@ import dev.watchpost.alert.AlertEngine;
 import dev.watchpost.alert.AlertRoutes;
 import dev.watchpost.admin.AdminRoutes;
 import dev.watchpost.auth.Access;
-import dev.watchpost.auth.Scope;
 import dev.watchpost.auth.TokenRoutes;
 import dev.watchpost.auth.TokenStore;
 import dev.watchpost.auth.Tokens;
@@ -198,10 +197,8 @@ public final class Watchpost implements AutoCloseable {
             alerts.start();
 
             FeedRoutes feed = new FeedRoutes(live, access, meters, config.server().streamKeepAlive());
-            GlanceFeed glanceFeed = new GlanceFeed(live, glance, config.server().streamKeepAlive());
-            Platypus platypus = new Platypus(live, topology, config.platypus(), token -> config.auth().publicRead()
-                    || token.flatMap(tokens::authenticate).map(p -> p.scope().grants(Scope.READ)).orElse(false),
-                    config.server().streamKeepAlive());
+            GlanceFeed glanceFeed = new GlanceFeed(live, glance, access::mayRead, config.server().streamKeepAlive());
+            Platypus platypus = new Platypus(live, topology, config.platypus(), access::mayRead, config.server().streamKeepAlive());
 
             ArgusRoutes argusRoutes = new ArgusRoutes(fleet, access, clock, argusSettings, prometheus);
             PageRoutes pages = new PageRoutes(live, history.history(), access, clock,

@@ -61,6 +61,24 @@ public final class Access {
         return p;
     }
 
+    /**
+     * Whether a client presenting {@code token} (or none) may read: what {@link #read} lets through,
+     * for the WebSocket feeds, which are not routes {@link #read} can wrap.
+     */
+    public boolean mayRead(Optional<String> token) {
+        return publicRead || token.flatMap(tokens::authenticate).map(p -> p.scope().grants(Scope.READ)).orElse(false);
+    }
+
+    /**
+     * The token of a WebSocket upgrade request: {@code Authorization: Bearer}, or {@code ?token=},
+     * since a browser cannot set headers on a WebSocket.
+     */
+    public static Optional<String> upgradeToken(io.helidon.http.HttpPrologue prologue, io.helidon.http.Headers headers) {
+        return headers.first(HeaderNames.AUTHORIZATION)
+                .map(h -> h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7) : h).map(String::strip)
+                .or(() -> prologue.query().first("token").asOptional()).filter(t -> !t.isBlank());
+    }
+
     private static ApiException unauthorized(String message) {
         return new ApiException(Status.UNAUTHORIZED_401, message);
     }

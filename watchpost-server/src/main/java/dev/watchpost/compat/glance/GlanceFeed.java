@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Glance's {@code /api/feed} WebSocket: {@code hello} with every shard on connect, then
@@ -33,14 +34,21 @@ public final class GlanceFeed implements AutoCloseable {
     static final int QUEUE = 4_096;
 
     private final LiveState live;
+    private final java.util.function.Predicate<Optional<String>> mayRead;
     private final GlanceClusters clusters;
     private final Fanout<String> fanout = new Fanout<>(QUEUE);
     private final Map<String, String> groupToCluster = new HashMap<>();
     private final Duration keepAlive;
 
-    /** @param keepAlive how long a connection may stay quiet before the server pings it */
-    public GlanceFeed(LiveState live, GlanceClusters clusters, Duration keepAlive) {
+    /**
+     * @param mayRead whether a client presenting this API token (or none) may read the feed: the
+     *                server's read access ({@code auth.public-read} or a read token), as on every read route
+     * @param keepAlive how long a connection may stay quiet before the server pings it
+     */
+    public GlanceFeed(LiveState live, GlanceClusters clusters, java.util.function.Predicate<Optional<String>> mayRead,
+                      Duration keepAlive) {
         this.live = live;
+        this.mayRead = mayRead;
         this.clusters = clusters;
         this.keepAlive = keepAlive;
         clusters.clusters().forEach((cluster, group) -> groupToCluster.put(group, cluster));
@@ -153,9 +161,23 @@ public final class GlanceFeed implements AutoCloseable {
     /** One connection: a virtual thread sends hello, then whatever the fan-out queues for it. */
     private final class Listener implements WsListener {
         private Fanout.Subscription<String> sub;
+        private volatile boolean allowed;
+
+        @Override
+        public Optional<io.helidon.http.Headers> onHttpUpgrade(io.helidon.http.HttpPrologue prologue,
+                                                               io.helidon.http.Headers headers) {
+            allowed = mayRead.test(dev.watchpost.auth.Access.upgradeToken(prologue, headers));
+            return Optional.empty();
+        }
 
         @Override
         public void onOpen(WsSession session) {
+            if (!allowed) {
+                // answered on the socket, where a dashboard can see it, rather than a bare refused upgrade
+                session.close(io.helidon.websocket.WsCloseCodes.VIOLATED_POLICY,
+                        "reads need an API token with scope 'read' (?token=...)");
+                return;
+            }
             sub = fanout.subscribe();
             Fanout.Subscription<String> mine = sub;
             Thread.ofVirtual().name("glance-feed").start(() -> {

@@ -12,7 +12,6 @@ import dev.watchpost.live.TargetDef;
 import dev.watchpost.live.TargetView;
 import dev.watchpost.targets.Topology;
 import io.helidon.common.buffers.BufferData;
-import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.websocket.WsRouting;
@@ -279,10 +278,7 @@ public final class Platypus implements AutoCloseable {
         /** A browser cannot set headers on a WebSocket: the token may come as {@code ?token=}, as on the API. */
         @Override
         public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
-            Optional<String> token = headers.first(HeaderNames.AUTHORIZATION)
-                    .map(h -> h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7) : h).map(String::strip)
-                    .or(() -> prologue.query().first("token").asOptional()).filter(t -> !t.isBlank());
-            allowed = mayRead.test(token);
+            allowed = mayRead.test(dev.watchpost.auth.Access.upgradeToken(prologue, headers));
             return Optional.empty();
         }
 
