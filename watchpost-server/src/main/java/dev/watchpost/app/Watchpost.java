@@ -17,6 +17,7 @@ import dev.watchpost.compat.glance.GlanceRoutes;
 import dev.watchpost.compat.platypus.Platypus;
 import dev.watchpost.cluster.ClusterRoutes;
 import dev.watchpost.cluster.Membership;
+import dev.watchpost.cluster.Partitions;
 import dev.watchpost.composite.CompositeEngine;
 import dev.watchpost.composite.CompositeRoutes;
 import dev.watchpost.compat.stashboard.StashboardRoutes;
@@ -139,6 +140,24 @@ public final class Watchpost implements AutoCloseable {
             started.push(history); // stops after the live state, so its last transitions are counted
             LiveState live = new LiveState(db, clock, config.storage().flushInterval(), meters);
             started.push(live);
+            java.util.concurrent.atomic.AtomicBoolean liveStarted = new java.util.concurrent.atomic.AtomicBoolean();
+            membership.ifPresent(m -> {
+                live.setOwnership(m);
+                m.addListener(new Membership.Listener() {
+                    @Override
+                    public void gained(java.util.Set<Integer> partitions) {
+                        if (liveStarted.get()) { // before, the live state's own restore at start covers them
+                            live.takeOver(id -> partitions.contains(Partitions.of(id)));
+                        }
+                    }
+
+                    @Override
+                    public void lost(java.util.Set<Integer> partitions) {
+                        // what is written before the release is what the next owner restores
+                        live.flush(Duration.ofSeconds(2));
+                    }
+                });
+            });
             HttpClients probeClients = new HttpClients();
             started.push(probeClients);
             ProbeScheduler probes = new ProbeScheduler(live, clock,
@@ -191,6 +210,7 @@ public final class Watchpost implements AutoCloseable {
             started.push(notices); // stops before the live state
             history.attach(live);
             live.start();
+            liveStarted.set(true);
             history.start();
             probes.start();
             composites.start();

@@ -166,23 +166,27 @@ final class ClusterStore {
      * (and the next owner reads it when it takes over), or finds it has lost it and writes nothing.
      */
     static boolean holds(Connection c, String me, Map<Integer, Long> epochs) throws SQLException {
+        return stillHeld(c, me, epochs).size() == epochs.size();
+    }
+
+    /** The partitions of {@code epochs} (partition → epoch) this node still holds at those epochs; see {@link #holds}. */
+    static java.util.Set<Integer> stillHeld(Connection c, String me, Map<Integer, Long> epochs) throws SQLException {
+        java.util.Set<Integer> out = new java.util.HashSet<>();
         if (epochs.isEmpty()) {
-            return true;
+            return out;
         }
-        Integer[] numbers = epochs.keySet().toArray(Integer[]::new);
-        int matching = 0;
         try (PreparedStatement ps = c.prepareStatement("SELECT partition_no, owner, epoch FROM cluster_partition "
                 + "WHERE partition_no = ANY (?) FOR SHARE")) {
-            ps.setArray(1, c.createArrayOf("integer", numbers));
+            ps.setArray(1, c.createArrayOf("integer", epochs.keySet().toArray(Integer[]::new)));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     if (me.equals(rs.getString(2)) && epochs.get(rs.getInt(1)) == rs.getLong(3)) {
-                        matching++;
+                        out.add(rs.getInt(1));
                     }
                 }
             }
         }
-        return matching == epochs.size();
+        return out;
     }
 
     private static List<NodeRow> nodes(Connection c) throws SQLException {

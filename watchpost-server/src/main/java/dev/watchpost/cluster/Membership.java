@@ -30,20 +30,20 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * its last successful renewal, measured from before that renewal was sent: by then another node may
  * own them, and a node must never act as an owner a moment longer than the database allows.
  */
-public final class Membership implements AutoCloseable {
+public final class Membership implements AutoCloseable, dev.watchpost.live.Ownership {
 
     private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
 
     /** Partitions are told apart by epochs of at least 1; this marks one this node does not hold. */
     private static final long NOT_HELD = -1;
 
-    /** Told about ownership changes on the membership's thread, in order. */
+    /** Told about ownership changes on the membership's thread, in order, once per round. */
     public interface Listener {
-        /** This node owns {@code partition} from now on, with {@code epoch}. */
-        void gained(int partition, long epoch);
+        /** This node owns {@code partitions} from now on ({@link #epoch} says with which epochs). */
+        void gained(Set<Integer> partitions);
 
-        /** This node no longer owns {@code partition}: stop acting for it and flush what is pending. */
-        void lost(int partition);
+        /** This node no longer owns {@code partitions}: stop acting for them and flush what is pending. */
+        void lost(Set<Integer> partitions);
     }
 
     /** Timing: how often to renew and how long a lease lasts (at least three renewals). */
@@ -147,8 +147,33 @@ public final class Membership implements AutoCloseable {
     }
 
     /** Whether this node owns the partition of {@code targetId} now. */
+    @Override
     public boolean owns(String targetId) {
         return epochs.get(Partitions.of(targetId)) != NOT_HELD;
+    }
+
+    @Override
+    public Set<String> fenced(java.sql.Connection c, java.util.Collection<String> targetIds) throws java.sql.SQLException {
+        Set<String> out = new java.util.HashSet<>();
+        Map<Integer, Long> held = new HashMap<>();
+        Map<Integer, List<String>> byPartition = new HashMap<>();
+        for (String id : targetIds) {
+            int p = Partitions.of(id);
+            long e = epochs.get(p);
+            if (e == NOT_HELD) {
+                out.add(id);
+            } else {
+                held.put(p, e);
+                byPartition.computeIfAbsent(p, k -> new ArrayList<>()).add(id);
+            }
+        }
+        Set<Integer> still = ClusterStore.stillHeld(c, me.id(), held);
+        byPartition.forEach((p, ids) -> {
+            if (!still.contains(p)) {
+                out.addAll(ids);
+            }
+        });
+        return out;
     }
 
     /** Partition → epoch of every partition this node owns. */
@@ -227,9 +252,7 @@ public final class Membership implements AutoCloseable {
         if (System.nanoTime() - lastRenewNanos >= timing.lease().toNanos() && !owned().isEmpty()) {
             LOG.warn("event=cluster.leases_expired node={} partitions={} hint=\"the database was not reachable for a "
                     + "lease; this node acts for no partition until it renews\"", me.id(), owned().size());
-            for (int p : owned().keySet()) {
-                lose(p);
-            }
+            lose(owned().keySet());
         }
     }
 
@@ -238,26 +261,39 @@ public final class Membership implements AutoCloseable {
         ClusterStore.Round r = store.renew(me, timing.lease().toMillis());
         lastRenewNanos = started;
         last = r;
+        Set<Integer> taken = new java.util.TreeSet<>();
         for (Map.Entry<Integer, Long> held : owned().entrySet()) {
             Long renewed = r.renewed().get(held.getKey());
             if (renewed == null || renewed.longValue() != held.getValue()) {
-                LOG.warn("event=cluster.partition_taken node={} partition={} epoch={}", me.id(), held.getKey(), held.getValue());
-                lose(held.getKey());
+                taken.add(held.getKey());
             }
         }
+        if (!taken.isEmpty()) {
+            LOG.warn("event=cluster.partitions_taken node={} partitions={}", me.id(), taken);
+            lose(taken);
+        }
         Balance.Plan plan = Balance.plan(me.id(), r.now(), timing.lease().toMillis(), balanceNodes(r), r.partitions());
+        Map<Integer, Long> release = new HashMap<>();
         for (int p : plan.release()) {
             long e = epochs.get(p);
             if (e != NOT_HELD) {
-                lose(p); // listeners flush first: the next owner reads what this one wrote
-                store.release(me.id(), p, e);
+                release.put(p, e);
             }
         }
+        if (!release.isEmpty()) {
+            lose(release.keySet()); // listeners flush first: the next owner reads what this one wrote
+            release.forEach((p, e) -> store.release(me.id(), p, e));
+        }
+        Set<Integer> claimed = new java.util.TreeSet<>();
         for (int p : plan.claim()) {
             OptionalLong e = store.claim(me.id(), p, timing.lease().toMillis());
             if (e.isPresent()) {
-                gain(p, e.getAsLong());
+                epochs.set(p, e.getAsLong());
+                claimed.add(p);
             }
+        }
+        if (!claimed.isEmpty()) {
+            tell(l -> l.gained(claimed), claimed);
         }
         if (!plan.claim().isEmpty() || !plan.release().isEmpty()) {
             last = store.renew(me, timing.lease().toMillis());
@@ -268,24 +304,21 @@ public final class Membership implements AutoCloseable {
         return r.nodes().stream().map(n -> new Balance.Node(n.id(), n.seenAt())).toList();
     }
 
-    private void gain(int partition, long epoch) {
-        epochs.set(partition, epoch);
-        for (Listener l : listeners) {
-            try {
-                l.gained(partition, epoch);
-            } catch (RuntimeException e) {
-                LOG.error("event=cluster.listener_failed partition={} listener={}", partition, l.getClass().getSimpleName(), e);
-            }
+    private void lose(Set<Integer> partitions) {
+        Set<Integer> lost = Set.copyOf(partitions);
+        for (int p : lost) {
+            epochs.set(p, NOT_HELD);
         }
+        tell(l -> l.lost(lost), lost);
     }
 
-    private void lose(int partition) {
-        epochs.set(partition, NOT_HELD);
+    private void tell(java.util.function.Consumer<Listener> call, Set<Integer> partitions) {
         for (Listener l : listeners) {
             try {
-                l.lost(partition);
+                call.accept(l);
             } catch (RuntimeException e) {
-                LOG.error("event=cluster.listener_failed partition={} listener={}", partition, l.getClass().getSimpleName(), e);
+                LOG.error("event=cluster.listener_failed partitions={} listener={}", partitions.size(),
+                        l.getClass().getSimpleName(), e);
             }
         }
     }
@@ -304,10 +337,9 @@ public final class Membership implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try {
-            for (Map.Entry<Integer, Long> held : owned().entrySet()) {
-                lose(held.getKey());
-                store.release(me.id(), held.getKey(), held.getValue());
-            }
+            Map<Integer, Long> held = owned();
+            lose(held.keySet());
+            held.forEach((p, e) -> store.release(me.id(), p, e));
             store.leave(me.id(), me.incarnation());
             LOG.info("event=cluster.left node={}", me.id());
         } catch (StoreException e) {

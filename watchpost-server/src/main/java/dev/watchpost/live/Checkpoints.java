@@ -45,10 +45,13 @@ final class Checkpoints {
     private final Database db;
     private final Clock clock;
     private final DirtyList queue = new DirtyList(DirtyList.Link.CHECKPOINT);
+    private final java.util.function.Predicate<String> owned;
 
-    Checkpoints(Database db, Clock clock) {
+    /** @param owned whether this node acts for a target: another node's targets are its to checkpoint */
+    Checkpoints(Database db, Clock clock, java.util.function.Predicate<String> owned) {
         this.db = db;
         this.clock = clock;
+        this.owned = owned;
     }
 
     /** Queues a cell whose flag the caller just set (under the cell's monitor). */
@@ -76,7 +79,7 @@ final class Checkpoints {
                 for (TargetCell c : cells.subList(done, end)) {
                     synchronized (c) {
                         c.checkpointDirty = false;
-                        if (c.removed) {
+                        if (c.removed || !owned.test(c.id)) {
                             continue;
                         }
                         rows.add(new Object[] {c.id, c.state.id(), c.since, c.lastSeen, c.message, c.latency,
@@ -172,6 +175,11 @@ final class Checkpoints {
 
     /** Every saved target state, by target id. */
     Map<String, Saved> load() {
+        return load(id -> true);
+    }
+
+    /** The stored rows of the targets {@code which} accepts. */
+    Map<String, Saved> load(java.util.function.Predicate<String> which) {
         return db.read(c -> {
             Map<String, Saved> out = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement(
@@ -180,7 +188,7 @@ final class Checkpoints {
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Optional<State> state = State.parse(rs.getString(2));
-                    if (state.isEmpty()) {
+                    if (state.isEmpty() || !which.test(rs.getString(1))) {
                         continue;
                     }
                     long seen = rs.getLong(4);

@@ -38,6 +38,7 @@ final class LeaseWheel {
 
     private final LongConsumer lateness;
     private final Expirer expirer;
+    private final java.util.function.Predicate<String> owned;
 
     /** Applies an expiry; called with the cell's monitor held, so it is ordered with the cell's other changes. */
     @FunctionalInterface
@@ -45,11 +46,17 @@ final class LeaseWheel {
         void expireLocked(TargetCell cell, State to, long nowMs, String reason);
     }
 
-    /** @param lateness receives, for each expiry, how many ms after its deadline it was found */
-    LeaseWheel(long nowMs, LongConsumer lateness, Expirer expirer) {
+    /**
+     * @param lateness receives, for each expiry, how many ms after its deadline it was found
+     * @param owned whether this node acts for a target: an overdue target it does not own leaves the
+     *              wheel without expiring (its owner expires it), and comes back with its next report
+     *              or when this node takes it over
+     */
+    LeaseWheel(long nowMs, LongConsumer lateness, Expirer expirer, java.util.function.Predicate<String> owned) {
         this.cursor = nowMs / TICK_MS;
         this.lateness = lateness;
         this.expirer = expirer;
+        this.owned = owned;
         for (int i = 0; i < SLOTS; i++) {
             slots[i] = new TargetCell("", null, null, -1, -1);
         }
@@ -112,7 +119,9 @@ final class LeaseWheel {
             if (c.removed || c.deadline == Long.MAX_VALUE) {
                 return;
             }
-            if (c.deadline <= nowMs) {
+            if (c.deadline <= nowMs && !owned.test(c.id)) {
+                c.deadline = Long.MAX_VALUE;
+            } else if (c.deadline <= nowMs) {
                 LeasePolicy lease = c.lease();
                 lateness.accept(nowMs - c.deadline);
                 c.deadline = Long.MAX_VALUE;

@@ -74,6 +74,7 @@ public final class LiveState implements AutoCloseable {
     private final Checkpoints checkpoints;
     private final Map<String, Checkpoints.Saved> restored;
     private volatile ObservationSink observationSink = (id, at, ok, latency) -> { };
+    private volatile Ownership ownership = Ownership.SOLE;
 
     private final Object structure = new Object();
     private TargetView[] views = new TargetView[1024]; // guarded by structure
@@ -95,8 +96,8 @@ public final class LiveState implements AutoCloseable {
         this.flushInterval = flushInterval;
         this.startedMs = clock.millis();
         this.transitions = new TransitionLog(db, meters);
-        this.wheel = new LeaseWheel(startedMs, this::recordLateness, this::expireLocked);
-        this.checkpoints = new Checkpoints(db, clock);
+        this.wheel = new LeaseWheel(startedMs, this::recordLateness, this::expireLocked, id -> ownership.owns(id));
+        this.checkpoints = new Checkpoints(db, clock, id -> ownership.owns(id));
         this.restored = checkpoints.load();
         this.snapshot = new Snapshot(0, clock.instant(), new TargetView[0], List.of());
         io.micrometer.core.instrument.FunctionCounter.builder("watchpost.observations", observations,
@@ -610,6 +611,71 @@ public final class LiveState implements AutoCloseable {
         snapshotListeners.add(l);
     }
 
+    /**
+     * In cluster mode: the targets this node acts for. It expires, checkpoints and records transitions
+     * only of those; set before {@link #start()}.
+     */
+    public void setOwnership(Ownership ownership) {
+        this.ownership = Objects.requireNonNull(ownership, "ownership");
+        transitions.setOwnership(ownership);
+    }
+
+    /**
+     * This node has just taken over the targets {@code taken} accepts from another node: each takes
+     * the state, since, hold and last values its previous owner recorded (the stored row is where
+     * that owner's committed transitions end) and one full lease from now, as after a restart, so a
+     * target that kept reporting through the handover does not expire for the time it took.
+     *
+     * @return the targets taken over
+     */
+    public int takeOver(java.util.function.Predicate<String> taken) {
+        List<TargetCell> mine = new ArrayList<>();
+        for (TargetCell c : cells.values()) {
+            if (taken.test(c.id)) {
+                mine.add(c);
+            }
+        }
+        if (mine.isEmpty()) {
+            return 0;
+        }
+        Map<String, Checkpoints.Saved> saved = checkpoints.load(taken);
+        long now = clock.millis();
+        for (TargetCell cell : mine) {
+            Checkpoints.Saved s = saved.get(cell.id);
+            boolean schedule = false;
+            synchronized (cell) {
+                if (cell.removed) {
+                    continue;
+                }
+                if (s != null) {
+                    if (s.state() != cell.state && cell.group != null) {
+                        cell.group.count(cell.state, s.state());
+                    }
+                    cell.state = s.state();
+                    cell.since = s.since();
+                    cell.hold = s.holdState() == null ? cell.hold : new Hold(s.holdState(), s.holdMessage());
+                    if (s.lastSeen() > cell.lastSeen) {
+                        cell.lastSeen = s.lastSeen();
+                        cell.message = s.message();
+                        cell.latency = s.latency();
+                        cell.metrics = s.metrics();
+                    }
+                }
+                LeasePolicy lease = cell.lease();
+                if (lease != null && cell.lastSeen >= 0 && cell.hold == null) {
+                    long d = cell.started ? lease.deadline(cell.lastSeen, Observation.Kind.START)
+                            : lease.deadlineAfterRestart(cell.lastSeen, now);
+                    schedule = LeaseWheel.moveDeadline(cell, Math.max(d, now));
+                }
+            }
+            markDirty(cell);
+            if (schedule) {
+                wheel.offer(cell);
+            }
+        }
+        return mine.size();
+    }
+
     public void setObservationSink(ObservationSink sink) {
         this.observationSink = sink;
     }
@@ -796,6 +862,18 @@ public final class LiveState implements AutoCloseable {
     public void flush() {
         transitions.flush();
         checkpoint();
+    }
+
+    /**
+     * As {@link #flush()}, waiting at most {@code max} for the transitions (a node handing targets
+     * to another must not hang on a database that does not answer).
+     *
+     * @return true when every pending transition was written
+     */
+    public boolean flush(Duration max) {
+        boolean all = transitions.flush(max.toMillis());
+        checkpoint();
+        return all;
     }
 
     @Override

@@ -200,17 +200,27 @@ final class TransitionLog implements AutoCloseable {
 
     /** Waits until every transition appended so far is written and announced. */
     void flush() {
+        flush(Long.MAX_VALUE);
+    }
+
+    /** As {@link #flush()}, giving up after {@code maxMs}; true when everything appended was written. */
+    boolean flush(long maxMs) {
+        long deadline = maxMs == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + maxMs * 1_000_000;
         lock.lock();
         try {
             long target = appended;
             while (done < target && thread.isAlive()) {
+                if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
+                    return false;
+                }
                 try {
                     progress.await(100, TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return;
+                    return false;
                 }
             }
+            return done >= target;
         } finally {
             lock.unlock();
         }
@@ -317,17 +327,32 @@ final class TransitionLog implements AutoCloseable {
         return null;
     }
 
+    /** In cluster mode, which targets this node may still write for; set before {@link #start}. */
+    void setOwnership(Ownership ownership) {
+        this.ownership = ownership;
+    }
+
+    private volatile Ownership ownership = Ownership.SOLE;
+
     /** Writes a batch in one transaction; returns its transitions, in order. */
     private List<Transition> write(List<Object> batch) {
-        List<Transition> transitions = new ArrayList<>(batch.size());
-        // each target's last entry in the batch (a Transition or an IntoHold): where its stored state now stands
-        Map<String, Object> last = new LinkedHashMap<>();
-        for (Object o : batch) {
-            Transition t = transitionOf(o);
-            transitions.add(t);
-            last.put(t.targetId(), o);
-        }
         return db.write(c -> {
+            List<Transition> transitions = new ArrayList<>(batch.size());
+            // each target's last entry in the batch (a Transition or an IntoHold): where its stored state now stands
+            Map<String, Object> last = new LinkedHashMap<>();
+            for (Object o : batch) {
+                Transition t = transitionOf(o);
+                transitions.add(t);
+                last.put(t.targetId(), o);
+            }
+            // Fencing: what another node took over since these changes were made is that node's to record.
+            java.util.Set<String> fenced = ownership.fenced(c, last.keySet());
+            if (!fenced.isEmpty()) {
+                transitions.removeIf(t -> fenced.contains(t.targetId()));
+                last.keySet().removeAll(fenced);
+                LOG.warn("event=transition.fenced targets={} hint=\"another node owns them now; their changes are its to record\"",
+                        fenced.size());
+            }
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO transition (target_id, from_state, to_state, at, reason) VALUES (?, ?, ?, ?, ?)")) {
                 for (Transition t : transitions) {

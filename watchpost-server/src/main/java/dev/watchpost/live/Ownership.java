@@ -1,0 +1,37 @@
+package dev.watchpost.live;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.Set;
+
+/**
+ * Which targets this process acts for: expires, checkpoints and records transitions of. A single
+ * node acts for all ({@link #SOLE}); in cluster mode each node owns some partitions of the targets
+ * and another node may take them at any moment.
+ */
+public interface Ownership {
+
+    /** A single node: every target is its own and nothing is ever fenced. */
+    Ownership SOLE = new Ownership() {
+        @Override
+        public boolean owns(String targetId) {
+            return true;
+        }
+
+        @Override
+        public Set<String> fenced(Connection c, Collection<String> targetIds) {
+            return Set.of();
+        }
+    };
+
+    /** Whether this node acts for {@code targetId} now (memory only: called on the expiry path). */
+    boolean owns(String targetId);
+
+    /**
+     * Inside a write transaction: those of {@code targetIds} this node may no longer write for,
+     * because another node owns them now. What it checked stays locked until the transaction ends,
+     * so ownership cannot change hands between this answer and the commit.
+     */
+    Set<String> fenced(Connection c, Collection<String> targetIds) throws SQLException;
+}

@@ -1,0 +1,147 @@
+package dev.watchpost.cluster;
+
+import dev.watchpost.testing.Http;
+import dev.watchpost.testing.Postgres;
+import dev.watchpost.testing.TestServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two nodes in one JVM on one PostgreSQL database, both receiving every report (as behind a load
+ * balancer): each target's changes are recorded once, by its owner, in one chain, and a node that
+ * takes targets over carries on from what their previous owner recorded.
+ */
+class ClusterOwnershipTest {
+
+    private static final int TARGETS = 24;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void onlyTheOwnerRecordsAndExpiresAndATakeOverCarriesOnFromTheRecord() throws Exception {
+        String url = Postgres.freshDatabaseUrl();
+        Files.writeString(dir.resolve("watchpost.yml"), """
+                groups:
+                  - { id: bots, shards: %d, lease: 2s }
+                """.formatted(TARGETS));
+        TestServer a = TestServer.start(dir.resolve("a"), Clock.systemUTC(), node(url, "node-a", dir));
+        TestServer b = TestServer.start(dir.resolve("b"), Clock.systemUTC(), node(url, "node-b", dir));
+        try {
+            await().atMost(Duration.ofSeconds(15)).until(() -> owners(url).size() == 2);
+
+            // every report reaches both nodes; the targets expire once their reports stop
+            report(List.of(a, b), 6);
+            await().atMost(Duration.ofSeconds(10)).until(() -> allExpired(url));
+            Map<String, List<String>> chains = chains(url);
+            assertThat(chains).hasSize(TARGETS);
+            chains.forEach((id, chain) -> assertThat(chain).as(id).containsExactly("unknown>online", "online>unhealthy"));
+            assertThat(owners(url).values()).as("both nodes own some of the targets").allMatch(n -> n > 0);
+
+            // b stops: a takes b's targets over from the record and, once reports stop again, expires them itself
+            report(List.of(a, b), 6);
+            b.close();
+            await().atMost(Duration.ofSeconds(5)).until(() -> owners(url).equals(Map.of("node-a", TARGETS)));
+            report(List.of(a), 4);
+            await().atMost(Duration.ofSeconds(10)).until(() -> allExpired(url));
+            chains = chains(url);
+            chains.forEach((id, chain) -> assertThat(chain).as(id).containsExactly("unknown>online", "online>unhealthy",
+                    "unhealthy>online", "online>unhealthy"));
+            assertThat(Http.json(a.http().get("/api/v1/targets/bots/0")).get("target").get("state").asText())
+                    .isEqualTo("unhealthy");
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+
+    private static Map<String, String> node(String dbUrl, String id, Path dir) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Map<String, String> env = new HashMap<>(Map.of("WATCHPOST_DB_URL", dbUrl, "WATCHPOST_PORT", Integer.toString(port),
+                "WATCHPOST_CLUSTER_SECRET", "cluster-secret-0123456789",
+                "WATCHPOST_SECRETS_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+                "WATCHPOST_NODE_ID", id, "WATCHPOST_ADVERTISE_URL", "http://127.0.0.1:" + port));
+        env.put("WATCHPOST_CONFIG", dir.resolve("watchpost.yml").toString());
+        return env;
+    }
+
+    /** Reports every target online to each of {@code nodes}, {@code rounds} times 400 ms apart. */
+    private static void report(List<TestServer> nodes, int rounds) throws InterruptedException {
+        for (int r = 0; r < rounds; r++) {
+            for (TestServer n : nodes) {
+                StringBuilder batch = new StringBuilder("[");
+                for (int i = 0; i < TARGETS; i++) {
+                    batch.append(i == 0 ? "" : ",").append("{\"target\":\"bots/").append(i).append("\",\"state\":\"online\"}");
+                }
+                var res = n.http().postJson("/api/v1/heartbeats", batch.append(']').toString(), TestServer.INGEST);
+                assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
+                assertThat(Http.json(res).get("accepted").asInt()).as(res.body()).isEqualTo(TARGETS);
+            }
+            Thread.sleep(400);
+        }
+    }
+
+    /** Targets per owner, as the database has it. */
+    private static Map<String, Integer> owners(String url) throws Exception {
+        Map<String, Integer> out = new HashMap<>();
+        try (Connection c = DriverManager.getConnection(url);
+             PreparedStatement ps = c.prepareStatement("SELECT partition_no, owner FROM cluster_partition WHERE owner IS NOT NULL");
+             ResultSet rs = ps.executeQuery()) {
+            Map<Integer, String> byPartition = new HashMap<>();
+            while (rs.next()) {
+                byPartition.put(rs.getInt(1), rs.getString(2));
+            }
+            for (int i = 0; i < TARGETS; i++) {
+                String owner = byPartition.get(Partitions.of("bots/" + i));
+                if (owner != null) {
+                    out.merge(owner, 1, Integer::sum);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean allExpired(String url) throws Exception {
+        try (Connection c = DriverManager.getConnection(url);
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM target_state WHERE state = 'unhealthy'");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1) == TARGETS;
+        }
+    }
+
+    /** Each target's recorded changes, oldest first, as "from>to". */
+    private static Map<String, List<String>> chains(String url) throws Exception {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        try (Connection c = DriverManager.getConnection(url);
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT target_id, from_state, to_state FROM transition ORDER BY target_id, at, id");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2) + ">" + rs.getString(3));
+            }
+        }
+        return out;
+    }
+}
