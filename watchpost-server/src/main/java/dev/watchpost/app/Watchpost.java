@@ -143,6 +143,7 @@ public final class Watchpost implements AutoCloseable {
             java.util.concurrent.atomic.AtomicBoolean liveStarted = new java.util.concurrent.atomic.AtomicBoolean();
             membership.ifPresent(m -> {
                 live.setOwnership(m);
+                live.setForwarding(Membership.forwarder(m, live, config.cluster().secret().orElseThrow(), meters));
                 m.addListener(new Membership.Listener() {
                     @Override
                     public void gained(java.util.Set<Integer> partitions) {
@@ -241,7 +242,7 @@ public final class Watchpost implements AutoCloseable {
                     meters,
                     List.of(topologyRoutes.exactReads(), // first: a target named like a route (api/health) reads as itself
                             new ObserveRoutes(db::available, meters, access),
-                            new ClusterRoutes(membership, access),
+                            new ClusterRoutes(membership, live, config.cluster().secret(), access),
                             new TokenRoutes(tokens, access),
                             new HistoryRoutes(history.history(), live, access, clock),
                             new ProbeRoutes(probes, access),

@@ -15,23 +15,63 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code GET /api/v1/cluster}: the nodes, whether each is live, how many partitions each owns and
+ * {@code POST /internal/cluster/observations}: reports another node passes to this one, their
+ * owner (see {@link Forwarder}); only for a caller presenting the cluster secret, and refused with 401
+ * to everyone on a single node.
+ *
+ * <p>{@code GET /api/v1/cluster}: the nodes, whether each is live, how many partitions each owns and
  * how current this node's view is; a single node says so. It needs a read token even when reads are
  * public: the nodes' internal addresses are for operators, not for the status page's visitors.
  */
 public final class ClusterRoutes implements HttpService {
 
     private final Optional<Membership> membership;
+    private final dev.watchpost.live.LiveState live;
+    private final Optional<byte[]> secret;
     private final Access access;
 
-    public ClusterRoutes(Optional<Membership> membership, Access access) {
+    public ClusterRoutes(Optional<Membership> membership, dev.watchpost.live.LiveState live, Optional<String> secret,
+                         Access access) {
         this.membership = membership;
+        this.live = live;
+        this.secret = secret.map(s -> s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         this.access = access;
     }
 
     @Override
     public void routing(HttpRules rules) {
         rules.get("/api/v1/cluster", access.require(Scope.READ, (req, res) -> Json.send(res, Status.OK_200, body())));
+        rules.post(Forwarder.PATH, (req, res) -> {
+            requireSecret(req);
+            com.fasterxml.jackson.databind.JsonNode items = Json.read(req);
+            if (!items.isArray()) {
+                throw new dev.watchpost.web.ApiException(Status.BAD_REQUEST_400, "expected a JSON array of reports");
+            }
+            List<String> results = new ArrayList<>(items.size());
+            for (com.fasterxml.jackson.databind.JsonNode item : items) {
+                String target = item.path("target").asText("");
+                dev.watchpost.live.Observation o;
+                try {
+                    o = Forwarder.ObservationJson.read(item);
+                } catch (IllegalArgumentException | NullPointerException e) {
+                    throw new dev.watchpost.web.ApiException(Status.BAD_REQUEST_400, "a report is not valid: " + e.getMessage());
+                }
+                // only what this node owns now: a report for a partition that moved goes back to be sent on
+                results.add(!membership.get().owns(target) ? "moved"
+                        : live.observe(target, o) == dev.watchpost.live.LiveState.Outcome.ACCEPTED ? "ok" : "unknown");
+            }
+            Json.send(res, Status.OK_200, Map.of("results", results));
+        });
+    }
+
+    private void requireSecret(io.helidon.webserver.http.ServerRequest req) {
+        String h = req.headers().first(io.helidon.http.HeaderNames.AUTHORIZATION).orElse("");
+        byte[] given = (h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).strip() : "")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (secret.isEmpty() || membership.isEmpty() || !java.security.MessageDigest.isEqual(given, secret.get())) {
+            throw new dev.watchpost.web.ApiException(Status.UNAUTHORIZED_401,
+                    "node-to-node route: it needs the cluster secret, and cluster mode on");
+        }
     }
 
     private Map<String, Object> body() {

@@ -94,6 +94,12 @@ public final class Membership implements AutoCloseable, dev.watchpost.live.Owner
                 .description("Seconds since this node last renewed its leases").baseUnit("seconds").register(meters);
     }
 
+    /** How reports for targets other nodes own reach them (see {@link Forwarder}). */
+    public static dev.watchpost.live.Forwarding forwarder(Membership m, dev.watchpost.live.LiveState live, String secret,
+                                                          MeterRegistry meters) {
+        return new Forwarder(m, live, secret, meters);
+    }
+
     public void addListener(Listener l) {
         listeners.add(l);
     }
@@ -186,6 +192,27 @@ public final class Membership implements AutoCloseable, dev.watchpost.live.Owner
             }
         }
         return out;
+    }
+
+    /**
+     * Where the owner of {@code partition} is reached, as of the last round: empty while nobody
+     * holds it (a failed owner's lease has not run out yet) or when this node is the owner.
+     */
+    public Optional<URI> ownerUrl(int partition) {
+        ClusterStore.Round r = last;
+        if (r == null) {
+            return Optional.empty();
+        }
+        Balance.Partition p = r.partitions().get(partition);
+        if (p.free(r.now()) || p.owner().equals(me.id())) {
+            return Optional.empty();
+        }
+        for (ClusterStore.NodeRow n : r.nodes()) {
+            if (n.id().equals(p.owner())) {
+                return Optional.of(URI.create(n.advertiseUrl()));
+            }
+        }
+        return Optional.empty();
     }
 
     /** What the last round read, for {@code /api/v1/cluster}. */

@@ -411,7 +411,8 @@ public final class CompositeEngine implements AutoCloseable {
         Optional<dev.watchpost.live.Held> held = live.held(e.id);
         State shown = held.map(dev.watchpost.live.Held::underlying).orElse(current.get().state());
         String shownMessage = held.isPresent() ? held.get().underlyingMessage() : current.get().message();
-        if (shown != a.state() || !Objects.equals(shownMessage, message)) {
+        if ((shown != a.state() || !Objects.equals(shownMessage, message)) && live.owns(e.id)) {
+            // every node assesses (its history of events is its own); only the owner reports the result
             live.observe(e.id, new Observation(Observation.Kind.REPORT, a.state(), message, Double.NaN, null));
         }
     }

@@ -75,6 +75,7 @@ public final class LiveState implements AutoCloseable {
     private final Map<String, Checkpoints.Saved> restored;
     private volatile ObservationSink observationSink = (id, at, ok, latency) -> { };
     private volatile Ownership ownership = Ownership.SOLE;
+    private volatile Forwarding forwarding;
 
     private final Object structure = new Object();
     private TargetView[] views = new TargetView[1024]; // guarded by structure
@@ -328,6 +329,10 @@ public final class LiveState implements AutoCloseable {
         TargetCell cell = cells.get(targetId);
         if (cell == null) {
             return Outcome.UNKNOWN_TARGET;
+        }
+        Forwarding f = forwarding;
+        if (f != null && !ownership.owns(targetId)) {
+            return f.forward(targetId, o);
         }
         long now = clock.millis();
         Transition t = null;
@@ -674,6 +679,16 @@ public final class LiveState implements AutoCloseable {
             }
         }
         return mine.size();
+    }
+
+    /** In cluster mode: how a report for a target another node owns reaches that node. */
+    public void setForwarding(Forwarding forwarding) {
+        this.forwarding = forwarding;
+    }
+
+    /** Whether this node acts for {@code targetId}: always on a single node; see {@link #setOwnership}. */
+    public boolean owns(String targetId) {
+        return ownership.owns(targetId);
     }
 
     public void setObservationSink(ObservationSink sink) {

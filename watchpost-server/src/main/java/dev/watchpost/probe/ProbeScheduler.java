@@ -221,6 +221,9 @@ public final class ProbeScheduler implements AutoCloseable {
             skipped.increment();
             return;
         }
+        if (!live.owns(e.id)) {
+            return; // in cluster mode another node owns it and runs this slot; the schedule stays, for a takeover
+        }
         e.running = true;
         runs.execute(() -> {
             try {

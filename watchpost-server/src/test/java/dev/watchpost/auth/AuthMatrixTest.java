@@ -45,7 +45,9 @@ class AuthMatrixTest {
         /** Read-only namespaces (Stashboard's public /api/v1): writes answer 405 whatever the token. */
         READ_ONLY,
         /** Catch-alls that only answer "no such route". */
-        NOTHING_THERE
+        NOTHING_THERE,
+        /** Node-to-node routes: only the cluster secret, never an API token (and nothing at all on a single node). */
+        CLUSTER
     }
 
     /** A case: the routes it covers (method and pattern as the table lists them), their guard, and a path to try. */
@@ -79,6 +81,7 @@ class AuthMatrixTest {
             Case.of("\\* /admin/api", Guard.NOTHING_THERE),
             Case.of("\\* /admin/api/\\{\\+rest}", Guard.ADMIN, "/admin/api/v1/services"),
             Case.of("(POST|HEAD) /ping/.*", Guard.KEY_IN_PATH),
+            Case.of("POST /internal/cluster/observations", Guard.CLUSTER),
             Case.of("\\* /api/v1/(services|statuses|service-lists|levels|status-images)(/\\{\\+rest})?", Guard.READ_ONLY),
             Case.of("\\* /api/(\\{\\+rest})?", Guard.NOTHING_THERE));
 
@@ -148,6 +151,7 @@ class AuthMatrixTest {
             case KEY_IN_PATH -> Map.of("none", 404, TestServer.ADMIN, 404);
             case READ_ONLY -> Map.of("none", 405, TestServer.READ, 405, TestServer.ADMIN, 405);
             case NOTHING_THERE -> Map.of("none", 404, TestServer.ADMIN, 404);
+            case CLUSTER -> Map.of("none", 401, WRONG, 401, TestServer.READ, 401, TestServer.INGEST, 401, TestServer.ADMIN, 401);
         };
     }
 

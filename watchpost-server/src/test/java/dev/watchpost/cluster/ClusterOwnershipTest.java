@@ -73,6 +73,63 @@ class ClusterOwnershipTest {
         }
     }
 
+    @Test
+    void aReportSentToANodeThatDoesNotOwnItsTargetIsRecordedByTheOwner() throws Exception {
+        String url = Postgres.freshDatabaseUrl();
+        Files.writeString(dir.resolve("watchpost.yml"), """
+                groups:
+                  - { id: bots, shards: %d, lease: 1h }
+                """.formatted(TARGETS));
+        try (TestServer a = TestServer.start(dir.resolve("a"), Clock.systemUTC(), node(url, "node-a", dir));
+             TestServer b = TestServer.start(dir.resolve("b"), Clock.systemUTC(), node(url, "node-b", dir))) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> owners(url).size() == 2);
+            // everything goes to a: single heartbeats and a batch; b's targets travel to b
+            for (int i = 0; i < TARGETS; i++) {
+                var r = a.http().postJson("/api/v1/heartbeat/bots/" + i, "{\"state\":\"degraded\",\"message\":\"first\"}",
+                        TestServer.INGEST);
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(204);
+            }
+            StringBuilder batch = new StringBuilder("[");
+            for (int i = 0; i < TARGETS; i++) {
+                batch.append(i == 0 ? "" : ",").append("{\"target\":\"bots/").append(i)
+                        .append("\",\"state\":\"online\",\"message\":\"second\",\"latency_ms\":7}");
+            }
+            var res = a.http().postJson("/api/v1/heartbeats", batch.append(']').toString(), TestServer.INGEST);
+            assertThat(Http.json(res).get("accepted").asInt()).as(res.body()).isEqualTo(TARGETS);
+            a.app().live().flush();
+            b.app().live().flush();
+            // acknowledged means recorded by the owner: one chain per target, in the order sent
+            Map<String, List<String>> chains = chains(url);
+            assertThat(chains).hasSize(TARGETS);
+            chains.forEach((id, chain) -> assertThat(chain).as(id).containsExactly("unknown>degraded", "degraded>online"));
+            // the owner has the last values; an unknown target is still an unknown target
+            for (int i = 0; i < TARGETS; i++) {
+                TestServer owner = ownerOf(url, "bots/" + i).equals("node-a") ? a : b;
+                var t = Http.json(owner.http().get("/api/v1/targets/bots/" + i)).get("target");
+                assertThat(t.get("message").asText()).isEqualTo("second");
+                assertThat(t.get("latency_ms").asDouble()).isEqualTo(7.0);
+            }
+            assertThat(a.http().postJson("/api/v1/heartbeat/bots/nope", "{}", TestServer.INGEST).statusCode()).isEqualTo(404);
+            // the node-to-node route takes the cluster secret only
+            assertThat(b.http().postJson("/internal/cluster/observations", "[]", TestServer.ADMIN).statusCode()).isEqualTo(401);
+            var direct = b.http().send(b.http().request("/internal/cluster/observations")
+                    .header("Authorization", "Bearer cluster-secret-0123456789").header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("[]")).build());
+            assertThat(direct.statusCode()).isEqualTo(200);
+        }
+    }
+
+    private static String ownerOf(String url, String targetId) throws Exception {
+        try (Connection c = DriverManager.getConnection(url);
+             PreparedStatement ps = c.prepareStatement("SELECT owner FROM cluster_partition WHERE partition_no = ?")) {
+            ps.setInt(1, Partitions.of(targetId));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
     private static Map<String, String> node(String dbUrl, String id, Path dir) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {

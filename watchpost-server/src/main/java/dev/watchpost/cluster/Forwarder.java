@@ -1,0 +1,221 @@
+package dev.watchpost.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.watchpost.live.Forwarding;
+import dev.watchpost.live.LiveState;
+import dev.watchpost.live.Observation;
+import dev.watchpost.web.ApiException;
+import dev.watchpost.web.Json;
+import io.helidon.http.Status;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Hands reports for targets another node owns to that node, and answers the caller only with the
+ * owner's answer, so a 2xx means the owner has the report. Reports to one owner travel in batches:
+ * one sender per owner takes whatever is waiting when it is free, so under load a request carries
+ * many reports and when idle one goes out at once. A report whose owner cannot be reached, or
+ * answers that it no longer owns the target, is tried again against the owner the next rounds name
+ * (a failed node's partitions move within a lease), for up to {@link #PATIENCE}; then the caller gets
+ * 503 and its client retries, and nothing was acknowledged that the owner did not take.
+ */
+final class Forwarder implements Forwarding, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
+
+    /** Longer than a lease and a round: a failed owner's partitions have a new owner by then. */
+    static final Duration PATIENCE = Duration.ofSeconds(10);
+    static final int BATCH = 500;
+    static final String PATH = "/internal/cluster/observations";
+
+    private final Membership membership;
+    private final LiveState live;
+    private final String secret;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(1)).build();
+    private final ConcurrentHashMap<URI, Lane> lanes = new ConcurrentHashMap<>();
+    private final Counter forwarded;
+    private final Counter retried;
+    private volatile boolean closed;
+
+    Forwarder(Membership membership, LiveState live, String secret, MeterRegistry meters) {
+        this.membership = membership;
+        this.live = live;
+        this.secret = secret;
+        this.forwarded = Counter.builder("watchpost.cluster.forwarded").description("Reports passed to their owner")
+                .register(meters);
+        this.retried = Counter.builder("watchpost.cluster.forward.retries")
+                .description("Forwarded reports tried again (owner moved or unreachable)").register(meters);
+    }
+
+    /** What the owner said about one report. */
+    enum Answer { OK, UNKNOWN, MOVED }
+
+    private record Pending(String targetId, Observation observation, CompletableFuture<Answer> answer) {
+    }
+
+    @Override
+    public LiveState.Outcome forward(String targetId, Observation o) {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        int partition = Partitions.of(targetId);
+        while (!closed) {
+            if (membership.owns(targetId)) {
+                return live.observe(targetId, o); // taken over meanwhile: it is this node's now
+            }
+            Optional<URI> owner = membership.ownerUrl(partition);
+            if (owner.isPresent()) {
+                Pending p = new Pending(targetId, o, new CompletableFuture<>());
+                lane(owner.get()).queue.add(p);
+                try {
+                    Answer a = p.answer().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    if (a != Answer.MOVED) {
+                        forwarded.increment();
+                        return a == Answer.OK ? LiveState.Outcome.ACCEPTED : LiveState.Outcome.UNKNOWN_TARGET;
+                    }
+                } catch (ExecutionException | TimeoutException e) {
+                    // unreachable or too slow: ask the membership again
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                break;
+            }
+            retried.increment();
+            sleep(100);
+        }
+        throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "the node that owns target '" + targetId
+                + "' cannot be reached right now; nothing was recorded, retry shortly", Map.of("retry_after_s", 2));
+    }
+
+    private Lane lane(URI owner) {
+        return lanes.computeIfAbsent(owner, Lane::new);
+    }
+
+    /** The queue of reports for one owner and the virtual thread that sends them. */
+    private final class Lane {
+        final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+        final URI target;
+
+        Lane(URI owner) {
+            this.target = owner.resolve(PATH);
+            Thread.ofVirtual().name("watchpost-forward").start(this::run);
+        }
+
+        private void run() {
+            List<Pending> batch = new ArrayList<>(BATCH);
+            while (!closed) {
+                try {
+                    Pending first = queue.poll(1, TimeUnit.SECONDS);
+                    if (first == null) {
+                        continue;
+                    }
+                    batch.add(first);
+                    queue.drainTo(batch, BATCH - 1);
+                    send(batch);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("event=cluster.forward_failed owner={} reports={} error=\"{}\"", target, batch.size(), e.toString());
+                    batch.forEach(p -> p.answer().completeExceptionally(e));
+                } finally {
+                    batch.clear();
+                }
+            }
+        }
+
+        private void send(List<Pending> batch) throws IOException, InterruptedException {
+            ArrayNode body = Json.MAPPER.createArrayNode();
+            for (Pending p : batch) {
+                body.add(ObservationJson.write(p.targetId(), p.observation()));
+            }
+            HttpResponse<String> res = http.send(HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(5))
+                    .header("Authorization", "Bearer " + secret).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(body))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (res.statusCode() != 200) {
+                throw new IOException("owner answered " + res.statusCode());
+            }
+            JsonNode answers = Json.MAPPER.readTree(res.body()).path("results");
+            for (int i = 0; i < batch.size(); i++) {
+                String a = answers.path(i).asText("moved");
+                batch.get(i).answer().complete(switch (a) {
+                    case "ok" -> Answer.OK;
+                    case "unknown" -> Answer.UNKNOWN;
+                    default -> Answer.MOVED;
+                });
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    /** An observation on the wire between nodes. */
+    static final class ObservationJson {
+        private ObservationJson() {
+        }
+
+        static ObjectNode write(String targetId, Observation o) {
+            ObjectNode n = Json.MAPPER.createObjectNode();
+            n.put("target", targetId);
+            n.put("kind", o.kind().name());
+            if (o.state() != null) {
+                n.put("state", o.state().id());
+            }
+            if (o.message() != null) {
+                n.put("message", o.message());
+            }
+            if (!Double.isNaN(o.latencyMs())) {
+                n.put("latency_ms", o.latencyMs());
+            }
+            if (o.metrics() != null) {
+                n.set("metrics", o.metrics());
+            }
+            return n;
+        }
+
+        static Observation read(JsonNode n) {
+            Observation.Kind kind = Observation.Kind.valueOf(n.path("kind").asText());
+            dev.watchpost.live.State state = n.hasNonNull("state")
+                    ? dev.watchpost.live.State.parse(n.get("state").asText()).orElseThrow(
+                            () -> new IllegalArgumentException("unknown state " + n.get("state")))
+                    : null;
+            return new Observation(kind, state, n.hasNonNull("message") ? n.get("message").asText() : null,
+                    n.hasNonNull("latency_ms") ? n.get("latency_ms").asDouble() : Double.NaN,
+                    n.get("metrics") instanceof ObjectNode m ? m : null);
+        }
+    }
+}
