@@ -147,8 +147,10 @@ public final class Watchpost implements AutoCloseable {
                 m.addListener(new Membership.Listener() {
                     @Override
                     public void gained(java.util.Set<Integer> partitions) {
-                        if (liveStarted.get()) { // before, the live state's own restore at start covers them
-                            live.takeOver(id -> partitions.contains(Partitions.of(id)));
+                        if (liveStarted.get()) { // before, the restores at start cover them
+                            java.util.function.Predicate<String> taken = id -> partitions.contains(Partitions.of(id));
+                            live.takeOver(taken);
+                            history.takeOver(live, taken);
                         }
                     }
 
@@ -156,6 +158,7 @@ public final class Watchpost implements AutoCloseable {
                     public void lost(java.util.Set<Integer> partitions) {
                         // what is written before the release is what the next owner restores
                         live.flush(Duration.ofSeconds(2));
+                        history.handOver(id -> partitions.contains(Partitions.of(id)));
                     }
                 });
             });

@@ -147,6 +147,24 @@ public final class History {
         }
     }
 
+    /**
+     * Writes what is pending, then stops counting the targets {@code gone} accepts (in cluster mode,
+     * targets another node took over: it resumes their open intervals from what this flush wrote).
+     *
+     * @throws dev.watchpost.store.StoreException when the write fails: they are forgotten all the same,
+     *         since the next owner counts their open intervals from where the last flush left them
+     *         (counting them here too would count that time twice); only samples since then are lost
+     */
+    public void handOver(java.util.function.Predicate<String> gone, Instant now) {
+        flushLock.lock();
+        try {
+            flush(now);
+        } finally {
+            pending.keySet().removeIf(gone);
+            flushLock.unlock();
+        }
+    }
+
     /** At start-up: {@code targetId} was already down (any BAD state) since {@code since}. */
     public void restoreDown(String targetId, Instant since) {
         restore(targetId, State.DOWN, since);

@@ -37,8 +37,31 @@ public final class HistoryService implements AutoCloseable {
         live.setObservationSink(history::observe);
         live.addTransitionListener(ts -> ts.forEach(history::transition));
         // Reopen what was open when Watchpost stopped: down, unknown and maintenance time continue.
+        // In cluster mode only the owner counts a target's time.
+        reopen(live, live::owns);
+    }
+
+    /** In cluster mode: this node now owns the targets {@code taken} accepts; their open intervals continue here. */
+    public void takeOver(LiveState live, java.util.function.Predicate<String> taken) {
+        reopen(live, taken);
+    }
+
+    /**
+     * In cluster mode: another node takes over the targets {@code gone} accepts; what was counted is
+     * written first, then this node stops counting them.
+     */
+    public void handOver(java.util.function.Predicate<String> gone) {
+        try {
+            history.handOver(gone, clock.instant());
+        } catch (RuntimeException e) {
+            LOG.warn("event=history.handover_failed error=\"{}\"", e.getMessage());
+        }
+    }
+
+    private void reopen(LiveState live, java.util.function.Predicate<String> which) {
         live.forEachTarget(v -> {
-            if (v.since() > 0 && v.state().severity() != Severity.OK && v.state().severity() != Severity.WARN) {
+            if (which.test(v.id()) && v.since() > 0 && v.state().severity() != Severity.OK
+                    && v.state().severity() != Severity.WARN) {
                 history.restore(v.id(), v.state(), Instant.ofEpochMilli(v.since()));
             }
         });

@@ -119,6 +119,46 @@ class ClusterOwnershipTest {
         }
     }
 
+    @Test
+    void onlyTheOwnerCountsATargetsDownTimeAlsoAfterARestart() throws Exception {
+        String url = Postgres.freshDatabaseUrl();
+        Files.writeString(dir.resolve("watchpost.yml"), """
+                groups:
+                  - { id: bots, shards: %d, lease: 1s }
+                """.formatted(TARGETS));
+        TestServer a = TestServer.start(dir.resolve("a"), Clock.systemUTC(), node(url, "node-a", dir));
+        Map<String, String> bEnv = node(url, "node-b", dir);
+        TestServer b = TestServer.start(dir.resolve("b"), Clock.systemUTC(), bEnv);
+        try {
+            await().atMost(Duration.ofSeconds(15)).until(() -> owners(url).size() == 2);
+            long first = System.currentTimeMillis();
+            report(List.of(a), 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> allExpired(url));
+            // b restarts while every target is down: it must not count the time of a's targets too
+            b.close();
+            b = TestServer.start(dir.resolve("b"), Clock.systemUTC(), bEnv);
+            await().atMost(Duration.ofSeconds(15)).until(() -> owners(url).size() == 2);
+            Thread.sleep(3_000);
+            a.app().history().flush();
+            b.app().history().flush();
+            long elapsed = System.currentTimeMillis() - first;
+            try (Connection c = DriverManager.getConnection(url);
+                 PreparedStatement ps = c.prepareStatement(
+                         "SELECT target_id, sum(down_ms) FROM history_bucket WHERE period_s = 60 GROUP BY target_id");
+                 ResultSet rs = ps.executeQuery()) {
+                int n = 0;
+                while (rs.next()) {
+                    n++;
+                    assertThat(rs.getLong(2)).as(rs.getString(1) + ": down time counted once").isBetween(1_000L, elapsed);
+                }
+                assertThat(n).isEqualTo(TARGETS);
+            }
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+
     private static String ownerOf(String url, String targetId) throws Exception {
         try (Connection c = DriverManager.getConnection(url);
              PreparedStatement ps = c.prepareStatement("SELECT owner FROM cluster_partition WHERE partition_no = ?")) {
