@@ -228,6 +228,17 @@ public final class AlertEngine implements AutoCloseable {
         return r;
     }
 
+    private volatile java.util.function.Supplier<java.util.Set<String>> liveNodes;
+
+    /**
+     * Cluster mode: this node claims the alerts it sends as {@code nodeId}; each round it resumes
+     * what nodes no longer among {@code liveNodes} left half-sent. Call before {@link #start()}.
+     */
+    public void clusterAs(String nodeId, java.util.function.Supplier<java.util.Set<String>> liveNodes) {
+        outbox.claimAs(nodeId);
+        this.liveNodes = liveNodes;
+    }
+
     /** Resumes deliveries cut off by a stop and starts the rounds. Call once the live state is started. */
     public void start() {
         try {
@@ -245,6 +256,14 @@ public final class AlertEngine implements AutoCloseable {
 
     private void round() {
         Instant now = clock.instant();
+        java.util.function.Supplier<java.util.Set<String>> nodes = liveNodes;
+        if (nodes != null) {
+            int resumed = outbox.resumeOrphaned(now, nodes.get());
+            if (resumed > 0) {
+                LOG.warn("event=alert.resumed_orphaned count={} hint=\"their sender left the cluster; re-sent with the "
+                        + "same X-Watchpost-Delivery keys\"", resumed);
+            }
+        }
         reminders(now);
         digests(now);
         dispatch(now);

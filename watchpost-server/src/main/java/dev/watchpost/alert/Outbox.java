@@ -28,6 +28,13 @@ final class Outbox {
 
     private final Database db;
 
+    /** The node that claims alerts to send them; empty on a single node. */
+    private volatile String node;
+
+    void claimAs(String nodeId) {
+        this.node = nodeId;
+    }
+
     Outbox(Database db) {
         this.db = db;
     }
@@ -149,10 +156,11 @@ final class Outbox {
         return db.write(c -> {
             List<Alert> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE alert SET status = 'sending', delivery = ? WHERE id = ? AND status = 'pending'")) {
+                    "UPDATE alert SET status = 'sending', delivery = ?, claimed_by = ? WHERE id = ? AND status = 'pending'")) {
                 for (Alert a : alerts) {
                     ps.setString(1, delivery);
-                    ps.setLong(2, a.id());
+                    ps.setString(2, node);
+                    ps.setLong(3, a.id());
                     if (ps.executeUpdate() == 1) {
                         out.add(a);
                     }
@@ -205,10 +213,43 @@ final class Outbox {
      * delivery key: the receiver may have got them, and can tell by that key.
      */
     int resumeSending(Instant now) {
+        String me = node;
         return db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE alert SET status = 'pending', next_at = ? WHERE status = 'sending'")) {
+            // in cluster mode only this node's own (its previous run's): other live nodes are sending theirs
+            try (PreparedStatement ps = c.prepareStatement(me == null
+                    ? "UPDATE alert SET status = 'pending', next_at = ? WHERE status = 'sending'"
+                    : "UPDATE alert SET status = 'pending', next_at = ? WHERE status = 'sending' AND claimed_by = ?")) {
                 ps.setLong(1, now.toEpochMilli());
+                if (me != null) {
+                    ps.setString(2, me);
+                }
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * Cluster mode: alerts left in 'sending' by nodes that are no longer live ({@code live}: the
+     * node ids that are) become pending again, due at once, keeping their delivery key; a live
+     * sender's are left alone. Run every round, so a node that dies mid-send has its deliveries
+     * finished by another within a lease and a round.
+     */
+    int resumeOrphaned(Instant now, java.util.Set<String> live) {
+        return db.write(c -> {
+            StringBuilder sql = new StringBuilder(
+                    "UPDATE alert SET status = 'pending', next_at = ? WHERE status = 'sending' AND (claimed_by IS NULL");
+            if (!live.isEmpty()) {
+                sql.append(" OR claimed_by NOT IN (").append("?,".repeat(live.size() - 1)).append("?)");
+            } else {
+                sql.append(" OR TRUE");
+            }
+            sql.append(')');
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                ps.setLong(1, now.toEpochMilli());
+                int i = 2;
+                for (String n : live) {
+                    ps.setString(i++, n);
+                }
                 return ps.executeUpdate();
             }
         });

@@ -171,6 +171,7 @@ public final class Watchpost implements AutoCloseable {
             CompositeEngine composites = new CompositeEngine(live, db, clock);
             started.push(composites); // stops before the live state
             AlertEngine alerts = new AlertEngine(live, db, box, clock, config.alerts(), config.server().publicUrl());
+            membership.ifPresent(m -> alerts.clusterAs(m.nodeId(), m::liveNodeIds));
             started.push(alerts); // stops before the live state: its last transitions' alerts wait in the outbox
             TopologyStore topologyStore = new TopologyStore(db, box);
             Topology topology = new Topology(live, topologyStore, clock);

@@ -215,6 +215,18 @@ public final class Membership implements AutoCloseable, dev.watchpost.live.Owner
         return Optional.empty();
     }
 
+    /** The ids of the nodes live as of the last round (this one included). */
+    public Set<String> liveNodeIds() {
+        Set<String> out = new java.util.HashSet<>();
+        for (ClusterView.Node n : view().nodes()) {
+            if (n.live()) {
+                out.add(n.id());
+            }
+        }
+        out.add(me.id());
+        return out;
+    }
+
     /** What the last round read, for {@code /api/v1/cluster}. */
     public ClusterView view() {
         ClusterStore.Round r = last;
