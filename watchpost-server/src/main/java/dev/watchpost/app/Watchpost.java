@@ -141,6 +141,11 @@ public final class Watchpost implements AutoCloseable {
             LiveState live = new LiveState(db, clock, config.storage().flushInterval(), meters);
             started.push(live);
             java.util.concurrent.atomic.AtomicBoolean liveStarted = new java.util.concurrent.atomic.AtomicBoolean();
+            Optional<Membership.Replicated> replication = membership.map(m -> Membership.replication(m, db, live));
+            replication.ifPresent(r -> {
+                live.addTransitionWriter(r.writer());
+                started.push(r);
+            });
             membership.ifPresent(m -> {
                 live.setOwnership(m);
                 live.setForwarding(Membership.forwarder(m, live, config.cluster().secret().orElseThrow(), meters));
@@ -216,6 +221,7 @@ public final class Watchpost implements AutoCloseable {
             history.attach(live);
             live.start();
             liveStarted.set(true);
+            replication.ifPresent(r -> r.start().run());
             history.start();
             probes.start();
             composites.start();

@@ -100,6 +100,23 @@ public final class Membership implements AutoCloseable, dev.watchpost.live.Owner
         return new Forwarder(m, live, secret, meters);
     }
 
+    /**
+     * Other nodes' changes reach {@code live}: register the result as a transition writer before
+     * the live state starts, then {@link AutoCloseable}-stop it with the server; {@code start} runs it.
+     */
+    public static Replicated replication(Membership m, Database db, dev.watchpost.live.LiveState live) {
+        Replication r = new Replication(db, live, m);
+        return new Replicated(r, r::start);
+    }
+
+    /** What {@link #replication} returns: the writer to register, and how to start listening. */
+    public record Replicated(dev.watchpost.live.TransitionWriter writer, Runnable start) implements AutoCloseable {
+        @Override
+        public void close() {
+            ((Replication) writer).close();
+        }
+    }
+
     public void addListener(Listener l) {
         listeners.add(l);
     }

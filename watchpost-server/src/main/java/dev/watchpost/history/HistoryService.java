@@ -35,7 +35,7 @@ public final class HistoryService implements AutoCloseable {
     /** Subscribes to the live state; call after its targets are defined and before it starts. */
     public void attach(LiveState live) {
         live.setObservationSink(history::observe);
-        live.addTransitionListener(ts -> ts.forEach(history::transition));
+        live.addOwnTransitionListener(ts -> ts.forEach(history::transition));
         // Reopen what was open when Watchpost stopped: down, unknown and maintenance time continue.
         // In cluster mode only the owner counts a target's time.
         reopen(live, live::owns);

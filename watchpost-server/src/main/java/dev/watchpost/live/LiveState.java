@@ -76,6 +76,7 @@ public final class LiveState implements AutoCloseable {
     private volatile ObservationSink observationSink = (id, at, ok, latency) -> { };
     private volatile Ownership ownership = Ownership.SOLE;
     private volatile Forwarding forwarding;
+    private final List<TransitionListener> replicaListeners = new CopyOnWriteArrayList<>();
 
     private final Object structure = new Object();
     private TargetView[] views = new TargetView[1024]; // guarded by structure
@@ -603,8 +604,54 @@ public final class LiveState implements AutoCloseable {
         return Optional.ofNullable(pingKeys.get(key));
     }
 
+    /** Hears every recorded change: this node's and, in cluster mode, those other nodes recorded. */
     public void addTransitionListener(TransitionListener l) {
         transitions.addListener(l);
+        replicaListeners.add(l);
+    }
+
+    /** Hears only the changes this node recorded (what counts a target's history: its owner). */
+    public void addOwnTransitionListener(TransitionListener l) {
+        transitions.addListener(l);
+    }
+
+    /**
+     * Cluster mode: changes another node recorded for targets it owns, in the order they were
+     * committed. Each target this node does not own takes the change's state, and the change is
+     * announced to the listeners of {@link #addTransitionListener} (the live feeds, composites), so
+     * readers on every node see every target.
+     */
+    public void applyReplicated(List<Transition> recorded) {
+        List<Transition> applied = new ArrayList<>(recorded.size());
+        for (Transition t : recorded) {
+            TargetCell cell = cells.get(t.targetId());
+            if (cell == null || ownership.owns(t.targetId())) {
+                continue; // unknown here, or this node's own (applied when it was made)
+            }
+            synchronized (cell) {
+                if (cell.removed) {
+                    continue;
+                }
+                if (cell.state != t.to() && cell.group != null) {
+                    cell.group.count(cell.state, t.to());
+                }
+                cell.state = t.to();
+                cell.since = t.at().toEpochMilli();
+            }
+            markDirty(cell);
+            applied.add(t);
+        }
+        if (!applied.isEmpty()) {
+            List<Transition> view = List.copyOf(applied);
+            for (TransitionListener l : replicaListeners) {
+                try {
+                    l.onTransitions(view);
+                } catch (RuntimeException e) {
+                    LOG.error("event=transition.listener_failed listener={} error=\"{}\"", l.getClass().getSimpleName(),
+                            e.getMessage(), e);
+                }
+            }
+        }
     }
 
     /** Adds rows to every transition batch's transaction (register before {@link #start}). */

@@ -58,6 +58,7 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource writer;
     private final HikariDataSource reader;
     private final HikariDataSource health; // PostgreSQL: the availability check's own connection; null on SQLite
+    private Settings settings;
     private final int schemaVersion;
     private final Object availability = new Object();
     private volatile boolean available = true;
@@ -123,7 +124,9 @@ public final class Database implements AutoCloseable {
             }
             LOG.info("event=store.open dialect={} schema={} url={}", dialect.name().toLowerCase(), version,
                     redact(settings.url()));
-            return new Database(dialect, writer, reader, health, version, meters);
+            Database db = new Database(dialect, writer, reader, health, version, meters);
+            db.settings = settings;
+            return db;
         } catch (RuntimeException e) {
             closeQuietly(writer, reader);
             if (health != null) {
@@ -131,6 +134,17 @@ public final class Database implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * A connection of its own, outside the pools, for a caller that holds one for as long as it runs
+     * (PostgreSQL's LISTEN); the caller closes it.
+     */
+    public java.sql.Connection connectAlone() throws java.sql.SQLException {
+        java.util.Properties p = new java.util.Properties();
+        settings.user().ifPresent(u -> p.setProperty("user", u));
+        settings.password().ifPresent(pw -> p.setProperty("password", pw));
+        return java.sql.DriverManager.getConnection(settings.url(), p);
     }
 
     /** Connection settings. {@code poolSize} is the number of reader connections on SQLite. */

@@ -159,6 +159,56 @@ class ClusterOwnershipTest {
         }
     }
 
+    @Test
+    void everyNodeShowsEveryTargetsChangesInItsLiveFeedAndReads() throws Exception {
+        String url = Postgres.freshDatabaseUrl();
+        Files.writeString(dir.resolve("watchpost.yml"), """
+                groups:
+                  - { id: bots, shards: %d, lease: 1h }
+                """.formatted(TARGETS));
+        try (TestServer a = TestServer.start(dir.resolve("a"), Clock.systemUTC(), node(url, "node-a", dir));
+             TestServer b = TestServer.start(dir.resolve("b"), Clock.systemUTC(), node(url, "node-b", dir))) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> owners(url).size() == 2);
+            java.util.Set<String> seenOnB = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try {
+                    var res = java.net.http.HttpClient.newHttpClient().send(
+                            b.http().request("/api/v1/stream").build(), java.net.http.HttpResponse.BodyHandlers.ofLines());
+                    boolean transition = false;
+                    for (var it = res.body().iterator(); it.hasNext(); ) {
+                        String line = it.next();
+                        if (line.startsWith("event:")) {
+                            transition = line.equals("event:transition");
+                        } else if (transition && line.startsWith("data:")) {
+                            var t = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line.substring(5));
+                            seenOnB.add(t.path("target").asText() + " " + t.path("to").asText());
+                        }
+                    }
+                } catch (Exception e) {
+                    // the server stopped
+                }
+            });
+            Thread.sleep(500); // the stream is open
+            long sent = System.nanoTime();
+            for (int i = 0; i < TARGETS; i++) {
+                var r = a.http().postJson("/api/v1/heartbeat/bots/" + i, "{\"state\":\"offline\"}", TestServer.INGEST);
+                assertThat(r.statusCode()).isEqualTo(204);
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> seenOnB.size() == TARGETS);
+            long tookMs = (System.nanoTime() - sent) / 1_000_000;
+            assertThat(seenOnB).allMatch(s -> s.endsWith(" offline"));
+            assertThat(tookMs).as("every change on b's feed soon after it was made").isLessThan(3_000);
+            for (TestServer n : List.of(a, b)) {
+                await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
+                    var targets = Http.json(n.http().get("/api/v1/targets")).get("targets");
+                    assertThat(targets).hasSize(TARGETS);
+                    targets.forEach(t -> assertThat(t.get("state").asText()).as(t.get("id").asText()).isEqualTo("offline"));
+                });
+            }
+            reader.interrupt();
+        }
+    }
+
     private static String ownerOf(String url, String targetId) throws Exception {
         try (Connection c = DriverManager.getConnection(url);
              PreparedStatement ps = c.prepareStatement("SELECT owner FROM cluster_partition WHERE partition_no = ?")) {

@@ -1,0 +1,198 @@
+package dev.watchpost.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.watchpost.live.LiveState;
+import dev.watchpost.live.State;
+import dev.watchpost.live.Transition;
+import dev.watchpost.live.TransitionWriter;
+import dev.watchpost.store.Database;
+import dev.watchpost.web.Json;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every node sees every target's changes: the owner announces what it records with PostgreSQL's
+ * {@code NOTIFY} inside the transaction that records it (so only committed changes are announced,
+ * in commit order), and every node {@code LISTEN}s on a connection of its own and applies the
+ * changes of targets it does not own to its copy ({@link LiveState#applyReplicated}), which its live
+ * feeds and page then show. After (re)connecting, a node first catches up from the stored states, so
+ * a gap in the notifications (a lost connection, a database restart) leaves nothing behind.
+ */
+final class Replication implements TransitionWriter, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Replication.class);
+    static final String CHANNEL = "watchpost_transitions";
+    /** PostgreSQL's payload limit is 8,000 bytes; a batch is split below it. */
+    private static final int PAYLOAD = 7_000;
+
+    private final Database db;
+    private final LiveState live;
+    private final Membership membership;
+    private final Thread thread;
+    private volatile boolean running;
+    private volatile Connection listening;
+
+    Replication(Database db, LiveState live, Membership membership) {
+        this.db = db;
+        this.live = live;
+        this.membership = membership;
+        this.thread = Thread.ofPlatform().name("watchpost-replication").daemon(true).unstarted(this::run);
+    }
+
+    /** Inside the transition batch's transaction: the changes go out when (and only if) it commits. */
+    @Override
+    public void write(Connection c, List<Transition> batch) throws SQLException {
+        StringBuilder payload = new StringBuilder("[");
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+            for (Transition t : batch) {
+                String one = one(t);
+                if (payload.length() > 1 && payload.length() + one.length() + 2 > PAYLOAD) {
+                    notify(ps, payload.append(']').toString());
+                    payload.setLength(1);
+                }
+                payload.append(payload.length() > 1 ? "," : "").append(one);
+            }
+            if (payload.length() > 1) {
+                notify(ps, payload.append(']').toString());
+            }
+        }
+    }
+
+    private static void notify(PreparedStatement ps, String payload) throws SQLException {
+        ps.setString(1, CHANNEL);
+        ps.setString(2, payload);
+        ps.execute();
+    }
+
+    private static String one(Transition t) {
+        var n = Json.MAPPER.createObjectNode();
+        n.put("t", t.targetId());
+        n.put("f", t.from().id());
+        n.put("o", t.to().id());
+        n.put("a", t.at().toEpochMilli());
+        // the reason is only shown: shortened so one change always fits a notification
+        n.put("r", t.reason().length() > 500 ? t.reason().substring(0, 500) : t.reason());
+        return n.toString();
+    }
+
+    void start() {
+        running = true;
+        thread.start();
+    }
+
+    private void run() {
+        long backoffMs = 200;
+        while (running) {
+            try (Connection c = db.connectAlone()) {
+                listening = c;
+                try (Statement st = c.createStatement()) {
+                    st.execute("LISTEN " + CHANNEL);
+                }
+                catchUp();
+                backoffMs = 200;
+                PGConnection pg = c.unwrap(PGConnection.class);
+                while (running) {
+                    PGNotification[] ns = pg.getNotifications(1000);
+                    if (ns == null || ns.length == 0) {
+                        continue;
+                    }
+                    List<Transition> got = new ArrayList<>();
+                    for (PGNotification n : ns) {
+                        parse(n.getParameter(), got);
+                    }
+                    live.applyReplicated(got);
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                LOG.warn("event=cluster.replication_lost error=\"{}\" retry_in_ms={}", e.getMessage(), backoffMs);
+                sleep(backoffMs);
+                backoffMs = Math.min(backoffMs * 2, 5_000);
+            } finally {
+                listening = null;
+            }
+        }
+    }
+
+    /** The stored state of every target another node owns, applied where this node's copy differs. */
+    private void catchUp() {
+        List<Transition> missed = db.read(c -> {
+            List<Transition> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT target_id, state, since FROM target_state");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String id = rs.getString(1);
+                    if (membership.owns(id)) {
+                        continue;
+                    }
+                    State stored = State.parse(rs.getString(2)).orElse(null);
+                    Instant since = Instant.ofEpochMilli(rs.getLong(3));
+                    live.target(id).ifPresent(v -> {
+                        if (stored != null && v.state() != stored) {
+                            out.add(new Transition(id, v.state(), stored, since, "recorded by another node"));
+                        }
+                    });
+                }
+            }
+            return out;
+        });
+        if (!missed.isEmpty()) {
+            LOG.info("event=cluster.replication_caught_up targets={}", missed.size());
+            live.applyReplicated(missed);
+        }
+    }
+
+    private static void parse(String payload, List<Transition> into) {
+        try {
+            for (JsonNode n : Json.MAPPER.readTree(payload)) {
+                State from = State.parse(n.path("f").asText()).orElse(null);
+                State to = State.parse(n.path("o").asText()).orElse(null);
+                if (from != null && to != null && from != to) {
+                    into.add(new Transition(n.path("t").asText(), from, to, Instant.ofEpochMilli(n.path("a").asLong()),
+                            n.path("r").asText("")));
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("event=cluster.replication_bad_payload error=\"{}\"", e.getMessage());
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        Connection c = listening;
+        if (c != null) {
+            try {
+                c.close(); // wakes the listener out of its wait
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
+        }
+        try {
+            thread.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
