@@ -126,6 +126,22 @@ class ClusterHarnessTest {
         cluster.close(); // twice: nothing happens
     }
 
+    @Test
+    void aNodeThatExitsWhileStartingFailsTheStartWithItsLogAndLeavesNothingRunning() {
+        List<Long> childrenBefore = children();
+        assertThatThrownBy(() -> ClusterNodes.builder(dir).nodes(2).config("""
+                targets:
+                  - { id: web/shop, http: { url: "http://127.0.0.1:9/", every: soon } }
+                """).start())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("node-0 exited with code 2 before it was ready")
+                .hasMessageContaining("'soon' is not a duration");
+        assertThat(childrenBefore).as("children of the test JVM: none started here is left").containsAll(children());
+        String postgresData = dir.resolve("postgres").toString();
+        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(postgresData)))
+                .as("PostgreSQL is stopped").isEmpty();
+    }
+
     private static List<Long> children() {
         return ProcessHandle.current().children().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList();
     }

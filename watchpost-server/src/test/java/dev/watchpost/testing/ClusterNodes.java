@@ -107,7 +107,8 @@ public final class ClusterNodes implements AutoCloseable {
         /**
          * Whether the nodes get {@code WATCHPOST_NODE_ID}, {@code WATCHPOST_ADVERTISE_URL} and
          * {@code WATCHPOST_CLUSTER_SECRET} (default on): off, they run as independent servers that
-         * merely share a database.
+         * merely share a database. A server that does not read them starts anyway, logging
+         * {@code event=config.unknown_env} once for each.
          */
         public Builder clusterEnv(boolean on) {
             this.clusterEnv = on;
@@ -235,9 +236,22 @@ public final class ClusterNodes implements AutoCloseable {
         }
     }
 
+    /** Every node, even when one of them fails to die: the first failure is thrown at the end. */
     private void killAll() {
+        RuntimeException failed = null;
         for (Node node : nodes) {
-            node.kill9();
+            try {
+                node.kill9();
+            } catch (RuntimeException e) {
+                if (failed == null) {
+                    failed = e;
+                } else {
+                    failed.addSuppressed(e);
+                }
+            }
+        }
+        if (failed != null) {
+            throw failed;
         }
     }
 
@@ -441,7 +455,10 @@ public final class ClusterNodes implements AutoCloseable {
             awaitState(false);
         }
 
-        /** Stops it if it runs (SIGTERM), starts it again on the same port with the same environment, waits until ready. */
+        /**
+         * Stops it if it runs (SIGTERM), starts it again on the same port with the same environment and
+         * waits until {@code /readyz} answers 200, which needs the database: not while PostgreSQL is stopped.
+         */
         public synchronized void restart() {
             stop();
             try {
