@@ -1,5 +1,6 @@
 package dev.watchpost.cluster;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.watchpost.testing.ClusterNodes;
 import dev.watchpost.testing.ClusterNodes.Node;
 import dev.watchpost.testing.ClusterNodes.RoundRobin;
@@ -27,10 +28,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The multi-node harness against today's server, which has no cluster logic yet: only what holds for
- * independent servers sharing one PostgreSQL database is asserted. Cluster behaviour (a change on one
- * node seen by the others without a restart, work moving off a dead node) belongs to the cluster tests
- * built on this harness.
+ * The multi-node harness itself: real processes on one real PostgreSQL that start, join as a
+ * cluster, and can be killed, paused and restarted one by one. What the cluster does with its nodes
+ * (ownership, take-over, forwarding) is asserted by the cluster tests built on it.
  */
 class ClusterHarnessTest {
 
@@ -65,6 +65,18 @@ class ClusterHarnessTest {
             assertThat(node.log()).contains("event=server.started address=" + node.url());
         }
         assertThat(nodes).extracting(Node::port).doesNotHaveDuplicates();
+        // The cluster variables reach the servers: they join as the nodes the harness named.
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            JsonNode view = Http.json(cluster.node(0).http().get("/api/v1/cluster", ClusterNodes.ADMIN));
+            assertThat(view.path("mode").asText()).isEqualTo("cluster");
+            List<String> live = new ArrayList<>();
+            view.path("nodes").forEach(n -> {
+                if (n.path("live").asBoolean()) {
+                    live.add(n.path("id").asText() + " " + n.path("advertise_url").asText());
+                }
+            });
+            assertThat(live).containsExactlyInAnyOrderElementsOf(nodes.stream().map(n -> n.id() + " " + n.url()).toList());
+        });
 
         // Made through node 0, stored in the shared database: node 1 has it after a restart.
         HttpResponse<String> created = cluster.node(0).http().postJson("/api/v1/targets",

@@ -106,9 +106,8 @@ public final class ClusterNodes implements AutoCloseable {
 
         /**
          * Whether the nodes get {@code WATCHPOST_NODE_ID}, {@code WATCHPOST_ADVERTISE_URL} and
-         * {@code WATCHPOST_CLUSTER_SECRET} (default on): off, they run as independent servers that
-         * merely share a database. A server that does not read them starts anyway, logging
-         * {@code event=config.unknown_env} once for each.
+         * {@code WATCHPOST_CLUSTER_SECRET} (default on): the secret turns cluster mode on. Off, they
+         * run as single servers that merely share a database, the baseline a cluster test can compare with.
          */
         public Builder clusterEnv(boolean on) {
             this.clusterEnv = on;
