@@ -185,12 +185,17 @@ public final class ClusterNodes implements AutoCloseable {
                 node.awaitReady(deadline);
             }
         } catch (RuntimeException | Error e) {
-            this.closeQuietly(pg);
+            try {
+                abandon(pg);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup); // the failed start is what the test must see
+            }
             throw e;
         }
     }
 
-    private void closeQuietly(Postgres.Standalone pg) {
+    /** A start that failed: whatever was started goes. */
+    private void abandon(Postgres.Standalone pg) {
         try {
             killAll();
         } finally {
