@@ -1,0 +1,225 @@
+package dev.watchpost.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.watchpost.testing.ClusterNodes;
+import dev.watchpost.testing.Http;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Three real Watchpost processes on one real PostgreSQL, a round-robin client reporting into them
+ * and a real webhook receiver: a node killed or paused under load is replaced within the lease, no
+ * target that kept reporting flips, a quiet one flips once, and each alert arrives once.
+ */
+class ClusterFailoverTest {
+
+    private static final int BOTS = 60;
+    private static final int QUIET = 6;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private ClusterNodes cluster;
+    private HttpServer receiver;
+    private final List<JsonNode> alerts = new CopyOnWriteArrayList<>();
+    private final List<String> deliveries = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void receive() throws IOException {
+        receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        receiver.createContext("/", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            alerts.add(JSON.readTree(new String(body, StandardCharsets.UTF_8)));
+            deliveries.add(exchange.getRequestHeaders().getFirst("X-Watchpost-Delivery"));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        receiver.start();
+    }
+
+    @AfterEach
+    void close() {
+        if (cluster != null) {
+            cluster.close();
+        }
+        receiver.stop(0);
+    }
+
+    private void startCluster() {
+        cluster = ClusterNodes.builder(dir).nodes(3).config("""
+                groups:
+                  - { id: bots, shards: %d, lease: 4s }
+                  - { id: quiet, shards: %d, lease: 4s }
+                channels:
+                  - id: hook
+                    webhook: { url: "${HOOK_URL}" }
+                rules:
+                  - { id: all, notify: [hook] }
+                """.formatted(BOTS, QUIET))
+                .env(Map.of("HOOK_URL", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook",
+                        "WATCHPOST_ALERTS_STARTUP_GRACE", "0s"))
+                .start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> liveNodes(0) == 3 && unowned(0) == 0);
+    }
+
+    @Test
+    void aNodeKilledUnderLoadIsReplacedWithinTheLeaseAndNothingFlipsFalselyOrAlertsTwice() throws Exception {
+        startCluster();
+        ClusterNodes.RoundRobin client = cluster.roundRobin();
+        AtomicBoolean quietToo = new AtomicBoolean(true);
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<Thread> load = reporters(client, "bots", BOTS, running);
+        load.addAll(reporters(client, "quiet", QUIET, quietToo));
+        sleep(3_000);
+        // the quiet targets stop reporting as the node dies: they must become unhealthy once, whoever owns them
+        quietToo.set(false);
+        long killed = System.nanoTime();
+        cluster.node(1).kill9();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> liveNodes(0) == 2 && unowned(0) == 0 && unowned(2) == 0);
+        long takeoverMs = (System.nanoTime() - killed) / 1_000_000;
+        System.out.println("failover: kill -> every partition owned by a live node in " + takeoverMs + " ms");
+        assertThat(takeoverMs).as("expiry checks run again within 10 s of the kill").isLessThan(10_000);
+        sleep(10_000); // load goes on through the survivors
+        running.set(false);
+        for (Thread t : load) {
+            t.join();
+        }
+
+        Map<String, List<String>> chains = chains();
+        for (int i = 0; i < BOTS; i++) {
+            assertThat(chains.get("bots/" + i)).as("bots/%d kept reporting: it never flips", i).containsExactly("unknown>online");
+        }
+        for (int i = 0; i < QUIET; i++) {
+            assertThat(chains.get("quiet/" + i)).as("quiet/%d flips once", i).containsExactly("unknown>online", "online>unhealthy");
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> alerts.size() >= QUIET);
+        sleep(2_000); // a duplicate would come now
+        assertThat(alerts).extracting(a -> a.path("target").path("id").asText())
+                .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, QUIET).mapToObj(i -> "quiet/" + i).toList());
+        assertThat(deliveries).doesNotHaveDuplicates();
+        assertThat(client.acknowledged()).as("reports were acknowledged throughout").hasSizeGreaterThan(20);
+    }
+
+    @Test
+    void aNodePausedPastItsLeaseWritesNothingForWhatItLostAndRejoins() throws Exception {
+        startCluster();
+        ClusterNodes.RoundRobin client = cluster.roundRobin();
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<Thread> load = reporters(client, "bots", BOTS, running);
+        load.addAll(reporters(client, "quiet", QUIET, running));
+        sleep(2_000);
+        ClusterNodes.Node two = cluster.node(2);
+        two.pause(); // a long GC pause, a frozen VM: its leases run out while it cannot notice
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> liveNodes(0) == 2 && unowned(0) == 0);
+        sleep(3_000); // past every lease the paused node held: its wheel finds all its targets overdue on waking
+        two.resume();
+        await().atMost(Duration.ofSeconds(30)).until(() -> liveNodes(0) == 3 && unowned(0) == 0 && owned(0, "node-2") > 0);
+        sleep(3_000);
+        running.set(false);
+        for (Thread t : load) {
+            t.join();
+        }
+
+        Map<String, List<String>> chains = chains();
+        for (String group : List.of("bots", "quiet")) {
+            for (int i = 0; i < (group.equals("bots") ? BOTS : QUIET); i++) {
+                assertThat(chains.get(group + "/" + i)).as("%s/%d: reported throughout, recorded once, never flipped", group, i)
+                        .containsExactly("unknown>online");
+            }
+        }
+        assertThat(alerts).as("nothing went down, so nothing was sent").isEmpty();
+        assertThat(owned(0, "node-0") + owned(0, "node-1") + owned(0, "node-2")).isEqualTo(Partitions.COUNT);
+    }
+
+    /**
+     * One reporter per target, as each bot shard reports for itself: a heartbeat every 500 ms while
+     * {@code on}, whichever node the client picks. A report whose owner just died waits for the next
+     * owner; it holds up only its own target's reporter, as it would in a real fleet.
+     */
+    private static List<Thread> reporters(ClusterNodes.RoundRobin client, String group, int n, AtomicBoolean on) {
+        List<Thread> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String id = group + "/" + i;
+            out.add(Thread.ofVirtual().start(() -> {
+                while (on.get()) {
+                    client.heartbeat(id, "{\"state\":\"online\"}");
+                    sleep(500);
+                }
+            }));
+        }
+        return out;
+    }
+
+    private JsonNode view(int node) {
+        return Http.json(cluster.node(node).http().get("/api/v1/cluster", ClusterNodes.ADMIN));
+    }
+
+    private int liveNodes(int node) {
+        int n = 0;
+        for (JsonNode x : view(node).path("nodes")) {
+            n += x.path("live").asBoolean() ? 1 : 0;
+        }
+        return n;
+    }
+
+    private int unowned(int node) {
+        return view(node).path("partitions_unowned").asInt(-1);
+    }
+
+    private int owned(int node, String id) {
+        for (JsonNode x : view(node).path("nodes")) {
+            if (x.path("id").asText().equals(id) && x.path("live").asBoolean()) {
+                return x.path("partitions").asInt();
+            }
+        }
+        return 0;
+    }
+
+    /** Each target's recorded changes, oldest first, as "from>to". */
+    private Map<String, List<String>> chains() throws Exception {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        try (Connection c = DriverManager.getConnection(cluster.postgres().url());
+             PreparedStatement ps = c.prepareStatement("SELECT target_id, from_state, to_state FROM transition ORDER BY target_id, at, id");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2) + ">" + rs.getString(3));
+            }
+        }
+        return out;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
