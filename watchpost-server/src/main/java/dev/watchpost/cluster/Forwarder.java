@@ -88,13 +88,11 @@ final class Forwarder implements Forwarding, AutoCloseable {
                 Pending p = new Pending(targetId, o, new CompletableFuture<>());
                 lane(owner.get()).queue.add(p);
                 try {
-                    Answer a = p.answer().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                    if (a != Answer.MOVED) {
+                    Optional<Answer> a = await(p, owner.get(), partition, targetId, deadline);
+                    if (a.isPresent() && a.get() != Answer.MOVED) {
                         forwarded.increment();
-                        return a == Answer.OK ? LiveState.Outcome.ACCEPTED : LiveState.Outcome.UNKNOWN_TARGET;
+                        return a.get() == Answer.OK ? LiveState.Outcome.ACCEPTED : LiveState.Outcome.UNKNOWN_TARGET;
                     }
-                } catch (ExecutionException | TimeoutException e) {
-                    // unreachable or too slow: ask the membership again
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     break;
@@ -109,6 +107,32 @@ final class Forwarder implements Forwarding, AutoCloseable {
         throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "the node that owns target '" + targetId
                 + "' cannot be reached right now; nothing was recorded, retry shortly", Map.of("retry_after_s", 2));
     }
+
+    /**
+     * The owner's answer; empty when it failed, or when the partition changed hands while this node
+     * waited (an owner that hangs, paused or cut off, answers nothing until its request times out:
+     * the report goes to the new owner at once instead, so a takeover is not followed by a lease
+     * without the reports that kept the target up).
+     */
+    private Optional<Answer> await(Pending p, URI owner, int partition, String targetId, long deadline)
+            throws InterruptedException {
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                return Optional.of(p.answer().get(CHECK_OWNER_EVERY.toMillis(), TimeUnit.MILLISECONDS));
+            } catch (ExecutionException e) {
+                return Optional.empty();
+            } catch (TimeoutException e) {
+                if (membership.owns(targetId) || !membership.ownerUrl(partition).equals(Optional.of(owner))) {
+                    p.answer().cancel(false); // not sent yet: its lane leaves it out
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** How often a waiting report looks whether its partition moved. */
+    static final Duration CHECK_OWNER_EVERY = Duration.ofMillis(200);
 
     private Lane lane(URI owner) {
         return lanes.computeIfAbsent(owner, Lane::new);
@@ -134,7 +158,10 @@ final class Forwarder implements Forwarding, AutoCloseable {
                     }
                     batch.add(first);
                     queue.drainTo(batch, BATCH - 1);
-                    send(batch);
+                    batch.removeIf(p -> p.answer().isDone()); // given up by their callers: sent to the next owner
+                    if (!batch.isEmpty()) {
+                        send(batch);
+                    }
                 } catch (InterruptedException e) {
                     return;
                 } catch (IOException | RuntimeException e) {
@@ -151,7 +178,7 @@ final class Forwarder implements Forwarding, AutoCloseable {
             for (Pending p : batch) {
                 body.add(ObservationJson.write(p.targetId(), p.observation()));
             }
-            HttpResponse<String> res = http.send(HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(5))
+            HttpResponse<String> res = http.send(HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(3))
                     .header("Authorization", "Bearer " + secret).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(body))).build(),
                     HttpResponse.BodyHandlers.ofString());
