@@ -61,6 +61,8 @@ public final class Membership implements AutoCloseable, dev.watchpost.live.Owner
     private final Timing timing;
     private final Map<String, String> digest;
     private final AtomicLongArray epochs = new AtomicLongArray(Partitions.COUNT);
+    /** When (system clock, ms) this node's current ownership of each partition began. */
+    private final AtomicLongArray gainedAt = new AtomicLongArray(Partitions.COUNT);
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile ClusterStore.NodeRow me;
@@ -176,15 +178,16 @@ public final class Membership implements AutoCloseable, dev.watchpost.live.Owner
     }
 
     @Override
-    public Set<String> fenced(java.sql.Connection c, java.util.Collection<String> targetIds) throws java.sql.SQLException {
+    public Set<String> fenced(java.sql.Connection c, Map<String, Long> earliestAt) throws java.sql.SQLException {
         Set<String> out = new java.util.HashSet<>();
         Map<Integer, Long> held = new HashMap<>();
         Map<Integer, List<String>> byPartition = new HashMap<>();
-        for (String id : targetIds) {
+        for (Map.Entry<String, Long> t : earliestAt.entrySet()) {
+            String id = t.getKey();
             int p = Partitions.of(id);
             long e = epochs.get(p);
-            if (e == NOT_HELD) {
-                out.add(id);
+            if (e == NOT_HELD || t.getValue() < gainedAt.get(p)) {
+                out.add(id); // not ours, or made before this node's current ownership began
             } else {
                 held.put(p, e);
                 byPartition.computeIfAbsent(p, k -> new ArrayList<>()).add(id);
@@ -344,6 +347,7 @@ public final class Membership implements AutoCloseable, dev.watchpost.live.Owner
         for (int p : plan.claim()) {
             OptionalLong e = store.claim(me.id(), p, timing.lease().toMillis());
             if (e.isPresent()) {
+                gainedAt.set(p, System.currentTimeMillis());
                 epochs.set(p, e.getAsLong());
                 claimed.add(p);
             }

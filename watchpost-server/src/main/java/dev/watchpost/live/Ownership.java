@@ -2,7 +2,6 @@ package dev.watchpost.live;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Collection;
 import java.util.Set;
 
 /**
@@ -20,7 +19,7 @@ public interface Ownership {
         }
 
         @Override
-        public Set<String> fenced(Connection c, Collection<String> targetIds) {
+        public Set<String> fenced(Connection c, java.util.Map<String, Long> earliestAt) {
             return Set.of();
         }
     };
@@ -29,9 +28,11 @@ public interface Ownership {
     boolean owns(String targetId);
 
     /**
-     * Inside a write transaction: those of {@code targetIds} this node may no longer write for,
-     * because another node owns them now. What it checked stays locked until the transaction ends,
-     * so ownership cannot change hands between this answer and the commit.
+     * Inside a write transaction: the targets of {@code earliestAt} (target → epoch ms of its
+     * earliest change in the batch) this node may not write for: another node owns them now, or
+     * this node owns them again since a time after the change was made (a change made under an
+     * ownership that was lost is stale even when the partition came back). What it checked stays
+     * locked until the transaction ends, so ownership cannot change hands before the commit.
      */
-    Set<String> fenced(Connection c, Collection<String> targetIds) throws SQLException;
+    Set<String> fenced(Connection c, java.util.Map<String, Long> earliestAt) throws SQLException;
 }

@@ -346,7 +346,11 @@ final class TransitionLog implements AutoCloseable {
                 last.put(t.targetId(), o);
             }
             // Fencing: what another node took over since these changes were made is that node's to record.
-            java.util.Set<String> fenced = ownership.fenced(c, last.keySet());
+            Map<String, Long> earliest = new java.util.HashMap<>();
+            for (Transition t : transitions) {
+                earliest.merge(t.targetId(), t.at().toEpochMilli(), Math::min);
+            }
+            java.util.Set<String> fenced = ownership.fenced(c, earliest);
             if (!fenced.isEmpty()) {
                 transitions.removeIf(t -> fenced.contains(t.targetId()));
                 last.keySet().removeAll(fenced);

@@ -447,8 +447,15 @@ public final class ClusterNodes implements AutoCloseable {
          * clients connect and then wait. Returns once the kernel reports it stopped.
          */
         public synchronized void pause() {
-            signal("STOP");
+            // Marked first: the round robin must not pick it between the signal and the mark. A
+            // request already sent to it waits until it is resumed, as it would behind a real balancer.
             paused = true;
+            try {
+                signal("STOP");
+            } catch (RuntimeException e) {
+                paused = false;
+                throw e;
+            }
             awaitState(true);
         }
 
@@ -598,8 +605,11 @@ public final class ClusterNodes implements AutoCloseable {
      */
     public static final class RoundRobin {
 
-        /** Long enough for a node that is busy; a node killed under a request fails it at once. */
-        static final Duration TIMEOUT = Duration.ofSeconds(10);
+        /**
+         * Longer than a node's patience with a target's unreachable owner (10 s, then 503), so the
+         * node's own answer is what gets recorded; a node killed under a request fails it at once.
+         */
+        static final Duration TIMEOUT = Duration.ofSeconds(20);
 
         /**
          * One request and its outcome. {@code node} is the index of the node that was asked, -1 when
