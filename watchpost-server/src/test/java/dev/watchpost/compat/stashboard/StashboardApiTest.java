@@ -773,7 +773,8 @@ class StashboardApiTest {
         String[][] requests = {
                 {"DELETE", "/api/v1/snapshot"}, {"GET", "/api/v1/targets/ghost"}, {"PUT", "/api/v1/stream"},
                 {"GET", "/api/v1/tokens/x/y"}, {"GET", "/api/fleet/nothing"}, {"GET", "/api/status/main"},
-                {"GET", "/api/health"}, {"GET", "/api/feed"}, {"PATCH", "/api/v1/groups"}, {"GET", "/api/v1/notices/1/x"}};
+                {"GET", "/api/health"}, {"GET", "/api/feed"}, {"PATCH", "/api/v1/groups"}, {"GET", "/api/v1/notices/1/x"},
+                {"POST", "/api/v1/cluster"}, {"GET", "/api/v1/cluster/nodes"}};
         for (String[] r : requests) {
             HttpResponse<String> res = form(r[0], r[1], "", TestServer.ADMIN);
             assertThat(res.statusCode()).as("%s %s: %s", r[0], r[1], res.body()).isBetween(400, 499);
