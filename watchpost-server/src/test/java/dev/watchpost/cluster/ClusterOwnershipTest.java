@@ -39,10 +39,7 @@ class ClusterOwnershipTest {
     @Test
     void onlyTheOwnerRecordsAndExpiresAndATakeOverCarriesOnFromTheRecord() throws Exception {
         String url = Postgres.freshDatabaseUrl();
-        Files.writeString(dir.resolve("watchpost.yml"), """
-                groups:
-                  - { id: bots, shards: %d, lease: 2s }
-                """.formatted(TARGETS));
+        botsConfig("2s");
         TestServer a = TestServer.start(dir.resolve("a"), Clock.systemUTC(), node(url, "node-a", dir));
         TestServer b = TestServer.start(dir.resolve("b"), Clock.systemUTC(), node(url, "node-b", dir));
         try {
@@ -76,10 +73,7 @@ class ClusterOwnershipTest {
     @Test
     void aReportSentToANodeThatDoesNotOwnItsTargetIsRecordedByTheOwner() throws Exception {
         String url = Postgres.freshDatabaseUrl();
-        Files.writeString(dir.resolve("watchpost.yml"), """
-                groups:
-                  - { id: bots, shards: %d, lease: 1h }
-                """.formatted(TARGETS));
+        botsConfig("1h");
         try (TestServer a = TestServer.start(dir.resolve("a"), Clock.systemUTC(), node(url, "node-a", dir));
              TestServer b = TestServer.start(dir.resolve("b"), Clock.systemUTC(), node(url, "node-b", dir))) {
             await().atMost(Duration.ofSeconds(15)).until(() -> owners(url).size() == 2);
@@ -116,16 +110,17 @@ class ClusterOwnershipTest {
                     .header("Authorization", "Bearer cluster-secret-0123456789").header("Content-Type", "application/json")
                     .POST(java.net.http.HttpRequest.BodyPublishers.ofString("[]")).build());
             assertThat(direct.statusCode()).isEqualTo(200);
+            var notAList = b.http().send(b.http().request("/internal/cluster/observations")
+                    .header("Authorization", "Bearer cluster-secret-0123456789").header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build());
+            Http.assertError(notAList, 400, "expected a JSON array of reports");
         }
     }
 
     @Test
     void onlyTheOwnerCountsATargetsDownTimeAlsoAfterARestart() throws Exception {
         String url = Postgres.freshDatabaseUrl();
-        Files.writeString(dir.resolve("watchpost.yml"), """
-                groups:
-                  - { id: bots, shards: %d, lease: 1s }
-                """.formatted(TARGETS));
+        botsConfig("1s");
         TestServer a = TestServer.start(dir.resolve("a"), Clock.systemUTC(), node(url, "node-a", dir));
         Map<String, String> bEnv = node(url, "node-b", dir);
         TestServer b = TestServer.start(dir.resolve("b"), Clock.systemUTC(), bEnv);
@@ -162,10 +157,7 @@ class ClusterOwnershipTest {
     @Test
     void everyNodeShowsEveryTargetsChangesInItsLiveFeedAndReads() throws Exception {
         String url = Postgres.freshDatabaseUrl();
-        Files.writeString(dir.resolve("watchpost.yml"), """
-                groups:
-                  - { id: bots, shards: %d, lease: 1h }
-                """.formatted(TARGETS));
+        botsConfig("1h");
         try (TestServer a = TestServer.start(dir.resolve("a"), Clock.systemUTC(), node(url, "node-a", dir));
              TestServer b = TestServer.start(dir.resolve("b"), Clock.systemUTC(), node(url, "node-b", dir))) {
             await().atMost(Duration.ofSeconds(15)).until(() -> owners(url).size() == 2);
@@ -207,6 +199,14 @@ class ClusterOwnershipTest {
             }
             reader.interrupt();
         }
+    }
+
+    /** The config file every node reads: {@link #TARGETS} shards of one group with {@code lease}. */
+    private void botsConfig(String lease) throws Exception {
+        Files.writeString(dir.resolve("watchpost.yml"), """
+                groups:
+                  - { id: bots, shards: %d, lease: %s }
+                """.formatted(TARGETS, lease));
     }
 
     private static String ownerOf(String url, String targetId) throws Exception {
