@@ -25,6 +25,10 @@ import java.util.Optional;
  */
 public final class ClusterRoutes implements HttpService {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClusterRoutes.class);
+    /** How long a forwarded batch waits for its state changes to be recorded: under the sender's 3 s timeout. */
+    static final java.time.Duration RECORD_PATIENCE = java.time.Duration.ofSeconds(2);
+
     private final Optional<Membership> membership;
     private final dev.watchpost.live.LiveState live;
     private final Optional<byte[]> secret;
@@ -48,6 +52,7 @@ public final class ClusterRoutes implements HttpService {
                 throw new dev.watchpost.web.ApiException(Status.BAD_REQUEST_400, "expected a JSON array of reports");
             }
             List<String> results = new ArrayList<>(items.size());
+            long decidedBefore = live.decided();
             for (com.fasterxml.jackson.databind.JsonNode item : items) {
                 String target = item.path("target").asText("");
                 dev.watchpost.live.Observation o;
@@ -59,6 +64,13 @@ public final class ClusterRoutes implements HttpService {
                 // only what this node owns now: a report for a partition that moved goes back to be sent on
                 results.add(!membership.get().owns(target) ? "moved"
                         : live.observe(target, o) == dev.watchpost.live.LiveState.Outcome.ACCEPTED ? "ok" : "unknown");
+            }
+            // The sender's client gets its 2xx when this answer arrives: a state change it caused is in the
+            // database first, so this node dying a moment later cannot take it along. (Heartbeats that
+            // change nothing answer at once; with the database away, this node keeps it as a single node would.)
+            long decided = live.decided();
+            if (decided != decidedBefore && !live.awaitRecorded(decided, RECORD_PATIENCE)) {
+                LOG.debug("event=cluster.forwarded_unrecorded hint=\"answered before the database had it\"");
             }
             Json.send(res, Status.OK_200, Map.of("results", results));
         });

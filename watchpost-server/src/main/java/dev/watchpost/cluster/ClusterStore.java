@@ -65,10 +65,14 @@ final class ClusterStore {
     }
 
     /**
-     * Records that this node is alive, extends the lease of every partition it still owns and reads
-     * the whole table, in one transaction.
+     * Records that this node is alive, extends the lease of every partition of {@code held}
+     * (partition → epoch) it still owns at that epoch, and reads the whole table, in one transaction.
+     *
+     * <p>A lease that ran out is extended too when the epoch is unchanged: no other node has owned the
+     * partition since (a claim raises the epoch), so nothing this node decided meanwhile conflicts
+     * with anyone's. That is what lets every node ride out a PostgreSQL restart with its partitions.
      */
-    Round renew(NodeRow me, long leaseMs) {
+    Round renew(NodeRow me, long leaseMs, Map<Integer, Long> held) {
         return db.write(c -> {
             long now;
             try (PreparedStatement ps = c.prepareStatement("SELECT " + NOW); ResultSet rs = ps.executeQuery()) {
@@ -90,14 +94,24 @@ final class ClusterStore {
                 ps.executeUpdate();
             }
             Map<Integer, Long> renewed = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("UPDATE cluster_partition SET lease_until = ? "
-                    + "WHERE owner = ? AND lease_until >= ? RETURNING partition_no, epoch")) {
-                ps.setLong(1, now + leaseMs);
-                ps.setString(2, me.id());
-                ps.setLong(3, now);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        renewed.put(rs.getInt(1), rs.getLong(2));
+            if (!held.isEmpty()) {
+                Integer[] numbers = held.keySet().toArray(Integer[]::new);
+                Long[] epochs = new Long[numbers.length];
+                for (int i = 0; i < numbers.length; i++) {
+                    epochs[i] = held.get(numbers[i]);
+                }
+                try (PreparedStatement ps = c.prepareStatement("UPDATE cluster_partition p SET lease_until = ? "
+                        + "FROM unnest(?::integer[], ?::bigint[]) AS h(partition_no, epoch) "
+                        + "WHERE p.partition_no = h.partition_no AND p.epoch = h.epoch AND p.owner = ? "
+                        + "RETURNING p.partition_no, p.epoch")) {
+                    ps.setLong(1, now + leaseMs);
+                    ps.setArray(2, c.createArrayOf("integer", numbers));
+                    ps.setArray(3, c.createArrayOf("bigint", epochs));
+                    ps.setString(4, me.id());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            renewed.put(rs.getInt(1), rs.getLong(2));
+                        }
                     }
                 }
             }

@@ -26,9 +26,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * partitions as {@link Balance} decides, and tells {@link Listener}s which partitions it gained
  * (with their epoch, the fencing token) and lost.
  *
- * <p>A node that cannot renew drops every partition on its own once a lease's time has passed since
- * its last successful renewal, measured from before that renewal was sent: by then another node may
- * own them, and a node must never act as an owner a moment longer than the database allows.
+ * <p>A node that cannot reach the database keeps acting for its partitions, as a single node rides
+ * out an outage: nothing it decides meanwhile reaches the database unless it still owns the
+ * partition when it writes (every write is fenced by epoch in its transaction), and its renewal
+ * extends a lease that ran out while the epoch is unchanged, since then nobody else has owned the
+ * partition. When the database is back, the first round tells it what it lost. Claiming another
+ * node's expired partitions waits two leases after this node's own outage ends, so nodes coming back
+ * from a PostgreSQL restart find their partitions where they left them instead of racing for them.
  */
 public final class Membership implements AutoCloseable, dev.watchpost.live.Ownership {
 
@@ -70,6 +74,8 @@ public final class Membership implements AutoCloseable, dev.watchpost.live.Owner
     private volatile long lastRenewNanos;
     private volatile boolean running;
     private boolean failing;
+    /** Until when (nanoTime) partitions another node held are not claimed: after this node's own outage. */
+    private long claimsFrozenUntil = System.nanoTime();
 
     /**
      * @param digest this node's {@link ConfigDigest}
@@ -288,36 +294,45 @@ public final class Membership implements AutoCloseable, dev.watchpost.live.Owner
                 next = System.nanoTime() + every; // paused or starved: no burst of rounds to catch up
             }
             try {
+                if (failing) {
+                    // Others' leases may have run out while the database was away for them too: give the
+                    // nodes coming back with this one time to renew theirs before taking any.
+                    claimsFrozenUntil = System.nanoTime() + timing.lease().toNanos() * 2;
+                }
                 round();
                 if (failing) {
-                    LOG.info("event=cluster.renewing_again node={}", me.id());
+                    LOG.info("event=cluster.renewing_again node={} partitions={}", me.id(), owned().size());
                     failing = false;
                 }
             } catch (StoreException e) {
                 if (!failing) {
-                    LOG.warn("event=cluster.renew_failed node={} error=\"{}\"", me.id(), e.getMessage());
+                    LOG.warn("event=cluster.renew_failed node={} partitions={} error=\"{}\" hint=\"this node keeps "
+                            + "acting for its partitions; what it writes is checked against their owner when the database "
+                            + "is back\"", me.id(), owned().size(), e.getMessage());
                     failing = true;
                 }
-                fenceIfExpired();
             } catch (RuntimeException e) {
                 LOG.error("event=cluster.round_failed node={}", me.id(), e);
-                fenceIfExpired();
+                failing = true;
             }
-        }
-    }
-
-    /** Drops every partition once a lease has passed since the last renewal began: others may own them now. */
-    private void fenceIfExpired() {
-        if (System.nanoTime() - lastRenewNanos >= timing.lease().toNanos() && !owned().isEmpty()) {
-            LOG.warn("event=cluster.leases_expired node={} partitions={} hint=\"the database was not reachable for a "
-                    + "lease; this node acts for no partition until it renews\"", me.id(), owned().size());
-            lose(owned().keySet());
         }
     }
 
     private void round() {
         long started = System.nanoTime();
-        ClusterStore.Round r = store.renew(me, timing.lease().toMillis());
+        long leaseMs = timing.lease().toMillis();
+        ClusterStore.Round r = store.renew(me, leaseMs, owned());
+        // Rows naming this node that it does not hold: its previous run's (killed and restarted within
+        // a lease). Nobody acts for them; free them at once rather than when their lease runs out.
+        boolean stale = false;
+        for (Balance.Partition p : r.partitions()) {
+            if (me.id().equals(p.owner()) && epochs.get(p.number()) == NOT_HELD && !r.renewed().containsKey(p.number())) {
+                stale |= store.release(me.id(), p.number(), p.epoch());
+            }
+        }
+        if (stale) {
+            r = store.renew(me, leaseMs, owned());
+        }
         lastRenewNanos = started;
         last = r;
         Set<Integer> taken = new java.util.TreeSet<>();
@@ -344,7 +359,11 @@ public final class Membership implements AutoCloseable, dev.watchpost.live.Owner
             release.forEach((p, e) -> store.release(me.id(), p, e));
         }
         Set<Integer> claimed = new java.util.TreeSet<>();
+        boolean frozen = System.nanoTime() - claimsFrozenUntil < 0;
         for (int p : plan.claim()) {
+            if (frozen && r.partitions().get(p).owner() != null) {
+                continue; // its owner may be back in a moment, as this node is
+            }
             OptionalLong e = store.claim(me.id(), p, timing.lease().toMillis());
             if (e.isPresent()) {
                 gainedAt.set(p, System.currentTimeMillis());
@@ -356,7 +375,7 @@ public final class Membership implements AutoCloseable, dev.watchpost.live.Owner
             tell(l -> l.gained(claimed), claimed);
         }
         if (!plan.claim().isEmpty() || !plan.release().isEmpty()) {
-            last = store.renew(me, timing.lease().toMillis());
+            last = store.renew(me, leaseMs, owned());
         }
     }
 

@@ -45,10 +45,13 @@ final class Checkpoints {
     private final Database db;
     private final Clock clock;
     private final DirtyList queue = new DirtyList(DirtyList.Link.CHECKPOINT);
-    private final java.util.function.Predicate<String> owned;
+    private final java.util.function.Supplier<Ownership> owned;
 
-    /** @param owned whether this node acts for a target: another node's targets are its to checkpoint */
-    Checkpoints(Database db, Clock clock, java.util.function.Predicate<String> owned) {
+    /**
+     * @param owned which targets this node acts for: another node's targets are its to checkpoint,
+     *              checked in memory when a chunk is read and in the database when it is written
+     */
+    Checkpoints(Database db, Clock clock, java.util.function.Supplier<Ownership> owned) {
         this.db = db;
         this.clock = clock;
         this.owned = owned;
@@ -79,7 +82,7 @@ final class Checkpoints {
                 for (TargetCell c : cells.subList(done, end)) {
                     synchronized (c) {
                         c.checkpointDirty = false;
-                        if (c.removed || !owned.test(c.id)) {
+                        if (c.removed || !owned.get().owns(c.id)) {
                             continue;
                         }
                         rows.add(new Object[] {c.id, c.state.id(), c.since, c.lastSeen, c.message, c.latency,
@@ -116,7 +119,17 @@ final class Checkpoints {
     static final int CHUNK = 5_000;
 
     private void writeCheckpoints(List<Object[]> rows, long now) {
+        Ownership ownership = owned.get();
         db.write(conn -> {
+            // A node paused past its lease wakes up still believing it owns these: the database decides.
+            java.util.Set<String> fenced = java.util.Set.of();
+            if (ownership != Ownership.SOLE) {
+                java.util.Map<String, Long> ids = new java.util.HashMap<>();
+                for (Object[] r : rows) {
+                    ids.put((String) r[0], Long.MAX_VALUE); // last values are never stale by age, only by owner
+                }
+                fenced = ownership.fenced(conn, ids);
+            }
             try (PreparedStatement ps = conn.prepareStatement(
                     "INSERT INTO target_state (target_id, state, since, last_seen, message, latency_ms, metrics, updated_at) "
                             + "VALUES (?, 'unknown', 0, ?, ?, ?, ?, ?) ON CONFLICT (target_id) DO UPDATE SET "
@@ -128,6 +141,9 @@ final class Checkpoints {
                             + "ELSE target_state.hold_message END")) {
                 int n = 0;
                 for (Object[] r : rows) {
+                    if (fenced.contains((String) r[0])) {
+                        continue;
+                    }
                     ps.setString(1, (String) r[0]);
                     long seen = (Long) r[3];
                     if (seen < 0) {

@@ -99,7 +99,7 @@ public final class LiveState implements AutoCloseable {
         this.startedMs = clock.millis();
         this.transitions = new TransitionLog(db, meters);
         this.wheel = new LeaseWheel(startedMs, this::recordLateness, this::expireLocked, id -> ownership.owns(id));
-        this.checkpoints = new Checkpoints(db, clock, id -> ownership.owns(id));
+        this.checkpoints = new Checkpoints(db, clock, () -> ownership);
         this.restored = checkpoints.load();
         this.snapshot = new Snapshot(0, clock.instant(), new TargetView[0], List.of());
         io.micrometer.core.instrument.FunctionCounter.builder("watchpost.observations", observations,
@@ -918,6 +918,22 @@ public final class LiveState implements AutoCloseable {
             }
         }
         transitions.halt();
+    }
+
+    /** How many state changes this node has decided so far; see {@link #awaitRecorded}. */
+    public long decided() {
+        return transitions.mark();
+    }
+
+    /**
+     * Waits, at most {@code max}, until the first {@code decided} state changes of this node are in the
+     * database, unless the database is away (then at once): a node answering for another node's client
+     * (a forwarded report) makes the change outlive its own crash before it says yes.
+     *
+     * @return true when they are recorded
+     */
+    public boolean awaitRecorded(long decided, Duration max) {
+        return !transitions.failing() && transitions.awaitDone(decided, max.toMillis());
     }
 
     /** Writes transitions and checkpoints that are pending (tests, shutdown). */

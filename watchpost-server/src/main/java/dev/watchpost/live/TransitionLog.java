@@ -205,10 +205,31 @@ final class TransitionLog implements AutoCloseable {
 
     /** As {@link #flush()}, giving up after {@code maxMs}; true when everything appended was written. */
     boolean flush(long maxMs) {
+        return awaitDone(mark(), maxMs);
+    }
+
+    /** How many transitions were appended so far: what {@link #awaitDone} waits for. */
+    long mark() {
+        lock.lock();
+        try {
+            return appended;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the last attempt to write failed (the database is away): waiting for a write is pointless. */
+    boolean failing() {
+        return failing;
+    }
+
+    private volatile boolean failing;
+
+    /** Waits until the first {@code target} transitions appended are written, at most {@code maxMs}. */
+    boolean awaitDone(long target, long maxMs) {
         long deadline = maxMs == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + maxMs * 1_000_000;
         lock.lock();
         try {
-            long target = appended;
             while (done < target && thread.isAlive()) {
                 if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
                     return false;
@@ -307,8 +328,11 @@ final class TransitionLog implements AutoCloseable {
         long backoffMs = 100;
         while (!halted) {
             try {
-                return write(batch);
+                List<Transition> written = write(batch);
+                failing = false;
+                return written;
             } catch (StoreException e) {
+                failing = true;
                 LOG.warn("event=transition.write_failed pending={} retry_in_ms={} error=\"{}\"", pending(), backoffMs,
                         e.getMessage());
                 if (closing && backoffMs >= 5_000) {
