@@ -91,6 +91,8 @@ public final class AlertEngine implements AutoCloseable {
     private final Backoff backoff;
     private final Duration timeout;
     private final AtomicReference<Routing> routing = new AtomicReference<>(Routing.EMPTY);
+    private final WatchpostConfig.Alerts config;
+    private volatile dev.watchpost.store.ChangeFeed changes = dev.watchpost.store.ChangeFeed.NONE;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("watchpost-alerts").daemon(true).factory());
     private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
@@ -144,6 +146,7 @@ public final class AlertEngine implements AutoCloseable {
         this.backoff = backoff;
         this.timeout = timeout;
         this.graceEnd = clock.instant().plus(config.startupGrace());
+        this.config = config;
         routing.set(load(config)); // first: an invalid config file leaves no client threads behind
         live.addTransitionWriter(new AlertWriter(routing::get, live::target, id -> tagsOf.apply(id), clock, graceEnd));
     }
@@ -229,6 +232,16 @@ public final class AlertEngine implements AutoCloseable {
     }
 
     private volatile java.util.function.Supplier<java.util.Set<String>> liveNodes;
+
+    /** Cluster mode: the other nodes hear of every channel and rule changed through this node's API. */
+    public void publishChangesTo(dev.watchpost.store.ChangeFeed changes) {
+        this.changes = java.util.Objects.requireNonNull(changes, "changes");
+    }
+
+    /** Another node changed channels or rules through its API: read them all again (the config file's win, as at start). */
+    public synchronized void reload() {
+        routing.set(load(config));
+    }
 
     /**
      * Cluster mode: this node claims the alerts it sends as {@code nodeId}; each round it resumes
@@ -534,6 +547,7 @@ public final class AlertEngine implements AutoCloseable {
         specs.save(CHANNELS, c.id(), c.spec(), clock.instant());
         routing.set(r.withChannel(c));
         buckets.remove(c.id());
+        changes.changed(dev.watchpost.store.ChangeFeed.Kind.ALERTS, "channel:" + c.id());
         LOG.info("event=alert.channel_saved id={} kind={}", c.id(), c.kind());
         return c;
     }
@@ -553,6 +567,7 @@ public final class AlertEngine implements AutoCloseable {
         }
         specs.delete(CHANNELS, id);
         routing.set(r.withoutChannel(id));
+        changes.changed(dev.watchpost.store.ChangeFeed.Kind.ALERTS, "channel:" + id);
         int abandoned = outbox.abandonChannel(id, clock.instant());
         LOG.info("event=alert.channel_removed id={} abandoned={}", id, abandoned);
         return true;
@@ -570,6 +585,7 @@ public final class AlertEngine implements AutoCloseable {
         Routing next = r.withRule(rule).validate();
         specs.save(RULES, rule.id(), rule.spec(), clock.instant());
         routing.set(next);
+        changes.changed(dev.watchpost.store.ChangeFeed.Kind.ALERTS, "rule:" + rule.id());
         LOG.info("event=alert.rule_saved id={}", rule.id());
         return rule;
     }
@@ -584,6 +600,7 @@ public final class AlertEngine implements AutoCloseable {
         }
         specs.delete(RULES, id);
         routing.set(r.withoutRule(id));
+        changes.changed(dev.watchpost.store.ChangeFeed.Kind.ALERTS, "rule:" + id);
         outbox.closeRule(id);
         LOG.info("event=alert.rule_removed id={}", id);
         return true;

@@ -17,6 +17,7 @@ import dev.watchpost.compat.glance.GlanceRoutes;
 import dev.watchpost.compat.platypus.Platypus;
 import dev.watchpost.cluster.ClusterRoutes;
 import dev.watchpost.cluster.Membership;
+import dev.watchpost.store.ChangeFeed;
 import dev.watchpost.cluster.Partitions;
 import dev.watchpost.composite.CompositeEngine;
 import dev.watchpost.composite.CompositeRoutes;
@@ -218,6 +219,35 @@ public final class Watchpost implements AutoCloseable {
             NoticeService notices = new NoticeService(db, live, clock);
             notices.start(); // claims the holds of open maintenance windows before the live state releases the rest
             started.push(notices); // stops before the live state
+            replication.ifPresent(r -> {
+                // API changes made through any node reach every node
+                ChangeFeed changes = r.changes();
+                topology.publishChangesTo(changes);
+                alerts.publishChangesTo(changes);
+                notices.publishChangesTo(changes);
+                manual.publishChangesTo(changes);
+                tokens.publishChangesTo(changes);
+                r.receiveChanges((kind, id) -> {
+                    switch (kind) {
+                        case TARGET -> {
+                            if (id.equals("*")) {
+                                topology.reloadAll(); // groups too
+                            } else {
+                                topology.reloadTarget(id);
+                            }
+                        }
+                        case GROUP -> {
+                            if (!id.equals("*")) {
+                                topology.reloadGroup(id);
+                            }
+                        }
+                        case ALERTS -> alerts.reload();
+                        case NOTICES -> notices.reloadFromStore();
+                        case MANUAL -> manual.reloadFromStore();
+                        case TOKENS -> tokens.reloadFromStore();
+                    }
+                });
+            });
             history.attach(live);
             live.start();
             liveStarted.set(true);

@@ -118,6 +118,7 @@ public final class Tokens implements AutoCloseable {
         String hint = token.substring(0, PREFIX.length() + 4);
         ApiToken stored = store.insert(name, scope, TokenHash.hex(token), hint, clock.instant());
         reload();
+        changes.changed(dev.watchpost.store.ChangeFeed.Kind.TOKENS, Long.toString(stored.id()));
         LOG.info("event=token.created id={} scope={} name=\"{}\"", stored.id(), scope.id(), stored.name());
         return new Created(token, stored);
     }
@@ -127,9 +128,22 @@ public final class Tokens implements AutoCloseable {
         boolean done = store.revoke(id, clock.instant());
         if (done) {
             reload();
+            changes.changed(dev.watchpost.store.ChangeFeed.Kind.TOKENS, Long.toString(id));
             LOG.info("event=token.revoked id={}", id);
         }
         return done;
+    }
+
+    private volatile dev.watchpost.store.ChangeFeed changes = dev.watchpost.store.ChangeFeed.NONE;
+
+    /** Cluster mode: the other nodes hear of every token issued or revoked here, and apply it at once. */
+    public void publishChangesTo(dev.watchpost.store.ChangeFeed changes) {
+        this.changes = java.util.Objects.requireNonNull(changes, "changes");
+    }
+
+    /** Another node issued or revoked a token: read them again now rather than at the next refresh. */
+    public void reloadFromStore() {
+        reloadQuietly();
     }
 
     public List<ApiToken> list() {

@@ -119,6 +119,17 @@ public final class Membership implements AutoCloseable, dev.watchpost.live.Owner
 
     /** What {@link #replication} returns: the writer to register, and how to start listening. */
     public record Replicated(dev.watchpost.live.TransitionWriter writer, Runnable start) implements AutoCloseable {
+
+        /** What features call after an API change is committed: the other nodes read it again. */
+        public dev.watchpost.store.ChangeFeed changes() {
+            return ((Replication) writer).changes();
+        }
+
+        /** Where other nodes' API changes are applied on this node; set before {@link #start}. */
+        public void receiveChanges(dev.watchpost.store.ChangeFeed receiver) {
+            ((Replication) writer).receiveChanges(receiver);
+        }
+
         @Override
         public void close() {
             ((Replication) writer).close();

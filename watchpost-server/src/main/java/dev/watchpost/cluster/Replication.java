@@ -29,11 +29,25 @@ import java.util.List;
  * changes of targets it does not own to its copy ({@link LiveState#applyReplicated}), which its live
  * feeds and page then show. After (re)connecting, a node first catches up from the stored states, so
  * a gap in the notifications (a lost connection, a database restart) leaves nothing behind.
+ *
+ * <p>Two more things travel the same way. Objects changed through one node's API (targets, groups,
+ * alert channels and rules, notices, manual statuses, tokens) are announced on a second channel
+ * after they are committed ({@link #changes()}); every other node reads that kind again from the
+ * store, and after a reconnection reads every kind. And every {@link #LAST_VALUES_EVERY} a node reads
+ * the last values (last seen, latency, message, numbers) its peers checkpointed for their targets.
  */
 final class Replication implements TransitionWriter, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Replication.class);
     static final String CHANNEL = "watchpost_transitions";
+    static final String CHANGES = "watchpost_changes";
+    /** How often the peers' checkpointed last values are read; they checkpoint once per flush interval. */
+    static final java.time.Duration LAST_VALUES_EVERY = java.time.Duration.ofSeconds(2);
+    /**
+     * Read back this far past the last read: rows carry their writer's clock, which may be behind
+     * this node's, and a checkpoint is stamped when it starts, not when it commits.
+     */
+    private static final long LAST_VALUES_OVERLAP_MS = 10_000;
     /** PostgreSQL's payload limit is 8,000 bytes; a batch is split below it. */
     private static final int PAYLOAD = 7_000;
 
@@ -43,6 +57,9 @@ final class Replication implements TransitionWriter, AutoCloseable {
     private final Thread thread;
     private volatile boolean running;
     private volatile Connection listening;
+    private volatile dev.watchpost.store.ChangeFeed receiver = dev.watchpost.store.ChangeFeed.NONE;
+    private long lastValuesReadAt = Long.MIN_VALUE;
+    private long nextLastValues;
 
     Replication(Database db, LiveState live, Membership membership) {
         this.db = db;
@@ -92,25 +109,103 @@ final class Replication implements TransitionWriter, AutoCloseable {
         thread.start();
     }
 
+    /** Where the other nodes' API changes go on this node; set before {@link #start}. */
+    void receiveChanges(dev.watchpost.store.ChangeFeed receiver) {
+        this.receiver = receiver;
+    }
+
+    /** What this node's features call after committing an API change: the other nodes hear of it. */
+    dev.watchpost.store.ChangeFeed changes() {
+        return (kind, id) -> {
+            String payload = membership.nodeId() + "\t" + kind.name() + "\t" + id;
+            try {
+                db.write(c -> {
+                    try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+                        ps.setString(1, CHANGES);
+                        ps.setString(2, payload.length() > PAYLOAD ? payload.substring(0, PAYLOAD) : payload);
+                        ps.execute();
+                    }
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                // the others read everything again when they reconnect, which a database outage makes them do
+                LOG.warn("event=cluster.change_not_announced kind={} error=\"{}\"", kind, e.getMessage());
+            }
+        };
+    }
+
+    private void received(String payload) {
+        String[] parts = payload.split("\t", 3);
+        if (parts.length < 3 || parts[0].equals(membership.nodeId())) {
+            return; // this node's own change: already applied
+        }
+        dev.watchpost.store.ChangeFeed.Kind kind;
+        try {
+            kind = dev.watchpost.store.ChangeFeed.Kind.valueOf(parts[1]);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("event=cluster.change_unknown kind=\"{}\" hint=\"a node of another version\"", parts[1]);
+            return;
+        }
+        apply(kind, parts[2]);
+    }
+
+    private void apply(dev.watchpost.store.ChangeFeed.Kind kind, String id) {
+        try {
+            receiver.changed(kind, id);
+        } catch (RuntimeException e) {
+            LOG.error("event=cluster.change_failed kind={} id=\"{}\"", kind, id, e);
+        }
+    }
+
+    /** The peers' last values, every {@link #LAST_VALUES_EVERY}; errors wait for the next connection. */
+    private void readLastValuesIfDue() {
+        long now = System.currentTimeMillis();
+        if (now < nextLastValues) {
+            return;
+        }
+        nextLastValues = now + LAST_VALUES_EVERY.toMillis();
+        long since = lastValuesReadAt == Long.MIN_VALUE ? Long.MIN_VALUE : lastValuesReadAt - LAST_VALUES_OVERLAP_MS;
+        live.refreshOthers(since);
+        lastValuesReadAt = now;
+    }
+
     private void run() {
         long backoffMs = 200;
+        boolean first = true;
         while (running) {
             try (Connection c = db.connectAlone()) {
                 listening = c;
                 try (Statement st = c.createStatement()) {
                     st.execute("LISTEN " + CHANNEL);
+                    st.execute("LISTEN " + CHANGES);
                 }
+                if (!first) {
+                    // changes announced while this node was not listening: read every kind again
+                    for (dev.watchpost.store.ChangeFeed.Kind k : dev.watchpost.store.ChangeFeed.Kind.values()) {
+                        apply(k, "*");
+                    }
+                }
+                first = false;
                 catchUp();
+                lastValuesReadAt = Long.MIN_VALUE; // all of them again: any may have changed meanwhile
+                nextLastValues = 0;
                 backoffMs = 200;
                 PGConnection pg = c.unwrap(PGConnection.class);
                 while (running) {
-                    PGNotification[] ns = pg.getNotifications(1000);
+                    readLastValuesIfDue();
+                    PGNotification[] ns = pg.getNotifications(500);
                     if (ns == null || ns.length == 0) {
                         continue;
                     }
                     List<Transition> got = new ArrayList<>();
                     for (PGNotification n : ns) {
-                        parse(n.getParameter(), got);
+                        if (CHANGES.equals(n.getName())) {
+                            live.applyReplicated(got); // in order: what came before the change first
+                            got = new ArrayList<>();
+                            received(n.getParameter());
+                        } else {
+                            parse(n.getParameter(), got);
+                        }
                     }
                     live.applyReplicated(got);
                 }

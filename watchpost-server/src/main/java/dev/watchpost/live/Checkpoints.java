@@ -196,35 +196,44 @@ final class Checkpoints {
 
     /** The stored rows of the targets {@code which} accepts. */
     Map<String, Saved> load(java.util.function.Predicate<String> which) {
+        return load(which, Long.MIN_VALUE);
+    }
+
+    /** As {@link #load(java.util.function.Predicate)}, only rows checkpointed at or after {@code updatedSince} (epoch ms). */
+    Map<String, Saved> load(java.util.function.Predicate<String> which, long updatedSince) {
         return db.read(c -> {
             Map<String, Saved> out = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT target_id, state, since, last_seen, message, latency_ms, metrics, hold_state, hold_message "
-                            + "FROM target_state");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Optional<State> state = State.parse(rs.getString(2));
-                    if (state.isEmpty() || !which.test(rs.getString(1))) {
-                        continue;
+                            + "FROM target_state" + (updatedSince == Long.MIN_VALUE ? "" : " WHERE updated_at >= ?"))) {
+                if (updatedSince != Long.MIN_VALUE) {
+                    ps.setLong(1, updatedSince);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Optional<State> state = State.parse(rs.getString(2));
+                        if (state.isEmpty() || !which.test(rs.getString(1))) {
+                            continue;
+                        }
+                        long seen = rs.getLong(4);
+                        if (rs.wasNull()) {
+                            seen = -1;
+                        }
+                        double lat = rs.getDouble(6);
+                        if (rs.wasNull()) {
+                            lat = Double.NaN;
+                        }
+                        long since = rs.getLong(3);
+                        if (seen < 0 && state.get() != State.UNKNOWN && state.get() != State.MAINTENANCE) {
+                            // stopped after its first transition, before its first checkpoint: a state
+                            // changes on a report, so its lease counts from then
+                            seen = since;
+                        }
+                        // only a target in maintenance can be held (a stored hold beside another state is stale)
+                        State holdState = state.get() == State.MAINTENANCE ? State.parse(rs.getString(8)).orElse(null) : null;
+                        out.put(rs.getString(1), new Saved(state.get(), since, seen, rs.getString(5), lat,
+                                parseMetrics(rs.getString(7)), holdState, holdState == null ? null : rs.getString(9)));
                     }
-                    long seen = rs.getLong(4);
-                    if (rs.wasNull()) {
-                        seen = -1;
-                    }
-                    double lat = rs.getDouble(6);
-                    if (rs.wasNull()) {
-                        lat = Double.NaN;
-                    }
-                    long since = rs.getLong(3);
-                    if (seen < 0 && state.get() != State.UNKNOWN && state.get() != State.MAINTENANCE) {
-                        // stopped after its first transition, before its first checkpoint: a state
-                        // changes on a report, so its lease counts from then
-                        seen = since;
-                    }
-                    // only a target in maintenance can be held (a stored hold beside another state is stale)
-                    State holdState = state.get() == State.MAINTENANCE ? State.parse(rs.getString(8)).orElse(null) : null;
-                    out.put(rs.getString(1), new Saved(state.get(), since, seen, rs.getString(5), lat,
-                            parseMetrics(rs.getString(7)), holdState, holdState == null ? null : rs.getString(9)));
                 }
             }
             return out;

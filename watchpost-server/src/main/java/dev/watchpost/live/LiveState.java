@@ -728,6 +728,46 @@ public final class LiveState implements AutoCloseable {
         return mine.size();
     }
 
+    /**
+     * In cluster mode: the last values (last seen, message, latency, numbers) of targets other nodes
+     * own, as their owners checkpointed them at or after {@code updatedSince} (epoch ms, the writers'
+     * clocks), so every node's page and API show them too. A value older than this copy's is left.
+     *
+     * @return the targets whose values changed
+     */
+    public int refreshOthers(long updatedSince) {
+        Map<String, Checkpoints.Saved> saved = checkpoints.load(id -> !ownership.owns(id), updatedSince);
+        int changed = 0;
+        for (Map.Entry<String, Checkpoints.Saved> e : saved.entrySet()) {
+            TargetCell cell = cells.get(e.getKey());
+            Checkpoints.Saved s = e.getValue();
+            if (cell == null) {
+                continue;
+            }
+            boolean mark;
+            synchronized (cell) {
+                // A replicated transition sets last seen to its time without the report's values: the
+                // same time with other values is the owner's report, newer than this copy.
+                boolean same = s.lastSeen() == cell.lastSeen && Objects.equals(s.message(), cell.message)
+                        && Double.compare(s.latency(), cell.latency) == 0 && Objects.equals(s.metrics(), cell.metrics);
+                if (cell.removed || ownership.owns(cell.id) || s.lastSeen() < cell.lastSeen || same) {
+                    continue;
+                }
+                cell.lastSeen = s.lastSeen();
+                cell.message = s.message();
+                cell.latency = s.latency();
+                cell.metrics = s.metrics();
+                mark = !cell.snapshotDirty;
+                cell.snapshotDirty = true;
+            }
+            if (mark) {
+                snapshotDirty.add(cell);
+            }
+            changed++;
+        }
+        return changed;
+    }
+
     /** In cluster mode: how a report for a target another node owns reaches that node. */
     public void setForwarding(Forwarding forwarding) {
         this.forwarding = forwarding;

@@ -152,6 +152,7 @@ public final class ManualService implements TopologyListener {
                     fields.severity().orElse(Severity.OK), fields.isDefault().orElse(false));
             store.insertStatus(s, clock.instant());
             reloadCatalog();
+            published();
             return catalog.get(slug);
         }
     }
@@ -188,6 +189,7 @@ public final class ManualService implements TopologyListener {
                     fields.isDefault().orElse(old.isDefault()));
             store.updateStatus(s);
             reloadCatalog();
+            published();
             return catalog.get(slug);
         }
     }
@@ -212,7 +214,39 @@ public final class ManualService implements TopologyListener {
                         + "; delete those events (or their services) first");
             }
             reloadCatalog();
+            published();
             return old;
+        }
+    }
+
+    private volatile dev.watchpost.store.ChangeFeed changes = dev.watchpost.store.ChangeFeed.NONE;
+
+    /** Cluster mode: the other nodes hear of every status, list and event changed through this node. */
+    public void publishChangesTo(dev.watchpost.store.ChangeFeed changes) {
+        this.changes = java.util.Objects.requireNonNull(changes, "changes");
+    }
+
+    private void published() {
+        changes.changed(dev.watchpost.store.ChangeFeed.Kind.MANUAL, "*");
+    }
+
+    /**
+     * Another node changed statuses, lists or events: read them all again. The state an event sets
+     * reaches this node as the owner's transition, not from here.
+     */
+    public void reloadFromStore() {
+        synchronized (writes) {
+            reloadCatalog();
+            Map<String, ManualEvent> events = store.currentEvents();
+            current.keySet().retainAll(events.keySet());
+            current.putAll(events);
+            java.util.Set<String> with = new java.util.HashSet<>(store.targetsWithEvents());
+            withEvents.retainAll(with);
+            withEvents.addAll(with);
+            lists = indexLists(store.lists());
+            Map<String, String> m = store.members();
+            members.keySet().retainAll(m.keySet());
+            members.putAll(m);
         }
     }
 
@@ -272,6 +306,7 @@ public final class ManualService implements TopologyListener {
             ServiceList l = new ServiceList(slug, n, description == null ? "" : description);
             store.insertList(l, clock.instant());
             lists = indexLists(store.lists());
+            published();
             return l;
         }
     }
@@ -292,6 +327,7 @@ public final class ManualService implements TopologyListener {
             ServiceList l = new ServiceList(slug, n, description.orElse(old.description()));
             store.updateList(l);
             lists = indexLists(store.lists());
+            published();
             return l;
         }
     }
@@ -308,6 +344,7 @@ public final class ManualService implements TopologyListener {
             store.deleteList(slug);
             members.values().removeIf(slug::equals);
             lists = indexLists(store.lists());
+            published();
             return old;
         }
     }
@@ -336,6 +373,7 @@ public final class ManualService implements TopologyListener {
             } else {
                 members.remove(targetId);
             }
+            published();
         }
     }
 
@@ -374,6 +412,7 @@ public final class ManualService implements TopologyListener {
                     : currentStatus(targetId);
             ManualEvent e = store.insertEvent(targetId, clock.instant(), s.slug(), message, informational);
             withEvents.add(targetId);
+            published();
             if (!informational) {
                 current.put(targetId, e);
                 live.observe(targetId, new Observation(Observation.Kind.REPORT, s.state(), message, Double.NaN, null));
@@ -414,6 +453,7 @@ public final class ManualService implements TopologyListener {
             if (e.isEmpty() || !store.deleteEvent(targetId, sid)) {
                 return Optional.empty();
             }
+            published();
             ManualEvent was = current.get(targetId);
             if (was != null && was.sid() == sid) {
                 Optional<ManualEvent> now = store.current(targetId);

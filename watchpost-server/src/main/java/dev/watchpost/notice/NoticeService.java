@@ -226,6 +226,26 @@ public final class NoticeService implements AutoCloseable {
         reload();
         dirty = true;
         reconcile(); // at once, so the answer to the write already shows the targets held or released
+        changes.changed(dev.watchpost.store.ChangeFeed.Kind.NOTICES, "*");
+    }
+
+    private volatile dev.watchpost.store.ChangeFeed changes = dev.watchpost.store.ChangeFeed.NONE;
+
+    /** Cluster mode: the other nodes hear of every notice changed through this node. */
+    public void publishChangesTo(dev.watchpost.store.ChangeFeed changes) {
+        this.changes = java.util.Objects.requireNonNull(changes, "changes");
+    }
+
+    /**
+     * Another node changed a notice: read them again and hold or release targets as its windows say
+     * (the owner of each target records the hold; the others' copies follow its transitions).
+     */
+    public void reloadFromStore() {
+        synchronized (writes) {
+            reload();
+            dirty = true;
+            reconcile();
+        }
     }
 
     private void reload() {

@@ -49,6 +49,7 @@ public final class Topology {
     private final Map<String, Integer> configIndex = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, TargetDecl> declarations = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<TopologyListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile dev.watchpost.store.ChangeFeed changes = dev.watchpost.store.ChangeFeed.NONE;
 
     public Topology(LiveState live, TopologyStore store, Clock clock) {
         this.live = live;
@@ -59,6 +60,78 @@ public final class Topology {
     /** Registers a listener; it is told about targets defined from now on (register before {@link #load}). */
     public void addListener(TopologyListener listener) {
         listeners.add(listener);
+    }
+
+    /** Cluster mode: the other nodes hear of every target and group changed through this node's API. */
+    public void publishChangesTo(dev.watchpost.store.ChangeFeed changes) {
+        this.changes = java.util.Objects.requireNonNull(changes, "changes");
+    }
+
+    /**
+     * Another node changed target {@code id} through its API: defines it as stored, or removes it
+     * when it is no longer stored. Nothing is written: the other node did that.
+     */
+    public synchronized void reloadTarget(String id) {
+        if (managedByConfig.contains(id)) {
+            return;
+        }
+        Optional<JsonNode> spec = store.targetSpec(id);
+        if (spec.isPresent()) {
+            try {
+                define(Specs.target(spec.get(), "stored target", "api", g -> live.group(g).isPresent()));
+            } catch (IllegalArgumentException e) {
+                LOG.error("event=topology.stored_target_invalid id={} error=\"{}\"", id, e.getMessage());
+            }
+        } else if (declarations.containsKey(id) && live.removeTarget(id)) {
+            declarations.remove(id);
+            for (TopologyListener l : listeners) {
+                l.removed(id);
+            }
+        }
+    }
+
+    /** Another node changed group {@code id} through its API: defines it as stored, or removes it. */
+    public synchronized void reloadGroup(String id) {
+        if (managedByConfig.contains(id)) {
+            return;
+        }
+        Optional<GroupDef> stored = store.groups().stream().filter(g -> g.id().equals(id)).findFirst();
+        try {
+            if (stored.isPresent()) {
+                live.defineGroup(stored.get());
+            } else {
+                live.removeGroup(id);
+            }
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            LOG.error("event=topology.stored_group_invalid id={} error=\"{}\"", id, e.getMessage());
+        }
+    }
+
+    /**
+     * After losing contact with the other nodes' changes: every stored group and target read again,
+     * and the API-made targets no longer stored removed.
+     */
+    public synchronized void reloadAll() {
+        List<GroupDef> groups = new ArrayList<>(store.groups());
+        groups.sort(Comparator.comparingLong(g -> g.id().chars().filter(c -> c == '/').count()));
+        for (GroupDef g : groups) {
+            if (!managedByConfig.contains(g.id())) {
+                defineQuietly(g);
+            }
+        }
+        Set<String> stored = new HashSet<>();
+        for (JsonNode spec : store.targetSpecs()) {
+            String id = spec.path("id").asText();
+            stored.add(id);
+            if (!managedByConfig.contains(id)) {
+                reloadTarget(id);
+            }
+        }
+        for (String id : List.copyOf(declarations.keySet())) {
+            if (!stored.contains(id) && !managedByConfig.contains(id)) {
+                reloadTarget(id);
+            }
+        }
     }
 
     /** A declared target (not a shard), as declared. */
@@ -202,6 +275,7 @@ public final class Topology {
         for (GroupDef g : defs) {
             live.defineGroup(g);
             store.saveGroup(g, clock.instant());
+            changes.changed(dev.watchpost.store.ChangeFeed.Kind.GROUP, g.id());
         }
         return defs.get(0);
     }
@@ -218,6 +292,7 @@ public final class Topology {
             throw new Conflict(e.getMessage());
         }
         store.deleteGroup(id, shards);
+        changes.changed(dev.watchpost.store.ChangeFeed.Kind.GROUP, id);
         return true;
     }
 
@@ -287,6 +362,7 @@ public final class Topology {
         }
         define(decl);
         store.saveTarget(def, decl.spec(), clock.instant());
+        changes.changed(dev.watchpost.store.ChangeFeed.Kind.TARGET, def.id());
         return decl;
     }
 
@@ -303,6 +379,7 @@ public final class Topology {
         for (TopologyListener l : listeners) {
             l.removed(id);
         }
+        changes.changed(dev.watchpost.store.ChangeFeed.Kind.TARGET, id);
         return true;
     }
 

@@ -141,6 +141,25 @@ public final class TopologyStore {
         });
     }
 
+    /** One stored target's spec, or empty when there is none. */
+    java.util.Optional<JsonNode> targetSpec(String id) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT spec FROM target WHERE id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return java.util.Optional.<JsonNode>empty();
+                    }
+                    try {
+                        return java.util.Optional.of(JSON.readTree(box.open(sealedAt(id), rs.getString(1))));
+                    } catch (Exception e) {
+                        throw new IllegalStateException("stored target spec is not JSON: " + e.getMessage(), e);
+                    }
+                }
+            }
+        });
+    }
+
     boolean deleteTarget(String id) {
         return db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM target WHERE id = ?")) {

@@ -78,11 +78,27 @@ class ClusterOwnershipTest {
              TestServer b = TestServer.start(dir.resolve("b"), Clock.systemUTC(), node(url, "node-b", dir))) {
             await().atMost(Duration.ofSeconds(15)).until(() -> owners(url).size() == 2);
             // everything goes to a: single heartbeats and a batch; b's targets travel to b
-            for (int i = 0; i < TARGETS; i++) {
-                var r = a.http().postJson("/api/v1/heartbeat/bots/" + i, "{\"state\":\"degraded\",\"message\":\"first\"}",
-                        TestServer.INGEST);
-                assertThat(r.statusCode()).as(r.body()).isEqualTo(204);
+            int forwarded = 0;
+            try (Connection db = DriverManager.getConnection(url);
+                 PreparedStatement recorded = db.prepareStatement("SELECT count(*) FROM transition WHERE target_id = ?")) {
+                for (int i = 0; i < TARGETS; i++) {
+                    boolean toB = ownerOf(url, "bots/" + i).equals("node-b");
+                    var r = a.http().postJson("/api/v1/heartbeat/bots/" + i, "{\"state\":\"degraded\",\"message\":\"first\"}",
+                            TestServer.INGEST);
+                    assertThat(r.statusCode()).as(r.body()).isEqualTo(204);
+                    if (toB) {
+                        // b said yes to a only once the change was in the database: b dying now loses nothing
+                        // (asked at once, on a connection already open)
+                        recorded.setString(1, "bots/" + i);
+                        try (ResultSet rs = recorded.executeQuery()) {
+                            rs.next();
+                            assertThat(rs.getInt(1)).as("bots/" + i + " recorded when a answered").isEqualTo(1);
+                        }
+                        forwarded++;
+                    }
+                }
             }
+            assertThat(forwarded).as("some reports travelled to b").isPositive();
             StringBuilder batch = new StringBuilder("[");
             for (int i = 0; i < TARGETS; i++) {
                 batch.append(i == 0 ? "" : ",").append("{\"target\":\"bots/").append(i)
@@ -198,6 +214,69 @@ class ClusterOwnershipTest {
                 });
             }
             reader.interrupt();
+        }
+    }
+
+    @Test
+    void whatIsMadeThroughOneNodesApiAndTheOwnersLastValuesReachTheOtherNode() throws Exception {
+        String url = Postgres.freshDatabaseUrl();
+        botsConfig("1h");
+        try (TestServer a = TestServer.start(dir.resolve("a"), Clock.systemUTC(), node(url, "node-a", dir));
+             TestServer b = TestServer.start(dir.resolve("b"), Clock.systemUTC(), node(url, "node-b", dir))) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> owners(url).size() == 2);
+            Duration soon = Duration.ofSeconds(2);
+
+            // a group and a target in it, made through a: b knows them and takes their reports
+            assertThat(a.http().postJson("/api/v1/groups", "{\"id\":\"jobs\",\"name\":\"Jobs\"}", TestServer.ADMIN)
+                    .statusCode()).isEqualTo(201);
+            var made = a.http().postJson("/api/v1/targets", "{\"id\":\"jobs/backup\",\"group\":\"jobs\",\"push\":{\"every\":\"1h\"}}",
+                    TestServer.ADMIN);
+            assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+            await().atMost(soon).untilAsserted(() -> {
+                assertThat(b.http().get("/api/v1/groups/jobs").statusCode()).isEqualTo(200);
+                assertThat(b.http().get("/api/v1/targets/jobs/backup").statusCode()).isEqualTo(200);
+            });
+            assertThat(b.http().postJson("/api/v1/heartbeat/jobs/backup", "{\"state\":\"online\"}", TestServer.INGEST)
+                    .statusCode()).isEqualTo(204);
+
+            // a channel, a notice and a token made through a are b's at once too
+            assertThat(a.http().postJson("/api/v1/channels", "{\"id\":\"ops\",\"webhook\":{\"url\":\"http://127.0.0.1:9/h\"}}",
+                    TestServer.ADMIN).statusCode()).isEqualTo(201);
+            assertThat(a.http().postJson("/api/v1/notices", "{\"kind\":\"incident\",\"title\":\"Backups slow\","
+                    + "\"message\":\"Looking into it\"}", TestServer.ADMIN).statusCode()).isEqualTo(201);
+            String token = Http.json(a.http().postJson("/api/v1/tokens", "{\"scope\":\"read\",\"name\":\"viewer\"}",
+                    TestServer.ADMIN)).get("token").asText();
+            // well inside the 5 s in which every node reads the tokens again anyway
+            await().atMost(Duration.ofMillis(1_500)).untilAsserted(() -> {
+                assertThat(Http.json(b.http().get("/api/v1/channels", TestServer.ADMIN)).toString()).contains("\"ops\"");
+                assertThat(Http.json(b.http().get("/api/v1/notices")).toString()).contains("Backups slow");
+                assertThat(b.http().get("/api/v1/tokens", token).statusCode()).as("a known read token lacks admin")
+                        .isEqualTo(403);
+            });
+
+            // removed through a: gone from b
+            assertThat(a.http().send(a.http().request("/api/v1/targets/jobs/backup")
+                    .header("Authorization", "Bearer " + TestServer.ADMIN).DELETE().build()).statusCode()).isEqualTo(204);
+            await().atMost(soon).untilAsserted(() ->
+                    assertThat(b.http().get("/api/v1/targets/jobs/backup").statusCode()).isEqualTo(404));
+
+            // the owner's last values show on the other node: reported straight to each target's owner
+            for (int i = 0; i < TARGETS; i++) {
+                TestServer owner = ownerOf(url, "bots/" + i).equals("node-a") ? a : b;
+                assertThat(owner.http().postJson("/api/v1/heartbeat/bots/" + i,
+                        "{\"state\":\"online\",\"message\":\"fine " + i + "\",\"latency_ms\":" + (10 + i) + "}",
+                        TestServer.INGEST).statusCode()).isEqualTo(204);
+            }
+            for (TestServer n : List.of(a, b)) {
+                await().atMost(Duration.ofSeconds(6)).untilAsserted(() -> {
+                    for (var t : Http.json(n.http().get("/api/v1/targets")).get("targets")) {
+                        int i = Integer.parseInt(t.get("id").asText().substring("bots/".length()));
+                        assertThat(t.path("message").asText()).as(t.get("id").asText()).isEqualTo("fine " + i);
+                        assertThat(t.path("latency_ms").asDouble()).isEqualTo(10.0 + i);
+                        assertThat(t.path("last_seen").isMissingNode() || t.path("last_seen").isNull()).isFalse();
+                    }
+                });
+            }
         }
     }
 
