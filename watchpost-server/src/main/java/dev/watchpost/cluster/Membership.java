@@ -371,19 +371,23 @@ public final class Membership implements AutoCloseable, dev.watchpost.live.Owner
         }
         Set<Integer> claimed = new java.util.TreeSet<>();
         boolean frozen = System.nanoTime() - claimsFrozenUntil < 0;
-        for (int p : plan.claim()) {
-            if (frozen && r.partitions().get(p).owner() != null) {
-                continue; // its owner may be back in a moment, as this node is
+        try {
+            for (int p : plan.claim()) {
+                if (frozen && r.partitions().get(p).owner() != null) {
+                    continue; // its owner may be back in a moment, as this node is
+                }
+                OptionalLong e = store.claim(me.id(), p, timing.lease().toMillis());
+                if (e.isPresent()) {
+                    gainedAt.set(p, System.currentTimeMillis());
+                    epochs.set(p, e.getAsLong());
+                    claimed.add(p);
+                }
             }
-            OptionalLong e = store.claim(me.id(), p, timing.lease().toMillis());
-            if (e.isPresent()) {
-                gainedAt.set(p, System.currentTimeMillis());
-                epochs.set(p, e.getAsLong());
-                claimed.add(p);
+        } finally {
+            // also when a later claim failed: what was claimed is this node's, and its listeners must know
+            if (!claimed.isEmpty()) {
+                tell(l -> l.gained(claimed), claimed);
             }
-        }
-        if (!claimed.isEmpty()) {
-            tell(l -> l.gained(claimed), claimed);
         }
         if (!plan.claim().isEmpty() || !plan.release().isEmpty()) {
             last = store.renew(me, leaseMs, owned());
