@@ -51,7 +51,7 @@ public final class AdminRoutes implements HttpService {
     public record Services(dev.watchpost.live.LiveState live, dev.watchpost.targets.Topology topology,
                            dev.watchpost.targets.TopologyStore topologyStore, dev.watchpost.manual.ManualService manual,
                            dev.watchpost.notice.NoticeService notices, Tokens tokens,
-                           dev.watchpost.alert.AlertEngine alerts) {
+                           dev.watchpost.alert.AlertEngine alerts, dev.watchpost.cluster.ClusterStatus cluster) {
     }
 
     /** A page handler, run once the request passed the gate. */
@@ -72,6 +72,7 @@ public final class AdminRoutes implements HttpService {
     private final NoticePages noticePages;
     private final TokenPages tokenPages;
     private final AlertPages alertPages;
+    private final ClusterPages clusterPages;
 
     public AdminRoutes(Services s, dev.watchpost.store.Database db, Clock clock, Optional<URI> publicUrl) {
         this.tokens = s.tokens();
@@ -85,6 +86,7 @@ public final class AdminRoutes implements HttpService {
         this.noticePages = new NoticePages(s.notices(), s.live());
         this.tokenPages = new TokenPages(s.tokens(), store);
         this.alertPages = new AlertPages(s.alerts());
+        this.clusterPages = new ClusterPages(s.cluster());
     }
 
     @Override
@@ -124,7 +126,8 @@ public final class AdminRoutes implements HttpService {
                 .post("/admin/tokens/new", gate(tokenPages::create))
                 .post("/admin/tokens/revoke", gate(tokenPages::revoke))
                 .get("/admin/alerts", gate(alertPages::list))
-                .post("/admin/alerts/test", gate(alertPages::test));
+                .post("/admin/alerts/test", gate(alertPages::test))
+                .get("/admin/cluster", gate(clusterPages::show));
     }
 
     // ---------------------------------------------------------------- the gate

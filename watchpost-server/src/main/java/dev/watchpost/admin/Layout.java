@@ -39,7 +39,7 @@ final class Layout {
         Html h = head(title);
         h.raw("<header class=\"top\"><a class=\"brand\" href=\"/admin/targets\">Watchpost <span>admin</span></a><nav>");
         for (String[] item : new String[][] {{"targets", "Targets"}, {"groups", "Groups"}, {"notices", "Notices"},
-                {"alerts", "Alerts"}, {"tokens", "Tokens"}}) {
+                {"alerts", "Alerts"}, {"tokens", "Tokens"}, {"cluster", "Cluster"}}) {
             h.raw("<a href=\"/admin/").raw(item[0]).raw("\"").raw(item[0].equals(section) ? " aria-current=\"page\"" : "")
                     .raw(">").raw(item[1]).raw("</a>");
         }

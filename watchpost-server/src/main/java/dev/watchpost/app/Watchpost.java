@@ -296,8 +296,8 @@ public final class Watchpost implements AutoCloseable {
                             new GlanceRoutes(live, glance, config.glance().passphrase(), tokens),
                             stashboard,
                             new NoticeRoutes(notices, access),
-                            new AdminRoutes(new AdminRoutes.Services(live, topology, topologyStore, manual, notices, tokens, alerts),
-                                    db, clock, s.publicUrl()),
+                            new AdminRoutes(new AdminRoutes.Services(live, topology, topologyStore, manual, notices, tokens, alerts,
+                                    dev.watchpost.cluster.ClusterStatus.of(membership)), db, clock, s.publicUrl()),
                             argusRoutes,
                             pages,
                             stashboard.fallback()), // last: takes the /api/... paths nothing else matched

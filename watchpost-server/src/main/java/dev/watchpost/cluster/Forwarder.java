@@ -69,6 +69,11 @@ final class Forwarder implements Forwarding, AutoCloseable {
                 .description("Forwarded reports tried again (owner moved or unreachable)").register(meters);
     }
 
+    /** Reports passed to their owner so far (the {@code watchpost.cluster.forwarded} counter). */
+    long forwarded() {
+        return (long) forwarded.count();
+    }
+
     /** What the owner said about one report. */
     enum Answer { OK, UNKNOWN, MOVED }
 

@@ -73,6 +73,8 @@ public final class Membership implements AutoCloseable, dev.watchpost.live.Owner
     private volatile ClusterStore.Round last;
     private volatile long lastRenewNanos;
     private volatile boolean running;
+    /** The forwarder {@link #forwarder} made for this node, once it did. */
+    private volatile Forwarder forwarder;
     private boolean failing;
     /** Until when (nanoTime) partitions another node held are not claimed: after this node's own outage. */
     private long claimsFrozenUntil = System.nanoTime();
@@ -105,7 +107,9 @@ public final class Membership implements AutoCloseable, dev.watchpost.live.Owner
     /** How reports for targets other nodes own reach them (see {@link Forwarder}). */
     public static dev.watchpost.live.Forwarding forwarder(Membership m, dev.watchpost.live.LiveState live, String secret,
                                                           MeterRegistry meters) {
-        return new Forwarder(m, live, secret, meters);
+        Forwarder f = new Forwarder(m, live, secret, meters);
+        m.forwarder = f;
+        return f;
     }
 
     /**
@@ -289,6 +293,12 @@ public final class Membership implements AutoCloseable, dev.watchpost.live.Owner
         }
         return new ClusterView(me.id(), List.copyOf(nodes), Partitions.COUNT, unowned,
                 (System.nanoTime() - lastRenewNanos) / 1_000_000);
+    }
+
+    /** Reports passed to their owner since this node started; empty before a forwarder was made. */
+    OptionalLong forwarded() {
+        Forwarder f = forwarder;
+        return f == null ? OptionalLong.empty() : OptionalLong.of(f.forwarded());
     }
 
     private void run() {

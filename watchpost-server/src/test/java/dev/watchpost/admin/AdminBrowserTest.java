@@ -209,6 +209,19 @@ class BrowserTest {
     }
 
     @Test
+    void theClusterPageIsInTheNavigationAndOnASingleNodeSaysHowClusterModeIsTurnedOn() {
+        signInWithToken(TestServer.ADMIN);
+        driver.findElement(By.linkText("Cluster")).click();
+        waitForPath("/admin/cluster");
+        assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("Cluster");
+        assertThat(driver.findElement(By.cssSelector("header nav a[aria-current=page]")).getText()).isEqualTo("Cluster");
+        assertThat(driver.findElement(By.id("single")).getText()).startsWith("This Watchpost runs as a single node.")
+                .contains("WATCHPOST_CLUSTER_SECRET").contains("Running several nodes");
+        assertThat(driver.findElements(By.tagName("table"))).isEmpty();
+        browser.screenshot("admin-cluster-single");
+    }
+
+    @Test
     void screenshotsOfABusyDashboard() throws Exception {
         api.postJson("/api/v1/groups", "{\"id\":\"bots\",\"name\":\"Discord bots\",\"groups\":[{\"id\":\"main\",\"shards\":12,"
                 + "\"lease\":\"30s\"}]}", TestServer.ADMIN);
