@@ -227,6 +227,7 @@ public final class Watchpost implements AutoCloseable {
                 notices.publishChangesTo(changes);
                 manual.publishChangesTo(changes);
                 tokens.publishChangesTo(changes);
+                fleet.publishChangesTo(changes);
                 r.receiveChanges((kind, id) -> {
                     switch (kind) {
                         case TARGET -> {
@@ -245,6 +246,7 @@ public final class Watchpost implements AutoCloseable {
                         case NOTICES -> notices.reloadFromStore();
                         case MANUAL -> manual.reloadFromStore();
                         case TOKENS -> tokens.reloadFromStore();
+                        case ARGUS -> fleet.reloadFromStore();
                     }
                 });
             });

@@ -21,7 +21,9 @@ public interface ChangeFeed {
         /** Manual statuses, service lists and status events. */
         MANUAL,
         /** API tokens issued or revoked. */
-        TOKENS
+        TOKENS,
+        /** Argus Fleet members registered, moved or pruned. */
+        ARGUS
     }
 
     /** A single node: nobody else to tell. */

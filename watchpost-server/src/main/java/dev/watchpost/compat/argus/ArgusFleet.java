@@ -235,6 +235,56 @@ public final class ArgusFleet {
         LOG.info("event=argus.restored members={}", stored.size());
     }
 
+    private volatile dev.watchpost.store.ChangeFeed changes = dev.watchpost.store.ChangeFeed.NONE;
+
+    /** Cluster mode: the other nodes hear of every member registered, moved or pruned here. */
+    public void publishChangesTo(dev.watchpost.store.ChangeFeed changes) {
+        this.changes = Objects.requireNonNull(changes, "changes");
+    }
+
+    /**
+     * Another node registered, moved or pruned members: the stored members become this node's, so a
+     * member's heartbeats are known whichever node they reach. Metrics stay per node: each computes
+     * rates from the snapshots it receives.
+     */
+    public void reloadFromStore() {
+        List<Info> stored = db.read(ArgusFleet::loadMembers);
+        synchronized (registry) {
+            java.util.Set<String> keep = new java.util.HashSet<>();
+            for (Info info : stored) {
+                keep.add(info.identity());
+                Member m = byIdentity.get(info.identity());
+                Info old = m == null ? null : m.info;
+                if (old != null && old.fleet().equals(info.fleet()) && old.number() == info.number()) {
+                    m.info = info; // a new lease or version
+                    continue;
+                }
+                if (old != null) {
+                    byCluster.remove(key(old.fleet(), old.number()), m);
+                    defs.remove(live, old.fleet(), old.number());
+                    m.info = info;
+                } else {
+                    m = new Member(info, settings.historyPoints());
+                    byIdentity.put(info.identity(), m);
+                }
+                byCluster.put(key(info.fleet(), info.number()), m);
+                try {
+                    defs.ensure(live, info.fleet(), info.number());
+                } catch (RuntimeException e) {
+                    LOG.error("event=argus.reload_target_failed identity=\"{}\" error=\"{}\"", info.identity(), e.getMessage());
+                }
+            }
+            for (Member m : List.copyOf(byIdentity.values())) {
+                Info info = m.info;
+                if (!keep.contains(info.identity())) {
+                    byIdentity.remove(info.identity(), m);
+                    byCluster.remove(key(info.fleet(), info.number()), m);
+                    defs.remove(live, info.fleet(), info.number());
+                }
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- member protocol
 
     /**
@@ -282,6 +332,7 @@ public final class ArgusFleet {
             synchronized (m) {
                 metrics = m.metrics;
             }
+            changes.changed(dev.watchpost.store.ChangeFeed.Kind.ARGUS, next.identity());
             live.observe(defs.targetId(next.fleet(), next.number()), observation(metrics));
             (old == null ? registeredNew : sameFleet ? registeredKnown : registeredMoved).increment();
             LOG.info("event=argus.registered identity=\"{}\" fleet={} number={} outcome={}{}", next.identity(),
@@ -365,6 +416,7 @@ public final class ArgusFleet {
             byCluster.remove(key(fleet, number), m);
             byIdentity.remove(info.identity(), m);
             defs.remove(live, fleet, number);
+            changes.changed(dev.watchpost.store.ChangeFeed.Kind.ARGUS, info.identity());
             LOG.info("event=argus.pruned identity=\"{}\" fleet={} number={}", info.identity(), fleet, number);
             return true;
         }
