@@ -43,7 +43,10 @@ public final class Membership implements AutoCloseable, dev.watchpost.live.Owner
 
     /** Told about ownership changes on the membership's thread, in order, once per round. */
     public interface Listener {
-        /** This node owns {@code partitions} from now on ({@link #epoch} says with which epochs). */
+        /**
+         * This node owns {@code partitions} from now on ({@link #epoch} says with which epochs): take them
+         * over here. It acts for them ({@link #owns}) once every listener has returned.
+         */
         void gained(Set<Integer> partitions);
 
         /** This node no longer owns {@code partitions}: stop acting for them and flush what is pending. */
@@ -65,6 +68,13 @@ public final class Membership implements AutoCloseable, dev.watchpost.live.Owner
     private final Timing timing;
     private final Map<String, String> digest;
     private final AtomicLongArray epochs = new AtomicLongArray(Partitions.COUNT);
+    /**
+     * 1 once the listeners have taken over a partition gained (restored its targets, given each a fresh
+     * lease): only then does this node act for it. Between the claim and the takeover its targets
+     * still carry the deadlines this node's copy had, and the lease wheel would expire them.
+     */
+    private final java.util.concurrent.atomic.AtomicIntegerArray acting =
+            new java.util.concurrent.atomic.AtomicIntegerArray(Partitions.COUNT);
     /** When (system clock, ms) this node's current ownership of each partition began. */
     private final AtomicLongArray gainedAt = new AtomicLongArray(Partitions.COUNT);
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -195,7 +205,8 @@ public final class Membership implements AutoCloseable, dev.watchpost.live.Owner
     /** Whether this node owns the partition of {@code targetId} now. */
     @Override
     public boolean owns(String targetId) {
-        return epochs.get(Partitions.of(targetId)) != NOT_HELD;
+        int p = Partitions.of(targetId);
+        return acting.get(p) == 1 && epochs.get(p) != NOT_HELD;
     }
 
     @Override
@@ -397,6 +408,9 @@ public final class Membership implements AutoCloseable, dev.watchpost.live.Owner
             // also when a later claim failed: what was claimed is this node's, and its listeners must know
             if (!claimed.isEmpty()) {
                 tell(l -> l.gained(claimed), claimed);
+                for (int p : claimed) {
+                    acting.set(p, 1);
+                }
             }
         }
         if (!plan.claim().isEmpty() || !plan.release().isEmpty()) {
@@ -411,6 +425,7 @@ public final class Membership implements AutoCloseable, dev.watchpost.live.Owner
     private void lose(Set<Integer> partitions) {
         Set<Integer> lost = Set.copyOf(partitions);
         for (int p : lost) {
+            acting.set(p, 0);
             epochs.set(p, NOT_HELD);
         }
         tell(l -> l.lost(lost), lost);

@@ -92,6 +92,8 @@ final class Checkpoints {
                 }
                 pending = cells.size() - done;
                 if (!rows.isEmpty()) {
+                    // in id order, as the transition log writes its rows: otherwise the two deadlock on PostgreSQL
+                    rows.sort(java.util.Comparator.comparing(r -> (String) r[0]));
                     writeCheckpoints(rows, now);
                 }
                 done = end;

@@ -400,6 +400,79 @@ public final class LiveState implements AutoCloseable {
         return Outcome.ACCEPTED;
     }
 
+    /**
+     * Reports of one request (a batch): this node's targets are applied at once; those other nodes
+     * own are passed on together and waited for in {@link Batch#finish}, so a batch of a thousand costs
+     * one round trip per owner, not one per report. A target's reports keep their order.
+     */
+    public Batch batch() {
+        return new Batch();
+    }
+
+    /** See {@link #batch()}. Not thread-safe: one request's. */
+    public final class Batch {
+        private Map<String, List<Object[]>> deferred; // target -> [index, observation] in order
+
+        private Batch() {
+        }
+
+        /**
+         * Applies {@code o} now and returns the outcome, or returns null when its target's owner is
+         * another node: {@link #finish} answers for {@code index} then.
+         */
+        public Outcome observe(String targetId, Observation o, int index) {
+            Forwarding f = forwarding;
+            if (f != null && cells.containsKey(targetId)
+                    && (!ownership.owns(targetId) || (deferred != null && deferred.containsKey(targetId)))) {
+                if (deferred == null) {
+                    deferred = new java.util.LinkedHashMap<>();
+                }
+                deferred.computeIfAbsent(targetId, k -> new ArrayList<>()).add(new Object[] {index, o});
+                return null;
+            }
+            return LiveState.this.observe(targetId, o);
+        }
+
+        /**
+         * Passes the deferred reports on, all at once (each target's in order), and returns index →
+         * outcome once every owner answered.
+         *
+         * @throws RuntimeException as {@link Forwarding#forward} does, once all have finished
+         */
+        public Map<Integer, Outcome> finish() {
+            if (deferred == null) {
+                return Map.of();
+            }
+            Map<Integer, Outcome> out = new ConcurrentHashMap<>();
+            List<Thread> threads = new ArrayList<>(deferred.size());
+            List<RuntimeException> failed = new CopyOnWriteArrayList<>();
+            for (Map.Entry<String, List<Object[]>> e : deferred.entrySet()) {
+                threads.add(Thread.ofVirtual().start(() -> {
+                    for (Object[] item : e.getValue()) {
+                        try {
+                            out.put((Integer) item[0], LiveState.this.observe(e.getKey(), (Observation) item[1]));
+                        } catch (RuntimeException ex) {
+                            failed.add(ex);
+                            return;
+                        }
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                try {
+                    t.join();
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while reports were passed on", ex);
+                }
+            }
+            if (!failed.isEmpty()) {
+                throw failed.get(0);
+            }
+            return out;
+        }
+    }
+
     /** "reported online", ... once per state, so a burst of transitions shares its reason texts. */
     private static final String[] REPORTED = java.util.Arrays.stream(State.values()).map(s -> "reported " + s.id())
             .toArray(String[]::new);

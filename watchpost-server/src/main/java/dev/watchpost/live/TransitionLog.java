@@ -393,7 +393,9 @@ final class TransitionLog implements AutoCloseable {
                 }
                 ps.executeBatch();
             }
-            recordStates(c, last.values());
+            // rows in id order, as the checkpoints write theirs: two writers locking the same rows in
+            // different orders deadlock on PostgreSQL
+            recordStates(c, new java.util.TreeMap<>(last).values());
             List<Transition> written = List.copyOf(transitions);
             for (TransitionWriter w : writers) {
                 try {

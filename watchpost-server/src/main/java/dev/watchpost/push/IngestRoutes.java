@@ -82,6 +82,8 @@ public final class IngestRoutes implements HttpService {
         }
         int accepted = 0;
         List<Map<String, Object>> rejected = new ArrayList<>();
+        LiveState.Batch batch = live.batch();
+        Map<Integer, String> passedOn = new java.util.HashMap<>(); // index -> target, owned by other nodes
         try (JsonParser p = Json.MAPPER.getFactory().createParser(body)) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
                 throw ApiException.badRequest("body: expected a JSON array such as [{\"target\": \"jobs/a\", \"state\": \"online\"}]");
@@ -106,7 +108,12 @@ public final class IngestRoutes implements HttpService {
                 }
                 if (target[0] == null) {
                     rejected.add(rejection(index, null, "'target' is required"));
-                } else if (live.observe(target[0], o) == LiveState.Outcome.UNKNOWN_TARGET) {
+                    continue;
+                }
+                LiveState.Outcome outcome = batch.observe(target[0], o, index);
+                if (outcome == null) {
+                    passedOn.put(index, target[0]);
+                } else if (outcome == LiveState.Outcome.UNKNOWN_TARGET) {
                     rejected.add(rejection(index, target[0], "no such target"));
                 } else {
                     accepted++;
@@ -116,8 +123,19 @@ public final class IngestRoutes implements HttpService {
                 throw ApiException.badRequest("body: unexpected content after the JSON array");
             }
         } catch (IOException e) {
+            batch.finish(); // what was passed on before the error was accepted too
             throw ApiException.badRequest(Json.notJson(e).getMessage()
-                    + " (heartbeats before the error were accepted: " + accepted + ")");
+                    + " (heartbeats before the error were accepted: " + (accepted + passedOn.size()) + ")");
+        }
+        if (!passedOn.isEmpty()) {
+            for (Map.Entry<Integer, LiveState.Outcome> e : batch.finish().entrySet()) {
+                if (e.getValue() == LiveState.Outcome.UNKNOWN_TARGET) {
+                    rejected.add(rejection(e.getKey(), passedOn.get(e.getKey()), "no such target"));
+                } else {
+                    accepted++;
+                }
+            }
+            rejected.sort(java.util.Comparator.comparingInt(r -> (Integer) r.get("index")));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("accepted", accepted);
