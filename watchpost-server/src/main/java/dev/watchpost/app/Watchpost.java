@@ -129,11 +129,10 @@ public final class Watchpost implements AutoCloseable {
                 Membership m = new Membership(db, config.cluster().nodeId().orElseThrow(),
                         config.cluster().advertiseUrl().orElseThrow(), config, Membership.Timing.DEFAULTS, meters);
                 try {
-                    m.start();
+                    m.join(); // refusals first; it claims partitions only once it listens (below)
                 } catch (IllegalStateException e) {
                     throw new StartupException(e.getMessage());
                 }
-                started.push(m); // stops after the live state has flushed: the next owners read what it wrote
                 membership = Optional.of(m);
             }
 
@@ -313,6 +312,12 @@ public final class Watchpost implements AutoCloseable {
             started.push(feed);
             started.push(glanceFeed);
             started.push(platypus);
+            membership.ifPresent(m -> {
+                // Other nodes pass reports on to this one as soon as it owns partitions: only now can it
+                // take them. Stopped first: partitions handed over (flushed) while it still listens.
+                m.serve();
+                started.push(m);
+            });
             long now = System.nanoTime();
             LOG.info("event=server.started address=http://{}:{} store={} ready_ms={} store_ms={} http_ms={}", s.host(),
                     http.port(), db.dialect().name().toLowerCase(), (now - t0) / 1_000_000, storeMs,

@@ -56,12 +56,7 @@ final class ClusterStore {
     }
 
     long now() {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + NOW); ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
+        return db.read(ClusterStore::now);
     }
 
     /**
@@ -74,11 +69,7 @@ final class ClusterStore {
      */
     Round renew(NodeRow me, long leaseMs, Map<Integer, Long> held) {
         return db.write(c -> {
-            long now;
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + NOW); ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                now = rs.getLong(1);
-            }
+            long now = now(c);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO cluster_node (node_id, advertise_url, "
                     + "config_digest, version, incarnation, started_at, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
                     + "ON CONFLICT (node_id) DO UPDATE SET advertise_url = EXCLUDED.advertise_url, "
@@ -115,15 +106,15 @@ final class ClusterStore {
                     }
                 }
             }
-            List<Balance.Partition> partitions = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT partition_no, owner, epoch, lease_until FROM cluster_partition ORDER BY partition_no");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    partitions.add(new Balance.Partition(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
-                }
-            }
-            return new Round(now, renewed, nodes(c), partitions);
+            return new Round(now, renewed, nodes(c), partitions(c));
+        });
+    }
+
+    /** Reads both tables without writing: who owns what, for a node that renews nothing (not yet, or no more). */
+    Round read() {
+        return db.read(c -> {
+            long now = now(c);
+            return new Round(now, Map.of(), nodes(c), partitions(c));
         });
     }
 
@@ -198,6 +189,25 @@ final class ClusterStore {
                         out.add(rs.getInt(1));
                     }
                 }
+            }
+        }
+        return out;
+    }
+
+    private static long now(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + NOW); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static List<Balance.Partition> partitions(Connection c) throws SQLException {
+        List<Balance.Partition> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT partition_no, owner, epoch, lease_until FROM cluster_partition ORDER BY partition_no");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new Balance.Partition(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
             }
         }
         return out;

@@ -166,6 +166,18 @@ public final class Membership implements AutoCloseable, dev.watchpost.live.Owner
      * @throws IllegalStateException with one line for the operator when this node must not join
      */
     public void start() {
+        join();
+        serve();
+    }
+
+    /**
+     * The first half of {@link #start}: refuses to start beside a live node whose configuration
+     * differs or that uses this node's id from another address, and reads who owns what (so reports
+     * can be passed on), but claims nothing: call {@link #serve} once this node can be reached.
+     *
+     * @throws IllegalStateException with one line for the operator when this node must not join
+     */
+    public void join() {
         store.seed(Partitions.COUNT);
         long now = store.now();
         for (ClusterStore.NodeRow n : store.nodes()) {
@@ -187,6 +199,15 @@ public final class Membership implements AutoCloseable, dev.watchpost.live.Owner
                         + "own cluster.node-id/advertise-url may differ)");
             }
         }
+        last = store.read();
+    }
+
+    /**
+     * The second half of {@link #start}: the first round (partitions claimed, listeners told) and the
+     * renewal thread. Other nodes pass this node reports for its partitions from the moment it claims
+     * them, so it must be listening by then.
+     */
+    public void serve() {
         round();
         me = new ClusterStore.NodeRow(me.id(), me.advertiseUrl(), me.configDigest(), me.version(), me.incarnation(),
                 last.now(), 0);
@@ -461,11 +482,37 @@ public final class Membership implements AutoCloseable, dev.watchpost.live.Owner
             held.forEach((p, e) -> store.release(me.id(), p, e));
             store.leave(me.id(), me.incarnation());
             LOG.info("event=cluster.left node={}", me.id());
+            drain(held.keySet());
         } catch (StoreException e) {
             LOG.warn("event=cluster.leave_failed node={} error=\"{}\" hint=\"its partitions move when their leases run out\"",
                     me.id(), e.getMessage());
         }
     }
+
+    /**
+     * After handing partitions over, this node may still receive reports for them until its listener
+     * closes: it reads who took them (for up to {@link #DRAIN}) so those reports are passed on to the
+     * new owners instead of waiting for this node.
+     */
+    private void drain(Set<Integer> released) {
+        long until = System.nanoTime() + DRAIN.toNanos();
+        while (!released.isEmpty() && System.nanoTime() - until < 0) {
+            ClusterStore.Round r = store.read();
+            last = r;
+            if (released.stream().noneMatch(p -> r.partitions().get(p).free(r.now()))) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** How long a stopping node waits for others to take its partitions (they claim within a renewal). */
+    static final Duration DRAIN = Duration.ofSeconds(3);
 
     private static String digestJson(Map<String, String> digest) {
         StringBuilder s = new StringBuilder("{");
