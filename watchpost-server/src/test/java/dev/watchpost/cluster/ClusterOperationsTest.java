@@ -1,0 +1,595 @@
+package dev.watchpost.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.watchpost.testing.ClusterNodes;
+import dev.watchpost.testing.Http;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Three real Watchpost processes on one real PostgreSQL, as an operator runs them: a rolling
+ * restart under load loses no report and flips nothing, probes run once per slot across the cluster
+ * before and after a node dies, and a live feed on a surviving node shows the failed node's targets'
+ * changes.
+ */
+class ClusterOperationsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private ClusterNodes cluster;
+    private HttpServer probed;
+    private final List<Stream> streams = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        streams.forEach(Stream::close);
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (probed != null) {
+            probed.stop(0);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // 1. Rolling restart under load
+    // ---------------------------------------------------------------------------------------------
+
+    private static final int BOTS = 30;
+    private static final int QUIET = 4;
+
+    @Test
+    void aRollingRestartUnderLoadAnswersEveryReportFlipsNothingAndKeepsEveryReport() throws Exception {
+        cluster = ClusterNodes.builder(dir).nodes(3).config("""
+                groups:
+                  - { id: bots, shards: %d, lease: 4s }
+                  - { id: quiet, shards: %d, lease: 4s }
+                """.formatted(BOTS, QUIET)).start();
+        awaitBalanced(3, Duration.ofSeconds(30));
+
+        Reporters client = new Reporters();
+        // the quiet targets report once, then never again: they go unhealthy once, whoever owns them then
+        Map<String, Report> quietReports = new LinkedHashMap<>();
+        for (int i = 0; i < QUIET; i++) {
+            Report r = client.send("quiet/" + i);
+            assertThat(r.acknowledged()).as("quiet/%d's one report: %s", i, r).isTrue();
+            quietReports.put("quiet/" + i, r);
+        }
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<Thread> load = new ArrayList<>();
+        for (int i = 0; i < BOTS; i++) {
+            load.add(client.every500ms("bots/" + i, running));
+        }
+        sleep(3_000);
+
+        List<String> phases = new ArrayList<>();
+        for (ClusterNodes.Node node : cluster.nodes()) {
+            long t0 = System.nanoTime();
+            client.outOfRotation.add(node.index()); // as a balancer stops sending to a node being restarted
+            node.restart(); // SIGTERM, wait for the exit, start again, wait for /readyz
+            long ready = System.nanoTime();
+            client.outOfRotation.remove(node.index());
+            awaitBalanced(3, Duration.ofSeconds(30));
+            long balanced = System.nanoTime();
+            assertThat(owned(node.index(), node.id())).as("%s holds partitions again", node.id()).isPositive();
+            phases.add("%s: stop+start+ready %d ms, balanced %d ms later".formatted(node.id(),
+                    (ready - t0) / 1_000_000, (balanced - ready) / 1_000_000));
+            // the quiet targets' one report is still their last seen, on whichever node owns them now
+            for (Map.Entry<String, Report> q : quietReports.entrySet()) {
+                Instant seen = lastSeenOnOwner(q.getKey());
+                assertThat(seen).as("%s's last seen after %s restarted", q.getKey(), node.id())
+                        .isBetween(Instant.ofEpochMilli(q.getValue().sentMs() - 10), Instant.ofEpochMilli(q.getValue().answeredMs()));
+            }
+        }
+        sleep(2_000); // load goes on over the restarted cluster
+        running.set(false);
+        for (Thread t : load) {
+            t.join();
+        }
+        phases.forEach(p -> System.out.println("rolling restart: " + p));
+
+        List<Report> all = client.reports();
+        List<Report> failed = all.stream().filter(r -> !r.acknowledged()).toList();
+        System.out.println("rolling restart: " + all.size() + " reports, " + failed.size() + " not acknowledged, "
+                + client.refused.get() + " connections refused and sent to the next node");
+        failed.forEach(r -> System.out.println("rolling restart: not acknowledged: " + r));
+        assertThat(all.size()).as("reports were sent throughout").isGreaterThan(BOTS * 2 * 20);
+        assertThat(failed).as("every report answered 2xx within the client's 2 s").isEmpty();
+
+        // every target's changes as anyone reads them through the API
+        for (int i = 0; i < BOTS; i++) {
+            assertThat(transitions("bots/" + i)).as("bots/%d reported throughout: it never left online", i)
+                    .containsExactly("unknown>online");
+        }
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            for (int i = 0; i < QUIET; i++) {
+                assertThat(transitions("quiet/" + i)).as("quiet/%d flips once", i)
+                        .containsExactly("unknown>online", "online>unhealthy");
+            }
+        });
+
+        // every acknowledged report is reflected: the owner's last seen is at or after the last one
+        Map<String, Report> lastAcked = new HashMap<>();
+        for (Report r : all) {
+            if (r.acknowledged()) {
+                lastAcked.merge(r.target(), r, (a, b) -> a.sentMs() >= b.sentMs() ? a : b);
+            }
+        }
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < BOTS; i++) {
+            String id = "bots/" + i;
+            Instant seen = lastSeenOnOwner(id);
+            assertThat(seen).as("%s: the owner's last seen, against its last acknowledged report %s", id, lastAcked.get(id))
+                    .isBetween(Instant.ofEpochMilli(lastAcked.get(id).sentMs() - 10), Instant.ofEpochMilli(now));
+        }
+    }
+
+    /** One heartbeat as the client saw it: sent and answered (test clock, ms), the node that answered, the status. */
+    record Report(String target, int node, long sentMs, long answeredMs, int status, String answer) {
+        boolean acknowledged() {
+            return status / 100 == 2;
+        }
+    }
+
+    /**
+     * Heartbeats over the nodes in turn, as behind a load balancer: a node the test took out of
+     * rotation gets nothing, and a connection refused (nothing was sent) goes to the next node at
+     * once, as a balancer retries a failed connect. Every other outcome is recorded as it came: a
+     * 2 s timeout (as a real client gives up), a reset, an error status.
+     */
+    private final class Reporters {
+        final Set<Integer> outOfRotation = ConcurrentHashMap.newKeySet();
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger refused = new AtomicInteger();
+        final List<Report> reports = new CopyOnWriteArrayList<>();
+
+        Report send(String target) {
+            long sent = System.currentTimeMillis();
+            for (int tries = 0; tries < 6; tries++) {
+                ClusterNodes.Node node = cluster.node(Math.floorMod(next.getAndIncrement(), 3));
+                if (outOfRotation.contains(node.index()) || !node.alive()) {
+                    continue;
+                }
+                Report r;
+                try {
+                    HttpResponse<String> res = node.http().send(node.http().request("/api/v1/heartbeat/" + target)
+                            .timeout(Duration.ofSeconds(2)).header("Content-Type", "application/json")
+                            .header("Authorization", "Bearer " + ClusterNodes.INGEST)
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"state\":\"online\"}")).build());
+                    r = new Report(target, node.index(), sent, System.currentTimeMillis(), res.statusCode(), res.body());
+                } catch (RuntimeException e) {
+                    Throwable cause = e.getCause() == null ? e : e.getCause();
+                    if (cause instanceof ConnectException) {
+                        refused.incrementAndGet();
+                        continue; // nothing was sent: the next node
+                    }
+                    r = new Report(target, node.index(), sent, System.currentTimeMillis(), 0, cause.toString());
+                }
+                reports.add(r);
+                return r;
+            }
+            Report r = new Report(target, -1, sent, System.currentTimeMillis(), 0, "no node took the connection");
+            reports.add(r);
+            return r;
+        }
+
+        /** A reporter thread: one heartbeat every 500 ms while {@code on}. */
+        Thread every500ms(String target, AtomicBoolean on) {
+            return Thread.ofVirtual().start(() -> {
+                while (on.get()) {
+                    long started = System.nanoTime();
+                    send(target);
+                    sleep(Math.max(0, 500 - (System.nanoTime() - started) / 1_000_000));
+                }
+            });
+        }
+
+        List<Report> reports() {
+            return List.copyOf(reports);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // 2. Probes once per slot
+    // ---------------------------------------------------------------------------------------------
+
+    private static final int PROBES = 12;
+    private static final Duration EVERY = Duration.ofSeconds(2);
+    private static final Duration WINDOW = Duration.ofSeconds(16);
+
+    @Test
+    void probesRunOncePerSlotAcrossTheClusterBeforeAndAfterANodeDies() throws Exception {
+        Map<String, List<Long>> hits = new ConcurrentHashMap<>();
+        probed = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        probed.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        probed.createContext("/", exchange -> {
+            hits.computeIfAbsent(exchange.getRequestURI().getPath(), k -> new CopyOnWriteArrayList<>())
+                    .add(System.currentTimeMillis());
+            exchange.getRequestBody().readAllBytes();
+            byte[] ok = "ok".getBytes(StandardCharsets.US_ASCII);
+            exchange.sendResponseHeaders(200, ok.length);
+            exchange.getResponseBody().write(ok);
+            exchange.close();
+        });
+        probed.start();
+        StringBuilder config = new StringBuilder("targets:\n");
+        for (int i = 0; i < PROBES; i++) {
+            config.append("  - id: probes/p%d\n    http: { url: \"http://127.0.0.1:%d/p%d\", every: %ds, timeout: 1s }\n"
+                    .formatted(i, probed.getAddress().getPort(), i, EVERY.toSeconds()));
+        }
+        long t0 = System.nanoTime();
+        cluster = ClusterNodes.builder(dir).nodes(3).config(config.toString()).start();
+        awaitBalanced(3, Duration.ofSeconds(30));
+        System.out.println("probes: cluster up and balanced after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+
+        Map<String, String> owners = new TreeMap<>();
+        for (int i = 0; i < PROBES; i++) {
+            owners.put("/p" + i, ownerOf("probes/p" + i));
+        }
+        Map<String, Long> byNode = new TreeMap<>();
+        owners.values().forEach(o -> byNode.merge(o, 1L, Long::sum));
+        System.out.println("probes: owners " + owners + " (" + byNode + ")");
+        // the node to kill: the one running the most probes
+        String victimId = byNode.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        ClusterNodes.Node victim = cluster.nodes().stream().filter(n -> n.id().equals(victimId)).findFirst().orElseThrow();
+        List<String> victims = owners.entrySet().stream().filter(e -> e.getValue().equals(victimId)).map(Map.Entry::getKey).toList();
+
+        // past the first runs (within 10 s of the start), every probe is on its grid
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            for (int i = 0; i < PROBES; i++) {
+                if (hits.getOrDefault("/p" + i, List.of()).size() < 2) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        System.out.println("probes: every probe on its grid after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        Map<String, Integer> before = window(hits);
+        System.out.println("probes: hits per probe in " + WINDOW.toSeconds() + " s with all three nodes: " + before);
+        assertOncePerSlot(before, "three nodes");
+
+        long killedMs = System.currentTimeMillis();
+        victim.kill9();
+        int survivor = victim.index() == 0 ? 1 : 0;
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> liveNodes(survivor) == 2 && unowned(survivor) == 0 && unowned(3 - survivor - victim.index()) == 0);
+        long takenOverMs = System.currentTimeMillis();
+        for (String path : victims) {
+            assertThat(ownerOf("probes" + path)).as("probes%s moved off the dead node", path).isNotEqualTo(victimId);
+        }
+        Map<String, Integer> after = window(hits);
+        System.out.println("probes: every partition owned again " + (takenOverMs - killedMs) + " ms after the kill; hits per probe in "
+                + WINDOW.toSeconds() + " s with two nodes: " + after);
+        assertOncePerSlot(after, "two nodes, after " + victimId + " died");
+
+        // the dead node's probes resumed soon after the kill: the gap is about the takeover, not more
+        for (String path : victims) {
+            List<Long> h = List.copyOf(hits.get(path));
+            long lastBefore = h.stream().filter(t -> t <= killedMs).max(Long::compare).orElseThrow();
+            long firstAfter = h.stream().filter(t -> t > killedMs).min(Long::compare).orElseThrow();
+            System.out.println("probes: " + path + " (was " + victimId + "'s) not run for " + (firstAfter - lastBefore) + " ms over the kill");
+            assertThat(firstAfter - lastBefore).as("%s resumes within the takeover and a slot", path)
+                    .isLessThan(takenOverMs - killedMs + EVERY.toMillis() + 3_000);
+        }
+    }
+
+    /** Counts each probe's hits over the next {@link #WINDOW}. */
+    private Map<String, Integer> window(Map<String, List<Long>> hits) {
+        long from = System.currentTimeMillis();
+        sleep(WINDOW.toMillis());
+        long to = from + WINDOW.toMillis();
+        Map<String, Integer> out = new TreeMap<>(java.util.Comparator.comparingInt(p -> Integer.parseInt(p.substring(2))));
+        for (int i = 0; i < PROBES; i++) {
+            out.put("/p" + i, (int) hits.getOrDefault("/p" + i, List.of()).stream().filter(t -> t >= from && t < to).count());
+        }
+        return out;
+    }
+
+    /** One run per slot: the window holds {@code window / every} slots, give or take the one at each edge. */
+    private static void assertOncePerSlot(Map<String, Integer> counts, String when) {
+        long slots = WINDOW.toMillis() / EVERY.toMillis();
+        counts.forEach((path, n) -> assertThat(n).as("%s with %s: one run per %d s slot, not one per node", path, when,
+                EVERY.toSeconds()).isBetween((int) slots - 1, (int) slots + 1));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // 3. A live feed on a surviving node
+    // ---------------------------------------------------------------------------------------------
+
+    private static final int SHORT = 30;
+    private static final int FLIPS = 40;
+
+    @Test
+    void aLiveFeedOnASurvivingNodeShowsTheFailedNodesTargetsChanges() throws Exception {
+        cluster = ClusterNodes.builder(dir).nodes(3).config("""
+                groups:
+                  - { id: short, shards: %d, lease: 3s }
+                  - { id: flip, shards: %d, lease: 1h }
+                """.formatted(SHORT, FLIPS)).start();
+        awaitBalanced(3, Duration.ofSeconds(30));
+        ClusterNodes.Node a = cluster.node(0);
+        ClusterNodes.Node b = cluster.node(1);
+        Stream feed = open(b);
+
+        Map<String, String> owners = new TreeMap<>();
+        for (int i = 0; i < SHORT; i++) {
+            owners.put("short/" + i, ownerOf("short/" + i));
+        }
+        for (int i = 0; i < FLIPS; i++) {
+            owners.put("flip/" + i, ownerOf("flip/" + i));
+        }
+        List<String> shortOfA = owners.keySet().stream().filter(id -> id.startsWith("short/") && owners.get(id).equals(a.id())).toList();
+        List<String> flipsOfA = owners.keySet().stream().filter(id -> id.startsWith("flip/") && owners.get(id).equals(a.id()))
+                .limit(3).toList();
+        System.out.println("feed: " + a.id() + " owns " + shortOfA + " and " + flipsOfA);
+        assertThat(shortOfA).as("some short-lease targets are %s's", a.id()).isNotEmpty();
+        assertThat(flipsOfA).as("some flip targets are %s's", a.id()).isNotEmpty();
+
+        // the short-lease targets report until the kill
+        Reporters client = new Reporters();
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<Thread> load = new ArrayList<>();
+        for (int i = 0; i < SHORT; i++) {
+            load.add(client.every500ms("short/" + i, running));
+        }
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            for (int i = 0; i < SHORT; i++) {
+                assertThat(feed.seen("short/" + i, "online")).as("short/%d online on %s's feed", i, b.id()).isEqualTo(1);
+            }
+        });
+
+        // a change a's target makes before the kill, sent to a, is on b's feed within a second
+        for (String id : flipsOfA) {
+            assertThat(report(a, id, "online")).isEqualTo(204);
+            await().atMost(Duration.ofSeconds(5)).until(() -> feed.seen(id, "online") == 1);
+            long sent = System.nanoTime();
+            assertThat(report(a, id, "offline")).isEqualTo(204);
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).until(() -> feed.seen(id, "offline") == 1);
+            long tookMs = (feed.first(id, "offline").receivedNanos() - sent) / 1_000_000;
+            System.out.println("feed: " + id + " offline (sent to " + a.id() + ") on " + b.id() + "'s feed after " + tookMs + " ms");
+            assertThat(tookMs).as("%s's change on %s's feed", id, b.id()).isLessThan(1_000);
+        }
+
+        // a dies while its short-lease targets go quiet: after the takeover they expire, and b shows it
+        running.set(false);
+        long killed = System.nanoTime();
+        a.kill9();
+        for (Thread t : load) {
+            t.join();
+        }
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            for (int i = 0; i < SHORT; i++) {
+                assertThat(feed.seen("short/" + i, "unhealthy")).as("short/%d unhealthy on %s's feed (owner before the kill: %s)",
+                        i, b.id(), owners.get("short/" + i)).isGreaterThanOrEqualTo(1);
+            }
+        });
+        for (String id : shortOfA) {
+            System.out.println("feed: " + id + " unhealthy on " + b.id() + "'s feed "
+                    + (feed.first(id, "unhealthy").receivedNanos() - killed) / 1_000_000 + " ms after the kill; recorded by "
+                    + ownerOf(id));
+        }
+        sleep(2_000); // a repeated event would come now
+        for (int i = 0; i < SHORT; i++) {
+            String id = "short/" + i;
+            assertThat(feed.changes(id)).as("%s's changes on %s's feed, each once", id, b.id())
+                    .containsExactly("unknown>online", "online>unhealthy");
+        }
+        for (String id : flipsOfA) {
+            assertThat(feed.changes(id)).as("%s: nothing after its own change", id).containsExactly("unknown>online", "online>offline");
+        }
+        assertThat(feed.ended).as("%s's feed stayed open", b.id()).isNull();
+    }
+
+    private static int report(ClusterNodes.Node node, String target, String state) {
+        return node.http().postJson("/api/v1/heartbeat/" + target, "{\"state\":\"" + state + "\"}", ClusterNodes.INGEST)
+                .statusCode();
+    }
+
+    /** {@code GET /api/v1/stream} on a node, read line by line on a thread of its own. */
+    private Stream open(ClusterNodes.Node node) throws InterruptedException {
+        Stream s = new Stream(node);
+        streams.add(s);
+        assertThat(s.snapshot.await(20, TimeUnit.SECONDS)).as("the feed's first snapshot").isTrue();
+        return s;
+    }
+
+    private static final class Stream implements AutoCloseable {
+        record Event(String target, String from, String to, long receivedNanos) {
+        }
+
+        final List<Event> events = new CopyOnWriteArrayList<>();
+        final CountDownLatch snapshot = new CountDownLatch(1);
+        final HttpClient client = HttpClient.newHttpClient();
+        final Thread reader;
+        volatile boolean closing;
+        volatile String ended;
+
+        Stream(ClusterNodes.Node node) {
+            HttpRequest request = node.http().request("/api/v1/stream").header("Accept", "text/event-stream").GET().build();
+            reader = Thread.ofVirtual().start(() -> {
+                try {
+                    HttpResponse<java.util.stream.Stream<String>> res = client.send(request, HttpResponse.BodyHandlers.ofLines());
+                    String event = "";
+                    for (var it = res.body().iterator(); it.hasNext(); ) {
+                        String line = it.next();
+                        if (line.startsWith("event:")) {
+                            event = line.substring(6).strip();
+                        } else if (line.startsWith("data:")) {
+                            if (event.equals("snapshot")) {
+                                snapshot.countDown();
+                            } else if (event.equals("transition")) {
+                                JsonNode t = JSON.readTree(line.substring(5));
+                                events.add(new Event(t.path("target").asText(), t.path("from").asText(), t.path("to").asText(),
+                                        System.nanoTime()));
+                            }
+                        }
+                    }
+                    if (!closing) {
+                        ended = "the server ended the stream";
+                    }
+                } catch (Exception e) {
+                    if (!closing) {
+                        ended = e.toString();
+                    }
+                }
+            });
+        }
+
+        long seen(String target, String to) {
+            return events.stream().filter(e -> e.target().equals(target) && e.to().equals(to)).count();
+        }
+
+        Event first(String target, String to) {
+            return events.stream().filter(e -> e.target().equals(target) && e.to().equals(to)).findFirst().orElseThrow();
+        }
+
+        List<String> changes(String target) {
+            return events.stream().filter(e -> e.target().equals(target)).map(e -> e.from() + ">" + e.to()).toList();
+        }
+
+        @Override
+        public void close() {
+            closing = true;
+            client.shutdownNow();
+            reader.interrupt();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Reading the cluster
+    // ---------------------------------------------------------------------------------------------
+
+    /** Until {@code n} nodes are live, every partition is owned and each node holds its even share, as every live node sees it. */
+    private void awaitBalanced(int n, Duration within) {
+        await().atMost(within).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
+            for (ClusterNodes.Node node : cluster.nodes()) {
+                if (!node.alive()) {
+                    continue;
+                }
+                JsonNode v = view(node.index());
+                if (v.path("partitions_unowned").asInt(-1) != 0) {
+                    return false;
+                }
+                int live = 0;
+                for (JsonNode x : v.path("nodes")) {
+                    if (x.path("live").asBoolean()) {
+                        live++;
+                        int share = x.path("partitions").asInt();
+                        if (share < Partitions.COUNT / n || share > Partitions.COUNT / n + 1) {
+                            return false;
+                        }
+                    }
+                }
+                if (live != n) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    private JsonNode view(int node) {
+        return Http.json(cluster.node(node).http().get("/api/v1/cluster", ClusterNodes.ADMIN));
+    }
+
+    private int liveNodes(int node) {
+        int n = 0;
+        for (JsonNode x : view(node).path("nodes")) {
+            n += x.path("live").asBoolean() ? 1 : 0;
+        }
+        return n;
+    }
+
+    private int unowned(int node) {
+        return view(node).path("partitions_unowned").asInt(-1);
+    }
+
+    private int owned(int node, String id) {
+        for (JsonNode x : view(node).path("nodes")) {
+            if (x.path("id").asText().equals(id) && x.path("live").asBoolean()) {
+                return x.path("partitions").asInt();
+            }
+        }
+        return 0;
+    }
+
+    /** The node that owns a target's partition now, from the partition table. */
+    private String ownerOf(String targetId) throws Exception {
+        try (Connection c = DriverManager.getConnection(cluster.postgres().url());
+             PreparedStatement ps = c.prepareStatement("SELECT owner FROM cluster_partition WHERE partition_no = ?")) {
+            ps.setInt(1, Partitions.of(targetId));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    /** The target's {@code last_seen} as its owner shows it (other nodes show theirs as of the last takeover). */
+    private Instant lastSeenOnOwner(String targetId) throws Exception {
+        String owner = ownerOf(targetId);
+        ClusterNodes.Node node = cluster.nodes().stream().filter(n -> n.id().equals(owner)).findFirst().orElseThrow();
+        JsonNode t = Http.json(node.http().get("/api/v1/targets/" + targetId)).path("target");
+        assertThat(t.path("last_seen").isTextual()).as("%s's last seen on %s: %s", targetId, owner, t).isTrue();
+        return Instant.parse(t.path("last_seen").asText());
+    }
+
+    /** A target's recorded changes, oldest first, as {@code GET /api/v1/targets/{id}} lists them. */
+    private List<String> transitions(String targetId) {
+        ClusterNodes.Node node = cluster.nodes().stream().filter(ClusterNodes.Node::alive).findFirst().orElseThrow();
+        JsonNode body = Http.json(node.http().get("/api/v1/targets/" + targetId));
+        assertThat(body.has("transitions_unavailable")).as("%s: %s", targetId, body).isFalse();
+        List<String> out = new ArrayList<>();
+        for (JsonNode t : body.path("transitions")) {
+            out.addFirst(t.path("from").asText() + ">" + t.path("to").asText()); // the answer lists the newest first
+        }
+        return out;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
