@@ -376,7 +376,7 @@ class ClusterOperationsTest {
 
     private static final int PROBES = 12;
     private static final Duration EVERY = Duration.ofSeconds(2);
-    private static final Duration WINDOW = Duration.ofSeconds(16);
+    private static final Duration WINDOW = Duration.ofSeconds(12);
 
     @Test
     void probesRunOncePerSlotAcrossTheClusterBeforeAndAfterANodeDies() throws Exception {
