@@ -443,14 +443,28 @@ class ClusterOperationsTest {
                 + WINDOW.toSeconds() + " s with two nodes: " + after);
         assertOncePerSlot(after, "two nodes, after " + victimId + " died");
 
-        // the dead node's probes resumed soon after the kill: the gap is about the takeover, not more
+        // the dead node's probes resumed soon after the kill: their longest pause is about the takeover, not more
+        // (the slot the node may still have run as it was killed counts as before)
         for (String path : victims) {
-            List<Long> h = List.copyOf(hits.get(path));
-            long lastBefore = h.stream().filter(t -> t <= killedMs).max(Long::compare).orElseThrow();
-            long firstAfter = h.stream().filter(t -> t > killedMs).min(Long::compare).orElseThrow();
-            System.out.println("probes: " + path + " (was " + victimId + "'s) not run for " + (firstAfter - lastBefore) + " ms over the kill");
-            assertThat(firstAfter - lastBefore).as("%s resumes within the takeover and a slot", path)
+            List<Long> h = hits.get(path).stream().filter(t -> t >= killedMs - EVERY.toMillis()).sorted().toList();
+            long pause = 0;
+            for (int i = 1; i < h.size(); i++) {
+                pause = Math.max(pause, h.get(i) - h.get(i - 1));
+            }
+            System.out.println("probes: " + path + " (was " + victimId + "'s) paused at most " + pause + " ms over the kill");
+            assertThat(pause).as("%s resumes within the takeover and a slot", path)
                     .isLessThan(takenOverMs - killedMs + EVERY.toMillis() + 3_000);
+        }
+        // and never two runs for one slot, at the takeover either: runs of one probe are about a slot apart
+        // (a run can start late on a busy machine, so half a slot would be too strict; two nodes running
+        // one slot hit within moments of each other)
+        for (int i = 0; i < PROBES; i++) {
+            List<Long> h = hits.get("/p" + i).stream().sorted().toList();
+            long closest = Long.MAX_VALUE;
+            for (int j = 2; j < h.size(); j++) { // after the first run, which is off the grid
+                closest = Math.min(closest, h.get(j) - h.get(j - 1));
+            }
+            assertThat(closest).as("/p%d: the closest two runs, of %d in all", i, h.size()).isGreaterThan(250);
         }
     }
 
