@@ -46,7 +46,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Three real Watchpost processes on one real PostgreSQL, as an operator runs them: a rolling
- * restart under load loses no report and flips nothing, probes run once per slot across the cluster
+ * restart under load answers every report, flips nothing and loses no report (and a restarted node
+ * owns no partition before it accepts connections), probes run once per slot across the cluster
  * before and after a node dies, and a live feed on a surviving node shows the failed node's targets'
  * changes.
  */
