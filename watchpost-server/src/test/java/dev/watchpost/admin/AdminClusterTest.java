@@ -129,6 +129,19 @@ class AdminClusterTest {
                 assertThat(r.get(7)).isEqualTo("yes");
             }
 
+            // the session opened on a is good on b (behind a balancer without sticky sessions), with the
+            // same CSRF token: both live in the database, not in a node's memory
+            AdminClient onB = new AdminClient(b.app().port());
+            onB.session = admin.session;
+            HttpResponse<String> targetsOnB = onB.get("/admin/targets");
+            assertThat(targetsOnB.statusCode()).isEqualTo(200);
+            java.util.regex.Matcher csrfA = java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"")
+                    .matcher(admin.get("/admin/targets").body());
+            java.util.regex.Matcher csrfB = java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"")
+                    .matcher(targetsOnB.body());
+            assertThat(csrfA.find() && csrfB.find()).as("both pages carry the session's CSRF token").isTrue();
+            assertThat(csrfB.group(1)).isEqualTo(csrfA.group(1));
+
             // b stops and hands its partitions over: a lists it as left, owning nothing, and owns all 256
             b.close();
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
