@@ -92,8 +92,11 @@ final class Checkpoints {
                 }
                 pending = cells.size() - done;
                 if (!rows.isEmpty()) {
-                    // in id order, as the transition log writes its rows: otherwise the two deadlock on PostgreSQL
-                    rows.sort(java.util.Comparator.comparing(r -> (String) r[0]));
+                    if (db.dialect() != dev.watchpost.store.Dialect.SQLITE) {
+                        // in id order, as the transition log writes its rows: otherwise the two deadlock on
+                        // PostgreSQL (SQLite has one writer)
+                        rows.sort(java.util.Comparator.comparing(r -> (String) r[0]));
+                    }
                     writeCheckpoints(rows, now);
                 }
                 done = end;
