@@ -3,6 +3,7 @@ package dev.watchpost.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.watchpost.cluster.ClusterView;
 import dev.watchpost.cluster.Partitions;
+import dev.watchpost.testing.ClusterNodes;
 import dev.watchpost.testing.Http;
 import dev.watchpost.testing.Postgres;
 import dev.watchpost.testing.TestServer;
@@ -10,7 +11,6 @@ import dev.watchpost.web.Html;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -248,16 +248,8 @@ class AdminClusterTest {
         return (long) Double.parseDouble(m.group(1));
     }
 
-    private Map<String, String> node(String dbUrl, String id) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Map<String, String> env = new HashMap<>(Map.of("WATCHPOST_DB_URL", dbUrl, "WATCHPOST_PORT", Integer.toString(port),
-                "WATCHPOST_CLUSTER_SECRET", "cluster-secret-0123456789",
-                "WATCHPOST_SECRETS_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
-                "WATCHPOST_NODE_ID", id, "WATCHPOST_ADVERTISE_URL", "http://127.0.0.1:" + port));
-        env.put("WATCHPOST_CONFIG", dir.resolve("watchpost.yml").toString());
-        return env;
+    /** A node in this JVM on {@code url}, reading this test's config file. */
+    private Map<String, String> node(String url, String id) {
+        return ClusterNodes.inProcessEnv(url, id, dir.resolve("watchpost.yml"));
     }
 }

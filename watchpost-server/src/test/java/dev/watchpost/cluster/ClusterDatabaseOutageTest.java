@@ -1,8 +1,6 @@
 package dev.watchpost.cluster;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.watchpost.testing.ClusterNodes;
-import dev.watchpost.testing.Http;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,7 +55,7 @@ class ClusterDatabaseOutageTest {
                   - { id: steady, shards: %d, lease: 4s }
                   - { id: flapping, shards: %d, lease: 1h }
                 """.formatted(STEADY, FLAPPING)).start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> live(0) == 3 && unowned(0) == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.liveNodes(0) == 3 && cluster.unowned(0) == 0);
         Map<String, Integer> partitionsBefore = partitionsByNode();
 
         AtomicBoolean running = new AtomicBoolean(true);
@@ -88,7 +86,7 @@ class ClusterDatabaseOutageTest {
 
         // everything acknowledged is recorded once the backlogs drain
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            Map<String, List<String>> chains = chains();
+            Map<String, List<String>> chains = cluster.chains();
             for (int i = 0; i < STEADY; i++) {
                 assertThat(chains.get("steady/" + i)).as("steady/%d kept reporting: it never flips", i)
                         .containsExactly("unknown>online");
@@ -147,22 +145,6 @@ class ClusterDatabaseOutageTest {
         });
     }
 
-    private JsonNode view(int node) {
-        return Http.json(cluster.node(node).http().get("/api/v1/cluster", ClusterNodes.ADMIN));
-    }
-
-    private int live(int node) {
-        int n = 0;
-        for (JsonNode x : view(node).path("nodes")) {
-            n += x.path("live").asBoolean() ? 1 : 0;
-        }
-        return n;
-    }
-
-    private int unowned(int node) {
-        return view(node).path("partitions_unowned").asInt(-1);
-    }
-
     /** "partition:owner" → epoch, as the database has it. */
     private Map<String, Integer> partitionsByNode() throws Exception {
         Map<String, Integer> out = new LinkedHashMap<>();
@@ -172,20 +154,6 @@ class ClusterDatabaseOutageTest {
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.put(rs.getInt(1) + ":" + rs.getString(2), rs.getInt(3));
-            }
-        }
-        return out;
-    }
-
-    /** Each target's recorded changes, oldest first, as "from>to". */
-    private Map<String, List<String>> chains() throws Exception {
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        try (Connection c = DriverManager.getConnection(cluster.postgres().url());
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT target_id, from_state, to_state FROM transition ORDER BY target_id, at, id");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2) + ">" + rs.getString(3));
             }
         }
         return out;

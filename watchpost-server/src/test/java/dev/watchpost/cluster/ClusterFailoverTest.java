@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.watchpost.testing.ClusterNodes;
-import dev.watchpost.testing.Http;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,13 +14,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -84,7 +78,7 @@ class ClusterFailoverTest {
                 .env(Map.of("HOOK_URL", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook",
                         "WATCHPOST_ALERTS_STARTUP_GRACE", "0s"))
                 .start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> liveNodes(0) == 3 && unowned(0) == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.liveNodes(0) == 3 && cluster.unowned(0) == 0);
     }
 
     @Test
@@ -101,7 +95,7 @@ class ClusterFailoverTest {
         long killed = System.nanoTime();
         cluster.node(1).kill9();
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-                .until(() -> liveNodes(0) == 2 && unowned(0) == 0 && unowned(2) == 0);
+                .until(() -> cluster.liveNodes(0) == 2 && cluster.unowned(0) == 0 && cluster.unowned(2) == 0);
         long takeoverMs = (System.nanoTime() - killed) / 1_000_000;
         System.out.println("failover: kill -> every partition owned by a live node in " + takeoverMs + " ms");
         assertThat(takeoverMs).as("expiry checks run again within 10 s of the kill").isLessThan(10_000);
@@ -111,7 +105,7 @@ class ClusterFailoverTest {
             t.join();
         }
 
-        Map<String, List<String>> chains = chains();
+        Map<String, List<String>> chains = cluster.chains();
         for (int i = 0; i < BOTS; i++) {
             assertThat(chains.get("bots/" + i)).as("bots/%d kept reporting: it never flips", i).containsExactly("unknown>online");
         }
@@ -137,17 +131,17 @@ class ClusterFailoverTest {
         ClusterNodes.Node two = cluster.node(2);
         two.pause(); // a long GC pause, a frozen VM: its leases run out while it cannot notice
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-                .until(() -> liveNodes(0) == 2 && unowned(0) == 0);
+                .until(() -> cluster.liveNodes(0) == 2 && cluster.unowned(0) == 0);
         sleep(3_000); // past every lease the paused node held: its wheel finds all its targets overdue on waking
         two.resume();
-        await().atMost(Duration.ofSeconds(30)).until(() -> liveNodes(0) == 3 && unowned(0) == 0 && owned(0, "node-2") > 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.liveNodes(0) == 3 && cluster.unowned(0) == 0 && owned(0, "node-2") > 0);
         sleep(3_000);
         running.set(false);
         for (Thread t : load) {
             t.join();
         }
 
-        Map<String, List<String>> chains = chains();
+        Map<String, List<String>> chains = cluster.chains();
         for (String group : List.of("bots", "quiet")) {
             for (int i = 0; i < (group.equals("bots") ? BOTS : QUIET); i++) {
                 assertThat(chains.get(group + "/" + i)).as("%s/%d: reported throughout, recorded once, never flipped", group, i)
@@ -197,42 +191,13 @@ class ClusterFailoverTest {
 
     private final java.util.concurrent.atomic.AtomicInteger acknowledged = new java.util.concurrent.atomic.AtomicInteger();
 
-    private JsonNode view(int node) {
-        return Http.json(cluster.node(node).http().get("/api/v1/cluster", ClusterNodes.ADMIN));
-    }
-
-    private int liveNodes(int node) {
-        int n = 0;
-        for (JsonNode x : view(node).path("nodes")) {
-            n += x.path("live").asBoolean() ? 1 : 0;
-        }
-        return n;
-    }
-
-    private int unowned(int node) {
-        return view(node).path("partitions_unowned").asInt(-1);
-    }
-
     private int owned(int node, String id) {
-        for (JsonNode x : view(node).path("nodes")) {
+        for (JsonNode x : cluster.view(node).path("nodes")) {
             if (x.path("id").asText().equals(id) && x.path("live").asBoolean()) {
                 return x.path("partitions").asInt();
             }
         }
         return 0;
-    }
-
-    /** Each target's recorded changes, oldest first, as "from>to". */
-    private Map<String, List<String>> chains() throws Exception {
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        try (Connection c = DriverManager.getConnection(cluster.postgres().url());
-             PreparedStatement ps = c.prepareStatement("SELECT target_id, from_state, to_state FROM transition ORDER BY target_id, at, id");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2) + ">" + rs.getString(3));
-            }
-        }
-        return out;
     }
 
     private static void sleep(long ms) {

@@ -434,7 +434,7 @@ class ClusterOperationsTest {
         victim.kill9();
         int survivor = victim.index() == 0 ? 1 : 0;
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
-                .until(() -> liveNodes(survivor) == 2 && unowned(survivor) == 0 && unowned(3 - survivor - victim.index()) == 0);
+                .until(() -> cluster.liveNodes(survivor) == 2 && cluster.unowned(survivor) == 0 && cluster.unowned(3 - survivor - victim.index()) == 0);
         long takenOverMs = System.currentTimeMillis();
         for (String path : victims) {
             assertThat(ownerOf("probes" + path)).as("probes%s moved off the dead node", path).isNotEqualTo(victimId);
@@ -678,7 +678,7 @@ class ClusterOperationsTest {
                 if (!node.alive()) {
                     continue;
                 }
-                JsonNode v = view(node.index());
+                JsonNode v = cluster.view(node.index());
                 if (v.path("partitions_unowned").asInt(-1) != 0) {
                     return false;
                 }
@@ -700,24 +700,8 @@ class ClusterOperationsTest {
         });
     }
 
-    private JsonNode view(int node) {
-        return Http.json(cluster.node(node).http().get("/api/v1/cluster", ClusterNodes.ADMIN));
-    }
-
-    private int liveNodes(int node) {
-        int n = 0;
-        for (JsonNode x : view(node).path("nodes")) {
-            n += x.path("live").asBoolean() ? 1 : 0;
-        }
-        return n;
-    }
-
-    private int unowned(int node) {
-        return view(node).path("partitions_unowned").asInt(-1);
-    }
-
     private int owned(int node, String id) {
-        for (JsonNode x : view(node).path("nodes")) {
+        for (JsonNode x : cluster.view(node).path("nodes")) {
             if (x.path("id").asText().equals(id) && x.path("live").asBoolean()) {
                 return x.path("partitions").asInt();
             }

@@ -1,12 +1,12 @@
 package dev.watchpost.cluster;
 
+import dev.watchpost.testing.ClusterNodes;
 import dev.watchpost.testing.Http;
 import dev.watchpost.testing.Postgres;
 import dev.watchpost.testing.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,9 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,15 +38,15 @@ class ClusterOwnershipTest {
     void onlyTheOwnerRecordsAndExpiresAndATakeOverCarriesOnFromTheRecord() throws Exception {
         String url = Postgres.freshDatabaseUrl();
         botsConfig("2s");
-        TestServer a = TestServer.start(dir.resolve("a"), Clock.systemUTC(), node(url, "node-a", dir));
-        TestServer b = TestServer.start(dir.resolve("b"), Clock.systemUTC(), node(url, "node-b", dir));
+        TestServer a = TestServer.start(dir.resolve("a"), Clock.systemUTC(), node(url, "node-a"));
+        TestServer b = TestServer.start(dir.resolve("b"), Clock.systemUTC(), node(url, "node-b"));
         try {
             await().atMost(Duration.ofSeconds(15)).until(() -> owners(url).size() == 2);
 
             // every report reaches both nodes; the targets expire once their reports stop
             report(List.of(a, b), 6);
             await().atMost(Duration.ofSeconds(10)).until(() -> allExpired(url));
-            Map<String, List<String>> chains = chains(url);
+            Map<String, List<String>> chains = ClusterNodes.chains(url);
             assertThat(chains).hasSize(TARGETS);
             chains.forEach((id, chain) -> assertThat(chain).as(id).containsExactly("unknown>online", "online>unhealthy"));
             assertThat(owners(url).values()).as("both nodes own some of the targets").allMatch(n -> n > 0);
@@ -59,7 +57,7 @@ class ClusterOwnershipTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> owners(url).equals(Map.of("node-a", TARGETS)));
             report(List.of(a), 4);
             await().atMost(Duration.ofSeconds(10)).until(() -> allExpired(url));
-            chains = chains(url);
+            chains = ClusterNodes.chains(url);
             chains.forEach((id, chain) -> assertThat(chain).as(id).containsExactly("unknown>online", "online>unhealthy",
                     "unhealthy>online", "online>unhealthy"));
             assertThat(Http.json(a.http().get("/api/v1/targets/bots/0")).get("target").get("state").asText())
@@ -74,8 +72,8 @@ class ClusterOwnershipTest {
     void aReportSentToANodeThatDoesNotOwnItsTargetIsRecordedByTheOwner() throws Exception {
         String url = Postgres.freshDatabaseUrl();
         botsConfig("1h");
-        try (TestServer a = TestServer.start(dir.resolve("a"), Clock.systemUTC(), node(url, "node-a", dir));
-             TestServer b = TestServer.start(dir.resolve("b"), Clock.systemUTC(), node(url, "node-b", dir))) {
+        try (TestServer a = TestServer.start(dir.resolve("a"), Clock.systemUTC(), node(url, "node-a"));
+             TestServer b = TestServer.start(dir.resolve("b"), Clock.systemUTC(), node(url, "node-b"))) {
             await().atMost(Duration.ofSeconds(15)).until(() -> owners(url).size() == 2);
             // everything goes to a: single heartbeats and a batch; b's targets travel to b
             int forwarded = 0;
@@ -109,7 +107,7 @@ class ClusterOwnershipTest {
             a.app().live().flush();
             b.app().live().flush();
             // acknowledged means recorded by the owner: one chain per target, in the order sent
-            Map<String, List<String>> chains = chains(url);
+            Map<String, List<String>> chains = ClusterNodes.chains(url);
             assertThat(chains).hasSize(TARGETS);
             chains.forEach((id, chain) -> assertThat(chain).as(id).containsExactly("unknown>degraded", "degraded>online"));
             // the owner has the last values; an unknown target is still an unknown target
@@ -137,8 +135,8 @@ class ClusterOwnershipTest {
     void onlyTheOwnerCountsATargetsDownTimeAlsoAfterARestart() throws Exception {
         String url = Postgres.freshDatabaseUrl();
         botsConfig("1s");
-        TestServer a = TestServer.start(dir.resolve("a"), Clock.systemUTC(), node(url, "node-a", dir));
-        Map<String, String> bEnv = node(url, "node-b", dir);
+        TestServer a = TestServer.start(dir.resolve("a"), Clock.systemUTC(), node(url, "node-a"));
+        Map<String, String> bEnv = node(url, "node-b");
         TestServer b = TestServer.start(dir.resolve("b"), Clock.systemUTC(), bEnv);
         try {
             await().atMost(Duration.ofSeconds(15)).until(() -> owners(url).size() == 2);
@@ -174,8 +172,8 @@ class ClusterOwnershipTest {
     void everyNodeShowsEveryTargetsChangesInItsLiveFeedAndReads() throws Exception {
         String url = Postgres.freshDatabaseUrl();
         botsConfig("1h");
-        try (TestServer a = TestServer.start(dir.resolve("a"), Clock.systemUTC(), node(url, "node-a", dir));
-             TestServer b = TestServer.start(dir.resolve("b"), Clock.systemUTC(), node(url, "node-b", dir))) {
+        try (TestServer a = TestServer.start(dir.resolve("a"), Clock.systemUTC(), node(url, "node-a"));
+             TestServer b = TestServer.start(dir.resolve("b"), Clock.systemUTC(), node(url, "node-b"))) {
             await().atMost(Duration.ofSeconds(15)).until(() -> owners(url).size() == 2);
             java.util.Set<String> seenOnB = java.util.concurrent.ConcurrentHashMap.newKeySet();
             Thread reader = Thread.ofVirtual().start(() -> {
@@ -221,8 +219,8 @@ class ClusterOwnershipTest {
     void whatIsMadeThroughOneNodesApiAndTheOwnersLastValuesReachTheOtherNode() throws Exception {
         String url = Postgres.freshDatabaseUrl();
         botsConfig("1h");
-        try (TestServer a = TestServer.start(dir.resolve("a"), Clock.systemUTC(), node(url, "node-a", dir));
-             TestServer b = TestServer.start(dir.resolve("b"), Clock.systemUTC(), node(url, "node-b", dir))) {
+        try (TestServer a = TestServer.start(dir.resolve("a"), Clock.systemUTC(), node(url, "node-a"));
+             TestServer b = TestServer.start(dir.resolve("b"), Clock.systemUTC(), node(url, "node-b"))) {
             await().atMost(Duration.ofSeconds(15)).until(() -> owners(url).size() == 2);
             Duration soon = Duration.ofSeconds(2);
 
@@ -310,19 +308,6 @@ class ClusterOwnershipTest {
         }
     }
 
-    private static Map<String, String> node(String dbUrl, String id, Path dir) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Map<String, String> env = new HashMap<>(Map.of("WATCHPOST_DB_URL", dbUrl, "WATCHPOST_PORT", Integer.toString(port),
-                "WATCHPOST_CLUSTER_SECRET", "cluster-secret-0123456789",
-                "WATCHPOST_SECRETS_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
-                "WATCHPOST_NODE_ID", id, "WATCHPOST_ADVERTISE_URL", "http://127.0.0.1:" + port));
-        env.put("WATCHPOST_CONFIG", dir.resolve("watchpost.yml").toString());
-        return env;
-    }
-
     /** Reports every target online to each of {@code nodes}, {@code rounds} times 400 ms apart. */
     private static void report(List<TestServer> nodes, int rounds) throws InterruptedException {
         for (int r = 0; r < rounds; r++) {
@@ -368,17 +353,8 @@ class ClusterOwnershipTest {
         }
     }
 
-    /** Each target's recorded changes, oldest first, as "from>to". */
-    private static Map<String, List<String>> chains(String url) throws Exception {
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        try (Connection c = DriverManager.getConnection(url);
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT target_id, from_state, to_state FROM transition ORDER BY target_id, at, id");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2) + ">" + rs.getString(3));
-            }
-        }
-        return out;
+    /** A node in this JVM on {@code url}, reading this test's config file. */
+    private Map<String, String> node(String url, String id) {
+        return ClusterNodes.inProcessEnv(url, id, dir.resolve("watchpost.yml"));
     }
 }

@@ -206,6 +206,65 @@ public final class ClusterNodes implements AutoCloseable {
         }
     }
 
+    /** {@code GET /api/v1/cluster} as node {@code i} answers it (admin token). */
+    public com.fasterxml.jackson.databind.JsonNode view(int i) {
+        return Http.json(node(i).http().get("/api/v1/cluster", ADMIN));
+    }
+
+    /** How many nodes node {@code i} counts as live. */
+    public int liveNodes(int i) {
+        int n = 0;
+        for (com.fasterxml.jackson.databind.JsonNode x : view(i).path("nodes")) {
+            n += x.path("live").asBoolean() ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** How many partitions node {@code i} sees without a live owner (-1 when it did not say). */
+    public int unowned(int i) {
+        return view(i).path("partitions_unowned").asInt(-1);
+    }
+
+    /** Each target's recorded changes in the shared database; see {@link #chains(String)}. */
+    public Map<String, List<String>> chains() {
+        return chains(postgres.url());
+    }
+
+    /** Each target's recorded changes in the database at {@code url}, oldest first, as "from>to". */
+    public static Map<String, List<String>> chains(String url) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+             java.sql.PreparedStatement ps = c.prepareStatement(
+                     "SELECT target_id, from_state, to_state FROM transition ORDER BY target_id, at, id");
+             java.sql.ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2) + ">" + rs.getString(3));
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot read the transitions", e);
+        }
+        return out;
+    }
+
+    /**
+     * The settings of a cluster node run in the test's own JVM ({@code TestServer}) on the database at
+     * {@code dbUrl}, with a free port of its own and the config file {@code config}.
+     */
+    public static Map<String, String> inProcessEnv(String dbUrl, String id, Path config) {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> env = new HashMap<>(Map.of("WATCHPOST_DB_URL", dbUrl, "WATCHPOST_PORT", Integer.toString(port),
+                "WATCHPOST_CLUSTER_SECRET", "cluster-secret-0123456789",
+                "WATCHPOST_SECRETS_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+                "WATCHPOST_NODE_ID", id, "WATCHPOST_ADVERTISE_URL", "http://127.0.0.1:" + port));
+        env.put("WATCHPOST_CONFIG", config.toString());
+        return env;
+    }
+
     /** The shared PostgreSQL: {@code url()} for the test's own queries, {@code stop()}/{@code start()} for outages. */
     public Postgres.Standalone postgres() {
         return postgres;
