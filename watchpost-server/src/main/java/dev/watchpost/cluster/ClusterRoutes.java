@@ -26,8 +26,8 @@ import java.util.Optional;
 public final class ClusterRoutes implements HttpService {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClusterRoutes.class);
-    /** How long a forwarded batch waits for its state changes to be recorded: under the sender's 3 s timeout. */
-    static final java.time.Duration RECORD_PATIENCE = java.time.Duration.ofSeconds(2);
+    /** How long a forwarded batch waits for its state changes to be recorded: under the sender's timeout. */
+    static final java.time.Duration RECORD_PATIENCE = Forwarder.OWNER_TIMEOUT.minusSeconds(1);
 
     private final Optional<Membership> membership;
     private final dev.watchpost.live.LiveState live;

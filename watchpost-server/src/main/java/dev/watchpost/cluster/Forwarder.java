@@ -46,6 +46,8 @@ final class Forwarder implements Forwarding, AutoCloseable {
 
     /** Longer than a lease and a round: a failed owner's partitions have a new owner by then. */
     static final Duration PATIENCE = Duration.ofSeconds(10);
+    /** How long one request to an owner may take before its reports are asked about again. */
+    static final Duration OWNER_TIMEOUT = Duration.ofSeconds(3);
     static final int BATCH = 500;
     static final String PATH = "/internal/cluster/observations";
 
@@ -183,7 +185,7 @@ final class Forwarder implements Forwarding, AutoCloseable {
             for (Pending p : batch) {
                 body.add(ObservationJson.write(p.targetId(), p.observation()));
             }
-            HttpResponse<String> res = http.send(HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(3))
+            HttpResponse<String> res = http.send(HttpRequest.newBuilder(target).timeout(OWNER_TIMEOUT)
                     .header("Authorization", "Bearer " + secret).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(body))).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -72,10 +72,13 @@ public final class Topology {
      * when it is no longer stored. Nothing is written: the other node did that.
      */
     public synchronized void reloadTarget(String id) {
-        if (managedByConfig.contains(id)) {
-            return;
+        if (!managedByConfig.contains(id)) {
+            applyStored(id, store.targetSpec(id));
         }
-        Optional<JsonNode> spec = store.targetSpec(id);
+    }
+
+    /** Defines {@code id} as {@code spec} says, or removes it when it is no longer stored (empty). */
+    private void applyStored(String id, Optional<JsonNode> spec) {
         if (spec.isPresent()) {
             try {
                 define(Specs.target(spec.get(), "stored target", "api", g -> live.group(g).isPresent()));
@@ -83,10 +86,15 @@ public final class Topology {
                 LOG.error("event=topology.stored_target_invalid id={} error=\"{}\"", id, e.getMessage());
             }
         } else if (declarations.containsKey(id) && live.removeTarget(id)) {
-            declarations.remove(id);
-            for (TopologyListener l : listeners) {
-                l.removed(id);
-            }
+            undeclare(id);
+        }
+    }
+
+    /** A target the live state no longer has: its declaration and its listeners' state go too. */
+    private void undeclare(String id) {
+        declarations.remove(id);
+        for (TopologyListener l : listeners) {
+            l.removed(id);
         }
     }
 
@@ -124,12 +132,12 @@ public final class Topology {
             String id = spec.path("id").asText();
             stored.add(id);
             if (!managedByConfig.contains(id)) {
-                reloadTarget(id);
+                applyStored(id, Optional.of(spec));
             }
         }
         for (String id : List.copyOf(declarations.keySet())) {
             if (!stored.contains(id) && !managedByConfig.contains(id)) {
-                reloadTarget(id);
+                applyStored(id, Optional.empty());
             }
         }
     }
@@ -375,10 +383,7 @@ public final class Topology {
             return false;
         }
         store.deleteTarget(id);
-        declarations.remove(id);
-        for (TopologyListener l : listeners) {
-            l.removed(id);
-        }
+        undeclare(id);
         changes.changed(dev.watchpost.store.ChangeFeed.Kind.TARGET, id);
         return true;
     }
