@@ -8,6 +8,7 @@ import dev.watchpost.live.LiveState;
 import dev.watchpost.live.Severity;
 import dev.watchpost.live.State;
 import dev.watchpost.live.TargetView;
+import dev.watchpost.live.TransitionWriter;
 import dev.watchpost.store.Database;
 import dev.watchpost.store.SecretBox;
 import dev.watchpost.store.StoreException;
@@ -148,7 +149,15 @@ public final class AlertEngine implements AutoCloseable {
         this.graceEnd = clock.instant().plus(config.startupGrace());
         this.config = config;
         routing.set(load(config)); // first: an invalid config file leaves no client threads behind
-        live.addTransitionWriter(new AlertWriter(routing::get, live::target, id -> tagsOf.apply(id), clock, graceEnd));
+    }
+
+    /**
+     * Writes the alerts of each transition batch inside the batch's own transaction, so a change and
+     * its alerts are durable together: register it with {@link LiveState#addTransitionWriter} before
+     * the live state starts.
+     */
+    public TransitionWriter writer() {
+        return new AlertWriter(routing::get, live::target, id -> tagsOf.apply(id), clock, graceEnd);
     }
 
     private HttpClient http() {

@@ -42,7 +42,7 @@ import dev.watchpost.push.IngestRoutes;
 import dev.watchpost.push.PingRoutes;
 import dev.watchpost.targets.TargetDecl;
 import dev.watchpost.targets.Topology;
-import dev.watchpost.targets.TopologyListener;
+import dev.watchpost.targets.Activation;
 import dev.watchpost.targets.TopologyRoutes;
 import dev.watchpost.targets.TopologyStore;
 import dev.watchpost.observe.Metrics;
@@ -74,8 +74,6 @@ import java.util.Optional;
 public final class Watchpost implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Watchpost.class);
-    /** The live state's holder of paused targets (see {@link TargetDecl#paused()}). */
-    private static final String PAUSED = "paused";
 
     private final Deque<AutoCloseable> stopOrder;
     private final HttpServer http;
@@ -181,36 +179,13 @@ public final class Watchpost implements AutoCloseable {
             TopologyStore topologyStore = new TopologyStore(db, box);
             Topology topology = new Topology(live, topologyStore, clock);
             alerts.tagsFrom(id -> topology.declaration(id).map(TargetDecl::tags).orElse(java.util.Set.of()));
-            topology.addListener(new TopologyListener() {
-                @Override
-                public void defined(TargetDecl target) {
-                    if (target.paused()) {
-                        probes.unschedule(target.id());
-                        live.hold(target.id(), PAUSED, "paused");
-                    } else {
-                        // Scheduled while still held: a resumed target is checked afresh, soon.
-                        target.probe().ifPresentOrElse(p -> probes.schedule(target.id(), p), () -> probes.unschedule(target.id()));
-                        live.release(target.id(), PAUSED, "resumed");
-                    }
-                    composites.defined(target.id(), target.composite());
-                }
-
-                @Override
-                public void removed(String targetId) {
-                    probes.unschedule(targetId);
-                    composites.removed(targetId);
-                }
-            });
+            topology.addListener(new Activation(live, probes, composites));
             ManualService manual = new ManualService(db, live, topology, clock);
             topology.addListener(manual); // before load: it drops the events of targets no longer manual
             topology.load(config.declarations());
             GlanceClusters glance = GlanceClusters.resolve(config.glance(), live, topology);
             topology.requireCompositeParts(appearLater(config));
-            var a = config.argus();
-            ArgusSettings argusSettings = new ArgusSettings(a.interval(), a.ttlFactor(), a.namespace(), a.historyPoints(),
-                    new ArgusSettings.RateLimit(a.ratePerSecond(), (int) Math.max(1, Math.ceil(a.ratePerSecond() * 10))),
-                    new ArgusSettings.RateLimit(a.ipRatePerSecond(), (int) Math.max(1, Math.ceil(a.ipRatePerSecond() * 5))),
-                    a.group(), a.prometheusUrl(), a.maxMembers());
+            ArgusSettings argusSettings = ArgusSettings.of(config.argus());
             Optional<PrometheusSource> prometheus = PrometheusSource.of(argusSettings, clock);
             prometheus.ifPresent(started::push);
             ArgusFleet fleet = new ArgusFleet(db, live, clock, argusSettings, meters);
@@ -249,7 +224,19 @@ public final class Watchpost implements AutoCloseable {
                     }
                 });
             });
-            history.attach(live);
+            FeedRoutes feed = new FeedRoutes(live, access, meters, config.server().streamKeepAlive());
+            GlanceFeed glanceFeed = new GlanceFeed(live, glance, access::mayRead, config.server().streamKeepAlive());
+
+            // Who hears what the live state decides, all in one place. Writers run inside each
+            // transition batch's transaction; listeners hear the batch once it is durable.
+            live.addTransitionWriter(alerts.writer()); // a change and its alerts commit together
+            live.setObservationSink(history.history()::observe);
+            live.addOwnTransitionListener(history); // in cluster mode only a target's owner counts its time
+            live.addTransitionListener(composites); // the rest hear other nodes' changes too
+            live.addTransitionListener(feed);
+            live.addTransitionListener(glanceFeed);
+            live.addSnapshotListener(glanceFeed);
+            history.reopen(live);
             live.start();
             liveStarted.set(true);
             replication.ifPresent(r -> r.start().run());
@@ -258,8 +245,6 @@ public final class Watchpost implements AutoCloseable {
             composites.start();
             alerts.start();
 
-            FeedRoutes feed = new FeedRoutes(live, access, meters, config.server().streamKeepAlive());
-            GlanceFeed glanceFeed = new GlanceFeed(live, glance, access::mayRead, config.server().streamKeepAlive());
             Platypus platypus = new Platypus(live, topology, config.platypus(), access::mayRead, config.server().streamKeepAlive());
 
             ArgusRoutes argusRoutes = new ArgusRoutes(fleet, access, clock, argusSettings, prometheus);

@@ -5,6 +5,7 @@ import dev.watchpost.live.LiveState;
 import dev.watchpost.live.State;
 import dev.watchpost.live.Transition;
 import dev.watchpost.live.TransitionWriter;
+import dev.watchpost.store.Backoff;
 import dev.watchpost.store.Database;
 import dev.watchpost.web.Json;
 import org.postgresql.PGConnection;
@@ -50,6 +51,8 @@ final class Replication implements TransitionWriter, AutoCloseable {
     private static final long LAST_VALUES_OVERLAP_MS = 10_000;
     /** PostgreSQL's payload limit is 8,000 bytes; a batch is split below it. */
     private static final int PAYLOAD = 7_000;
+    /** Between tries to listen again: 0.2 s, doubling, at most 5 s apart. */
+    private static final Backoff RETRY = new Backoff(java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(5));
 
     private final Database db;
     private final LiveState live;
@@ -170,7 +173,7 @@ final class Replication implements TransitionWriter, AutoCloseable {
     }
 
     private void run() {
-        long backoffMs = 200;
+        int failures = 0;
         boolean first = true;
         while (running) {
             try (Connection c = db.connectAlone()) {
@@ -189,7 +192,7 @@ final class Replication implements TransitionWriter, AutoCloseable {
                 catchUp();
                 lastValuesReadAt = Long.MIN_VALUE; // all of them again: any may have changed meanwhile
                 nextLastValues = 0;
-                backoffMs = 200;
+                failures = 0;
                 PGConnection pg = c.unwrap(PGConnection.class);
                 while (running) {
                     readLastValuesIfDue();
@@ -213,9 +216,9 @@ final class Replication implements TransitionWriter, AutoCloseable {
                 if (!running) {
                     return;
                 }
+                long backoffMs = RETRY.delay(++failures).toMillis();
                 LOG.warn("event=cluster.replication_lost error=\"{}\" retry_in_ms={}", e.getMessage(), backoffMs);
                 sleep(backoffMs);
-                backoffMs = Math.min(backoffMs * 2, 5_000);
             } finally {
                 listening = null;
             }

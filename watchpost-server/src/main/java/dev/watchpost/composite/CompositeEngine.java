@@ -8,6 +8,7 @@ import dev.watchpost.live.Snapshot;
 import dev.watchpost.live.State;
 import dev.watchpost.live.TargetView;
 import dev.watchpost.live.Transition;
+import dev.watchpost.live.TransitionListener;
 import dev.watchpost.store.Database;
 import dev.watchpost.store.StoreException;
 import org.slf4j.Logger;
@@ -54,7 +55,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * through the API), so a restart does not judge parts that have not reported again yet; until then
  * the composite keeps the state it had (unknown when new).
  */
-public final class CompositeEngine implements AutoCloseable {
+public final class CompositeEngine implements TransitionListener, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CompositeEngine.class);
 
@@ -105,7 +106,7 @@ public final class CompositeEngine implements AutoCloseable {
     /** Targets were defined or removed since the last round: group parts may have other targets now. */
     private final AtomicBoolean topologyChanged = new AtomicBoolean();
 
-    /** Subscribes to the live state's transitions: build it before the live state starts. */
+    /** Hears the live state's transitions ({@link #onTransitions}): register it before the live state starts. */
     public CompositeEngine(LiveState live, Database db, Clock clock) {
         this(live, db, clock, ROUND, Backoff.DEFAULT, WEBHOOK_TIMEOUT);
     }
@@ -116,7 +117,6 @@ public final class CompositeEngine implements AutoCloseable {
         this.clock = clock;
         this.round = round;
         this.deliveries = new Deliveries(store, clock, backoff, webhookTimeout);
-        live.addTransitionListener(this::onTransitions);
     }
 
     /** Resumes pending webhook deliveries and starts the rounds. Call once the topology is loaded. */
@@ -156,7 +156,8 @@ public final class CompositeEngine implements AutoCloseable {
     }
 
     /** On the transition writer's thread: only looks up the index and hands the work over. */
-    private void onTransitions(List<Transition> transitions) {
+    @Override
+    public void onTransitions(List<Transition> transitions) {
         Set<String> due = null;
         for (Transition t : transitions) {
             Set<String> composites = byPart.get(t.targetId());

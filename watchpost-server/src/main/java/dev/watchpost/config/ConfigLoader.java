@@ -386,7 +386,16 @@ public final class ConfigLoader {
         if (!glanceBots.isEmpty() && !glanceBots.matches("\\s*[^:;\\s]+\\s*:\\s*\\d{1,7}\\s*(;\\s*[^:;\\s]+\\s*:\\s*\\d{1,7}\\s*)*;?\\s*")) {
             throw invalid(Setting.GLANCE_BOTS, "cluster:shards pairs separated by ';', e.g. main:360;patron_1:6");
         }
-        var glance = new WatchpostConfig.Glance(glanceBots, text(Setting.GLANCE_PASSPHRASE),
+        Map<String, Integer> bots = new LinkedHashMap<>();
+        for (String pair : glanceBots.split(";")) {
+            if (!pair.isBlank()) {
+                String[] kv = pair.split(":");
+                if (bots.put(kv[0].strip(), Integer.parseInt(kv[1].strip())) != null) {
+                    throw invalid(Setting.GLANCE_BOTS, "each cluster once (cluster '" + kv[0].strip() + "' is named twice)");
+                }
+            }
+        }
+        var glance = new WatchpostConfig.Glance(bots, text(Setting.GLANCE_PASSPHRASE),
                 duration(Setting.GLANCE_HEALTH_TIMEOUT, Duration.ofSeconds(1), Duration.ofDays(1)));
         String namespace = text(Setting.ARGUS_NAMESPACE).orElseThrow();
         if (!namespace.matches("[a-zA-Z_][a-zA-Z0-9_]{0,63}")) {

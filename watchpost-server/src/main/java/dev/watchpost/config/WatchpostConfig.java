@@ -107,11 +107,22 @@ public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging
     /**
      * Glance compatibility (its own environment variables are accepted unchanged).
      *
-     * @param bots          {@code cluster:shards;cluster:shards}, empty for none
+     * @param bots          each cluster's shard count ({@code GLANCE_BOTS=cluster:shards;cluster:shards}), in
+     *                      the order given; empty for none
      * @param passphrase    when present, Glance's mutating routes need it
      * @param healthTimeout silence after which a shard becomes Unhealthy
      */
-    public record Glance(String bots, Optional<String> passphrase, Duration healthTimeout) {
+    public record Glance(java.util.Map<String, Integer> bots, Optional<String> passphrase, Duration healthTimeout) {
+        public Glance {
+            bots = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(bots));
+        }
+
+        /** The clusters as {@code GLANCE_BOTS} writes them, for messages. */
+        public String botsText() {
+            return bots.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue())
+                    .collect(java.util.stream.Collectors.joining(";"));
+        }
+
         @Override
         public String toString() {
             return "Glance[bots=" + bots + ", passphrase=" + passphrase.map(p -> "***") + ", healthTimeout="

@@ -5,6 +5,7 @@ import dev.watchpost.live.GroupView;
 import dev.watchpost.live.LiveState;
 import dev.watchpost.live.Snapshot;
 import dev.watchpost.live.Transition;
+import dev.watchpost.live.TransitionListener;
 import dev.watchpost.live.ViewJson;
 import dev.watchpost.web.ApiException;
 import dev.watchpost.web.Json;
@@ -27,7 +28,7 @@ import java.util.List;
  * {@code GET /api/v1/stream} (Server-Sent Events: a snapshot, then one event per transition) and
  * {@code GET /api/v1/guilds/{guild_id}} (Discord guild → shard in every sharded group).
  */
-public final class FeedRoutes implements HttpService, AutoCloseable {
+public final class FeedRoutes implements HttpService, TransitionListener, AutoCloseable {
 
     static final int QUEUE = 2_048;
 
@@ -45,7 +46,6 @@ public final class FeedRoutes implements HttpService, AutoCloseable {
         this.live = live;
         this.access = access;
         this.keepAlive = keepAlive;
-        live.addTransitionListener(this::publish);
         Gauge.builder("watchpost.stream.subscribers", fanout, Fanout::size).register(meters);
         Gauge.builder("watchpost.stream.dropped", fanout, Fanout::dropped)
                 .description("Live-feed clients dropped for falling behind").register(meters);
@@ -58,7 +58,9 @@ public final class FeedRoutes implements HttpService, AutoCloseable {
                 .get("/api/v1/guilds/{guild}", access.read(this::guild));
     }
 
-    private void publish(List<Transition> transitions) {
+    /** Each recorded change, framed once for every viewer (wired to the live state by the composition root). */
+    @Override
+    public void onTransitions(List<Transition> transitions) {
         for (Transition t : transitions) {
             fanout.publish(new Event(SseWriter.frame("transition", Json.bytes(g -> ViewJson.transition(g, t)))));
         }

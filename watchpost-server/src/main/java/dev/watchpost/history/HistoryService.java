@@ -2,22 +2,26 @@ package dev.watchpost.history;
 
 import dev.watchpost.live.LiveState;
 import dev.watchpost.live.Severity;
+import dev.watchpost.live.Transition;
+import dev.watchpost.live.TransitionListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Connects {@link History} to the live state (every observation and durable transition) and runs
+ * Feeds {@link History} from the live state (the composition root wires every observation and this
+ * node's durable transitions to it) and runs
  * its periodic work: a flush every {@link #FLUSH_EVERY}, retention every {@link #PRUNE_EVERY}, and a
  * last flush on shutdown.
  */
-public final class HistoryService implements AutoCloseable {
+public final class HistoryService implements TransitionListener, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HistoryService.class);
     public static final Duration FLUSH_EVERY = Duration.ofMinutes(1);
@@ -32,12 +36,20 @@ public final class HistoryService implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** Subscribes to the live state; call after its targets are defined and before it starts. */
-    public void attach(LiveState live) {
-        live.setObservationSink(history::observe);
-        live.addOwnTransitionListener(ts -> ts.forEach(history::transition));
-        // Reopen what was open when Watchpost stopped: down, unknown and maintenance time continue.
-        // In cluster mode only the owner counts a target's time.
+    /**
+     * Counts the changes this node recorded (wired with {@link LiveState#addOwnTransitionListener}:
+     * in cluster mode only a target's owner counts its time).
+     */
+    @Override
+    public void onTransitions(List<Transition> transitions) {
+        transitions.forEach(history::transition);
+    }
+
+    /**
+     * Reopens what was open when Watchpost stopped, so down, unknown and maintenance time continue;
+     * call after the live state's targets are defined and before it starts.
+     */
+    public void reopen(LiveState live) {
         reopen(live, live::owns);
     }
 

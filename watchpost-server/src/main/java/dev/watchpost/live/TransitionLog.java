@@ -1,5 +1,6 @@
 package dev.watchpost.live;
 
+import dev.watchpost.store.Backoff;
 import dev.watchpost.store.Database;
 import dev.watchpost.store.StoreException;
 import io.micrometer.core.instrument.Counter;
@@ -85,6 +86,9 @@ final class TransitionLog implements AutoCloseable {
             return last instanceof IntoHold h ? new IntoHold(t, h.holdState(), h.holdMessage()) : t;
         }
     }
+
+    /** Between tries to write a batch: 0.1 s, doubling, at most 10 s apart. */
+    private static final Backoff RETRY = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10));
 
     private final Database db;
     private final int limit;
@@ -329,7 +333,7 @@ final class TransitionLog implements AutoCloseable {
 
     /** Writes {@code batch}, retrying until it is committed; its transitions, or null when closing gave up on it. */
     private List<Transition> writeWithRetry(List<Object> batch) {
-        long backoffMs = 100;
+        int failures = 0;
         while (!halted) {
             try {
                 List<Transition> written = write(batch);
@@ -337,6 +341,7 @@ final class TransitionLog implements AutoCloseable {
                 return written;
             } catch (StoreException e) {
                 failing = true;
+                long backoffMs = RETRY.delay(++failures).toMillis();
                 LOG.warn("event=transition.write_failed pending={} retry_in_ms={} error=\"{}\"", pending(), backoffMs,
                         e.getMessage());
                 if (closing && backoffMs >= 5_000) {
@@ -349,7 +354,6 @@ final class TransitionLog implements AutoCloseable {
                 } else {
                     sleep(backoffMs);
                 }
-                backoffMs = Math.min(backoffMs * 2, Duration.ofSeconds(10).toMillis());
             }
         }
         return null;

@@ -64,6 +64,7 @@ final class Rig implements AutoCloseable {
         engine = new AlertEngine(live, db, box, clock, new WatchpostConfig.Alerts(grace, channels, rules),
                 Optional.of(URI.create("https://status.example.com/")), Duration.ofHours(1),
                 new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30)), Duration.ofSeconds(5));
+        live.addTransitionWriter(engine.writer()); // as the composition root wires it
         topology = new Topology(live, new TopologyStore(db, box), clock);
         engine.tagsFrom(id -> topology.declaration(id).map(dev.watchpost.targets.TargetDecl::tags).orElse(java.util.Set.of()));
         topology.load(new WatchpostConfig.Declarations(List.of(), List.of()));

@@ -55,7 +55,9 @@ final class Rig implements AutoCloseable {
 
     /** Rounds only when the test asks; a short webhook timeout. */
     private CompositeEngine newEngine() {
-        return new CompositeEngine(live, db, clock, Duration.ofHours(1), Backoff.DEFAULT, Duration.ofSeconds(2));
+        CompositeEngine e = new CompositeEngine(live, db, clock, Duration.ofHours(1), Backoff.DEFAULT, Duration.ofSeconds(2));
+        live.addTransitionListener(e); // as the composition root wires it
+        return e;
     }
 
     /** Stops the engine and starts a new one over the same database, told about the declared targets. */

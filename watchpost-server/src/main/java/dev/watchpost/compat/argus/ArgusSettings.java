@@ -71,6 +71,17 @@ public record ArgusSettings(Duration interval, int ttlFactor, String namespace, 
         }
     }
 
+    /**
+     * The settings as configured: a member identity may burst ten seconds' worth of requests (a
+     * restart and its retries), an address five seconds' worth.
+     */
+    public static ArgusSettings of(dev.watchpost.config.WatchpostConfig.Argus a) {
+        return new ArgusSettings(a.interval(), a.ttlFactor(), a.namespace(), a.historyPoints(),
+                new RateLimit(a.ratePerSecond(), (int) Math.max(1, Math.ceil(a.ratePerSecond() * 10))),
+                new RateLimit(a.ipRatePerSecond(), (int) Math.max(1, Math.ceil(a.ipRatePerSecond() * 5))),
+                a.group(), a.prometheusUrl(), a.maxMembers());
+    }
+
     public ArgusSettings {
         Objects.requireNonNull(interval, "interval");
         Objects.requireNonNull(namespace, "namespace");

@@ -30,38 +30,33 @@ public final class GlanceClusters {
 
     public static GlanceClusters resolve(WatchpostConfig.Glance settings, LiveState live, Topology topology) {
         Map<String, String> map = new LinkedHashMap<>();
-        if (!settings.bots().isBlank()) {
-            for (String pair : settings.bots().split(";")) {
-                if (pair.isBlank()) {
-                    continue;
+        for (Map.Entry<String, Integer> e : settings.bots().entrySet()) {
+            String cluster = e.getKey();
+            int shards = e.getValue();
+            if (shards < 1 || shards > GroupDef.MAX_SHARDS) {
+                throw invalid(settings, "shard counts of 1-" + GroupDef.MAX_SHARDS + " (cluster '" + cluster + "' has " + shards + ")");
+            }
+            Optional<GroupNode> existing = find(cluster, live);
+            if (existing.isPresent()) {
+                if (existing.get().def().shards() != shards) {
+                    throw invalid(settings, "cluster '" + cluster + "' to have the " + existing.get().def().shards()
+                            + " shards its group '" + existing.get().id() + "' declares (got " + shards + ")");
                 }
-                String[] kv = pair.split(":");
-                String cluster = kv[0].trim();
-                int shards = Integer.parseInt(kv[1].trim());
-                if (shards < 1 || shards > GroupDef.MAX_SHARDS) {
-                    throw new ConfigException("glance.bots", settings.bots(), "GLANCE_BOTS",
-                            "shard counts of 1-" + GroupDef.MAX_SHARDS + " (cluster '" + cluster + "' has " + shards + ")");
+                map.put(cluster, existing.get().id());
+            } else {
+                if (!GroupDef.ID.matcher(cluster).matches() || cluster.contains("/")) {
+                    throw invalid(settings, "cluster names of lower-case letters, digits, '.', '_' and '-' (got '" + cluster + "')");
                 }
-                Optional<GroupNode> existing = find(cluster, live);
-                if (existing.isPresent()) {
-                    if (existing.get().def().shards() != shards) {
-                        throw new ConfigException("glance.bots", settings.bots(), "GLANCE_BOTS", "cluster '" + cluster
-                                + "' to have the " + existing.get().def().shards() + " shards its group '"
-                                + existing.get().id() + "' declares (got " + shards + ")");
-                    }
-                    map.put(cluster, existing.get().id());
-                } else {
-                    if (!GroupDef.ID.matcher(cluster).matches() || cluster.contains("/")) {
-                        throw new ConfigException("glance.bots", settings.bots(), "GLANCE_BOTS", "cluster names of "
-                                + "lower-case letters, digits, '.', '_' and '-' (got '" + cluster + "')");
-                    }
-                    topology.defineFromSettings(new GroupDef(cluster, cluster, shards,
-                            Optional.of(new Lease(settings.healthTimeout())), "config"));
-                    map.put(cluster, cluster);
-                }
+                topology.defineFromSettings(new GroupDef(cluster, cluster, shards,
+                        Optional.of(new Lease(settings.healthTimeout())), "config"));
+                map.put(cluster, cluster);
             }
         }
         return new GlanceClusters(map, live);
+    }
+
+    private static ConfigException invalid(WatchpostConfig.Glance settings, String allowed) {
+        return new ConfigException("glance.bots", settings.botsText(), "GLANCE_BOTS", allowed);
     }
 
     private static Optional<GroupNode> find(String cluster, LiveState live) {

@@ -7,6 +7,7 @@ import dev.watchpost.live.Snapshot;
 import dev.watchpost.live.State;
 import dev.watchpost.live.TargetView;
 import dev.watchpost.live.Transition;
+import dev.watchpost.live.TransitionListener;
 import dev.watchpost.web.Json;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.webserver.websocket.WsRouting;
@@ -28,7 +29,7 @@ import java.util.Optional;
  * pinged shards (at most one per shard per snapshot interval). Shard ids are always integers.
  * Client messages are ignored; a client that falls behind is disconnected.
  */
-public final class GlanceFeed implements AutoCloseable {
+public final class GlanceFeed implements TransitionListener, LiveState.SnapshotListener, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GlanceFeed.class);
     static final int QUEUE = 4_096;
@@ -52,8 +53,6 @@ public final class GlanceFeed implements AutoCloseable {
         this.clusters = clusters;
         this.keepAlive = keepAlive;
         clusters.clusters().forEach((cluster, group) -> groupToCluster.put(group, cluster));
-        live.addTransitionListener(this::onTransitions);
-        live.addSnapshotListener(this::onSnapshot);
     }
 
     public WsRouting.Builder routing() {
@@ -70,7 +69,9 @@ public final class GlanceFeed implements AutoCloseable {
         };
     }
 
-    private void onTransitions(List<Transition> transitions) {
+    /** A shard's recorded change, as Glance's {@code state_update}. */
+    @Override
+    public void onTransitions(List<Transition> transitions) {
         if (fanout.size() == 0) {
             return;
         }
@@ -86,7 +87,9 @@ public final class GlanceFeed implements AutoCloseable {
         }
     }
 
-    private void onSnapshot(Snapshot snapshot, List<TargetView> pinged) {
+    /** Shards that reported since the last snapshot, as Glance's {@code health_ping}. */
+    @Override
+    public void onSnapshot(Snapshot snapshot, List<TargetView> pinged) {
         if (fanout.size() == 0) {
             return;
         }
