@@ -323,7 +323,7 @@ final class HttpSender implements Sender {
     }
 
     /**
-     * The generic webhook's body (documented in the README): one alert as an object; a summary as
+     * The generic webhook's body (documented in docs/alerts.md): one alert as an object; a summary as
      * {@code {"delivery","event":"summary","text","alerts":[...]}}.
      */
     static byte[] webhook(Delivery d) {

@@ -27,7 +27,7 @@ import java.util.concurrent.ExecutorService;
 /**
  * The HTTP/1 connection selector of the listener, with a {@link Guard} between each socket and
  * Helidon's HTTP/1.1 connection. Helidon 4.3 answers HTTP/1.0 with 505 and reads some ambiguous
- * framing leniently (see the README's reverse-proxy and security notes); the guard hands it only
+ * framing leniently (see docs/operating.md, "Behind a reverse proxy", and docs/security.md); the guard hands it only
  * strict HTTP/1.1 messages. Set as the listener's only selector, with protocol discovery off, so
  * every connection goes through it.
  */

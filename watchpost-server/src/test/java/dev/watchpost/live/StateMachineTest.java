@@ -55,7 +55,7 @@ class StateMachineTest {
 
     @Test
     void aliveLeavesAReportedOfflineAlone() {
-        // The README: a heartbeat without a state revives only unknown, down or unhealthy targets.
+        // docs/targets.md: a heartbeat without a state revives only unknown, down or unhealthy targets.
         assertThat(StateMachine.next(State.OFFLINE, Observation.alive())).isEmpty();
         assertThat(StateMachine.next(State.STARTING, Observation.alive())).isEmpty();
         assertThat(StateMachine.next(State.MAINTENANCE, Observation.alive())).isEmpty();

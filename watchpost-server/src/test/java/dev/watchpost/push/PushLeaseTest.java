@@ -173,7 +173,7 @@ class PushLeaseTest {
         ping("/ping/" + EVERY_KEY);
         ping("/ping/" + EVERY_KEY + "/0");
         assertThat(state("jobs/every")).isEqualTo("offline");
-        // A down one is revived, as the README says.
+        // A down one is revived, as docs/targets.md says.
         ping("/ping/" + EVERY_KEY + "/fail");
         assertThat(state("jobs/every")).isEqualTo("down");
         ping("/ping/" + EVERY_KEY);

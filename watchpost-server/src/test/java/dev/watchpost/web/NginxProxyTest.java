@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's reverse-proxy setup with a real nginx (Debian's, run as the current user on 127.0.0.1
+ * The reverse-proxy setup of docs/operating.md with a real nginx (Debian's, run as the current user on 127.0.0.1
  * from a temporary prefix): {@code proxy_pass} with nginx's default {@code proxy_http_version 1.0}.
  * Skipped when nginx is not installed.
  */
