@@ -3,6 +3,7 @@ package dev.watchpost.alert;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.watchpost.config.SpecReader;
 import dev.watchpost.auth.Access;
 import dev.watchpost.auth.Scope;
 import dev.watchpost.web.ApiException;
@@ -235,9 +236,10 @@ public final class AlertRoutes implements HttpService {
         JsonNode body = Json.read(req);
         if (!create) {
             String id = req.path().pathParameters().get("id");
-            if (!body.isObject()) {
-                throw ApiException.badRequest("body: expected an object");
-            }
+            call(() -> {
+                SpecReader.object(body, "body");
+                return body;
+            });
             if (!body.hasNonNull("id")) {
                 ((ObjectNode) body).put("id", id);
             } else if (!body.get("id").asText().equals(id)) {

@@ -24,6 +24,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import static dev.watchpost.config.SpecReader.keys;
+import static dev.watchpost.config.SpecReader.object;
+import static dev.watchpost.config.SpecReader.optionalText;
+import static dev.watchpost.config.SpecReader.requiredText;
+import static dev.watchpost.config.SpecReader.texts;
+
 /**
  * Reads channel and rule declarations: the same shape in the config file and in API bodies. Errors
  * are {@link IllegalArgumentException}s whose message starts with where the problem is
@@ -347,65 +353,6 @@ final class AlertSpecs {
             }
         }
         return ids.stream().distinct().toList();
-    }
-
-    static void object(JsonNode n, String where) {
-        if (n == null || !n.isObject()) {
-            throw new IllegalArgumentException(where + ": expected an object");
-        }
-    }
-
-    static void keys(JsonNode n, String where, Set<String> allowed) {
-        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!allowed.contains(k)) {
-                throw new IllegalArgumentException(where + ": unknown key '" + k + "' (known: "
-                        + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
-            }
-        }
-    }
-
-    static String requiredText(JsonNode n, String key, String where) {
-        return optionalText(n, key, where).orElseThrow(() -> new IllegalArgumentException(where + "." + key + ": required"));
-    }
-
-    static Optional<String> optionalText(JsonNode n, String key, String where) {
-        JsonNode v = n.get(key);
-        if (v == null || v.isNull()) {
-            return Optional.empty();
-        }
-        if (!v.isValueNode()) {
-            throw new IllegalArgumentException(where + "." + key + ": expected a text");
-        }
-        String t = v.asText().trim();
-        return t.isEmpty() ? Optional.empty() : Optional.of(t);
-    }
-
-    /** A list of texts, or one text with comma-separated items (as practable's recipients). */
-    static List<String> texts(JsonNode n, String key, String where) {
-        JsonNode v = n.get(key);
-        List<String> out = new ArrayList<>();
-        if (v == null || v.isNull()) {
-            return out;
-        }
-        if (v.isTextual()) {
-            for (String part : v.asText().split(",")) {
-                if (!part.isBlank()) {
-                    out.add(part.trim());
-                }
-            }
-            return out;
-        }
-        if (!v.isArray()) {
-            throw new IllegalArgumentException(where + "." + key + ": expected a list of texts");
-        }
-        for (JsonNode item : v) {
-            if (!item.isTextual() || item.asText().isBlank()) {
-                throw new IllegalArgumentException(where + "." + key + ": expected a list of texts");
-            }
-            out.add(item.asText().trim());
-        }
-        return out;
     }
 
     private static List<String> addresses(JsonNode n, String key, String where) {

@@ -252,14 +252,14 @@ public final class ConfigLoader {
             if (!section.getValue().isObject()) {
                 throw new ConfigException("section '" + section.getKey() + "' in " + file + " must be a mapping");
             }
+            SpecReader.unknownKey(section.getValue(), keys.keySet()).ifPresent(k -> {
+                throw new ConfigException("unknown key '" + section.getKey() + "." + k + "' in " + file
+                        + " (known: " + new TreeSet<>(keys.keySet()).stream()
+                        .map(known -> section.getKey() + "." + known).collect(Collectors.joining(", ")) + ")");
+            });
             for (Iterator<Map.Entry<String, JsonNode>> f = section.getValue().fields(); f.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = f.next();
                 Setting s = keys.get(field.getKey());
-                if (s == null) {
-                    throw new ConfigException("unknown key '" + section.getKey() + "." + field.getKey() + "' in " + file
-                            + " (known: " + new TreeSet<>(keys.keySet()).stream()
-                            .map(k -> section.getKey() + "." + k).collect(Collectors.joining(", ")) + ")");
-                }
                 JsonNode v = field.getValue();
                 List<String> values = new ArrayList<>();
                 if (v.isArray()) {

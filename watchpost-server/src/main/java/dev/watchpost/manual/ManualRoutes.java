@@ -2,6 +2,7 @@ package dev.watchpost.manual;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.watchpost.config.SpecReader;
 import dev.watchpost.auth.Access;
 import dev.watchpost.auth.Scope;
 import dev.watchpost.live.LiveState;
@@ -17,7 +18,6 @@ import io.helidon.webserver.http.ServerResponse;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -51,15 +51,11 @@ public final class ManualRoutes implements HttpService {
     private void setStatus(ServerRequest req, ServerResponse res) {
         String id = req.path().pathParameters().get("id");
         JsonNode body = Json.read(req);
-        if (!body.isObject()) {
-            throw ApiException.badRequest("body: expected an object such as {\"status\":\"down\",\"message\":\"...\"}");
-        }
-        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
-            String key = it.next();
-            if (!STATUS_KEYS.contains(key)) {
-                throw ApiException.badRequest("body: unknown key '" + key + "' (allowed: informational, message, status)");
-            }
-        }
+        call(() -> {
+            SpecReader.object(body, "body", "{\"status\":\"down\",\"message\":\"...\"}");
+            SpecReader.keys(body, "body", STATUS_KEYS);
+            return body;
+        });
         Optional<String> status = text(body, "status");
         String message = text(body, "message").orElse(null);
         boolean informational = false;

@@ -1,6 +1,7 @@
 package dev.watchpost.notice;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.watchpost.config.SpecReader;
 import dev.watchpost.auth.Access;
 import dev.watchpost.auth.Scope;
 import dev.watchpost.web.ApiException;
@@ -16,13 +17,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -156,17 +155,11 @@ public final class NoticeRoutes implements HttpService {
     }
 
     private static JsonNode object(JsonNode body, Set<String> allowed, String example) {
-        if (!body.isObject()) {
-            throw ApiException.badRequest("body: expected an object such as " + example);
-        }
-        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!allowed.contains(k)) {
-                throw ApiException.badRequest("body: unknown key '" + k + "' (allowed: "
-                        + String.join(", ", new TreeSet<>(allowed)) + ")");
-            }
-        }
-        return body;
+        return call(() -> {
+            SpecReader.object(body, "body", example);
+            SpecReader.keys(body, "body", allowed);
+            return body;
+        });
     }
 
     private static String requiredText(JsonNode body, String key) {

@@ -1,5 +1,6 @@
 package dev.watchpost.targets;
 
+import dev.watchpost.config.SpecReader;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.watchpost.composite.CompositeDef;
 import dev.watchpost.live.GroupDef;
@@ -14,14 +15,14 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
-import static dev.watchpost.targets.SpecReader.at;
-import static dev.watchpost.targets.SpecReader.keys;
-import static dev.watchpost.targets.SpecReader.object;
-import static dev.watchpost.targets.SpecReader.optionalDuration;
-import static dev.watchpost.targets.SpecReader.optionalDurationOrZero;
-import static dev.watchpost.targets.SpecReader.optionalInt;
-import static dev.watchpost.targets.SpecReader.optionalText;
-import static dev.watchpost.targets.SpecReader.requiredText;
+import static dev.watchpost.config.SpecReader.at;
+import static dev.watchpost.config.SpecReader.keys;
+import static dev.watchpost.config.SpecReader.object;
+import static dev.watchpost.config.SpecReader.optionalDuration;
+import static dev.watchpost.config.SpecReader.optionalDurationOrZero;
+import static dev.watchpost.config.SpecReader.optionalInt;
+import static dev.watchpost.config.SpecReader.optionalText;
+import static dev.watchpost.config.SpecReader.requiredText;
 
 /**
  * Reads a target's {@code composite:} section:

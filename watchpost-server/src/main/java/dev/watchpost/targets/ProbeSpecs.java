@@ -1,5 +1,6 @@
 package dev.watchpost.targets;
 
+import dev.watchpost.config.SpecReader;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.watchpost.probe.Check;
 import dev.watchpost.probe.DampingState;
@@ -19,14 +20,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static dev.watchpost.targets.SpecReader.at;
-import static dev.watchpost.targets.SpecReader.keys;
-import static dev.watchpost.targets.SpecReader.object;
-import static dev.watchpost.targets.SpecReader.optionalBoolean;
-import static dev.watchpost.targets.SpecReader.optionalDuration;
-import static dev.watchpost.targets.SpecReader.optionalInt;
-import static dev.watchpost.targets.SpecReader.optionalText;
-import static dev.watchpost.targets.SpecReader.requiredText;
+import static dev.watchpost.config.SpecReader.at;
+import static dev.watchpost.config.SpecReader.keys;
+import static dev.watchpost.config.SpecReader.object;
+import static dev.watchpost.config.SpecReader.optionalBoolean;
+import static dev.watchpost.config.SpecReader.optionalDuration;
+import static dev.watchpost.config.SpecReader.optionalInt;
+import static dev.watchpost.config.SpecReader.optionalText;
+import static dev.watchpost.config.SpecReader.requiredText;
 
 /**
  * Reads the {@code http:}, {@code tcp:}, {@code tls:} and {@code stats:} sections of a target.

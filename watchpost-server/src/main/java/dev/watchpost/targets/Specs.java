@@ -1,5 +1,6 @@
 package dev.watchpost.targets;
 
+import dev.watchpost.config.SpecReader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,11 +22,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-import static dev.watchpost.targets.SpecReader.duration;
-import static dev.watchpost.targets.SpecReader.keys;
-import static dev.watchpost.targets.SpecReader.object;
-import static dev.watchpost.targets.SpecReader.optionalText;
-import static dev.watchpost.targets.SpecReader.requiredText;
+import static dev.watchpost.config.SpecReader.duration;
+import static dev.watchpost.config.SpecReader.keys;
+import static dev.watchpost.config.SpecReader.object;
+import static dev.watchpost.config.SpecReader.optionalText;
+import static dev.watchpost.config.SpecReader.requiredText;
 
 /**
  * Reads group and target declarations: the same JSON/YAML shape in the config file and in API

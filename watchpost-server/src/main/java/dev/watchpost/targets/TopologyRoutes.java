@@ -1,6 +1,7 @@
 package dev.watchpost.targets;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.watchpost.config.SpecReader;
 import dev.watchpost.auth.Access;
 import dev.watchpost.auth.Scope;
 import dev.watchpost.live.GroupView;
@@ -194,9 +195,10 @@ public final class TopologyRoutes implements HttpService {
 
     private static void requireSameId(ServerRequest req, JsonNode body) {
         String id = req.path().pathParameters().get("id");
-        if (!body.isObject()) {
-            throw ApiException.badRequest("body: expected an object");
-        }
+        call(() -> {
+            SpecReader.object(body, "body");
+            return body;
+        });
         if (!body.hasNonNull("id")) {
             ((com.fasterxml.jackson.databind.node.ObjectNode) body).put("id", id);
         } else if (!body.get("id").asText().equals(id)) {
