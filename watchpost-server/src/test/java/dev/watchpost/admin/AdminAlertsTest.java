@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.watchpost.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The dashboard's alerts page over real HTTP: channels, "Send test" against a real receiver, delivery history. */
+@Tag("integration")
 class AdminAlertsTest {
 
     @TempDir

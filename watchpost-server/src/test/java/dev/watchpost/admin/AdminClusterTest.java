@@ -8,6 +8,7 @@ import dev.watchpost.testing.Http;
 import dev.watchpost.testing.Postgres;
 import dev.watchpost.testing.TestServer;
 import dev.watchpost.web.Html;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The dashboard's Cluster page: a single node over real HTTP, two nodes on one PostgreSQL, and its rendering. */
+@Tag("postgres")
 class AdminClusterTest {
 
     private static final int TARGETS = 24;

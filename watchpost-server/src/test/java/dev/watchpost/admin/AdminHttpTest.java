@@ -5,6 +5,7 @@ import dev.watchpost.testing.Http;
 import dev.watchpost.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The dashboard over real HTTP, no browser: sign-in, sessions, CSRF and origin checks, throttling, pages' writes. */
+@Tag("integration")
 class AdminHttpTest {
 
     static final String PASSWORD = "correct horse battery staple";

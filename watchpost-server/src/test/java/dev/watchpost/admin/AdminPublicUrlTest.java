@@ -1,6 +1,7 @@
 package dev.watchpost.admin;
 
 import dev.watchpost.testing.TestServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +14,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Behind TLS ({@code server.public-url} is https): the cookie is Secure and the public origin is accepted. */
+@Tag("integration")
 class AdminPublicUrlTest {
 
     @TempDir

@@ -9,6 +9,7 @@ import dev.watchpost.store.Database;
 import dev.watchpost.store.WriteBehind;
 import dev.watchpost.testing.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The dashboard's pure parts and its session store, with a clock: no server, no sleeping. */
+@Tag("integration")
 class AdminUnitsTest {
 
     @TempDir

@@ -9,6 +9,7 @@ import dev.watchpost.probe.StatsProber;
 import dev.watchpost.testing.Http;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The agent over a real socket, read by plain HTTP and by the server's own stats probe. */
+@Tag("integration")
 class StatsAgentTest {
 
     private static StatsAgent agent;

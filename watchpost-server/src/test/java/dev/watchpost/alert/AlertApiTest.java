@@ -8,6 +8,7 @@ import dev.watchpost.testing.Http;
 import dev.watchpost.testing.MutableClock;
 import dev.watchpost.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The whole server: channels and rules from the config file (with ${VAR} secrets) and the API. */
+@Tag("integration")
 class AlertApiTest {
 
     @TempDir

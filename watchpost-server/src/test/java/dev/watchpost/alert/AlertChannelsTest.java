@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.watchpost.live.State;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import static org.awaitility.Awaitility.await;
  * Every webhook-style channel against a real HTTP server on 127.0.0.1 standing in for its API:
  * method, path, headers, JSON body, signature and idempotency key.
  */
+@Tag("integration")
 class AlertChannelsTest {
 
     @TempDir

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.watchpost.app.Main;
 import dev.watchpost.testing.Http;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import static org.awaitility.Awaitility.await;
  * The real process killed with SIGKILL while alerts wait for a failing receiver: after a restart
  * they are delivered, in order, and nothing delivered before is delivered again.
  */
+@Tag("integration")
 class AlertCrashTest {
 
     static final String ADMIN = "admin-token-for-crash-test-01";

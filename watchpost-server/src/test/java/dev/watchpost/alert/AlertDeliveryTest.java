@@ -3,6 +3,7 @@ package dev.watchpost.alert;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.watchpost.live.State;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import static org.awaitility.Awaitility.await;
  * 127.0.0.1, with a clock moved by hand: damping, failures and retries, reminders, maintenance,
  * digests, start-up grace and rate limits.
  */
+@Tag("integration")
 class AlertDeliveryTest {
 
     @TempDir

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.watchpost.live.State;
 import dev.watchpost.live.TargetView;
 import dev.watchpost.push.CronSchedule;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -19,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The pure decisions: what transitions mean, damping, grace, reminders, digests, globs, limits, templates. */
+@Tag("integration")
 class AlertPolicyTest {
 
     static final Instant T0 = Instant.parse("2026-06-01T12:00:00Z");

@@ -3,6 +3,7 @@ package dev.watchpost.alert;
 import dev.watchpost.testing.Postgres;
 import dev.watchpost.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import static org.awaitility.Awaitility.await;
  * Alerts with two nodes on one PostgreSQL database: each goes out once, and one a node left half-sent
  * is finished by another with the same delivery key, but never while its sender lives.
  */
+@Tag("postgres")
 class ClusterAlertsTest {
 
     private static final int TARGETS = 12;

@@ -1,5 +1,6 @@
 package dev.watchpost.app;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A config error as the operator sees it from the real process: stderr and the exit code. */
+@Tag("integration")
 class ConfigErrorProcessTest {
 
     @TempDir

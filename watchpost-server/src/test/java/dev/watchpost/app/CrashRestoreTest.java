@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.watchpost.testing.Http;
 import dev.watchpost.testing.Postgres;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +49,7 @@ import static org.awaitility.Awaitility.await;
  * <p>{@code scripts/kill-loop.sh} runs the same loop longer and bigger through the system properties
  * {@code crash.cycles} and {@code crash.targets}; the counts are printed on a {@code crash-restore:} line.
  */
+@Tag("postgres")
 class CrashRestoreTest {
 
     static final String ADMIN = "admin-token-for-crash-restore-01";

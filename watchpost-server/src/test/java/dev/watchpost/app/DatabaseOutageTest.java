@@ -7,6 +7,7 @@ import dev.watchpost.testing.Http;
 import dev.watchpost.testing.Postgres;
 import dev.watchpost.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +38,7 @@ import static org.awaitility.Awaitility.await;
  * from memory, heartbeats keep being accepted, and every transition made meanwhile is in the
  * database, and alerted, once it is back.
  */
+@Tag("postgres")
 class DatabaseOutageTest {
 
     /** Generous: a database wait is 10 s (the pool's timeout); an answer from memory takes milliseconds. */

@@ -1,5 +1,6 @@
 package dev.watchpost.app;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ import static org.awaitility.Awaitility.await;
  * descriptors cannot hold and it runs out, end with an error so that a supervisor restarts it. Before,
  * it lived on with nothing listening.
  */
+@Tag("integration")
 class DescriptorExhaustionTest {
 
     /** The child's descriptor limit (soft and hard). */

@@ -2,6 +2,7 @@ package dev.watchpost.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.watchpost.testing.Http;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The real process, stopped the way service managers stop it: SIGTERM. */
+@Tag("integration")
 class GracefulShutdownTest {
 
     @TempDir

@@ -4,6 +4,7 @@ import dev.watchpost.admin.AdminStore;
 import dev.watchpost.admin.Passwords;
 import dev.watchpost.store.Database;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code watchpost password set}: asked twice, or once from stdin for scripts; only a PBKDF2 hash is stored. */
+@Tag("integration")
 class MainPasswordTest {
 
     @TempDir

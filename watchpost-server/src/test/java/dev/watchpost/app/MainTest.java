@@ -2,6 +2,7 @@ package dev.watchpost.app;
 
 import dev.watchpost.agent.StatsAgent;
 import dev.watchpost.testing.TestServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The command line as an operator uses it. */
+@Tag("integration")
 class MainTest {
 
     @TempDir

@@ -1,6 +1,7 @@
 package dev.watchpost.app;
 
 import dev.watchpost.testing.TestServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +13,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@Tag("integration")
 class PortInUseTest {
 
     @TempDir

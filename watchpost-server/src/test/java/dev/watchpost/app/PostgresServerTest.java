@@ -5,6 +5,7 @@ import dev.watchpost.testing.Http;
 import dev.watchpost.testing.MutableClock;
 import dev.watchpost.testing.Postgres;
 import dev.watchpost.testing.TestServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The whole server on PostgreSQL, chosen by WATCHPOST_DB_URL alone. */
+@Tag("postgres")
 class PostgresServerTest {
 
     @TempDir

@@ -2,6 +2,7 @@ package dev.watchpost.app;
 
 import dev.watchpost.testing.Http;
 import dev.watchpost.testing.TestServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What was acknowledged before a graceful restart is there after it. */
+@Tag("integration")
 class RestartTest {
 
     @TempDir

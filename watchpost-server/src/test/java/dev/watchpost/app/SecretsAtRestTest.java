@@ -7,6 +7,7 @@ import dev.watchpost.store.SecretBox;
 import dev.watchpost.testing.Http;
 import dev.watchpost.testing.TestServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * files gives none of them away, the server reads them back after a restart, rows from before
  * sealing are sealed on start, a wrong key is refused by name, and the key can be rotated.
  */
+@Tag("integration")
 class SecretsAtRestTest {
 
     static final String HOOK_PATH = "/services/T0/B0/webhook-secret-path-1234";

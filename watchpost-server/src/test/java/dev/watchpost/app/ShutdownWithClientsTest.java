@@ -1,6 +1,7 @@
 package dev.watchpost.app;
 
 import dev.watchpost.testing.TestServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +15,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Live-feed clients must not hold a stopping server for its whole grace period. */
+@Tag("integration")
 class ShutdownWithClientsTest {
 
     @TempDir

@@ -4,6 +4,7 @@ import dev.watchpost.testing.TestServer;
 import dev.watchpost.web.RouteTable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * accepted. A route added without a case here fails this test, so no one adds an open door by
  * forgetting a guard.
  */
+@Tag("integration")
 class AuthMatrixTest {
 
     static final String WRONG = "wp_notatokenthatexists000000000000";

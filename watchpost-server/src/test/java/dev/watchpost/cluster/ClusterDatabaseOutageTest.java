@@ -2,6 +2,7 @@ package dev.watchpost.cluster;
 
 import dev.watchpost.testing.ClusterNodes;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,7 @@ import static org.awaitility.Awaitility.await;
  * report throughout, keep their partitions, and once the database is back every change they
  * acknowledged is recorded, once, in order; nothing that kept reporting flips.
  */
+@Tag("postgres")
 class ClusterDatabaseOutageTest {
 
     private static final int STEADY = 30;

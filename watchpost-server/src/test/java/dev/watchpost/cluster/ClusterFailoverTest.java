@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.watchpost.testing.ClusterNodes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ import static org.awaitility.Awaitility.await;
  * and a real webhook receiver: a node killed or paused under load is replaced within the lease, no
  * target that kept reporting flips, a quiet one flips once, and each alert arrives once.
  */
+@Tag("postgres")
 class ClusterFailoverTest {
 
     private static final int BOTS = 60;

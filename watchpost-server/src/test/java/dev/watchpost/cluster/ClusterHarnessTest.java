@@ -6,6 +6,7 @@ import dev.watchpost.testing.ClusterNodes.Node;
 import dev.watchpost.testing.ClusterNodes.RoundRobin;
 import dev.watchpost.testing.Http;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ import static org.awaitility.Awaitility.await;
  * cluster, and can be killed, paused and restarted one by one. What the cluster does with its nodes
  * (ownership, take-over, forwarding) is asserted by the cluster tests built on it.
  */
+@Tag("postgres")
 class ClusterHarnessTest {
 
     @TempDir

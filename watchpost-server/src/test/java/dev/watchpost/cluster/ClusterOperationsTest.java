@@ -7,6 +7,7 @@ import dev.watchpost.testing.ClusterNodes;
 import dev.watchpost.testing.Http;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +52,7 @@ import static org.awaitility.Awaitility.await;
  * before and after a node dies, and a live feed on a surviving node shows the failed node's targets'
  * changes.
  */
+@Tag("postgres")
 class ClusterOperationsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -4,6 +4,7 @@ import dev.watchpost.testing.ClusterNodes;
 import dev.watchpost.testing.Http;
 import dev.watchpost.testing.Postgres;
 import dev.watchpost.testing.TestServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import static org.awaitility.Awaitility.await;
  * balancer): each target's changes are recorded once, by its owner, in one chain, and a node that
  * takes targets over carries on from what their previous owner recorded.
  */
+@Tag("postgres")
 class ClusterOwnershipTest {
 
     private static final int TARGETS = 24;

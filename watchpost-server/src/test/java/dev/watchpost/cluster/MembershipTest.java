@@ -6,6 +6,7 @@ import dev.watchpost.store.Database;
 import dev.watchpost.testing.Postgres;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -28,6 +29,7 @@ import static org.awaitility.Awaitility.await;
  * nodes have; leases shortened to half a second so a run takes seconds. (The same with separate
  * processes killed for real is {@code ClusterFailoverTest}'s job.)
  */
+@Tag("postgres")
 class MembershipTest {
 
     private static final Membership.Timing FAST = new Membership.Timing(Duration.ofMillis(100), Duration.ofMillis(500));

@@ -5,6 +5,7 @@ import dev.watchpost.live.State;
 import dev.watchpost.live.TargetView;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The engine following parts, groups and other composites ({@link Rig}: real live state, topology, SQLite). */
+@Tag("integration")
 class CompositeEngineTest {
 
     private static final String EXP = "lab/exp";

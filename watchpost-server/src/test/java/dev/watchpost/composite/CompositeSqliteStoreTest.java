@@ -1,11 +1,13 @@
 package dev.watchpost.composite;
 
+import org.junit.jupiter.api.Tag;
 import dev.watchpost.store.Database;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.Optional;
 
+@Tag("integration")
 class CompositeSqliteStoreTest extends CompositeStoreContract {
 
     @TempDir

@@ -3,6 +3,7 @@ package dev.watchpost.composite;
 import dev.watchpost.live.State;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import static org.awaitility.Awaitility.await;
  * retried on the clock's time, superseded by newer truth, resumed after a restart, never in the way
  * of assessments. Time is a {@code MutableClock}; requests are awaited, never slept for.
  */
+@Tag("integration")
 class CompositeWebhookTest {
 
     static final String EXP = "lab/exp";

@@ -6,6 +6,7 @@ import dev.watchpost.testing.Http;
 import dev.watchpost.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Snapshot with ETag, the SSE stream and guild lookup over real HTTP. */
+@Tag("integration")
 class FeedTest {
 
     @TempDir

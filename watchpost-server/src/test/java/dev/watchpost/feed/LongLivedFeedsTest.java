@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.watchpost.testing.TestServer;
 import dev.watchpost.testing.WsClient;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Live feeds are held open far longer than a request: a quiet feed must stay open past its
  * keep-alives and still deliver the next change. (The SSE stream used to die at its first keep-alive.)
  */
+@Tag("integration")
 class LongLivedFeedsTest {
 
     @TempDir

@@ -3,6 +3,7 @@ package dev.watchpost.history;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.watchpost.testing.Http;
 import dev.watchpost.testing.TestServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** History over HTTP: an outage shows in uptime and in today's bar, from buckets. */
+@Tag("integration")
 class HistoryApiTest {
 
     @TempDir

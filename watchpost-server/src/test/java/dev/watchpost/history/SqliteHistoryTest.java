@@ -1,6 +1,7 @@
 package dev.watchpost.history;
 
 import dev.watchpost.store.Database;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.ProgressHandler;
@@ -15,6 +16,7 @@ import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@Tag("integration")
 class SqliteHistoryTest extends HistoryContract {
 
     @TempDir

@@ -5,6 +5,7 @@ import dev.watchpost.testing.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * restart comes back where the recorded transitions end (holds included), and the next transition
  * starts there. {@code app.CrashRestoreTest} does the same with real kills of the process.
  */
+@Tag("integration")
 class LiveCrashTest {
 
     @TempDir

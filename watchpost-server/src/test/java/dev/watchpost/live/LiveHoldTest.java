@@ -5,6 +5,7 @@ import dev.watchpost.testing.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Holds (pause, maintenance windows): shown as maintenance, reports decide what comes after, restart-safe. */
+@Tag("integration")
 class LiveHoldTest {
 
     @TempDir

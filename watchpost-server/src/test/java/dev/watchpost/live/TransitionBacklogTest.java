@@ -4,6 +4,7 @@ import dev.watchpost.store.Database;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import static org.awaitility.Awaitility.await;
  * further changes are combined (first {@code from}, last {@code to}), appending never blocks, and
  * once the database takes writes again every target's chain is whole and ends in its latest state.
  */
+@Tag("integration")
 class TransitionBacklogTest {
 
     @TempDir

@@ -4,6 +4,7 @@ import dev.watchpost.store.Database;
 import dev.watchpost.testing.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The extension point the alerts' outbox uses: rows in the transaction of a transition batch. */
+@Tag("integration")
 class TransitionWriterTest {
 
     @TempDir

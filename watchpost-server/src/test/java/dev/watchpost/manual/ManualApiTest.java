@@ -6,6 +6,7 @@ import dev.watchpost.testing.MutableClock;
 import dev.watchpost.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import static dev.watchpost.testing.Http.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Watchpost's own routes for manual targets, and how they sit beside the topology's greedy routes. */
+@Tag("integration")
 class ManualApiTest {
 
     @TempDir

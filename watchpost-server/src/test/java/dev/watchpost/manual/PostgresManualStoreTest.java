@@ -1,10 +1,12 @@
 package dev.watchpost.manual;
 
+import org.junit.jupiter.api.Tag;
 import dev.watchpost.store.Database;
 import dev.watchpost.testing.Postgres;
 
 import java.util.Optional;
 
+@Tag("postgres")
 class PostgresManualStoreTest extends ManualStoreContract {
 
     @Override

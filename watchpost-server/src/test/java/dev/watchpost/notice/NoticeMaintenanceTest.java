@@ -11,6 +11,7 @@ import dev.watchpost.testing.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Maintenance windows driven by a clock: targets held while a window is open, released after, across restarts. */
+@Tag("integration")
 class NoticeMaintenanceTest {
 
     @TempDir

@@ -5,6 +5,7 @@ import dev.watchpost.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -30,6 +31,7 @@ import static org.awaitility.Awaitility.await;
  * what a visitor sees, live changes without reload, guild search, the fleet drill-down, escaping,
  * and the page with JavaScript off. Screenshots land in {@code target/screenshots/}.
  */
+@Tag("browser")
 class PageBrowserTest {
 
     static final int SHARDS = 360;

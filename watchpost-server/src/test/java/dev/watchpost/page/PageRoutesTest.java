@@ -4,6 +4,7 @@ import dev.watchpost.testing.Http;
 import dev.watchpost.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The status page, fleet pages, badges and assets over real HTTP (what the browser tests build on). */
+@Tag("integration")
 class PageRoutesTest {
 
     @TempDir

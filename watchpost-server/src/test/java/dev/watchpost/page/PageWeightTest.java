@@ -2,6 +2,7 @@ package dev.watchpost.page;
 
 import dev.watchpost.testing.Http;
 import dev.watchpost.testing.TestServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The page's own weight, before any data: HTML shell, stylesheet and every module, uncompressed. */
+@Tag("integration")
 class PageWeightTest {
 
     static final int BUDGET = 150 * 1024;

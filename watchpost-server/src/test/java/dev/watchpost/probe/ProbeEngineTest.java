@@ -9,6 +9,7 @@ import dev.watchpost.testing.MutableClock;
 import dev.watchpost.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,7 @@ import static org.awaitility.Awaitility.await;
  * are checked against real local servers; time is a test clock, so schedules and damping are
  * stepped exactly, while network timeouts are real.
  */
+@Tag("integration")
 class ProbeEngineTest {
 
     @TempDir

@@ -8,6 +8,7 @@ import dev.watchpost.live.TargetView;
 import dev.watchpost.testing.MutableClock;
 import dev.watchpost.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import static org.awaitility.Awaitility.await;
  * Platypus' behaviour end to end: a real stats agent, a server without one (404), a server that
  * answers something else, and one that does not answer, each declared as a {@code stats:} target.
  */
+@Tag("integration")
 class StatsTargetTest {
 
     @TempDir

@@ -1,5 +1,6 @@
 package dev.watchpost.probe;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -10,6 +11,7 @@ import java.time.Instant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@Tag("integration")
 class TcpProberTest {
 
     private static final Duration SHORT = Duration.ofMillis(500);

@@ -3,6 +3,7 @@ package dev.watchpost.probe;
 import com.sun.net.httpserver.HttpsServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +14,7 @@ import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@Tag("integration")
 class TlsProberTest {
 
     /** The JVM's first TLS handshake loads a lot of classes. */

@@ -5,6 +5,7 @@ import dev.watchpost.testing.Http;
 import dev.watchpost.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import static dev.watchpost.testing.Http.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Native heartbeats, batches and cron-style pings over real HTTP. */
+@Tag("integration")
 class IngestTest {
 
     @TempDir

@@ -6,6 +6,7 @@ import dev.watchpost.testing.MutableClock;
 import dev.watchpost.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import static org.awaitility.Awaitility.await;
  * a smaller every or grace, a restart with a shorter lease in the file) is honoured when it falls
  * due, not when the old one would have, and a heartbeat without a state leaves {@code offline} alone.
  */
+@Tag("integration")
 class PushLeaseTest {
 
     private static final String EVERY_KEY = "every-key-0001";

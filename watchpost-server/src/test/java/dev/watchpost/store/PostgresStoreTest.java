@@ -1,9 +1,11 @@
 package dev.watchpost.store;
 
+import org.junit.jupiter.api.Tag;
 import dev.watchpost.testing.Postgres;
 
 import java.util.Optional;
 
+@Tag("postgres")
 class PostgresStoreTest extends StoreContract {
 
     private Database.Settings settings;

@@ -5,6 +5,7 @@ import dev.watchpost.testing.Http;
 import dev.watchpost.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * A target's secrets (ping key, an HTTP check's headers and body, a composite's webhook) are shown
  * to admin tokens only; anonymous and read-token readers see {@code ***}.
  */
+@Tag("integration")
 class TargetSecretsTest {
 
     static final String PING_KEY = "ping_key_secret_0123456789";

@@ -5,6 +5,7 @@ import dev.watchpost.testing.Http;
 import dev.watchpost.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import static dev.watchpost.testing.Http.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Groups and targets through the API and the config file. */
+@Tag("integration")
 class TopologyApiTest {
 
     @TempDir

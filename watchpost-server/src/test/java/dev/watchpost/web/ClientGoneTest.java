@@ -1,6 +1,7 @@
 package dev.watchpost.web;
 
 import dev.watchpost.testing.TestServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A client that goes away in the middle of its body is nobody's error: the server logs no ERROR
  * and no stack trace for it (anyone could flood the log that way), and keeps serving.
  */
+@Tag("integration")
 class ClientGoneTest {
 
     @TempDir

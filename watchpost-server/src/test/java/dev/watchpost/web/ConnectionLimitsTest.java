@@ -4,6 +4,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -26,6 +27,7 @@ import static org.awaitility.Awaitility.await;
  * Connection limits as a client meets them, over real sockets: a connection over a limit is answered
  * 503 and closed on arrival; every way a connection can end gives its place back.
  */
+@Tag("integration")
 class ConnectionLimitsTest {
 
     /** Linux routes all of 127/8 to loopback: a second client address on one machine. */

@@ -5,6 +5,7 @@ import dev.watchpost.testing.Http;
 import dev.watchpost.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Exact bytes on a raw socket: HTTP/1.0, and every framing a proxy in front could read differently
  * from the server (request smuggling), plus the header and body read timeouts.
  */
+@Tag("integration")
 class FramingTest {
 
     @TempDir

@@ -6,6 +6,7 @@ import dev.watchpost.testing.MutableClock;
 import dev.watchpost.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What any HTTP client notices about every route: health, metrics, error shape, limits, headers. */
+@Tag("integration")
 class HttpBasicsTest {
 
     @TempDir

@@ -5,6 +5,7 @@ import dev.watchpost.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * from a temporary prefix): {@code proxy_pass} with nginx's default {@code proxy_http_version 1.0}.
  * Skipped when nginx is not installed.
  */
+@Tag("integration")
 class NginxProxyTest {
 
     private static final Path NGINX = Path.of("/usr/sbin/nginx");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.watchpost.testing.Http;
 import dev.watchpost.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import static org.assertj.core.api.Assertions.within;
  * For the same member traffic, the answers Argus' own fleet server gives: what its member library
  * sends (register, heartbeats carrying {@code build_snapshot}'s JSON) and what its server answers.
  */
+@Tag("integration")
 class ArgusParityTest {
 
     @TempDir

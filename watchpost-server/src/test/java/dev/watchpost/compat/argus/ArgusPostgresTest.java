@@ -3,6 +3,7 @@ package dev.watchpost.compat.argus;
 import dev.watchpost.testing.MutableClock;
 import dev.watchpost.testing.Postgres;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The fleet's storage (numbers, sequence, leases, restore) on a real PostgreSQL. */
+@Tag("postgres")
 class ArgusPostgresTest {
 
     MutableClock clock = MutableClock.at("2026-03-01T10:00:00Z");

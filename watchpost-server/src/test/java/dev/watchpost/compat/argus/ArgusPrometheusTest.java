@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.watchpost.testing.Http;
 import dev.watchpost.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ import static org.assertj.core.api.Assertions.within;
  * The view with a Prometheus source: the real Argus routes over HTTP, and a real HTTP server on
  * 127.0.0.1 answering {@code /api/v1/query} with canned vectors.
  */
+@Tag("integration")
 class ArgusPrometheusTest {
 
     private static final Duration INTERVAL = Duration.ofSeconds(15);

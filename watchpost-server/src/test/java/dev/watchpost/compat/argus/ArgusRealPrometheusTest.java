@@ -6,6 +6,7 @@ import dev.watchpost.testing.Http;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +40,7 @@ import static org.awaitility.Awaitility.await;
  * coming from the bot's own series (and absent from its shard gauges). The bot is a local HTTP
  * server answering {@code /metrics} as Argus' exposition does. Everything keeps wall-clock time.
  */
+@Tag("integration")
 class ArgusRealPrometheusTest {
 
     private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");

@@ -8,6 +8,7 @@ import dev.watchpost.live.TargetView;
 import dev.watchpost.testing.Http;
 import dev.watchpost.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 /** The Argus Fleet routes over real HTTP, on a real database and live state, with a clock the test moves. */
+@Tag("integration")
 class ArgusRoutesTest {
 
     @TempDir

@@ -7,6 +7,7 @@ import dev.watchpost.testing.TestServer;
 import dev.watchpost.testing.WsClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Glance's wire protocol over real HTTP and WebSocket (CONTRACTS.md §1). */
+@Tag("integration")
 class GlanceCompatTest {
 
     static final String PASS = "glance-pass";

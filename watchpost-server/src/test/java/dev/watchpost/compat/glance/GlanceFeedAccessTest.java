@@ -2,6 +2,7 @@ package dev.watchpost.compat.glance;
 
 import dev.watchpost.testing.TestServer;
 import dev.watchpost.testing.WsClient;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Glance's live feed follows the server's read access like every other read. */
+@Tag("integration")
 class GlanceFeedAccessTest {
 
     @TempDir

@@ -9,6 +9,7 @@ import dev.watchpost.testing.Http;
 import dev.watchpost.testing.MutableClock;
 import dev.watchpost.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import static org.awaitility.Awaitility.await;
  * Platypus's Go agents and page against the real server, over real WebSockets, sending exactly the
  * bytes the Go agent sends (CONTRACTS §5).
  */
+@Tag("integration")
 class PlatypusCompatTest {
 
     /** What Platypus generates into {@code .secret}: 32 random bytes in hex. */

@@ -11,6 +11,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.websocket.WsRouting;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * default); here a real Helidon server with a 4 s timeout shows that the pings keep the page's
  * connection alive and its maps coming.
  */
+@Tag("integration")
 class PlatypusLongLivedTest {
 
     /** Helidon measures idleness in whole seconds (its cached date), so a second or two is too tight to mean anything. */

@@ -6,6 +6,7 @@ import dev.watchpost.testing.MutableClock;
 import dev.watchpost.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Stashboard's API over real HTTP (CONTRACTS.md §3): shapes, status codes, and the live state it drives. */
+@Tag("integration")
 class StashboardApiTest {
 
     static final String ADMIN_API = "/admin/api/v1";
