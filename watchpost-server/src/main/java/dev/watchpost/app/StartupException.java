@@ -1,7 +1,7 @@
 package dev.watchpost.app;
 
 /** Watchpost must not start; the message tells the operator what to change. */
-public final class StartupException extends RuntimeException {
+final class StartupException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 

@@ -28,7 +28,7 @@ import java.util.Optional;
  *                   fresh again changes no state and so announces nothing; empty when only a change of a
  *                   part's state can change it
  */
-public record Assessment(Instant at, boolean assessed, Instant assessFrom, State state, boolean healthy,
+record Assessment(Instant at, boolean assessed, Instant assessFrom, State state, boolean healthy,
                          boolean available, List<String> issues, List<PartStatus> parts,
                          Optional<Instant> recheckAt) {
 

@@ -15,7 +15,7 @@ import java.util.Objects;
  *
  * @param parts each part's id → OK, in declaration order
  */
-public record HealthEvent(Instant at, State state, boolean healthy, boolean available, List<String> issues,
+record HealthEvent(Instant at, State state, boolean healthy, boolean available, List<String> issues,
                           Map<String, Boolean> parts) {
 
     public HealthEvent {

@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param state     its live state, {@link State#UNKNOWN} when missing
  * @param condition what that means for the composite
  */
-public record PartStatus(String id, String part, boolean required, State state, Condition condition) {
+record PartStatus(String id, String part, boolean required, State state, Condition condition) {
 
     /** A part's condition, from best to worst. */
     public enum Condition {

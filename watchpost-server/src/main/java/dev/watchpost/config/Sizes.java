@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Parses byte sizes: {@code 262144}, {@code 256KiB}, {@code 256kb}, {@code 1MiB}, {@code 1m}. Units are powers of 1024. */
-public final class Sizes {
+final class Sizes {
 
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?");
 

@@ -6,7 +6,7 @@ import java.util.Optional;
  * The pure rules that decide a target's next state. No clock, no I/O: the caller supplies the
  * current state and what happened, and applies the answer.
  */
-public final class StateMachine {
+final class StateMachine {
 
     private StateMachine() {
     }

@@ -13,7 +13,7 @@ import java.util.function.Predicate;
  * service had any event that day whose status is not the default one (informational notes
  * included, as Stashboard did). Pure: the caller passes the events, "today" and the zone.
  */
-public final class DayMarks {
+final class DayMarks {
 
     /** One cell: {@code marked} when a non-default event happened on {@code day}. */
     public record Day(LocalDate day, boolean marked) {

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeoutException;
  * <p>Latency runs from sending the first request to reading the last body byte (at most 1 MiB),
  * redirects included. The keyword is searched in the body decoded as UTF-8. Thread-safe.
  */
-public final class HttpProber implements Prober {
+final class HttpProber implements Prober {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

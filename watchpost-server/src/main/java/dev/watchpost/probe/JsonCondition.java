@@ -31,7 +31,7 @@ import java.util.Optional;
  * {@code ==} and {@code !=} compare type and value (the string "1" is not the number 1). No
  * wildcards, filters, slices or recursive descent. Immutable and thread-safe.
  */
-public final class JsonCondition {
+final class JsonCondition {
 
     private enum Op {
         EQ("=="), NE("!="), LT("<"), LE("<="), GT(">"), GE(">=");

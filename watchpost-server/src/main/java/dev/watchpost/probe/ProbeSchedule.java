@@ -16,7 +16,7 @@ import java.util.Objects;
  *
  * <p>Instants must lie between the years 1677 and 2262 (epoch nanoseconds fit a long).
  */
-public final class ProbeSchedule {
+final class ProbeSchedule {
 
     private ProbeSchedule() {
     }

@@ -7,7 +7,7 @@ import java.time.Instant;
  * for at most their configured total timeout plus a little bookkeeping, never throw for anything
  * the target does (refusals, timeouts, garbage are results), and are safe to call concurrently.
  */
-public interface Prober {
+interface Prober {
 
     /**
      * Runs the check.

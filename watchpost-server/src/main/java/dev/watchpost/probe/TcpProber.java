@@ -12,7 +12,7 @@ import java.util.Objects;
  * "connection refused" or "timeout after N s". Name resolution happens before the timer starts and
  * is not bounded by the connect timeout. Thread-safe.
  */
-public final class TcpProber implements Prober {
+final class TcpProber implements Prober {
 
     private final TcpCheck check;
 

@@ -27,7 +27,7 @@ import java.util.Objects;
  * whatever the verdict; nothing is sent over it. The socket is closed at the total timeout even
  * if the server trickles its handshake. Thread-safe.
  */
-public final class TlsProber implements Prober {
+final class TlsProber implements Prober {
 
     private final TlsCheck check;
     private final X509ExtendedTrustManager trust;

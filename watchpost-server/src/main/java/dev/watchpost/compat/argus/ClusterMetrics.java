@@ -30,7 +30,7 @@ import java.util.function.Function;
  * @param uptimeSeconds      process uptime
  * @param totals             the counts behind {@code errorRate}; {@code null} when unknown
  */
-public record ClusterMetrics(
+record ClusterMetrics(
         Double latencySeconds,
         Integer shardsUp,
         Long guilds,

@@ -13,7 +13,7 @@ import java.util.OptionalDouble;
  * @param buckets immutable; the last one, when there are any, has {@link Double#POSITIVE_INFINITY}
  *                as its bound and holds the total number of observations
  */
-public record Histogram(List<Bucket> buckets) {
+record Histogram(List<Bucket> buckets) {
 
     /** No observations. */
     static final Histogram EMPTY = new Histogram(List.of());

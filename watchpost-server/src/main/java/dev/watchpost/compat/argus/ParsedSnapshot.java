@@ -21,7 +21,7 @@ import java.util.List;
  * @param commandDuration {@code <ns>_app_command_duration_seconds} buckets, cumulative since the
  *                        process started
  */
-public record ParsedSnapshot(
+record ParsedSnapshot(
         List<Shard> shards,
         Double guilds,
         Double cachedUsers,
