@@ -90,7 +90,7 @@ public final class ClusterRoutes implements HttpService {
         Map<String, Object> out = new LinkedHashMap<>();
         if (membership.isEmpty()) {
             out.put("mode", "single");
-            out.put("hint", "one node; cluster mode needs PostgreSQL and cluster.secret (see docs/scaling.md, "Running several nodes")");
+            out.put("hint", "one node; cluster mode needs PostgreSQL and cluster.secret (see docs/scaling.md, \"Running several nodes\")");
             return out;
         }
         ClusterView v = membership.get().view();
