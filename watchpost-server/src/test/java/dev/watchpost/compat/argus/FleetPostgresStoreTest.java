@@ -1,0 +1,14 @@
+package dev.watchpost.compat.argus;
+
+import dev.watchpost.store.Database;
+import dev.watchpost.testing.Postgres;
+
+import java.util.Optional;
+
+class FleetPostgresStoreTest extends FleetStoreContract {
+
+    @Override
+    protected Database.Settings freshDatabase() {
+        return new Database.Settings(Postgres.freshDatabaseUrl(), Optional.empty(), Optional.empty(), 4);
+    }
+}

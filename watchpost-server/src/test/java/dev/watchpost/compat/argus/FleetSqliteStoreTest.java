@@ -1,0 +1,18 @@
+package dev.watchpost.compat.argus;
+
+import dev.watchpost.store.Database;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+class FleetSqliteStoreTest extends FleetStoreContract {
+
+    @TempDir
+    Path dir;
+
+    @Override
+    protected Database.Settings freshDatabase() {
+        return new Database.Settings("jdbc:sqlite:" + dir.resolve("w.db"), Optional.empty(), Optional.empty(), 2);
+    }
+}
