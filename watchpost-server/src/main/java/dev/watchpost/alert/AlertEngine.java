@@ -5,19 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.watchpost.config.ConfigException;
 import dev.watchpost.config.WatchpostConfig;
 import dev.watchpost.live.LiveState;
-import dev.watchpost.live.Severity;
-import dev.watchpost.live.State;
-import dev.watchpost.live.TargetView;
 import dev.watchpost.live.TransitionWriter;
 import dev.watchpost.store.Database;
 import dev.watchpost.store.SecretBox;
-import dev.watchpost.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,32 +23,19 @@ import java.util.function.Function;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Alerts: channels and rules (config file and API), the outbox and its delivery.
+ * Alerts: channels and rules (config file and API), the outbox and its delivery. The engine is the
+ * registry of channels and rules and the face the server, the API and the dashboard use; the
+ * {@link DeliveryRounds} deliver.
  *
  * <p>Alerts are written by {@link AlertWriter} inside each transition batch's transaction (see
- * {@link LiveState#addTransitionWriter}). A round every {@link #ROUND}, on the engine's own thread,
- * writes reminders and digests that are due and starts deliveries: per channel, in id order, one
- * request at a time on a virtual thread, so a slow or failing receiver holds up only its own
- * channel; probes, ingest and other channels never wait for it. A failed request is retried with
- * {@link Backoff} (its channel's later alerts wait, keeping the order) until it is delivered.
+ * {@link LiveState#addTransitionWriter}) and delivered by the rounds: per channel, in order, retried
+ * until delivered, resumed after a restart, nothing before the start-up grace ends.
  *
- * <p>Each alert is claimed ({@code sending}) before its request and marked delivered after it, in
- * the database: a restart resumes everything pending, and re-sends only what a crash cut off
- * between request and mark, with the same {@code X-Watchpost-Delivery} key, so receivers can tell.
- *
- * <p>Nothing is due before the start-up grace ends, so a restart sends no storm: problems that
- * recover within it are cancelled, the rest go out together once it ends.
+ * <p>Changes of channels and rules are serialised by the engine's monitor; readers take the whole
+ * {@link Routing}, which is swapped, never changed.
  */
 public final class AlertEngine implements AutoCloseable {
 
@@ -62,12 +43,8 @@ public final class AlertEngine implements AutoCloseable {
 
     public static final Duration ROUND = Duration.ofSeconds(1);
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
-    /** Finished alerts are kept this long for the history. */
-    static final Duration RETENTION = Duration.ofDays(30);
-    static final int DUE_LIMIT = 5_000;
     static final String CHANNELS = "alert_channel";
     static final String RULES = "alert_rule";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** The object cannot be made or changed here; the message says why (HTTP 409). */
     public static final class Conflict extends RuntimeException {
@@ -78,50 +55,16 @@ public final class AlertEngine implements AutoCloseable {
         }
     }
 
-    /** One request's worth of alerts for a channel (several: one summary message). */
-    record Group(String key, List<Alert> alerts, boolean summary) {
-    }
-
     private final LiveState live;
     private final Clock clock;
     private final Outbox outbox;
     private final SpecStore specs;
-    private final Optional<URI> publicUrl;
     private final Instant graceEnd;
-    private final Duration round;
-    private final Backoff backoff;
-    private final Duration timeout;
     private final AtomicReference<Routing> routing = new AtomicReference<>(Routing.EMPTY);
     private final WatchpostConfig.Alerts config;
     private volatile dev.watchpost.store.ChangeFeed changes = dev.watchpost.store.ChangeFeed.NONE;
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("watchpost-alerts").daemon(true).factory());
-    private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
-    /** Built on first send: building one loads the TLS trust store, which a server without channels never needs. */
-    private HttpClient http; // guarded by httpLock
-    private final Object httpLock = new Object();
+    private final DeliveryRounds rounds;
 
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    /** Why a channel's deliveries fail, since when. */
-    private record Failure(Instant since, String error) {
-    }
-
-    /** Channel id → its failure; cleared by a success. */
-    private final Map<String, Failure> failing = new ConcurrentHashMap<>();
-    /** Channel id → alerts held back by its rate limit (0 when none). */
-    private final Map<String, Integer> held = new ConcurrentHashMap<>();
-    // engine thread only
-    private final Map<String, RateLimit.Bucket> buckets = new LinkedHashMap<>();
-    private final Map<String, Instant> nextBatch = new LinkedHashMap<>();
-    private final Map<String, Instant> nextDigest = new LinkedHashMap<>();
-    private Instant nextPrune = Instant.MIN;
-
-    /**
-     * Reads the channels and rules of the config file and the API, and subscribes to the live
-     * state's transition batches: build it before the live state starts.
-     *
-     * @throws ConfigException naming the item when a channel or rule in the config file is invalid
-     */
     /** The tags of a target (for rules naming tags); none until {@link #tagsFrom} is called. */
     private volatile Function<String, Set<String>> tagsOf = id -> Set.of();
 
@@ -130,25 +73,30 @@ public final class AlertEngine implements AutoCloseable {
         this.tagsOf = java.util.Objects.requireNonNull(tags, "tags");
     }
 
-    /** @param box seals the channels made through the API, whose declarations hold secrets */
+    /**
+     * Reads the channels and rules of the config file and the API: build it before the live state
+     * starts, and register its {@link #writer()} with it.
+     *
+     * @param box seals the channels made through the API, whose declarations hold secrets
+     * @throws ConfigException naming the item when a channel or rule in the config file is invalid
+     */
     public AlertEngine(LiveState live, Database db, SecretBox box, Clock clock, WatchpostConfig.Alerts config,
                        Optional<URI> publicUrl) {
         this(live, db, box, clock, config, publicUrl, ROUND, Backoff.DEFAULT, TIMEOUT);
     }
 
+    /** With the round, the retries' backoff and the requests' timeout given. */
     AlertEngine(LiveState live, Database db, SecretBox box, Clock clock, WatchpostConfig.Alerts config, Optional<URI> publicUrl,
                 Duration round, Backoff backoff, Duration timeout) {
         this.live = live;
         this.clock = clock;
         this.outbox = new Outbox(db);
         this.specs = new SpecStore(db, box);
-        this.publicUrl = publicUrl;
-        this.round = round;
-        this.backoff = backoff;
-        this.timeout = timeout;
         this.graceEnd = clock.instant().plus(config.startupGrace());
         this.config = config;
         routing.set(load(config)); // first: an invalid config file leaves no client threads behind
+        this.rounds = new DeliveryRounds(live, clock, outbox, routing::get, () -> tagsOf, publicUrl, graceEnd,
+                round, backoff, timeout);
     }
 
     /**
@@ -158,20 +106,6 @@ public final class AlertEngine implements AutoCloseable {
      */
     public TransitionWriter writer() {
         return new AlertWriter(routing::get, live::target, id -> tagsOf.apply(id), clock, graceEnd);
-    }
-
-    private HttpClient http() {
-        synchronized (httpLock) {
-            if (http == null) {
-                http = HttpClient.newBuilder()
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .followRedirects(HttpClient.Redirect.NEVER)
-                        .connectTimeout(timeout)
-                        .executor(requests)
-                        .build();
-            }
-            return http;
-        }
     }
 
     /** Stored API objects first, then the config file's, which win; then the rules are checked against the channels. */
@@ -240,8 +174,6 @@ public final class AlertEngine implements AutoCloseable {
         return r;
     }
 
-    private volatile java.util.function.Supplier<java.util.Set<String>> liveNodes;
-
     /** Cluster mode: the other nodes hear of every channel and rule changed through this node's API. */
     public void publishChangesTo(dev.watchpost.store.ChangeFeed changes) {
         this.changes = java.util.Objects.requireNonNull(changes, "changes");
@@ -257,264 +189,17 @@ public final class AlertEngine implements AutoCloseable {
      * what nodes no longer among {@code liveNodes} left half-sent. Call before {@link #start()}.
      */
     public void clusterAs(String nodeId, java.util.function.Supplier<java.util.Set<String>> liveNodes) {
-        outbox.claimAs(nodeId);
-        this.liveNodes = liveNodes;
+        rounds.clusterAs(nodeId, liveNodes);
     }
 
     /** Resumes deliveries cut off by a stop and starts the rounds. Call once the live state is started. */
     public void start() {
-        try {
-            int resumed = outbox.resumeSending(clock.instant());
-            if (resumed > 0) {
-                LOG.warn("event=alert.resumed_in_flight count={} hint=\"re-sent with their X-Watchpost-Delivery keys\"", resumed);
-            }
-        } catch (StoreException e) {
-            LOG.error("event=alert.resume_failed error=\"{}\"", e.getMessage());
-        }
-        thread.scheduleWithFixedDelay(() -> guard(this::round), round.toMillis(), round.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    // ---------------------------------------------------------------- the round (engine thread)
-
-    private void round() {
-        Instant now = clock.instant();
-        java.util.function.Supplier<java.util.Set<String>> nodes = liveNodes;
-        if (nodes != null) {
-            int resumed = outbox.resumeOrphaned(now, nodes.get());
-            if (resumed > 0) {
-                LOG.warn("event=alert.resumed_orphaned count={} hint=\"their sender left the cluster; re-sent with the "
-                        + "same X-Watchpost-Delivery keys\"", resumed);
-            }
-        }
-        reminders(now);
-        digests(now);
-        dispatch(now);
-        if (!now.isBefore(nextPrune)) {
-            nextPrune = now.plus(Duration.ofHours(1));
-            int pruned = outbox.prune(now.minus(RETENTION));
-            if (pruned > 0) {
-                LOG.info("event=alert.pruned count={}", pruned);
-            }
-        }
-    }
-
-    private void reminders(Instant now) {
-        Routing r = routing.get();
-        for (Alert p : outbox.dueReminders(now, 1_000)) {
-            Optional<Duration> every = r.rule(p.ruleId()).flatMap(Rule::remindEvery);
-            Optional<TargetView> view = p.targetId().flatMap(live::target);
-            Policy.Reminder step = Policy.remind(p.remindAt().orElse(now), every, now, view.map(TargetView::state));
-            Optional<Alert.New> reminder = Optional.empty();
-            if (step.send() && r.channels().containsKey(p.channelId())) {
-                TargetView v = view.get();
-                reminder = Optional.of(new Alert.New(p.channelId(), p.ruleId(), p.targetId().orElse(null), Event.REMINDER,
-                        p.from().orElse(null), v.state(), p.at(), v.message() == null ? p.reason() : v.message(), null,
-                        Policy.dueAt(now, Duration.ZERO, graceEnd), false, null, "r:" + p.id() + ":" + (p.reminders() + 1)));
-            }
-            outbox.remind(p.id(), reminder, step.next(), now);
-        }
-    }
-
-    private void digests(Instant now) {
-        Routing r = routing.get();
-        List<TargetView> all = null;
-        for (Rule rule : r.rules().values()) {
-            if (rule.digest().isEmpty()) {
-                continue;
-            }
-            Schedule schedule = rule.digest().get().schedule();
-            String key = rule.id() + "\n" + schedule.describe();
-            Instant slot = nextDigest.computeIfAbsent(key, k -> schedule.next(now));
-            if (now.isBefore(slot)) {
-                continue;
-            }
-            nextDigest.put(key, schedule.next(now));
-            if (all == null) {
-                all = live.freshSnapshot().targets();
-            }
-            List<TargetView> down = Policy.down(rule, all, tagsOf);
-            if (down.isEmpty()) {
-                continue; // nothing down: a digest says so by staying silent
-            }
-            String body = Texts.digestBody(down.stream().map(v -> new Texts.Down(v.id(), v.name(), v.state().id(),
-                    Instant.ofEpochMilli(v.since()), v.message() == null ? "" : v.message())).toList());
-            for (String channel : rule.digest().get().notifies()) {
-                outbox.insert(new Alert.New(channel, rule.id(), null, Event.DIGEST, null, null, slot, "", body,
-                        Policy.dueAt(now, Duration.ZERO, graceEnd), false, null,
-                        "d:" + rule.id() + ":" + channel + ":" + slot.toEpochMilli()), now);
-            }
-            LOG.info("event=alert.digest rule={} down={} channels={}", rule.id(), down.size(), rule.digest().get().notifies().size());
-        }
-        nextDigest.keySet().removeIf(k -> !r.rules().containsKey(k.substring(0, k.indexOf('\n'))));
-    }
-
-    private void dispatch(Instant now) {
-        Routing r = routing.get();
-        Map<String, List<Alert>> byChannel = new LinkedHashMap<>();
-        for (Alert a : outbox.due(now, DUE_LIMIT)) {
-            byChannel.computeIfAbsent(a.channelId(), k -> new ArrayList<>()).add(a);
-        }
-        for (Map.Entry<String, List<Alert>> e : byChannel.entrySet()) {
-            String id = e.getKey();
-            if (inFlight.contains(id)) {
-                continue;
-            }
-            Optional<Channel> channel = r.channel(id);
-            if (channel.isEmpty()) {
-                int n = outbox.abandonChannel(id, now);
-                LOG.warn("event=alert.abandoned channel={} count={} reason=\"channel no longer exists\"", id, n);
-                continue;
-            }
-            // a failed request waits for its retry, and every later alert of its channel with it
-            if (e.getValue().stream().anyMatch(a -> a.attempts() > 0 && a.nextAt().map(now::isBefore).orElse(false))) {
-                continue;
-            }
-            List<Group> plan = plan(channel.get(), e.getValue(), now);
-            if (plan.isEmpty()) {
-                continue;
-            }
-            inFlight.add(id);
-            try {
-                requests.execute(() -> deliver(channel.get(), plan));
-            } catch (RejectedExecutionException closing) {
-                inFlight.remove(id);
-                return;
-            }
-        }
-    }
-
-    /** What to send to a channel now, in order; empty when it must wait (batch round, rate limit). */
-    List<Group> plan(Channel c, List<Alert> ready, Instant now) {
-        Optional<String> retry = ready.stream().map(Alert::delivery).flatMap(Optional::stream).findFirst();
-        if (retry.isPresent()) {
-            // a retry goes first, as the same request again: same alerts, same key
-            String key = retry.get();
-            List<Alert> same = ready.stream().filter(a -> a.delivery().equals(retry)).toList();
-            return List.of(new Group(key, same, key.contains("-")));
-        }
-        List<Alert> fresh = ready.stream().filter(a -> a.delivery().isEmpty()).toList();
-        Optional<Duration> batch = c.batchEvery();
-        if (batch.isPresent()) {
-            Instant next = nextBatch.getOrDefault(c.id(), Instant.EPOCH);
-            if (now.isBefore(next)) {
-                return List.of();
-            }
-            nextBatch.put(c.id(), now.plus(batch.get()));
-            if (!take(c, now, 1)) {
-                return List.of();
-            }
-            return List.of(summary(fresh));
-        }
-        int room = c.rateLimit().isEmpty() ? fresh.size() : tokens(c, now);
-        if (room >= fresh.size()) {
-            take(c, now, fresh.size());
-            held.remove(c.id());
-            return fresh.stream().map(a -> new Group(Long.toString(a.id()), List.of(a), false)).toList();
-        }
-        if (room == 0) {
-            if (held.put(c.id(), fresh.size()) == null) {
-                LOG.warn("event=alert.rate_limited channel={} held={} limit={}", c.id(), fresh.size(),
-                        c.rateLimit().get().describe());
-            }
-            return List.of();
-        }
-        // over the limit: what fits one by one, the rest together in the last request
-        take(c, now, room);
-        held.remove(c.id());
-        List<Group> out = new ArrayList<>();
-        for (int i = 0; i < room - 1; i++) {
-            out.add(new Group(Long.toString(fresh.get(i).id()), List.of(fresh.get(i)), false));
-        }
-        out.add(summary(fresh.subList(room - 1, fresh.size())));
-        LOG.info("event=alert.summarised channel={} alerts={} limit={}", c.id(), fresh.size() - room + 1,
-                c.rateLimit().get().describe());
-        return out;
-    }
-
-    /** Several alerts in one request; the key names the first and last ("12-40"), so it says "summary". */
-    private static Group summary(List<Alert> alerts) {
-        return new Group(alerts.get(0).id() + "-" + alerts.get(alerts.size() - 1).id(), alerts, true);
-    }
-
-    private int tokens(Channel c, Instant now) {
-        RateLimit limit = c.rateLimit().get();
-        return buckets.computeIfAbsent(c.id(), k -> limit.full(now)).available(limit, now);
-    }
-
-    private boolean take(Channel c, Instant now, int n) {
-        if (c.rateLimit().isEmpty()) {
-            return true;
-        }
-        if (tokens(c, now) < n) {
-            return false;
-        }
-        RateLimit limit = c.rateLimit().get();
-        buckets.put(c.id(), buckets.get(c.id()).take(limit, now, n));
-        return true;
-    }
-
-    // ---------------------------------------------------------------- delivery (virtual threads)
-
-    private void deliver(Channel c, List<Group> plan) {
-        try {
-            Sender sender = Sender.of(c, http(), timeout);
-            for (Group g : plan) {
-                List<Alert> claimed = outbox.claim(g.alerts(), g.key());
-                if (claimed.isEmpty()) {
-                    continue; // cancelled or abandoned meanwhile
-                }
-                Instant at = clock.instant();
-                Alert.Attempt attempt;
-                try {
-                    attempt = sender.send(new Sender.Delivery(g.key(), claimed, g.summary(), context(at, c.id())), at);
-                } catch (RuntimeException e) {
-                    LOG.error("event=alert.send_failed channel={} delivery={} error=\"{}\"", c.id(), g.key(), e.getMessage(), e);
-                    attempt = new Alert.Attempt(at, g.key(), Optional.empty(), Optional.of("internal error: "
-                            + e.getClass().getSimpleName()));
-                }
-                int failures = claimed.stream().mapToInt(Alert::attempts).max().orElse(0) + 1;
-                Optional<Instant> retry = attempt.delivered() ? Optional.empty()
-                        : Optional.of(attempt.at().plus(backoff.delay(failures)));
-                outbox.attempted(claimed, g.key(), attempt, retry);
-                if (attempt.delivered()) {
-                    failing.remove(c.id());
-                    LOG.info("event=alert.delivered channel={} kind={} delivery={} alerts={} event={}", c.id(), c.kind(), g.key(),
-                            claimed.size(), g.summary() ? "summary" : claimed.get(0).event().id());
-                } else {
-                    String error = attempt.error().get();
-                    failing.compute(c.id(), (k, v) -> new Failure(v == null ? at : v.since(), error));
-                    LOG.warn("event=alert.delivery_failed channel={} kind={} delivery={} attempt={} retry_at={} error=\"{}\"",
-                            c.id(), c.kind(), g.key(), failures, retry.get(), attempt.error().get());
-                    return; // the channel's later alerts wait for this one
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // stopping: claimed alerts resume after the restart
-        } catch (StoreException e) {
-            LOG.warn("event=alert.store_failed channel={} error=\"{}\"", c.id(), e.getMessage());
-        } finally {
-            inFlight.remove(c.id());
-        }
-    }
-
-    /** What rendering for channel {@code channelId} needs; its current problems are those of its rules' targets. */
-    private Texts.Context context(Instant now, String channelId) {
-        Routing r = routing.get();
-        List<Rule> rules = r.rules().values().stream().filter(rule -> rule.channels().contains(channelId)).toList();
-        Function<String, Set<String>> tags = tagsOf;
-        return new Texts.Context(now, publicUrl, live::target, r.rules(),
-                () -> Texts.problems(live.freshSnapshot().targets(), v -> rules.stream()
-                        .anyMatch(rule -> rule.matches(v.id(), v.groupId(), tags.apply(v.id())))), this::systemAlerts);
+        rounds.start();
     }
 
     /** Alerts about Watchpost itself, for batched e-mails: channels failing, alerts held back by rate limits. */
     List<String> systemAlerts() {
-        List<String> out = new ArrayList<>();
-        new java.util.TreeMap<>(failing).forEach((id, f) -> out.add("alerts to channel " + id + " are failing since "
-                + Texts.time(f.since()) + ": " + f.error()));
-        new java.util.TreeMap<>(held).forEach((id, n) -> out.add(Texts.count(n, "alert") + " to channel " + id
-                + " held back by its rate limit"));
-        return out;
+        return rounds.systemAlerts();
     }
 
     // ---------------------------------------------------------------- API (any thread)
@@ -555,7 +240,7 @@ public final class AlertEngine implements AutoCloseable {
         }
         specs.save(CHANNELS, c.id(), c.spec(), clock.instant());
         routing.set(r.withChannel(c));
-        buckets.remove(c.id());
+        rounds.channelSaved(c.id());
         changes.changed(dev.watchpost.store.ChangeFeed.Kind.ALERTS, "channel:" + c.id());
         LOG.info("event=alert.channel_saved id={} kind={}", c.id(), c.kind());
         return c;
@@ -615,21 +300,9 @@ public final class AlertEngine implements AutoCloseable {
         return true;
     }
 
-    /**
-     * Sends a test message to a channel now, past the outbox, rate limit and start-up grace (an
-     * operator is waiting for the answer); nothing is recorded.
-     */
+    /** Sends a test message to a channel now; nothing is recorded (see {@link DeliveryRounds#test}). */
     Alert.Attempt test(String channelId) throws InterruptedException {
-        Channel c = routing.get().channel(channelId).orElseThrow();
-        Instant now = clock.instant();
-        String key = "test-" + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE);
-        Alert alert = new Alert(0, c.id(), "test", Optional.empty(), Event.TEST, Optional.empty(), Optional.of(State.ONLINE), now,
-                "a test from the API", Optional.empty(), now, Alert.SENDING, Optional.empty(), 0, Optional.of(key), 0,
-                Optional.empty(), Optional.empty(), List.of());
-        Alert.Attempt a = Sender.of(c, http(), timeout).send(new Sender.Delivery(key, List.of(alert), false, context(now, c.id())), now);
-        LOG.info("event=alert.test channel={} kind={} delivered={} error=\"{}\"", c.id(), c.kind(), a.delivered(),
-                a.error().orElse(""));
-        return a;
+        return rounds.test(channelId);
     }
 
     List<Alert> history(Outbox.Filter f, int limit) {
@@ -685,7 +358,7 @@ public final class AlertEngine implements AutoCloseable {
 
     /** Channel id → why its deliveries fail (and since when); absent when its last delivery worked. */
     Optional<String> failure(String channelId) {
-        return Optional.ofNullable(failing.get(channelId)).map(f -> "since " + Texts.time(f.since()) + ": " + f.error());
+        return rounds.failure(channelId);
     }
 
     Instant graceEnd() {
@@ -694,58 +367,19 @@ public final class AlertEngine implements AutoCloseable {
 
     // ---------------------------------------------------------------- plumbing
 
-    private static void guard(Runnable work) {
-        try {
-            work.run();
-        } catch (StoreException e) {
-            if (e.unavailable()) {
-                // The outage is logged once by the store; a line every round would flood the log.
-                LOG.debug("event=alert.round_skipped error=\"{}\"", e.getMessage());
-            } else {
-                LOG.warn("event=alert.round_failed error=\"{}\"", e.getMessage());
-            }
-        } catch (RuntimeException e) {
-            LOG.error("event=alert.round_failed error=\"{}\"", e.getMessage(), e);
-        }
-    }
-
     /** Runs a round now and waits for it (tests; deliveries it starts go on by themselves). */
     void roundNow() {
-        try {
-            thread.submit(() -> guard(this::round)).get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("alert engine did not answer", e);
-        }
+        rounds.roundNow();
     }
 
     /** Whether a delivery is under way (tests). */
     boolean busy() {
-        return !inFlight.isEmpty();
+        return rounds.busy();
     }
 
     /** Stops the rounds and deliveries in flight (what they claimed resumes after a restart). */
     @Override
     public void close() {
-        thread.shutdown();
-        try {
-            if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
-                thread.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        requests.shutdownNow();
-        try {
-            requests.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        synchronized (httpLock) {
-            if (http != null) {
-                http.shutdownNow();
-            }
-        }
+        rounds.close();
     }
 }

@@ -2,6 +2,7 @@ package dev.watchpost.compat.argus;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.watchpost.compat.argus.FleetStore.MemberRow;
 import dev.watchpost.live.GroupDef;
 import dev.watchpost.live.GroupNode;
 import dev.watchpost.live.LiveState;
@@ -20,10 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -144,25 +142,21 @@ public final class ArgusFleet {
     record Detail(Cluster cluster, List<ClusterHistory.Point> history) {
     }
 
-    /** A member's registration as stored. Immutable; swapped on register. */
-    private record Info(String identity, String fleet, int number, String version, String scrapeTarget,
-                        String leaseHash, long registeredAt) {
-    }
-
     private static final class Member {
-        volatile Info info;
+        /** Immutable; swapped on register. */
+        volatile MemberRow info;
         private ParsedSnapshot last;            // guarded by this
         private Instant lastAt;                 // guarded by this
         private ClusterMetrics metrics;         // guarded by this
         private final ClusterHistory history;          // guarded by this
 
-        Member(Info info, int historyPoints) {
+        Member(MemberRow info, int historyPoints) {
             this.info = info;
             this.history = new ClusterHistory(historyPoints);
         }
     }
 
-    private final Database db;
+    private final FleetStore store;
     private final LiveState live;
     private final Clock clock;
     private final ArgusSettings settings;
@@ -181,7 +175,7 @@ public final class ArgusFleet {
     private final Counter heartbeatsLeaseMismatch;
 
     public ArgusFleet(Database db, LiveState live, Clock clock, ArgusSettings settings, MeterRegistry meters) {
-        this.db = Objects.requireNonNull(db, "db");
+        this.store = new FleetStore(Objects.requireNonNull(db, "db"));
         this.live = Objects.requireNonNull(live, "live");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -214,9 +208,9 @@ public final class ArgusFleet {
      * the HTTP server starts.
      */
     public void start() {
-        List<Info> stored = db.read(ArgusFleet::loadMembers);
+        List<MemberRow> stored = store.members();
         synchronized (registry) {
-            for (Info info : stored) {
+            for (MemberRow info : stored) {
                 Member m = new Member(info, settings.historyPoints());
                 try {
                     defs.ensure(live, info.fleet(), info.number());
@@ -248,13 +242,13 @@ public final class ArgusFleet {
      * rates from the snapshots it receives.
      */
     public void reloadFromStore() {
-        List<Info> stored = db.read(ArgusFleet::loadMembers);
+        List<MemberRow> stored = store.members();
         synchronized (registry) {
             java.util.Set<String> keep = new java.util.HashSet<>();
-            for (Info info : stored) {
+            for (MemberRow info : stored) {
                 keep.add(info.identity());
                 Member m = byIdentity.get(info.identity());
-                Info old = m == null ? null : m.info;
+                MemberRow old = m == null ? null : m.info;
                 if (old != null && old.fleet().equals(info.fleet()) && old.number() == info.number()) {
                     m.info = info; // a new lease or version
                     continue;
@@ -275,7 +269,7 @@ public final class ArgusFleet {
                 }
             }
             for (Member m : List.copyOf(byIdentity.values())) {
-                Info info = m.info;
+                MemberRow info = m.info;
                 if (!keep.contains(info.identity())) {
                     byIdentity.remove(info.identity(), m);
                     byCluster.remove(key(info.fleet(), info.number()), m);
@@ -302,19 +296,15 @@ public final class ArgusFleet {
                 throw new Full("the fleet has " + byIdentity.size() + " members, the most argus.max-members allows: "
                         + "prune members that are gone (DELETE /api/fleet/cluster) or raise the limit");
             }
-            Info old = m == null ? null : m.info;
+            MemberRow old = m == null ? null : m.info;
             boolean keepLease = old != null && presentedLease.filter(l -> leaseMatches(old.leaseHash(), l)).isPresent();
             String lease = keepLease ? presentedLease.get() : newLease();
             String leaseHash = keepLease ? old.leaseHash() : hashHex(lease);
             long now = clock.millis();
             boolean sameFleet = old != null && old.fleet().equals(r.fleet());
-            Info next = db.write(c -> {
-                int number = sameFleet ? old.number() : nextNumber(c, r.fleet());
-                Info info = new Info(r.identity(), r.fleet(), number, r.version().orElse(null),
-                        r.scrapeTarget().orElse(null), leaseHash, old == null ? now : old.registeredAt());
-                upsert(c, info, now);
-                return info;
-            });
+            MemberRow next = store.register(new FleetStore.Registering(r.identity(), r.fleet(),
+                    sameFleet ? OptionalInt.of(old.number()) : OptionalInt.empty(), r.version().orElse(null),
+                    r.scrapeTarget().orElse(null), leaseHash, old == null ? now : old.registeredAt()), now);
             // Memory follows only a committed write.
             if (old != null && !sameFleet) {
                 byCluster.remove(key(old.fleet(), old.number()), m);
@@ -354,7 +344,7 @@ public final class ArgusFleet {
             heartbeatsUnknown.increment();
             return HeartbeatOutcome.UNKNOWN_IDENTITY;
         }
-        Info info = m.info;
+        MemberRow info = m.info;
         if (presentedLease.isPresent() && !leaseMatches(info.leaseHash(), presentedLease.get())) {
             heartbeatsLeaseMismatch.increment();
             return HeartbeatOutcome.LEASE_MISMATCH;
@@ -380,7 +370,7 @@ public final class ArgusFleet {
                     heartbeatsUnknown.increment();
                     return HeartbeatOutcome.UNKNOWN_IDENTITY;
                 }
-                Info current = m.info;
+                MemberRow current = m.info;
                 defs.ensure(live, current.fleet(), current.number());
                 target = defs.targetId(current.fleet(), current.number());
             }
@@ -405,14 +395,8 @@ public final class ArgusFleet {
             if (m == null) {
                 return false;
             }
-            Info info = m.info;
-            db.write(c -> {
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM argus_member WHERE identity = ?")) {
-                    ps.setString(1, info.identity());
-                    ps.executeUpdate();
-                }
-                return null;
-            });
+            MemberRow info = m.info;
+            store.remove(info.identity());
             byCluster.remove(key(fleet, number), m);
             byIdentity.remove(info.identity(), m);
             defs.remove(live, fleet, number);
@@ -454,7 +438,7 @@ public final class ArgusFleet {
      * than waiting for the lease wheel's next tick to mark the target Unhealthy.
      */
     private Cluster view(Member m, long now) {
-        Info info = m.info;
+        MemberRow info = m.info;
         Optional<TargetView> t = live.target(defs.targetId(info.fleet(), info.number()));
         boolean up = t.map(v -> v.state().up() && now <= v.deadline()).orElse(false);
         long lastSeen = t.map(TargetView::lastSeen).orElse(-1L);
@@ -572,62 +556,6 @@ public final class ArgusFleet {
     private static String shorten(String s) {
         String t = s.chars().anyMatch(Character::isISOControl) ? s.replaceAll("\\p{Cntrl}", "?") : s;
         return t.length() <= 40 ? t : t.substring(0, 40) + "…";
-    }
-
-    // ---------------------------------------------------------------- storage
-
-    private static List<Info> loadMembers(Connection c) throws SQLException {
-        List<Info> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT identity, fleet, cluster_number, version, scrape_target, "
-                + "lease_hash, registered_at FROM argus_member ORDER BY fleet, cluster_number");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(new Info(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5),
-                        rs.getString(6), rs.getLong(7)));
-            }
-        }
-        return out;
-    }
-
-    /** The next number of {@code fleet}; the row lock of the UPDATE serialises concurrent writers. */
-    private static int nextNumber(Connection c, String fleet) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO argus_fleet_seq (fleet, last_number) VALUES (?, 0) ON CONFLICT (fleet) DO NOTHING")) {
-            ps.setString(1, fleet);
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE argus_fleet_seq SET last_number = last_number + 1 WHERE fleet = ?")) {
-            ps.setString(1, fleet);
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT last_number FROM argus_fleet_seq WHERE fleet = ?")) {
-            ps.setString(1, fleet);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new SQLException("argus_fleet_seq has no row for fleet " + fleet);
-                }
-                return rs.getInt(1);
-            }
-        }
-    }
-
-    private static void upsert(Connection c, Info i, long now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO argus_member (identity, fleet, cluster_number, "
-                + "version, scrape_target, lease_hash, registered_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                + "ON CONFLICT (identity) DO UPDATE SET fleet = excluded.fleet, cluster_number = excluded.cluster_number, "
-                + "version = excluded.version, scrape_target = excluded.scrape_target, lease_hash = excluded.lease_hash, "
-                + "updated_at = excluded.updated_at")) {
-            ps.setString(1, i.identity());
-            ps.setString(2, i.fleet());
-            ps.setInt(3, i.number());
-            ps.setString(4, i.version());
-            ps.setString(5, i.scrapeTarget());
-            ps.setString(6, i.leaseHash());
-            ps.setLong(7, i.registeredAt());
-            ps.setLong(8, now);
-            ps.executeUpdate();
-        }
     }
 
     // ---------------------------------------------------------------- Watchpost groups and targets
