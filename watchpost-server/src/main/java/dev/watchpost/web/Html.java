@@ -69,6 +69,16 @@ public final class Html {
         return this;
     }
 
+    /**
+     * This markup, for a template to place as it is. The one bridge from {@code Html} into templates,
+     * and safe for the reason {@code Html} is: its data went through {@link #text} or {@link #attr};
+     * {@link #raw} took only the calling code's literals. Used for drawn SVG (day bars, sparklines).
+     */
+    public gg.jte.Content content() {
+        String markup = b.toString();
+        return out -> out.writeContent(markup);
+    }
+
     public int length() {
         return b.length();
     }
@@ -83,6 +93,37 @@ public final class Html {
         StringBuilder out = new StringBuilder(s == null ? 0 : s.length() + 16);
         escape(out, s);
         return out.toString();
+    }
+
+    /**
+     * The same escaping onto a template's output, in runs: what does not need escaping is written as
+     * one piece (see {@link HtmlOutput}).
+     */
+    static void escape(gg.jte.TemplateOutput out, String s) {
+        int start = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            String entity = switch (c) {
+                case '&' -> "&amp;";
+                case '<' -> "&lt;";
+                case '>' -> "&gt;";
+                case '"' -> "&quot;";
+                case '\'' -> "&#39;";
+                default -> c < 0x20 && c != '\t' && c != '\n' && c != '\r' ? "\uFFFD" : null;
+            };
+            if (entity != null) {
+                if (i > start) {
+                    out.writeContent(s, start, i);
+                }
+                out.writeContent(entity);
+                start = i + 1;
+            }
+        }
+        if (start == 0) {
+            out.writeContent(s);
+        } else if (start < s.length()) {
+            out.writeContent(s, start, s.length());
+        }
     }
 
     private static void escape(StringBuilder out, String s) {
