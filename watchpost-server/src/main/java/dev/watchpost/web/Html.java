@@ -1,11 +1,12 @@
 package dev.watchpost.web;
 
 /**
- * The one way HTML (and SVG) is written, for the status page and the dashboard alike: trusted
- * constant markup goes through {@link #raw}, everything else (names, messages, ids, numbers) through
- * {@link #text} or {@link #attr}, which escape it. There is deliberately no way to add unescaped data
- * other than {@code raw}, whose arguments are literals in the calling code. Not thread-safe; one per
- * response.
+ * How drawn SVG is written (the status page's day bars and sparklines, the fleet's sparklines,
+ * badges), where markup is computed shape by shape rather than laid out: pages themselves are jte
+ * templates ({@link Templates}). Trusted constant markup goes through {@link #raw}, everything else
+ * (names, messages, ids, numbers) through {@link #text} or {@link #attr}, which escape it. There is
+ * deliberately no way to add unescaped data other than {@code raw}, whose arguments are literals in
+ * the calling code. Its escaping rules are also the templates' ({@link HtmlOutput}). Not thread-safe.
  */
 public final class Html {
 
@@ -49,26 +50,6 @@ public final class Html {
         return this;
     }
 
-    /** {@code  name} when {@code on} (boolean attributes such as {@code checked}). */
-    public Html flag(String name, boolean on) {
-        if (on) {
-            b.append(' ').append(name);
-        }
-        return this;
-    }
-
-    /** {@code <tag class="cls">text</tag>} with the text escaped. */
-    public Html element(String tag, String cls, String text) {
-        b.append('<').append(tag);
-        if (cls != null) {
-            attr("class", cls);
-        }
-        b.append('>');
-        escape(b, text);
-        b.append("</").append(tag).append('>');
-        return this;
-    }
-
     /**
      * This markup, for a template to place as it is. The one bridge from {@code Html} into templates,
      * and safe for the reason {@code Html} is: its data went through {@link #text} or {@link #attr};
@@ -77,10 +58,6 @@ public final class Html {
     public gg.jte.Content content() {
         String markup = b.toString();
         return out -> out.writeContent(markup);
-    }
-
-    public int length() {
-        return b.length();
     }
 
     @Override
