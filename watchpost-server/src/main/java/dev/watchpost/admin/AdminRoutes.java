@@ -1,10 +1,10 @@
 package dev.watchpost.admin;
 
-import dev.watchpost.web.Html;
 import dev.watchpost.auth.Principal;
 import dev.watchpost.auth.Scope;
 import dev.watchpost.auth.Tokens;
 import dev.watchpost.web.Bodies;
+import dev.watchpost.web.Templates;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
@@ -227,13 +227,20 @@ public final class AdminRoutes implements HttpService {
     }
 
     private void refuse(ServerResponse res, Status status, String message) {
-        Html h = Layout.head("Refused").raw("<main class=\"narrow\"><h1>Refused</h1>");
-        Layout.error(h, message);
-        h.raw("<p><a href=\"/admin/targets\">Back to the dashboard</a></p>");
-        Exchange.send(res, status, Layout.end(h));
+        Exchange.send(res, status, Templates.render("admin/refused.jte", message));
     }
 
     // ---------------------------------------------------------------- sign-in
+
+    /**
+     * The sign-in page ({@code admin/login.jte}).
+     *
+     * @param action     where both forms post, keeping {@code ?next=}
+     * @param loginToken pairs the forms with the short-lived sign-in cookie
+     * @param error      why the last attempt failed, or null
+     */
+    record Login(String action, String loginToken, boolean hasPassword, boolean signedOut, String error) {
+    }
 
     private void loginPage(ServerRequest req, ServerResponse res) {
         if (cookie(req, COOKIE).flatMap(sessions::find).isPresent()) {
@@ -247,31 +254,9 @@ public final class AdminRoutes implements HttpService {
         String loginToken = Sessions.random();
         res.headers().add(HeaderNames.SET_COOKIE, cookieHeader(LOGIN_COOKIE, loginToken, "/admin/login", Duration.ofHours(1)));
         String next = req.query().first("next").orElse("");
-        boolean hasPassword = store.passwordHash().isPresent();
-        Html h = Layout.head("Sign in").raw("<main class=\"narrow login\"><h1>Watchpost <span>admin</span></h1>");
-        if (signedOut) {
-            h.raw("<p class=\"flash ok\" role=\"status\">Signed out.</p>");
-        }
-        if (error != null) {
-            Layout.error(h, error);
-        }
-        h.raw("<form method=\"post\" class=\"card\"").attr("action", "/admin/login" + (next.isEmpty() ? "" : "?next=" + Layout.url(next)))
-                .raw("><h2>Password</h2><input type=\"hidden\" name=\"method\" value=\"password\">"
-                        + "<input type=\"hidden\" name=\"login_csrf\"").attr("value", loginToken).raw(">");
-        if (!hasPassword) {
-            h.raw("<p class=\"hint\">No password is set. Set one on the server with <code>watchpost password set</code>, "
-                    + "or sign in with an admin token.</p>");
-        }
-        h.raw("<div class=\"field\"><label for=\"f-password\">Password</label><input id=\"f-password\" name=\"password\" "
-                + "type=\"password\" autocomplete=\"current-password\" required></div>"
-                + "<button type=\"submit\">Sign in</button></form>");
-        h.raw("<form method=\"post\" class=\"card\"").attr("action", "/admin/login" + (next.isEmpty() ? "" : "?next=" + Layout.url(next)))
-                .raw("><h2>Admin token</h2><input type=\"hidden\" name=\"method\" value=\"token\">"
-                        + "<input type=\"hidden\" name=\"login_csrf\"").attr("value", loginToken).raw(">"
-                        + "<div class=\"field\"><label for=\"f-token\">Token</label><input id=\"f-token\" name=\"token\" "
-                        + "type=\"password\" autocomplete=\"off\" required></div>"
-                        + "<button type=\"submit\">Sign in with token</button></form>");
-        Exchange.send(res, status, Layout.end(h));
+        String action = "/admin/login" + (next.isEmpty() ? "" : "?next=" + Layout.url(next));
+        Exchange.send(res, status, Templates.render("admin/login.jte",
+                new Login(action, loginToken, store.passwordHash().isPresent(), signedOut, error)));
     }
 
     private void login(ServerRequest req, ServerResponse res) {

@@ -1,6 +1,6 @@
 package dev.watchpost.admin;
 
-import dev.watchpost.web.Html;
+import dev.watchpost.web.Templates;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -29,8 +29,9 @@ record Exchange(ServerRequest req, ServerResponse res, Session session, Form for
         return session.csrf();
     }
 
-    void send(Status status, Html page) {
-        send(res, status, page.toString());
+    /** Renders the dashboard template {@code name} (e.g. {@code "admin/targets.jte"}) with {@code model} and sends it. */
+    void page(Status status, String name, Object model) {
+        send(res, status, Templates.render(name, model));
     }
 
     /** 303 to a path of the dashboard (Post/Redirect/Get, so a reload does not post again). */

@@ -1,6 +1,5 @@
 package dev.watchpost.admin;
 
-import dev.watchpost.web.Html;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.watchpost.live.GroupView;
@@ -9,6 +8,8 @@ import dev.watchpost.live.State;
 import dev.watchpost.targets.Topology;
 import io.helidon.http.Status;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,41 +29,33 @@ final class GroupPages {
     }
 
     private void list(Exchange x, Status status, String error, Form typed) {
-        Html h = Layout.page("Groups", "groups", x);
-        h.raw("<h1>Groups</h1>");
-        var groups = live.freshSnapshot().groups();
-        if (groups.isEmpty()) {
-            h.raw("<p class=\"muted\">No groups yet.</p>");
-        } else {
-            h.raw("<table id=\"groups\"><thead><tr><th>Group</th><th>Shards</th><th>Lease</th><th>Targets</th><th>Worst</th>"
-                    + "<th>Counts</th></tr></thead><tbody>");
-            for (GroupView g : groups) {
-                h.raw("<tr><td><a").attr("href", "/admin/group?id=" + Layout.url(g.id())).raw(">").text(g.name())
-                        .raw("</a><br><code class=\"muted\">").text(g.id()).raw("</code></td><td>")
-                        .text(g.shards() > 0 ? Integer.toString(g.shards()) : "—").raw("</td><td>")
-                        .text(g.lease() == null ? "—" : g.lease()).raw("</td><td>").text(g.total()).raw("</td><td>")
-                        .raw("<span").attr("class", "state sev-" + Layout.severity(g.severity())).raw(">")
-                        .text(Layout.severity(g.severity())).raw("</span></td><td>");
-                StringBuilder counts = new StringBuilder();
-                for (Map.Entry<State, Integer> c : g.counts().entrySet()) {
-                    counts.append(counts.isEmpty() ? "" : ", ").append(c.getValue()).append(' ').append(c.getKey().id());
-                }
-                h.text(counts.toString()).raw("</td></tr>");
+        List<GroupRow> groups = new ArrayList<>();
+        for (GroupView g : live.freshSnapshot().groups()) {
+            StringBuilder counts = new StringBuilder();
+            for (Map.Entry<State, Integer> c : g.counts().entrySet()) {
+                counts.append(counts.isEmpty() ? "" : ", ").append(c.getValue()).append(' ').append(c.getKey().id());
             }
-            h.raw("</tbody></table>");
+            groups.add(new GroupRow(g.id(), g.name(), g.shards() > 0 ? Integer.toString(g.shards()) : "—",
+                    g.lease() == null ? "—" : g.lease(), g.total(), Layout.severity(g.severity()), counts.toString()));
         }
-        h.raw("<h2>New group</h2><form method=\"post\" action=\"/admin/groups/new\" class=\"card\" id=\"group-form\">");
-        Layout.csrf(h, x);
-        if (error != null) {
-            Layout.error(h, error);
-        }
-        h.raw("<div class=\"grid\">");
-        Layout.input(h, "id", "Id", typed.get("id"), "e.g. bots or bots/main", null, "text", true);
-        Layout.input(h, "name", "Name", typed.get("name"), "", null, "text", false);
-        Layout.input(h, "shards", "Shards", typed.get("shards"), "a sharded group: its number of shards", null, "text", false);
-        Layout.input(h, "lease", "Lease", typed.get("lease"), "the shards' lease, e.g. 30s", null, "text", false);
-        h.raw("</div><button type=\"submit\">Create group</button></form>");
-        x.send(status, Layout.close(h));
+        List<Layout.Input> fields = List.of(
+                Layout.Input.text("id", "Id", typed.get("id"), "e.g. bots or bots/main").asRequired(),
+                Layout.Input.text("name", "Name", typed.get("name"), ""),
+                Layout.Input.text("shards", "Shards", typed.get("shards"), "a sharded group: its number of shards"),
+                Layout.Input.text("lease", "Lease", typed.get("lease"), "the shards' lease, e.g. 30s"));
+        x.page(status, "admin/groups.jte", new ListPage(Layout.shell("Groups", "groups", x), groups, error, fields));
+    }
+
+    /** The groups ({@code admin/groups.jte}) and the new-group form, with what was typed when it was refused. */
+    record ListPage(Layout.Shell shell, List<GroupRow> groups, String error, List<Layout.Input> fields) {
+    }
+
+    /** @param worst the worst severity among its targets */
+    record GroupRow(String id, String name, String shards, String lease, int total, String worst, String counts) {
+    }
+
+    /** One group ({@code admin/group.jte}); {@code fields} null when it is declared in the configuration. */
+    record DetailPage(Layout.Shell shell, String id, String name, int total, String error, List<Layout.Input> fields) {
     }
 
     void create(Exchange x) {
@@ -100,34 +93,21 @@ final class GroupPages {
         String id = x.query("id");
         Optional<GroupView> g = live.freshSnapshot().groups().stream().filter(v -> v.id().equals(id)).findFirst();
         if (g.isEmpty()) {
-            Html h = Layout.page("Not found", "groups", x);
-            Layout.error(h.raw("<h1>Not found</h1>"), "There is no group '" + id + "'.");
-            x.send(Status.NOT_FOUND_404, Layout.close(h));
+            x.page(Status.NOT_FOUND_404, "admin/notFound.jte", new Layout.NotFound(Layout.shell("Not found", "groups", x),
+                    "There is no group '" + id + "'.", null, null));
             return;
         }
         GroupView v = g.get();
-        Html h = Layout.page(v.name(), "groups", x);
-        h.raw("<h1>").text(v.name()).raw(" <span>").text(v.id()).raw("</span></h1>");
-        if (error != null) {
-            Layout.error(h, error);
-        }
-        h.raw("<p><a").attr("href", "/admin/targets?q=" + Layout.url(v.id() + "/")).raw(">Its targets</a> (")
-                .text(v.total()).raw(")</p>");
-        if (topology.managedByConfig(id)) {
-            h.raw("<p class=\"hint\">Declared in the configuration: change it there.</p>");
-        } else {
-            h.raw("<form method=\"post\" class=\"card\" id=\"group-edit\"").attr("action", "/admin/group/edit?id=" + Layout.url(id)).raw(">");
-            Layout.csrf(h, x);
-            h.raw("<div class=\"grid\">");
-            Layout.input(h, "name", "Name", v.name(), "", null, "text", false);
+        List<Layout.Input> fields = null;
+        if (!topology.managedByConfig(id)) {
+            fields = new ArrayList<>();
+            fields.add(Layout.Input.text("name", "Name", v.name(), ""));
             if (v.shards() > 0) {
-                Layout.input(h, "lease", "Lease", v.lease(), "e.g. 30s", null, "text", false);
+                fields.add(Layout.Input.text("lease", "Lease", v.lease(), "e.g. 30s"));
             }
-            h.raw("</div><button type=\"submit\">Save</button></form>");
-            h.raw("<div class=\"actions\"><a class=\"button secondary\"").attr("href", "/admin/group/delete?id=" + Layout.url(id))
-                    .raw(">Delete…</a></div>");
         }
-        x.send(status, Layout.close(h));
+        x.page(status, "admin/group.jte", new DetailPage(Layout.shell(v.name(), "groups", x), v.id(), v.name(), v.total(),
+                error, fields));
     }
 
     void save(Exchange x) {
@@ -152,14 +132,8 @@ final class GroupPages {
 
     void confirmDelete(Exchange x) {
         String id = x.query("id");
-        Html h = Layout.page("Delete group", "groups", x);
-        h.raw("<h1>Delete group <code>").text(id).raw("</code>?</h1><p>Only an empty group can be deleted (a sharded group "
-                + "goes with its shards).</p><div class=\"actions\"><form method=\"post\"")
-                .attr("action", "/admin/group/delete?id=" + Layout.url(id)).raw(">");
-        Layout.csrf(h, x);
-        h.raw("<button type=\"submit\" class=\"danger\">Delete group</button></form><a")
-                .attr("href", "/admin/group?id=" + Layout.url(id)).raw(">Cancel</a></div>");
-        x.send(Status.OK_200, Layout.close(h));
+        x.page(Status.OK_200, "admin/groupDelete.jte", new Layout.Confirm(Layout.shell("Delete group", "groups", x), id, id,
+                "/admin/group/delete?id=" + Layout.url(id), "Delete group", "/admin/group?id=" + Layout.url(id)));
     }
 
     void delete(Exchange x) {

@@ -1,18 +1,20 @@
 package dev.watchpost.admin;
 
-import dev.watchpost.web.Html;
 import dev.watchpost.live.Severity;
-import dev.watchpost.live.State;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The dashboard's page chrome and the small pieces every page uses. */
+/**
+ * The dashboard's page chrome ({@code admin/layout.jte}, {@code admin/bare.jte}) and the small pieces
+ * every page uses (inputs, states, times: {@code admin/input.jte}, {@code state.jte}, {@code time.jte}).
+ */
 final class Layout {
 
     private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)
@@ -31,66 +33,94 @@ final class Layout {
             Map.entry("revoked", "Token revoked."),
             Map.entry("signed-in", "Signed in."));
 
+    /** The dashboard's sections, in the order of the top bar. */
+    record NavItem(String section, String label) {
+        String href() {
+            return "/admin/" + section;
+        }
+    }
+
+    static final List<NavItem> NAV = List.of(new NavItem("targets", "Targets"), new NavItem("groups", "Groups"),
+            new NavItem("notices", "Notices"), new NavItem("alerts", "Alerts"), new NavItem("tokens", "Tokens"),
+            new NavItem("cluster", "Cluster"));
+
+    /**
+     * What the chrome of one signed-in page shows ({@code admin/layout.jte}).
+     *
+     * @param section the top bar's current entry
+     * @param flash   the {@code ?ok=} message, or null
+     */
+    record Shell(String title, String section, String csrf, String flash) {
+
+        /** {@code aria-current}'s value on a top bar entry: "page" or none. */
+        String current(NavItem item) {
+            return item.section().equals(section) ? "page" : null;
+        }
+    }
+
+    /**
+     * A labelled text input ({@code admin/input.jte}).
+     *
+     * @param error marks it invalid and says why beside it; null when valid
+     */
+    record Input(String name, String label, String value, String hint, String error, String type, boolean required) {
+
+        static Input text(String name, String label, String value, String hint) {
+            return new Input(name, label, value, hint, null, "text", false);
+        }
+
+        Input asRequired() {
+            return new Input(name, label, value, hint, error, type, true);
+        }
+
+        String id() {
+            return fieldId(name);
+        }
+
+        String placeholder() {
+            return hint == null || hint.isEmpty() ? null : hint;
+        }
+    }
+
+    /** An {@code <option>} of a select ({@code admin/options.jte}). */
+    record Option(String value, String label, boolean selected) {
+    }
+
+    /**
+     * A page saying something does not exist ({@code admin/notFound.jte}).
+     *
+     * @param backHref a link onwards, or null
+     */
+    record NotFound(Shell shell, String message, String backHref, String backLabel) {
+    }
+
+    /**
+     * "Delete …?" ({@code admin/confirm.jte}, worded by {@code targetDelete.jte}, {@code groupDelete.jte},
+     * {@code noticeDelete.jte}).
+     *
+     * @param subject what is named in the heading; {@code detail} what is named in the text
+     * @param action  where the button posts; {@code cancel} where "Cancel" goes
+     */
+    record Confirm(Shell shell, String subject, String detail, String action, String button, String cancel) {
+    }
+
     private Layout() {
     }
 
-    /** Starts a page: head, top bar with navigation and sign-out, the {@code ?ok=} message, {@code <main>}. */
-    static Html page(String title, String section, Exchange x) {
-        Html h = head(title);
-        h.raw("<header class=\"top\"><a class=\"brand\" href=\"/admin/targets\">Watchpost <span>admin</span></a><nav>");
-        for (String[] item : new String[][] {{"targets", "Targets"}, {"groups", "Groups"}, {"notices", "Notices"},
-                {"alerts", "Alerts"}, {"tokens", "Tokens"}, {"cluster", "Cluster"}}) {
-            h.raw("<a href=\"/admin/").raw(item[0]).raw("\"").raw(item[0].equals(section) ? " aria-current=\"page\"" : "")
-                    .raw(">").raw(item[1]).raw("</a>");
-        }
-        h.raw("</nav><form method=\"post\" action=\"/admin/logout\" class=\"signout\">");
-        csrf(h, x);
-        h.raw("<button type=\"submit\">Sign out</button></form></header><main>");
-        String done = DONE.get(x.query("ok"));
-        if (done != null) {
-            h.raw("<p class=\"flash ok\" role=\"status\">").text(done).raw("</p>");
-        }
-        return h;
+    /** The chrome of a page in {@code section}, for the signed-in session of {@code x}. */
+    static Shell shell(String title, String section, Exchange x) {
+        return new Shell(title, section, x.csrf(), DONE.get(x.query("ok")));
     }
 
-    /** The document head and an opened body, for pages with and without the top bar. */
-    static Html head(String title) {
-        return new Html().raw("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-                        + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                        + "<meta name=\"color-scheme\" content=\"light dark\"><title>")
-                .text(title).raw(" · Watchpost admin</title>"
-                        + "<link rel=\"stylesheet\" href=\"/admin/assets/admin.css\">"
-                        + "<script src=\"/admin/assets/admin.js\" defer></script></head><body>");
-    }
-
-    static String end(Html h) {
-        return h.raw("</main></body></html>").toString();
-    }
-
-    static Html close(Html h) {
-        return h.raw("</main></body></html>");
-    }
-
-    /** The hidden synchronizer token every form of the session carries. */
-    static void csrf(Html h, Exchange x) {
-        h.raw("<input type=\"hidden\" name=\"csrf\"").attr("value", x.csrf()).raw(">");
-    }
-
-    static void error(Html h, String message) {
-        h.raw("<p class=\"flash error\" role=\"alert\">").text(message).raw("</p>");
-    }
-
-    /** A state told apart by text and shape, not colour alone. */
-    static void state(Html h, State s) {
-        h.raw("<span").attr("class", "state sev-" + severity(s.severity())).raw("><span class=\"shape\" aria-hidden=\"true\">")
-                .raw(shape(s.severity())).raw("</span> ").text(s.id()).raw("</span>");
+    static String fieldId(String name) {
+        return "f-" + name.replace('.', '-');
     }
 
     static String severity(Severity s) {
         return s.name().toLowerCase(Locale.ROOT);
     }
 
-    private static String shape(Severity s) {
+    static String shape(Severity s) {
         return switch (s) {
             case OK -> "●";
             case WARN -> "▲";
@@ -100,56 +130,12 @@ final class Layout {
         };
     }
 
-    /** A time in UTC, machine-readable for the script that shows it in the browser's zone. */
-    static void time(Html h, Instant t) {
-        h.raw("<time").attr("datetime", t.toString()).raw(">").text(SHOWN.format(t)).raw("</time>");
-    }
-
-    static void time(Html h, long epochMs) {
-        if (epochMs <= 0) {
-            h.raw("—");
-        } else {
-            time(h, Instant.ofEpochMilli(epochMs));
-        }
+    /** A time as people read it on the dashboard (the script shows it in the browser's zone). */
+    static String shown(Instant t) {
+        return SHOWN.format(t);
     }
 
     static String url(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    /** A labelled text input; {@code error} marks it invalid and says why beside it. */
-    static void input(Html h, String name, String label, String value, String hint, String error, String type,
-                      boolean required) {
-        String id = "f-" + name.replace('.', '-');
-        h.raw("<div class=\"field").raw(error != null ? " invalid" : "").raw("\"><label").attr("for", id).raw(">")
-                .text(label).raw("</label><input").attr("id", id).attr("name", name).attr("type", type)
-                .attr("value", value == null ? "" : value).flag("required", required);
-        if (hint != null && !hint.isEmpty()) {
-            h.attr("placeholder", hint);
-        }
-        if (error != null) {
-            h.attr("aria-invalid", "true").attr("aria-describedby", id + "-error");
-        }
-        h.raw(">");
-        if (error != null) {
-            h.raw("<p class=\"field-error\"").attr("id", id + "-error").raw(">").text(error).raw("</p>");
-        }
-        h.raw("</div>");
-    }
-
-    static void textarea(Html h, String name, String label, String value, int rows, String hint) {
-        String id = "f-" + name.replace('.', '-');
-        h.raw("<div class=\"field\"><label").attr("for", id).raw(">").text(label).raw("</label><textarea")
-                .attr("id", id).attr("name", name).attr("rows", Integer.toString(rows));
-        if (hint != null) {
-            h.attr("placeholder", hint);
-        }
-        h.raw(">").text(value == null ? "" : value).raw("</textarea></div>");
-    }
-
-    static void checkbox(Html h, String name, String label, boolean checked) {
-        String id = "f-" + name.replace('.', '-');
-        h.raw("<div class=\"field check\"><input type=\"checkbox\" value=\"on\"").attr("id", id).attr("name", name)
-                .flag("checked", checked).raw("><label").attr("for", id).raw(">").text(label).raw("</label></div>");
     }
 }

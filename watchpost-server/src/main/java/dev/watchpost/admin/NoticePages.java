@@ -1,6 +1,5 @@
 package dev.watchpost.admin;
 
-import dev.watchpost.web.Html;
 import dev.watchpost.live.LiveState;
 import dev.watchpost.notice.Notice;
 import dev.watchpost.notice.NoticeBoard;
@@ -38,39 +37,46 @@ final class NoticePages {
         this.live = live;
     }
 
-    void list(Exchange x) {
-        Html h = Layout.page("Notices", "notices", x);
-        h.raw("<div class=\"actions\"><h1>Notices</h1><a class=\"button\" href=\"/admin/notices/new?kind=incident\">"
-                + "Post an incident</a><a class=\"button secondary\" href=\"/admin/notices/new?kind=maintenance\">"
-                + "Schedule maintenance</a></div>");
-        NoticeBoard board = notices.board(x.now(), Duration.ofDays(90));
-        table(h, "Current", "current", board.current(), x.now());
-        table(h, "Finished in the last 90 days", "recent", board.recent(), x.now());
-        x.send(Status.OK_200, Layout.close(h));
+    /** The notices ({@code admin/notices.jte}): current ones, then those finished lately. */
+    record ListPage(Layout.Shell shell, List<Table> tables) {
     }
 
-    private static void table(Html h, String title, String id, List<Notice> list, Instant now) {
-        h.raw("<h2>").text(title).raw("</h2>");
-        if (list.isEmpty()) {
-            h.raw("<p class=\"muted\">None.</p>");
-            return;
-        }
-        h.raw("<table").attr("id", id).raw("><thead><tr><th>Notice</th><th>Kind</th><th>Status</th><th>When</th>"
-                + "<th>Latest update</th></tr></thead><tbody>");
-        for (Notice n : list) {
-            h.raw("<tr><td><a").attr("href", "/admin/notice?id=" + n.id()).raw(">").text(n.title()).raw("</a></td><td>")
-                    .text(n.kind().id()).raw("</td><td>").text(n.statusAt(now).label()).raw("</td><td>");
-            Layout.time(h, n.startsAt());
-            if (n.kind() == NoticeKind.MAINTENANCE) {
-                h.raw(" – ");
-                Layout.time(h, n.endsAt().orElseThrow());
-            }
-            h.raw("</td><td class=\"message\">").text(n.latestMessage()).raw("</td></tr>");
-        }
-        h.raw("</tbody></table>");
+    record Table(String title, String id, List<Row> notices) {
+    }
+
+    /** @param ends the end of a maintenance window; null for incidents */
+    record Row(long id, String title, String kind, String status, Instant starts, Instant ends, String latest) {
+    }
+
+    void list(Exchange x) {
+        NoticeBoard board = notices.board(x.now(), Duration.ofDays(90));
+        x.page(Status.OK_200, "admin/notices.jte", new ListPage(Layout.shell("Notices", "notices", x), List.of(
+                new Table("Current", "current", rows(board.current(), x.now())),
+                new Table("Finished in the last 90 days", "recent", rows(board.recent(), x.now())))));
+    }
+
+    private static List<Row> rows(List<Notice> list, Instant now) {
+        return list.stream().map(n -> new Row(n.id(), n.title(), n.kind().id(), n.statusAt(now).label(), n.startsAt(),
+                n.kind() == NoticeKind.MAINTENANCE ? n.endsAt().orElseThrow() : null, n.latestMessage())).toList();
     }
 
     // ---------------------------------------------------------------- create
+
+    /**
+     * The form for a new notice ({@code admin/noticeForm.jte}): {@code statuses} for an incident,
+     * {@code window} for maintenance (the other is null).
+     */
+    record FormPage(Layout.Shell shell, String kind, String error, Layout.Input title, List<Layout.Option> statuses,
+                    Window window, String message, String targets, String targetsHint, String submit) {
+    }
+
+    /** A maintenance window's fields ({@code admin/noticeWindow.jte}). */
+    record Window(Layout.Input starts, Layout.Input ends, String tz) {
+        static Window of(String starts, String ends, String tz) {
+            return new Window(new Layout.Input("starts", "Starts", starts, "", null, "datetime-local", true),
+                    new Layout.Input("ends", "Ends", ends, "", null, "datetime-local", true), tz);
+        }
+    }
 
     void newForm(Exchange x) {
         NoticeKind kind = NoticeKind.parse(x.query("kind")).orElse(NoticeKind.INCIDENT);
@@ -80,45 +86,18 @@ final class NoticePages {
     private void form(Exchange x, Status status, NoticeKind kind, Form typed, String targets, String error) {
         boolean incident = kind == NoticeKind.INCIDENT;
         String title = incident ? "Post an incident" : "Schedule maintenance";
-        Html h = Layout.page(title, "notices", x);
-        h.raw("<h1>").text(title).raw("</h1><form method=\"post\" action=\"/admin/notices/new\" class=\"card\" id=\"notice-form\">");
-        Layout.csrf(h, x);
-        h.raw("<input type=\"hidden\" name=\"kind\"").attr("value", kind.id()).raw(">");
-        if (error != null) {
-            Layout.error(h, error);
-        }
-        Layout.input(h, "title", "Title", typed.get("title"), incident ? "e.g. Elevated API errors" : "e.g. Database upgrade",
-                null, "text", true);
-        if (incident) {
-            statusSelect(h, typed.get("status").isEmpty() ? NoticeStatus.INVESTIGATING.id() : typed.get("status"), false);
-        } else {
-            window(h, typed.get("starts"), typed.get("ends"), typed.has("tz") ? typed.get("tz") : "UTC");
-        }
-        Layout.textarea(h, "message", "Message", typed.get("message"), 4, "What is happening, for the status page");
-        Layout.textarea(h, "targets", "Affected targets or groups", typed.has("targets") ? typed.get("targets") : targets, 3,
-                "one id per line" + (incident ? "" : "; they show maintenance during the window"));
-        h.raw("<button type=\"submit\">").raw(incident ? "Post incident" : "Schedule").raw("</button></form>");
-        x.send(status, Layout.close(h));
+        x.page(status, "admin/noticeForm.jte", new FormPage(Layout.shell(title, "notices", x), kind.id(), error,
+                Layout.Input.text("title", "Title", typed.get("title"), incident ? "e.g. Elevated API errors"
+                        : "e.g. Database upgrade").asRequired(),
+                incident ? statuses(typed.get("status").isEmpty() ? NoticeStatus.INVESTIGATING.id() : typed.get("status")) : null,
+                incident ? null : Window.of(typed.get("starts"), typed.get("ends"), typed.has("tz") ? typed.get("tz") : "UTC"),
+                typed.get("message"), typed.has("targets") ? typed.get("targets") : targets,
+                "one id per line" + (incident ? "" : "; they show maintenance during the window"),
+                incident ? "Post incident" : "Schedule"));
     }
 
-    private static void statusSelect(Html h, String chosen, boolean allowKeep) {
-        h.raw("<div class=\"field\"><label for=\"f-status\">Status</label><select id=\"f-status\" name=\"status\">");
-        if (allowKeep) {
-            h.raw("<option value=\"\">(keep the status)</option>");
-        }
-        for (NoticeStatus s : NoticeStatus.INCIDENT) {
-            h.raw("<option").attr("value", s.id()).flag("selected", s.id().equals(chosen)).raw(">").text(s.label()).raw("</option>");
-        }
-        h.raw("</select></div>");
-    }
-
-    private static void window(Html h, String starts, String ends, String tz) {
-        h.raw("<div class=\"grid\">");
-        Layout.input(h, "starts", "Starts", starts, "", null, "datetime-local", true);
-        Layout.input(h, "ends", "Ends", ends, "", null, "datetime-local", true);
-        String id = "f-tz";
-        h.raw("<div class=\"field\"><label").attr("for", id).raw(">Time zone</label><input type=\"text\" name=\"tz\" data-browser-zone")
-                .attr("id", id).attr("value", tz).raw("></div></div>");
+    private static List<Layout.Option> statuses(String chosen) {
+        return NoticeStatus.INCIDENT.stream().map(s -> new Layout.Option(s.id(), s.label(), s.id().equals(chosen))).toList();
     }
 
     void create(Exchange x) {
@@ -153,72 +132,35 @@ final class NoticePages {
     private void detail(Exchange x, Status status, String error, Form typed) {
         Optional<Notice> found = notice(x);
         if (found.isEmpty()) {
-            Html h = Layout.page("Not found", "notices", x);
-            Layout.error(h.raw("<h1>Not found</h1>"), "There is no such notice.");
-            x.send(Status.NOT_FOUND_404, Layout.close(h));
+            x.page(Status.NOT_FOUND_404, "admin/notFound.jte", new Layout.NotFound(Layout.shell("Not found", "notices", x),
+                    "There is no such notice.", null, null));
             return;
         }
         Notice n = found.get();
-        Instant now = x.now();
-        Html h = Layout.page(n.title(), "notices", x);
-        h.raw("<h1>").text(n.title()).raw("</h1>");
-        if (error != null) {
-            Layout.error(h, error);
-        }
-        h.raw("<div class=\"card\"><dl class=\"facts\"><dt>Kind</dt><dd>").text(n.kind().id())
-                .raw("</dd><dt>Status</dt><dd id=\"notice-status\">").text(n.statusAt(now).label()).raw("</dd><dt>")
-                .raw(n.kind() == NoticeKind.MAINTENANCE ? "Window" : "Posted").raw("</dt><dd>");
-        Layout.time(h, n.startsAt());
-        if (n.kind() == NoticeKind.MAINTENANCE) {
-            h.raw(" – ");
-            Layout.time(h, n.endsAt().orElseThrow());
-        } else if (n.endsAt().isPresent()) {
-            h.raw("; resolved ");
-            Layout.time(h, n.endsAt().get());
-        }
-        h.raw("</dd><dt>Affects</dt><dd>");
-        if (n.targets().isEmpty()) {
-            h.raw("—");
-        }
-        for (int i = 0; i < n.targets().size(); i++) {
-            String t = n.targets().get(i);
-            h.raw(i == 0 ? "" : ", ").raw("<a").attr("href", live.group(t).isPresent() ? "/admin/group?id=" + Layout.url(t)
-                    : "/admin/target?id=" + Layout.url(t)).raw(">").text(t).raw("</a>");
-        }
-        h.raw("</dd></dl></div>");
+        boolean maintenance = n.kind() == NoticeKind.MAINTENANCE;
+        List<Layout.Option> affects = n.targets().stream().map(t -> new Layout.Option(live.group(t).isPresent()
+                ? "/admin/group?id=" + Layout.url(t) : "/admin/target?id=" + Layout.url(t), t, false)).toList();
+        x.page(status, "admin/notice.jte", new DetailPage(Layout.shell(n.title(), "notices", x), n.id(), n.title(), error,
+                n.kind().id(), n.statusAt(x.now()).label(), maintenance, n.startsAt(), n.endsAt().orElse(null), affects,
+                n.updates(), n.kind() == NoticeKind.INCIDENT ? statuses(typed.get("status")) : null, typed.get("message"),
+                Layout.Input.text("title", "Title", n.title(), "").asRequired(),
+                maintenance ? Window.of(LOCAL_INPUT.format(n.startsAt().atZone(ZoneOffset.UTC)),
+                        LOCAL_INPUT.format(n.endsAt().orElseThrow().atZone(ZoneOffset.UTC)), "UTC") : null,
+                String.join("\n", n.targets())));
+    }
 
-        h.raw("<h2>Updates</h2><ol class=\"updates\" id=\"updates\">");
-        for (NoticeUpdate u : n.updates()) {
-            h.raw("<li><div class=\"muted\">");
-            Layout.time(h, u.at());
-            if (u.status().isPresent()) {
-                h.raw(" · ").text(u.status().get().label());
-            }
-            h.raw("</div><div class=\"msg\">").text(u.message()).raw("</div></li>");
-        }
-        h.raw("</ol>");
-
-        h.raw("<h2>Post an update</h2><form method=\"post\" class=\"card\" id=\"update-form\"")
-                .attr("action", "/admin/notice/update?id=" + n.id()).raw(">");
-        Layout.csrf(h, x);
-        if (n.kind() == NoticeKind.INCIDENT) {
-            statusSelect(h, typed.get("status"), true);
-        }
-        Layout.textarea(h, "message", "Message", typed.get("message"), 3, "What changed");
-        h.raw("<button type=\"submit\">Post update</button></form>");
-
-        h.raw("<h2>Edit</h2><form method=\"post\" class=\"card\" id=\"edit-form\"").attr("action", "/admin/notice/edit?id=" + n.id()).raw(">");
-        Layout.csrf(h, x);
-        Layout.input(h, "title", "Title", n.title(), "", null, "text", true);
-        if (n.kind() == NoticeKind.MAINTENANCE) {
-            window(h, LOCAL_INPUT.format(n.startsAt().atZone(ZoneOffset.UTC)),
-                    LOCAL_INPUT.format(n.endsAt().orElseThrow().atZone(ZoneOffset.UTC)), "UTC");
-        }
-        Layout.textarea(h, "targets", "Affected targets or groups", String.join("\n", n.targets()), 3, "one id per line");
-        h.raw("<button type=\"submit\">Save</button></form>");
-        h.raw("<div class=\"actions\"><a class=\"button secondary\"").attr("href", "/admin/notice/delete?id=" + n.id())
-                .raw(">Delete…</a></div>");
-        x.send(status, Layout.close(h));
+    /**
+     * One notice ({@code admin/notice.jte}) with its update and edit forms.
+     *
+     * @param ends     the window's end, or when the incident was resolved; null while open
+     * @param affects  each affected id (label) with the link to it (value)
+     * @param statuses the update's status choice, for incidents; null for maintenance
+     * @param window   the window's fields, for maintenance; null for incidents
+     */
+    record DetailPage(Layout.Shell shell, long id, String title, String error, String kind, String status,
+                      boolean maintenance, Instant starts, Instant ends, List<Layout.Option> affects,
+                      List<NoticeUpdate> updates, List<Layout.Option> statuses, String message, Layout.Input titleField,
+                      Window window, String targets) {
     }
 
     private Optional<Notice> notice(Exchange x) {
@@ -274,14 +216,9 @@ final class NoticePages {
             detail(x);
             return;
         }
-        Html h = Layout.page("Delete notice", "notices", x);
-        h.raw("<h1>Delete “").text(n.get().title()).raw("”?</h1><p>The notice and its updates are deleted; a maintenance "
-                + "window in progress ends at once.</p><div class=\"actions\"><form method=\"post\"")
-                .attr("action", "/admin/notice/delete?id=" + n.get().id()).raw(">");
-        Layout.csrf(h, x);
-        h.raw("<button type=\"submit\" class=\"danger\">Delete notice</button></form><a")
-                .attr("href", "/admin/notice?id=" + n.get().id()).raw(">Cancel</a></div>");
-        x.send(Status.OK_200, Layout.close(h));
+        String id = Long.toString(n.get().id());
+        x.page(Status.OK_200, "admin/noticeDelete.jte", new Layout.Confirm(Layout.shell("Delete notice", "notices", x),
+                n.get().title(), id, "/admin/notice/delete?id=" + id, "Delete notice", "/admin/notice?id=" + id));
     }
 
     void delete(Exchange x) {

@@ -1,6 +1,5 @@
 package dev.watchpost.admin;
 
-import dev.watchpost.web.Html;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -65,52 +64,31 @@ final class TargetPages {
         int from = (page - 1) * PAGE_SIZE;
         List<TargetView> shown = found.subList(Math.min(from, found.size()), Math.min(from + PAGE_SIZE, found.size()));
 
-        Html h = Layout.page("Targets", "targets", x);
-        h.raw("<div class=\"actions\"><h1>Targets</h1><a class=\"button\" href=\"/admin/targets/new\">New target</a></div>");
-        h.raw("<form method=\"get\" action=\"/admin/targets\" class=\"search\" role=\"search\">");
-        h.raw("<div class=\"field\"><label for=\"f-q\">Search id or name</label><input id=\"f-q\" name=\"q\" type=\"search\"")
-                .attr("value", x.query("q")).raw("></div>");
-        h.raw("<div class=\"field\"><label for=\"f-state\">State</label><select id=\"f-state\" name=\"state\"><option value=\"\">any</option>");
+        List<Layout.Option> states = new ArrayList<>();
         for (State s : State.values()) {
-            h.raw("<option").attr("value", s.id()).flag("selected", state.isPresent() && state.get() == s).raw(">")
-                    .text(s.id()).raw("</option>");
+            states.add(new Layout.Option(s.id(), s.id(), state.isPresent() && state.get() == s));
         }
-        h.raw("</select></div><div class=\"field\"><label for=\"f-kind\">Kind</label><select id=\"f-kind\" name=\"kind\">"
-                + "<option value=\"\">any</option>");
-        for (String k : ALL_KINDS) {
-            h.raw("<option").attr("value", k).flag("selected", k.equals(kind)).raw(">").text(k).raw("</option>");
-        }
-        h.raw("</select></div><button type=\"submit\">Search</button></form>");
-        h.raw("<p class=\"muted\" id=\"count\">").text(found.isEmpty() ? "No targets match."
-                : "Showing " + (from + 1) + "–" + (from + shown.size()) + " of " + found.size() + " targets.").raw("</p>");
-        if (!shown.isEmpty()) {
-            h.raw("<table id=\"targets\"><thead><tr><th>Target</th><th>Kind</th><th>Group</th><th>State</th><th>Message</th>"
-                    + "<th>Since</th></tr></thead><tbody>");
-            for (TargetView v : shown) {
-                h.raw("<tr><td><a").attr("href", "/admin/target?id=" + Layout.url(v.id())).raw(">").text(v.name())
-                        .raw("</a><br><code class=\"muted\">").text(v.id()).raw("</code></td><td>").text(v.kind())
-                        .raw("</td><td>").text(v.groupId()).raw("</td><td>");
-                Layout.state(h, v.state());
-                h.raw("</td><td class=\"message\">").text(v.message()).raw("</td><td>");
-                Layout.time(h, v.since());
-                h.raw("</td></tr>");
-            }
-            h.raw("</tbody></table>");
-        }
+        List<Layout.Option> kinds = ALL_KINDS.stream().map(k -> new Layout.Option(k, k, k.equals(kind))).toList();
+        String count = found.isEmpty() ? "No targets match."
+                : "Showing " + (from + 1) + "–" + (from + shown.size()) + " of " + found.size() + " targets.";
+        Pager pager = null;
         if (pages > 1) {
             String base = "/admin/targets?q=" + Layout.url(x.query("q")) + "&state=" + Layout.url(x.query("state"))
                     + "&kind=" + Layout.url(kind) + "&page=";
-            h.raw("<nav class=\"pager\" aria-label=\"pages\">");
-            if (page > 1) {
-                h.raw("<a rel=\"prev\"").attr("href", base + (page - 1)).raw(">← Previous</a>");
-            }
-            h.raw("<span>").text("Page " + page + " of " + pages).raw("</span>");
-            if (page < pages) {
-                h.raw("<a rel=\"next\"").attr("href", base + (page + 1)).raw(">Next →</a>");
-            }
-            h.raw("</nav>");
+            pager = new Pager(page > 1 ? base + (page - 1) : null, "Page " + page + " of " + pages,
+                    page < pages ? base + (page + 1) : null);
         }
-        x.send(Status.OK_200, Layout.close(h));
+        x.page(Status.OK_200, "admin/targets.jte", new ListPage(Layout.shell("Targets", "targets", x), x.query("q"), states,
+                kinds, count, shown, pager));
+    }
+
+    /** The target list ({@code admin/targets.jte}); {@code pager} null when everything fits one page. */
+    record ListPage(Layout.Shell shell, String q, List<Layout.Option> states, List<Layout.Option> kinds, String count,
+                    List<TargetView> shown, Pager pager) {
+    }
+
+    /** @param previous and {@code next}: links, null at either end */
+    record Pager(String previous, String text, String next) {
     }
 
     // ---------------------------------------------------------------- one target
@@ -130,67 +108,45 @@ final class TargetPages {
         TargetView v = found.get();
         Optional<TargetDecl> decl = topology.declaration(id);
         boolean managed = topology.managedByConfig(id);
-        Html h = Layout.page(v.name(), "targets", x);
-        h.raw("<h1>").text(v.name()).raw(" <span>").text(v.id()).raw("</span></h1>");
-        if (error != null) {
-            Layout.error(h, error);
-        }
-        h.raw("<div class=\"card\"><dl class=\"facts\"><dt>State</dt><dd id=\"state\">");
-        Layout.state(h, v.state());
-        h.raw("</dd><dt>Message</dt><dd id=\"message\">").text(v.message() == null ? "—" : v.message()).raw("</dd>");
-        h.raw("<dt>Kind</dt><dd>").text(v.kind()).raw("</dd>");
-        if (v.groupId() != null) {
-            h.raw("<dt>Group</dt><dd><a").attr("href", "/admin/group?id=" + Layout.url(v.groupId())).raw(">")
-                    .text(v.groupId()).raw("</a></dd>");
-        }
-        h.raw("<dt>Since</dt><dd>");
-        Layout.time(h, v.since());
-        h.raw("</dd><dt>Last report</dt><dd>");
-        Layout.time(h, v.lastSeen());
-        h.raw("</dd>");
-        if (v.lease() != null) {
-            h.raw("<dt>Lease</dt><dd>").text(v.lease()).raw("</dd>");
-        }
-        Optional<Held> held = live.held(id);
-        if (held.isPresent()) {
-            h.raw("<dt>Held</dt><dd id=\"held\">").text(describe(held.get())).raw("</dd>");
-        }
-        h.raw("</dl></div>");
-
+        String hint = null;
+        Actions actions = null;
         if (decl.isEmpty()) {
-            h.raw("<p class=\"hint\">").text(v.shard() >= 0 ? "A shard of its group: change the group's shard count to change it."
-                    : "Made by a protocol; it has no declaration to edit.").raw("</p>");
+            hint = v.shard() >= 0 ? "A shard of its group: change the group's shard count to change it."
+                    : "Made by a protocol; it has no declaration to edit.";
         } else if (managed) {
-            h.raw("<p class=\"hint\">Declared in the configuration file: change it there.</p>");
+            hint = "Declared in the configuration file: change it there.";
         } else {
             boolean paused = decl.get().paused();
-            h.raw("<div class=\"actions\"><a class=\"button\"").attr("href", "/admin/target/edit?id=" + Layout.url(id)).raw(">Edit</a>");
-            h.raw("<form method=\"post\"").attr("action", "/admin/target/" + (paused ? "resume" : "pause") + "?id=" + Layout.url(id)).raw(">");
-            Layout.csrf(h, x);
-            h.raw("<button type=\"submit\" class=\"secondary\">").raw(paused ? "Resume" : "Pause").raw("</button></form>");
-            h.raw("<a class=\"button secondary\"").attr("href", "/admin/target/delete?id=" + Layout.url(id)).raw(">Delete…</a></div>");
+            actions = new Actions("/admin/target/" + (paused ? "resume" : "pause") + "?id=" + Layout.url(id),
+                    paused ? "Resume" : "Pause");
         }
+        StatusForm form = null;
         if (decl.isPresent() && ManualService.KIND.equals(decl.get().kind())) {
-            statusForm(h, x, id, statusForm);
+            form = statusForm(id, statusForm);
         }
-        if (decl.isPresent()) {
-            h.raw("<h2>Declaration</h2><pre id=\"spec\">").text(pretty(decl.get().spec())).raw("</pre>");
-        }
-        List<Transition> recent = topologyStore.recentTransitions(id, 10);
-        if (!recent.isEmpty()) {
-            h.raw("<h2>Recent changes</h2><table><thead><tr><th>When</th><th>From</th><th>To</th><th>Why</th></tr></thead><tbody>");
-            for (Transition t : recent) {
-                h.raw("<tr><td>");
-                Layout.time(h, t.at());
-                h.raw("</td><td>");
-                Layout.state(h, t.from());
-                h.raw("</td><td>");
-                Layout.state(h, t.to());
-                h.raw("</td><td class=\"message\">").text(t.reason()).raw("</td></tr>");
-            }
-            h.raw("</tbody></table>");
-        }
-        x.send(status, Layout.close(h));
+        x.page(status, "admin/target.jte", new DetailPage(Layout.shell(v.name(), "targets", x), v, error,
+                live.held(id).map(TargetPages::describe).orElse(null), hint, actions, form,
+                decl.map(d -> pretty(d.spec())).orElse(null), topologyStore.recentTransitions(id, 10)));
+    }
+
+    /**
+     * One target ({@code admin/target.jte}).
+     *
+     * @param held    why its state is held (paused, maintenance), or null
+     * @param hint    why it cannot be edited here, or null
+     * @param actions edit, pause or resume, delete; null when it cannot be edited here
+     * @param form    the manual status form, null for other kinds
+     * @param spec    its declaration as JSON, or null
+     */
+    record DetailPage(Layout.Shell shell, TargetView target, String error, String held, String hint, Actions actions,
+                      StatusForm statusForm, String spec, List<Transition> recent) {
+    }
+
+    /** @param toggle where pause (or resume) posts */
+    record Actions(String toggle, String toggleLabel) {
+    }
+
+    record StatusForm(List<Layout.Option> statuses, String message, boolean informational) {
     }
 
     private static String describe(Held held) {
@@ -202,21 +158,17 @@ final class TargetPages {
         return String.join(", ", why) + "; its reports say " + held.underlying().id();
     }
 
-    private void statusForm(Html h, Exchange x, String id, Form typed) {
+    /** The manual status form, with what was typed when it was refused. */
+    private StatusForm statusForm(String id, Form typed) {
         ManualStatus current = manual.currentStatus(id);
         String chosen = typed != null ? typed.get("status") : current.slug();
-        h.raw("<h2>Set status</h2><form method=\"post\" class=\"card\" id=\"status-form\"")
-                .attr("action", "/admin/target/status?id=" + Layout.url(id)).raw(">");
-        Layout.csrf(h, x);
-        h.raw("<div class=\"field\"><label for=\"f-status\">Status</label><select id=\"f-status\" name=\"status\">");
+        List<Layout.Option> statuses = new ArrayList<>();
         for (ManualStatus s : manual.statuses()) {
-            h.raw("<option").attr("value", s.slug()).flag("selected", s.slug().equals(chosen)).raw(">").text(s.name())
-                    .text(" (" + ManualStatus.severityId(s.severity()) + ")").raw("</option>");
+            statuses.add(new Layout.Option(s.slug(), s.name() + " (" + ManualStatus.severityId(s.severity()) + ")",
+                    s.slug().equals(chosen)));
         }
-        h.raw("</select></div>");
-        Layout.textarea(h, "message", "Message", typed == null ? "" : typed.get("message"), 3, "What people should know");
-        Layout.checkbox(h, "informational", "Only a note: keep the current status", typed != null && typed.checked("informational"));
-        h.raw("<button type=\"submit\">Record status</button></form>");
+        return new StatusForm(statuses, typed == null ? "" : typed.get("message"),
+                typed != null && typed.checked("informational"));
     }
 
     void setStatus(Exchange x) {
@@ -262,14 +214,9 @@ final class TargetPages {
             notFound(x, id);
             return;
         }
-        Html h = Layout.page("Delete " + v.get().name(), "targets", x);
-        h.raw("<h1>Delete ").text(v.get().name()).raw("?</h1><p>The target <code>").text(id)
-                .raw("</code>, its state and its manual events are deleted; its history stays. This cannot be undone.</p>");
-        h.raw("<div class=\"actions\"><form method=\"post\"").attr("action", "/admin/target/delete?id=" + Layout.url(id)).raw(">");
-        Layout.csrf(h, x);
-        h.raw("<button type=\"submit\" class=\"danger\">Delete target</button></form><a")
-                .attr("href", "/admin/target?id=" + Layout.url(id)).raw(">Cancel</a></div>");
-        x.send(Status.OK_200, Layout.close(h));
+        x.page(Status.OK_200, "admin/targetDelete.jte", new Layout.Confirm(Layout.shell("Delete " + v.get().name(), "targets", x),
+                v.get().name(), id, "/admin/target/delete?id=" + Layout.url(id), "Delete target",
+                "/admin/target?id=" + Layout.url(id)));
     }
 
     void delete(Exchange x) {
@@ -291,21 +238,21 @@ final class TargetPages {
     void newForm(Exchange x) {
         String kind = x.query("kind");
         if (!TargetForm.KINDS.contains(kind) && !kind.equals("json")) {
-            Html h = Layout.page("New target", "targets", x);
-            h.raw("<h1>New target</h1><p>What kind of target?</p><div class=\"kinds\">");
-            String[][] kinds = {{"push", "Push: it reports in"}, {"http", "HTTP check"}, {"tcp", "TCP port"},
-                    {"tls", "TLS certificate"}, {"stats", "Stats agent"}, {"manual", "Manual: people set its status"},
-                    {"json", "Any kind, as JSON"}};
-            for (String[] k : kinds) {
-                h.raw("<a class=\"button secondary\"").attr("href", "/admin/targets/new?kind=" + k[0]).raw(">").text(k[1]).raw("</a>");
-            }
-            h.raw("</div>");
-            x.send(Status.OK_200, Layout.close(h));
+            List<Layout.Option> kinds = List.of(new Layout.Option("push", "Push: it reports in", false),
+                    new Layout.Option("http", "HTTP check", false), new Layout.Option("tcp", "TCP port", false),
+                    new Layout.Option("tls", "TLS certificate", false), new Layout.Option("stats", "Stats agent", false),
+                    new Layout.Option("manual", "Manual: people set its status", false),
+                    new Layout.Option("json", "Any kind, as JSON", false));
+            x.page(Status.OK_200, "admin/targetKinds.jte", new KindsPage(Layout.shell("New target", "targets", x), kinds));
             return;
         }
         String template = "{\n  \"id\": \"\",\n  \"name\": \"\",\n  \"" + (kind.equals("json") ? "push" : kind) + "\": {}\n}";
         editor(x, Status.OK_200, true, kind.equals("json") ? "push" : kind, TargetForm.values(x.form(), kind), template,
                 null, null, kind.equals("json"));
+    }
+
+    /** "What kind of target?" ({@code admin/targetKinds.jte}): each kind's value and words. */
+    record KindsPage(Layout.Shell shell, List<Layout.Option> kinds) {
     }
 
     void create(Exchange x) {
@@ -404,47 +351,34 @@ final class TargetPages {
                         String formError, String jsonError, boolean jsonFirst) {
         String id = create ? "" : x.query("id");
         String title = create ? "New " + (jsonFirst ? "target" : kind + " target") : "Edit " + id;
-        Html h = Layout.page(title, "targets", x);
-        h.raw("<h1>").text(title).raw("</h1>");
         String action = create ? "/admin/targets/new" : "/admin/target/edit?id=" + Layout.url(id);
+        List<Layout.Input> fields = new ArrayList<>();
         if (!jsonFirst) {
             Optional<String> bad = TargetForm.fieldOf(formError, kind);
-            h.raw("<form method=\"post\" class=\"card\" id=\"target-form\"").attr("action", action).raw(">");
-            Layout.csrf(h, x);
-            h.raw("<input type=\"hidden\" name=\"mode\" value=\"form\"><input type=\"hidden\" name=\"kind\"").attr("value", kind).raw(">");
-            if (formError != null) {
-                Layout.error(h, formError);
-            }
-            h.raw("<div class=\"grid\">");
             if (create) {
-                Layout.input(h, "id", "Id", values.get("id"), "e.g. web/api (lower-case path)", err(bad, "id", formError), "text", true);
+                fields.add(field(bad, formError, "id", "Id", values, "e.g. web/api (lower-case path)").asRequired());
             }
-            Layout.input(h, "name", "Name", values.get("name"), "shown on the status page", err(bad, "name", formError), "text", false);
-            Layout.input(h, "group", "Group", values.get("group"), "optional group id", err(bad, "group", formError), "text", false);
-            Layout.input(h, "description", "Description", values.get("description"), "", err(bad, "description", formError),
-                    "text", false);
-            for (TargetForm.Field field : TargetForm.FIELDS.getOrDefault(kind, List.of())) {
-                Layout.input(h, field.name(), field.label(), values.get(field.name()), field.hint(),
-                        err(bad, field.name(), formError), "text", false);
+            fields.add(field(bad, formError, "name", "Name", values, "shown on the status page"));
+            fields.add(field(bad, formError, "group", "Group", values, "optional group id"));
+            fields.add(field(bad, formError, "description", "Description", values, ""));
+            for (TargetForm.Field f : TargetForm.FIELDS.getOrDefault(kind, List.of())) {
+                fields.add(field(bad, formError, f.name(), f.label(), values, f.hint()));
             }
-            h.raw("</div>");
-            Layout.checkbox(h, "paused", "Paused (not checked; shown as maintenance)", values.containsKey("paused"));
-            h.raw("<button type=\"submit\">").raw(create ? "Create target" : "Save").raw("</button></form>");
         }
-        h.raw("<h2>").raw(jsonFirst ? "Declaration (JSON)" : "Advanced: JSON").raw("</h2>");
-        h.raw("<form method=\"post\" class=\"card\" id=\"json-form\"").attr("action", action).raw(">");
-        Layout.csrf(h, x);
-        h.raw("<input type=\"hidden\" name=\"mode\" value=\"json\">");
-        h.raw("<p class=\"hint\">The same declaration the API and the config file take "
-                + "(see the README's \"Groups and targets\").</p>");
-        if (jsonError != null) {
-            Layout.error(h, jsonError);
-        }
-        h.raw("<div class=\"field").raw(jsonError != null ? " invalid" : "").raw("\"><label for=\"f-json\">Declaration</label>"
-                + "<textarea id=\"f-json\" name=\"json\" class=\"code\" rows=\"14\" spellcheck=\"false\"")
-                .raw(jsonError != null ? " aria-invalid=\"true\"" : "").raw(">").text(json).raw("</textarea></div>");
-        h.raw("<button type=\"submit\">").raw(create ? "Create from JSON" : "Save JSON").raw("</button></form>");
-        x.send(status, Layout.close(h));
+        x.page(status, "admin/targetEditor.jte", new EditorPage(Layout.shell(title, "targets", x), create, action, jsonFirst,
+                kind, formError, fields, values.containsKey("paused"), jsonError, json));
+    }
+
+    /**
+     * The target editor ({@code admin/targetEditor.jte}): the fields form (unless {@code jsonFirst}) and the JSON one.
+     */
+    record EditorPage(Layout.Shell shell, boolean create, String action, boolean jsonFirst, String kind, String formError,
+                      List<Layout.Input> fields, boolean paused, String jsonError, String json) {
+    }
+
+    private static Layout.Input field(Optional<String> bad, String formError, String name, String label,
+                                      Map<String, String> values, String hint) {
+        return new Layout.Input(name, label, values.get(name), hint, err(bad, name, formError), "text", false);
     }
 
     private static String err(Optional<String> bad, String field, String error) {
@@ -454,11 +388,8 @@ final class TargetPages {
     // ---------------------------------------------------------------- helpers
 
     static void notFound(Exchange x, String id) {
-        Html h = Layout.page("Not found", "targets", x);
-        h.raw("<h1>Not found</h1>");
-        Layout.error(h, "There is no target '" + id + "'.");
-        h.raw("<p><a href=\"/admin/targets\">All targets</a></p>");
-        x.send(Status.NOT_FOUND_404, Layout.close(h));
+        x.page(Status.NOT_FOUND_404, "admin/notFound.jte", new Layout.NotFound(Layout.shell("Not found", "targets", x),
+                "There is no target '" + id + "'.", "/admin/targets", "All targets"));
     }
 
     static String pretty(JsonNode spec) {

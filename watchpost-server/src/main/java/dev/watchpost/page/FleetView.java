@@ -1,6 +1,7 @@
 package dev.watchpost.page;
 
 import dev.watchpost.web.Html;
+import dev.watchpost.web.Templates;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -17,6 +18,8 @@ import java.util.Optional;
  * same bodies {@code /api/fleet/view} and {@code /api/fleet/cluster} answer. Grades come from those
  * bodies ({@code grades} next to each metrics object, computed by the Argus adapter), so the page
  * never re-implements the thresholds; a grade is told by colour and by the words "warn" or "bad".
+ * The pages are {@code page/fleetGlobal.jte}, {@code fleetOne.jte} and {@code fleetCluster.jte}; only the
+ * sparklines are drawn here.
  */
 final class FleetView {
 
@@ -38,6 +41,55 @@ final class FleetView {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
             .withZone(ZoneOffset.UTC);
 
+    // ---------------------------------------------------------------- view models (page/fleet*.jte)
+
+    record NotFound(Layout.Shell shell, String message) {
+    }
+
+    /** A breadcrumb; the last one is the current page. */
+    record Crumb(String text, String href, boolean current) {
+    }
+
+    /**
+     * One metric's value, in a table cell or a description list.
+     *
+     * @param grade {@code ok}, {@code warn}, {@code bad} or null when ungraded
+     */
+    record Cell(String metric, String label, String grade, String text) {
+
+        /** Warn and bad also say so in words: a grade is never told by colour alone. Null otherwise. */
+        String word() {
+            return "warn".equals(grade) || "bad".equals(grade) ? grade : null;
+        }
+    }
+
+    /** @param error why Prometheus could not be read (the figures are the pushed ones), or null */
+    record Global(Layout.Shell shell, List<Crumb> crumbs, String error, List<Cell> metrics, List<String> headings,
+                  List<FleetRow> fleets) {
+    }
+
+    record FleetRow(String href, String name, String up, List<Cell> cells) {
+    }
+
+    record Fleet(Layout.Shell shell, List<Crumb> crumbs, String name, String error, String summary, List<Cell> rollup,
+                 List<String> headings, List<ClusterRow> clusters) {
+    }
+
+    record ClusterRow(String href, String number, String identity, String status, String seen, List<Cell> cells) {
+    }
+
+    /**
+     * @param historyNote which points the sparklines span; null when there are too few points to draw
+     * @param sparks      the sparklines, drawn by {@link Html}
+     */
+    record Cluster(Layout.Shell shell, List<Crumb> crumbs, String number, String identity, String status, String seen,
+                   String version, String scrapeTarget, List<Cell> metrics, String historyNote, gg.jte.Content sparks,
+                   List<ShardRow> shards) {
+    }
+
+    record ShardRow(String id, String status, Cell latency) {
+    }
+
     private final Layout layout;
 
     FleetView(Layout layout) {
@@ -46,38 +98,20 @@ final class FleetView {
 
     // ---------------------------------------------------------------- pages
 
-    String global(Map<String, Object> view) {
-        Html h = new Html(16_384);
-        layout.open(h, "Fleet", Layout.Nav.FLEET, false);
-        crumbs(h, null, null);
-        h.raw("<h1>Fleet</h1>");
-        List<Map<String, Object>> fleets = list(view.get("fleets"));
-        if (fleets.isEmpty()) {
-            h.raw("<p class=\"empty\">No Argus Fleet members have registered yet. Members register with "
-                    + "<code>POST /fleet/register</code> and appear here.</p>");
-            layout.close(h);
-            return h.toString();
-        }
-        source(h, view);
-        h.raw("<section aria-labelledby=\"global-title\"><h2 id=\"global-title\">Global</h2>");
-        metrics(h, map(view.get("global")), map(view.get("grades")));
-        h.raw("</section><section aria-labelledby=\"fleets-title\"><h2 id=\"fleets-title\">Fleets</h2>");
-        tableOpen(h, "Fleets", List.of("Fleet", "Clusters up"));
-        for (Map<String, Object> f : fleets) {
+    byte[] global(Map<String, Object> view) {
+        List<FleetRow> fleets = new ArrayList<>();
+        for (Map<String, Object> f : list(view.get("fleets"))) {
             String name = str(f.get("name"));
-            h.raw("<tr><th scope=\"row\"><a").attr("href", "/fleet/" + name).raw(">").text(name).raw("</a></th><td>")
-                    .text(num(f.get("clusters_up")) + " / " + num(f.get("clusters_total"))).raw("</td>");
-            cells(h, map(f.get("rollup")), map(f.get("grades")));
-            h.raw("</tr>");
+            fleets.add(new FleetRow("/fleet/" + name, name, num(f.get("clusters_up")) + " / " + num(f.get("clusters_total")),
+                    cells(map(f.get("rollup")), map(f.get("grades")))));
         }
-        tableClose(h);
-        h.raw("</section>");
-        layout.close(h);
-        return h.toString();
+        Global page = new Global(layout.shell("Fleet", Layout.Nav.FLEET, false), crumbs(null, null), error(view),
+                cells(map(view.get("global")), map(view.get("grades"))), headings("Fleet", "Clusters up"), fleets);
+        return Templates.bytes("page/fleetGlobal.jte", page, 16_384);
     }
 
     /** Empty when the view has no such fleet. */
-    Optional<String> fleet(Map<String, Object> view, String name) {
+    Optional<byte[]> fleet(Map<String, Object> view, String name) {
         Map<String, Object> fleet = null;
         for (Map<String, Object> f : list(view.get("fleets"))) {
             if (name.equals(f.get("name"))) {
@@ -87,170 +121,90 @@ final class FleetView {
         if (fleet == null) {
             return Optional.empty();
         }
-        Html h = new Html(16_384);
-        layout.open(h, "Fleet " + name, Layout.Nav.FLEET, false);
-        crumbs(h, name, null);
-        h.raw("<h1>Fleet <span class=\"ident\">").text(name).raw("</span></h1>");
-        source(h, view);
-        h.raw("<p class=\"summary\">").text(num(fleet.get("clusters_up")) + " of " + num(fleet.get("clusters_total"))
-                + " clusters up").raw("</p>");
-        h.raw("<section aria-labelledby=\"rollup-title\"><h2 id=\"rollup-title\">Roll-up</h2>");
-        metrics(h, map(fleet.get("rollup")), map(fleet.get("grades")));
-        h.raw("</section><section aria-labelledby=\"clusters-title\"><h2 id=\"clusters-title\">Clusters</h2>");
-        tableOpen(h, "Clusters of " + name, List.of("Cluster", "Identity", "Status", "Last seen"));
+        List<ClusterRow> clusters = new ArrayList<>();
         for (Map<String, Object> c : list(fleet.get("clusters"))) {
             String number = num(c.get("number"));
-            String status = str(c.get("status"));
-            h.raw("<tr><th scope=\"row\"><a").attr("href", "/fleet/" + name + "/" + number).raw(">#").text(number)
-                    .raw("</a></th><td>").text(str(c.get("identity"))).raw("</td>");
-            status(h, status);
-            h.raw("<td>").text(seen(c.get("last_seen"))).raw("</td>");
-            cells(h, map(c.get("metrics")), map(c.get("grades")));
-            h.raw("</tr>");
+            clusters.add(new ClusterRow("/fleet/" + name + "/" + number, number, str(c.get("identity")),
+                    str(c.get("status")), seen(c.get("last_seen")), cells(map(c.get("metrics")), map(c.get("grades")))));
         }
-        tableClose(h);
-        h.raw("</section>");
-        layout.close(h);
-        return Optional.of(h.toString());
+        Fleet page = new Fleet(layout.shell("Fleet " + name, Layout.Nav.FLEET, false), crumbs(name, null), name,
+                error(view), num(fleet.get("clusters_up")) + " of " + num(fleet.get("clusters_total")) + " clusters up",
+                cells(map(fleet.get("rollup")), map(fleet.get("grades"))),
+                headings("Cluster", "Identity", "Status", "Last seen"), clusters);
+        return Optional.of(Templates.bytes("page/fleetOne.jte", page, 16_384));
     }
 
-    String cluster(String fleetName, Map<String, Object> detail) {
+    byte[] cluster(String fleetName, Map<String, Object> detail) {
         Map<String, Object> c = map(detail.get("cluster"));
         String number = num(c.get("number"));
-        Html h = new Html(16_384);
-        layout.open(h, "Cluster " + fleetName + " #" + number, Layout.Nav.FLEET, false);
-        crumbs(h, fleetName, number);
-        String status = str(c.get("status"));
-        h.raw("<h1>Cluster #").text(number).raw(" <span class=\"ident\">").text(str(c.get("identity"))).raw("</span></h1>");
-        h.raw("<dl class=\"facts\"><div><dt>Status</dt><dd class=\"status\"").attr("data-status", status)
-                .raw("><span class=\"sym\" aria-hidden=\"true\"></span>").text(status).raw("</dd></div>")
-                .raw("<div><dt>Last seen</dt><dd>").text(seen(c.get("last_seen"))).raw("</dd></div>")
-                .raw("<div><dt>Version</dt><dd>").text(c.get("version") == null ? "—" : str(c.get("version"))).raw("</dd></div>")
-                .raw("<div><dt>Scrape target</dt><dd>").text(c.get("scrape_target") == null ? "—" : str(c.get("scrape_target")))
-                .raw("</dd></div></dl>");
-        h.raw("<section aria-labelledby=\"metrics-title\"><h2 id=\"metrics-title\">Metrics</h2>");
-        metrics(h, map(c.get("metrics")), map(c.get("grades")));
-        h.raw("</section>");
-        history(h, list(detail.get("history")));
-        List<Map<String, Object>> shards = list(c.get("shards"));
-        h.raw("<section aria-labelledby=\"shards-title\"><h2 id=\"shards-title\">Shards</h2>");
-        if (shards.isEmpty()) {
-            h.raw("<p class=\"empty\">This cluster has not reported any shards.</p>");
-        } else {
-            h.raw("<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Shards\"><table><thead><tr>"
-                    + "<th scope=\"col\">Shard</th><th scope=\"col\">Status</th><th scope=\"col\">Latency</th></tr></thead><tbody>");
-            for (Map<String, Object> s : shards) {
-                h.raw("<tr><th scope=\"row\">").text(num(s.get("shard_id"))).raw("</th>");
-                status(h, str(s.get("status")));
-                Object lat = s.get("latency_seconds");
-                Map<String, Object> grade = lat instanceof Number n
-                        ? gradeOf("latency_seconds", n.doubleValue()) : Map.of();
-                cell(h, METRICS.get(0), lat, grade.isEmpty() ? null : str(grade.get("latency_seconds")));
-                h.raw("</tr>");
-            }
-            h.raw("</tbody></table></div>");
+        List<ShardRow> shards = new ArrayList<>();
+        for (Map<String, Object> s : list(c.get("shards"))) {
+            Object lat = s.get("latency_seconds");
+            Map<String, Object> grade = lat instanceof Number n ? gradeOf("latency_seconds", n.doubleValue()) : Map.of();
+            shards.add(new ShardRow(num(s.get("shard_id")), str(s.get("status")),
+                    cell(METRICS.get(0), lat, grade.isEmpty() ? null : str(grade.get("latency_seconds")))));
         }
-        h.raw("</section>");
-        layout.close(h);
-        return h.toString();
+        List<Map<String, Object>> points = list(detail.get("history"));
+        String historyNote = null;
+        gg.jte.Content sparks = null;
+        if (points.size() >= 2) {
+            double t0 = epochSeconds(points.get(0).get("t"));
+            double t1 = epochSeconds(points.get(points.size() - 1).get("t"));
+            historyNote = points.size() + " points from " + TIME.format(instant(t0)) + " to " + TIME.format(instant(t1));
+            Html h = new Html(4_096);
+            sparks(h, points, t0, t1);
+            sparks = h.content();
+        }
+        Cluster page = new Cluster(layout.shell("Cluster " + fleetName + " #" + number, Layout.Nav.FLEET, false),
+                crumbs(fleetName, number), number, str(c.get("identity")), str(c.get("status")), seen(c.get("last_seen")),
+                c.get("version") == null ? "—" : str(c.get("version")),
+                c.get("scrape_target") == null ? "—" : str(c.get("scrape_target")),
+                cells(map(c.get("metrics")), map(c.get("grades"))), historyNote, sparks, shards);
+        return Templates.bytes("page/fleetCluster.jte", page, 16_384);
     }
 
     // ---------------------------------------------------------------- parts
 
-    private static void crumbs(Html h, String fleet, String cluster) {
-        h.raw("<nav class=\"crumbs\" aria-label=\"Breadcrumb\"><ol><li>");
-        if (fleet == null) {
-            h.raw("<a href=\"/fleet\" aria-current=\"page\">Global</a></li>");
-        } else {
-            h.raw("<a href=\"/fleet\">Global</a></li><li><a").attr("href", "/fleet/" + fleet)
-                    .raw(cluster == null ? " aria-current=\"page\">" : ">").text(fleet).raw("</a></li>");
+    private static List<Crumb> crumbs(String fleet, String cluster) {
+        List<Crumb> out = new ArrayList<>();
+        out.add(new Crumb("Global", "/fleet", fleet == null));
+        if (fleet != null) {
+            out.add(new Crumb(fleet, "/fleet/" + fleet, cluster == null));
             if (cluster != null) {
-                h.raw("<li><a").attr("href", "/fleet/" + fleet + "/" + cluster).raw(" aria-current=\"page\">#")
-                        .text(cluster).raw("</a></li>");
+                out.add(new Crumb("#" + cluster, "/fleet/" + fleet + "/" + cluster, true));
             }
         }
-        h.raw("</ol></nav>");
+        return out;
     }
 
-    private static void source(Html h, Map<String, Object> view) {
+    private static String error(Map<String, Object> view) {
         Object error = view.get("prometheus_error");
-        if (error != null) {
-            h.raw("<p class=\"warning\" role=\"note\">Prometheus could not be read; showing pushed figures: ")
-                    .text(str(error)).raw("</p>");
-        }
+        return error == null ? null : str(error);
     }
 
-    /** The nine metrics as a description list. */
-    private static void metrics(Html h, Map<String, Object> values, Map<String, Object> grades) {
-        h.raw("<dl class=\"metrics\">");
-        for (Metric m : METRICS) {
-            Object grade = grades.get(m.key());
-            h.raw("<div").attr("data-metric", m.key());
-            if (grade != null) {
-                h.attr("data-grade", str(grade));
-            }
-            h.raw("><dt>").text(m.label()).raw("</dt><dd>").text(value(m, values.get(m.key())));
-            gradeWord(h, grade == null ? null : str(grade));
-            h.raw("</dd></div>");
-        }
-        h.raw("</dl>");
+    /** A table's column headings: its own, then the nine metrics. */
+    private static List<String> headings(String... first) {
+        List<String> out = new ArrayList<>(List.of(first));
+        METRICS.forEach(m -> out.add(m.label()));
+        return out;
     }
 
-    private static void tableOpen(Html h, String label, List<String> first) {
-        h.raw("<div class=\"scroll\" role=\"region\" tabindex=\"0\"").attr("aria-label", label).raw("><table><thead><tr>");
-        for (String f : first) {
-            h.raw("<th scope=\"col\">").text(f).raw("</th>");
-        }
-        for (Metric m : METRICS) {
-            h.raw("<th scope=\"col\">").text(m.label()).raw("</th>");
-        }
-        h.raw("</tr></thead><tbody>");
-    }
-
-    private static void tableClose(Html h) {
-        h.raw("</tbody></table></div>");
-    }
-
-    private static void cells(Html h, Map<String, Object> values, Map<String, Object> grades) {
+    /** The nine metrics, each with its grade. */
+    private static List<Cell> cells(Map<String, Object> values, Map<String, Object> grades) {
+        List<Cell> out = new ArrayList<>(METRICS.size());
         for (Metric m : METRICS) {
             Object g = grades.get(m.key());
-            cell(h, m, values.get(m.key()), g == null ? null : str(g));
+            out.add(cell(m, values.get(m.key()), g == null ? null : str(g)));
         }
+        return out;
     }
 
-    private static void cell(Html h, Metric m, Object value, String grade) {
-        h.raw("<td").attr("data-metric", m.key());
-        if (grade != null) {
-            h.attr("data-grade", grade);
-        }
-        h.raw(">").text(value(m, value));
-        gradeWord(h, grade);
-        h.raw("</td>");
-    }
-
-    /** Warn and bad also say so in words: a grade is never told by colour alone. */
-    private static void gradeWord(Html h, String grade) {
-        if ("warn".equals(grade) || "bad".equals(grade)) {
-            h.raw(" <span class=\"grade\">").text(grade).raw("</span>");
-        }
-    }
-
-    private static void status(Html h, String status) {
-        h.raw("<td class=\"status\"").attr("data-status", status).raw("><span class=\"sym\" aria-hidden=\"true\"></span>")
-                .text(status).raw("</td>");
+    private static Cell cell(Metric m, Object value, String grade) {
+        return new Cell(m.key(), m.label(), grade, value(m, value));
     }
 
     /** Sparklines of the cluster's pushed history: latency, guilds, interactions and error rate. */
-    private static void history(Html h, List<Map<String, Object>> points) {
-        h.raw("<section aria-labelledby=\"history-title\"><h2 id=\"history-title\">History</h2>");
-        if (points.size() < 2) {
-            h.raw("<p class=\"empty\">Not enough history yet: points arrive with each heartbeat that carries metrics.</p></section>");
-            return;
-        }
-        double t0 = epochSeconds(points.get(0).get("t"));
-        double t1 = epochSeconds(points.get(points.size() - 1).get("t"));
-        h.raw("<p class=\"note\">").text(points.size() + " points from " + TIME.format(instant(t0)) + " to "
-                + TIME.format(instant(t1))).raw("</p><div class=\"sparks\">");
+    private static void sparks(Html h, List<Map<String, Object>> points, double t0, double t1) {
         for (int k : new int[] {0, 2, 4, 5}) {
             Metric m = METRICS.get(k);
             List<double[]> xy = new ArrayList<>();
@@ -283,7 +237,6 @@ final class FleetView {
             h.text(d.toString()).raw("\" vector-effect=\"non-scaling-stroke\"/></svg><figcaption>")
                     .text(m.label() + ": " + value(m, last)).raw("</figcaption></figure>");
         }
-        h.raw("</div></section>");
     }
 
     // ---------------------------------------------------------------- values

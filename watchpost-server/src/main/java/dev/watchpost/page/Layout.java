@@ -1,10 +1,9 @@
 package dev.watchpost.page;
 
-import dev.watchpost.web.Html;
 /**
- * The shell every page shares: head (one stylesheet, one module script, no inline script or style,
- * as the Content-Security-Policy demands), a skip link, the header with navigation and the live
- * connection indicator, landmarks, and the footer.
+ * The shell every page shares ({@code page/layout.jte}): head (one stylesheet, one module script, no
+ * inline script or style, as the Content-Security-Policy demands), a skip link, the header with
+ * navigation and the live connection indicator, landmarks, and the footer.
  */
 final class Layout {
 
@@ -18,34 +17,22 @@ final class Layout {
     enum Nav { STATUS, FLEET }
 
     /**
-     * Writes everything before the page's own content and opens {@code <main>}.
+     * What the shell of one page shows.
      *
-     * @param title  the document title (escaped)
-     * @param live   whether the page subscribes to the live feed (the indicator is shown)
+     * @param title the document title
+     * @param live  whether the page subscribes to the live feed (the indicator is shown)
+     * @param css   the stylesheet's versioned URL
+     * @param js    the entry module's versioned URL
      */
-    void open(Html h, String title, Nav current, boolean live) {
-        h.raw("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                + "<meta name=\"color-scheme\" content=\"light dark\">"
-                + "<link rel=\"icon\" href=\"data:,\"><title>").text(title).raw("</title>")
-                .raw("<link rel=\"stylesheet\"").attr("href", assets.url("page.css")).raw(">")
-                .raw("<script type=\"module\"").attr("src", assets.url("page.js")).raw("></script>")
-                .raw("</head><body><a class=\"skip\" href=\"#main\">Skip to content</a>")
-                .raw("<header class=\"top\"><div class=\"wrap bar\"><a class=\"brand\" href=\"/\">Watchpost</a>")
-                .raw("<nav aria-label=\"Views\"><ul>")
-                .raw("<li><a href=\"/\"").raw(current == Nav.STATUS ? " aria-current=\"page\"" : "").raw(">Status</a></li>")
-                .raw("<li><a href=\"/fleet\"").raw(current == Nav.FLEET ? " aria-current=\"page\"" : "").raw(">Fleet</a></li>")
-                .raw("</ul></nav>");
-        if (live) {
-            // Without JavaScript this stays a plain "snapshot" note; the live module takes it over.
-            h.raw("<p id=\"conn\" class=\"conn\" data-conn=\"static\" role=\"status\" aria-live=\"polite\">"
-                    + "<span class=\"dot\" aria-hidden=\"true\"></span><span class=\"conn-text\">Snapshot</span></p>");
+    record Shell(String title, Nav nav, boolean live, String css, String js) {
+
+        /** {@code aria-current}'s value on the navigation entry {@code entry}: "page" or none. */
+        String current(Nav entry) {
+            return nav == entry ? "page" : null;
         }
-        h.raw("</div></header><main id=\"main\" class=\"wrap\">");
     }
 
-    void close(Html h) {
-        h.raw("</main><footer class=\"wrap foot\"><p>Served by Watchpost. State is told by text and symbol; "
-                + "colours follow your system's light or dark theme.</p></footer></body></html>\n");
+    Shell shell(String title, Nav current, boolean live) {
+        return new Shell(title, current, live, assets.url("page.css"), assets.url("page.js"));
     }
 }

@@ -1,6 +1,5 @@
 package dev.watchpost.page;
 
-import dev.watchpost.web.Html;
 import dev.watchpost.auth.Access;
 import dev.watchpost.history.Bucket;
 import dev.watchpost.history.History;
@@ -11,6 +10,7 @@ import dev.watchpost.live.TargetView;
 import dev.watchpost.store.StoreException;
 import dev.watchpost.web.ApiException;
 import dev.watchpost.web.Json;
+import dev.watchpost.web.Templates;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -122,14 +122,15 @@ public final class PageRoutes implements HttpService {
         if (guild.isPresent()) {
             // A search is rare and personal: rendered for this request only, never cached.
             res.header(HeaderNames.CACHE_CONTROL, "no-store");
-            html(req, res, guild.get().valid() ? Status.OK_200 : Status.BAD_REQUEST_400, render(s, ph, notices.current(s, StatusView.NOTICES), guild));
+            html(req, res, guild.get().valid() ? Status.OK_200 : Status.BAD_REQUEST_400,
+                    render(s, ph, notices.current(s, StatusView.NOTICES), guild));
             return;
         }
         Rendered cached = rendered;
         // Notices change without the snapshot changing (an incident update): they are part of the key.
         List<Notices.Notice> shown = notices.current(s, StatusView.NOTICES);
         if (cached == null || cached.version() != s.version() || cached.history() != ph || !cached.notices().equals(shown)) {
-            byte[] html = render(s, ph, shown, Optional.empty()).getBytes(StandardCharsets.UTF_8);
+            byte[] html = render(s, ph, shown, Optional.empty());
             cached = new Rendered(s.version(), ph, shown, html, Assets.gzip(html),
                     "\"p" + s.version() + "-" + ph.generation() + "-" + Integer.toHexString(System.identityHashCode(ph))
                             + "-" + Integer.toHexString(shown.hashCode()) + "\"");
@@ -147,7 +148,7 @@ public final class PageRoutes implements HttpService {
         Assets.sendMaybeGzip(req, res, r.html(), r.gzip());
     }
 
-    private String render(Snapshot s, PageHistory ph, List<Notices.Notice> shown, Optional<GuildQuery> guild) {
+    private byte[] render(Snapshot s, PageHistory ph, List<Notices.Notice> shown, Optional<GuildQuery> guild) {
         Optional<Instant> historyAsOf = ph.unavailable() && ph.readAtMs() > 0
                 ? Optional.of(Instant.ofEpochMilli(ph.readAtMs())) : Optional.empty();
         return statusView.render(new StatusView.Data(s, ph.overview(), ph.latency(), shown, guild, clock.instant(),
@@ -223,7 +224,7 @@ public final class PageRoutes implements HttpService {
     private void fleetOne(ServerRequest req, ServerResponse res) {
         String name = req.path().pathParameters().get("fleet");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-        Optional<String> page = fleetView.fleet(fleet.view(), name);
+        Optional<byte[]> page = fleetView.fleet(fleet.view(), name);
         if (page.isEmpty()) {
             notFound(req, res, "There is no fleet '" + name + "'.");
             return;
@@ -247,15 +248,11 @@ public final class PageRoutes implements HttpService {
     }
 
     private void notFound(ServerRequest req, ServerResponse res, String message) {
-        Html h = new Html(2_048);
-        layout.open(h, "Not found", Layout.Nav.FLEET, false);
-        h.raw("<h1>Not found</h1><p>").text(message).raw(" <a href=\"/fleet\">Back to the fleet</a></p>");
-        layout.close(h);
-        html(req, res, Status.NOT_FOUND_404, h.toString());
+        html(req, res, Status.NOT_FOUND_404, Templates.bytes("page/notFound.jte",
+                new FleetView.NotFound(layout.shell("Not found", Layout.Nav.FLEET, false), message), 2_048));
     }
 
-    private static void html(ServerRequest req, ServerResponse res, Status status, String html) {
-        byte[] bytes = html.getBytes(StandardCharsets.UTF_8);
+    private static void html(ServerRequest req, ServerResponse res, Status status, byte[] bytes) {
         res.status(status);
         res.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
         res.header(HeaderNames.VARY, "Accept-Encoding");

@@ -1,6 +1,7 @@
 package dev.watchpost.page;
 
 import dev.watchpost.web.Html;
+import dev.watchpost.web.Templates;
 import dev.watchpost.history.Bucket;
 import dev.watchpost.history.DayBar;
 import dev.watchpost.history.History;
@@ -32,7 +33,8 @@ import java.util.Set;
  * {@code <li>} whose {@code title} carries its number and state (tooltip and accessible name at
  * once); day bars are one small SVG per target in which days that look alike (all up, or no data,
  * with nothing to report) are one rectangle, while a day pattern keeps every day visible as its own
- * cell. Every string that came from users or reporters is escaped by {@link Html}.
+ * cell. The page is laid out by {@code page/status.jte} from the {@link Page} built here; every
+ * string that came from users or reporters is escaped there, or by {@link Html} in the SVG drawn here.
  */
 final class StatusView {
 
@@ -99,134 +101,143 @@ final class StatusView {
         }
     }
 
+    // ---------------------------------------------------------------- the page's view model (page/status.jte)
+
+    /** A moment as the page shows it: for machines ({@code datetime}) and for people. */
+    record Stamp(String iso, String text) {
+        static Stamp of(Instant t) {
+            return new Stamp(t.toString(), TIME.format(t));
+        }
+    }
+
+    /**
+     * The whole status page.
+     *
+     * @param historyAsOf when the shown history was read, while the database cannot be; null when
+     *                    history is available or none was ever read
+     * @param search      the guild search form; null when no group is sharded
+     */
+    record Page(Layout.Shell shell, Banner banner, Stamp asOf, boolean historyUnavailable, Stamp historyAsOf,
+                List<NoticeRow> notices, Search search, List<Group> groups, List<Row> ungrouped, boolean empty,
+                boolean shardGrids) {
+    }
+
+    record NoticeRow(String state, String label, String title, Stamp at, String message) {
+    }
+
+    /** @param value what was searched (null: nothing); @param message the answer or the error, empty before a search */
+    record Search(String value, boolean invalid, String message) {
+    }
+
+    /** @param hid the heading's id; @param grid null unless sharded */
+    record Group(String id, String hid, int level, String name, String summary, Grid grid, List<Row> targets,
+                 List<Group> children) {
+    }
+
+    /** @param found the shard a guild search found, -1 for none */
+    record Grid(String groupId, String cluster, String name, State[] states, int found) {
+        int size() {
+            return states.length;
+        }
+
+        String state(int i) {
+            return states[i].id();
+        }
+
+        String label(int i) {
+            return Format.state(states[i]);
+        }
+
+        String found(int i) {
+            return i == found ? "found" : null;
+        }
+
+        String current(int i) {
+            return i == found ? "true" : null;
+        }
+    }
+
+    /**
+     * One service. {@code bars} and {@code spark} are SVG drawn by {@link Html} (see {@link Html#content()});
+     * {@code spark} is null for kinds Watchpost does not measure, {@code message} null when there is none.
+     */
+    record Row(String id, String state, String name, String label, String message, gg.jte.Content bars,
+               List<UptimeCell> uptime, gg.jte.Content spark) {
+    }
+
+    record UptimeCell(String window, String value) {
+    }
+
+    record LegendEntry(String id, String label) {
+    }
+
+    static final List<LegendEntry> LEGEND = java.util.Arrays.stream(State.values())
+            .map(s -> new LegendEntry(s.id(), Format.state(s))).toList();
+
     private final Layout layout;
 
     StatusView(Layout layout) {
         this.layout = layout;
     }
 
-    String render(Data d) {
+    /** The page in UTF-8. */
+    byte[] render(Data d) {
         Tree tree = Tree.of(d.snapshot());
         int tiles = tree.shards().values().stream().mapToInt(a -> a.length).sum();
-        Html h = new Html(8_192 + tiles * 64 + tree.services().size() * 1_200);
-        layout.open(h, "Status", Layout.Nav.STATUS, true);
-        banner(h, Banner.decide(tree.groups(), tree.ungrouped()), d);
-        if (d.historyUnavailable()) {
-            historyUnavailable(h, d.historyAsOf());
-        }
-        notices(h, d.notices());
-        if (!tree.shards().isEmpty()) {
-            guildSearch(h, d.guild(), tree);
-        }
+        return Templates.bytes("page/status.jte", page(d, tree), 8_192 + tiles * 80 + tree.services().size() * 1_400);
+    }
+
+    Page page(Data d, Tree tree) {
+        List<NoticeRow> notices = d.notices().stream()
+                .map(n -> new NoticeRow(n.state().id(), n.label(), n.title(), Stamp.of(n.at()), n.message())).toList();
         int[] ids = {0};
+        List<Group> groups = new ArrayList<>();
         for (GroupView g : tree.childGroups().getOrDefault("", List.of())) {
-            group(h, g, tree, d, 2, ids);
+            groups.add(group(g, tree, d, 2, ids));
         }
-        if (!tree.ungrouped().isEmpty()) {
-            h.raw("<section class=\"group\" aria-labelledby=\"g-other\"><h2 id=\"g-other\">Other services</h2>");
-            targets(h, tree.ungrouped(), d);
-            h.raw("</section>");
-        }
-        if (tree.groups().isEmpty() && tree.ungrouped().isEmpty()) {
-            h.raw("<p class=\"empty\">Nothing is monitored yet. Declare groups and targets in "
-                    + "<code>watchpost.yml</code> or through the API, and they appear here.</p>");
-        }
-        legend(h, !tree.shards().isEmpty());
-        layout.close(h);
-        return h.toString();
+        return new Page(layout.shell("Status", Layout.Nav.STATUS, true), Banner.decide(tree.groups(), tree.ungrouped()),
+                Stamp.of(d.snapshot().generatedAt()), d.historyUnavailable(), d.historyAsOf().map(Stamp::of).orElse(null),
+                notices, tree.shards().isEmpty() ? null : search(d.guild(), tree), groups, rows(tree.ungrouped(), d),
+                tree.groups().isEmpty() && tree.ungrouped().isEmpty(), !tree.shards().isEmpty());
     }
 
-    // ---------------------------------------------------------------- banner, notices, search
+    // ---------------------------------------------------------------- search
 
-    private static void banner(Html h, Banner b, Data d) {
-        h.raw("<section id=\"banner\" class=\"banner\"").attr("data-level", b.level())
-                .raw(" aria-labelledby=\"banner-title\"><h1 id=\"banner-title\"><span class=\"sym\" aria-hidden=\"true\"></span>")
-                .raw("<span class=\"banner-text\">").text(b.title()).raw("</span></h1>")
-                .raw("<p class=\"as-of\">As of <time").attr("datetime", d.snapshot().generatedAt().toString()).raw(">")
-                .text(TIME.format(d.snapshot().generatedAt())).raw("</time></p></section>");
-    }
-
-    /** The states above are live; only the history below them could not be read. */
-    private static void historyUnavailable(Html h, Optional<Instant> asOf) {
-        h.raw("<p id=\"history-unavailable\" class=\"note history-unavailable\" role=\"status\">")
-                .text("History unavailable: the database cannot be reached. Current states are live; ");
-        if (asOf.isPresent()) {
-            h.text("uptime and day bars are as of ").raw("<time").attr("datetime", asOf.get().toString()).raw(">")
-                    .text(TIME.format(asOf.get())).raw("</time>.");
-        } else {
-            h.text("uptime and day bars are not shown until it is back.");
+    private static Search search(Optional<GuildQuery> guild, Tree tree) {
+        if (guild.isEmpty()) {
+            return new Search(null, false, "");
         }
-        h.raw("</p>");
-    }
-
-    private static void notices(Html h, List<Notices.Notice> notices) {
-        if (notices.isEmpty()) {
-            return;
+        GuildQuery g = guild.get();
+        if (!g.valid()) {
+            return new Search(g.raw(), true, g.error());
         }
-        h.raw("<section class=\"notices\" aria-labelledby=\"notices-title\"><h2 id=\"notices-title\">Notices</h2><ul>");
-        for (Notices.Notice n : notices) {
-            h.raw("<li class=\"notice\"").attr("data-state", n.state().id()).raw("><p class=\"notice-head\">")
-                    .raw("<span class=\"state\"><span class=\"sym\" aria-hidden=\"true\"></span><span class=\"label\">")
-                    .text(n.label()).raw("</span></span> <strong>").text(n.title()).raw("</strong> <time")
-                    .attr("datetime", n.at().toString()).raw(">").text(TIME.format(n.at())).raw("</time></p>")
-                    .raw("<p class=\"notice-text\">").text(n.message()).raw("</p></li>");
-        }
-        h.raw("</ul></section>");
-    }
-
-    private static void guildSearch(Html h, Optional<GuildQuery> guild, Tree tree) {
-        h.raw("<section class=\"guild\" aria-labelledby=\"guild-title\"><h2 id=\"guild-title\">Find a server's shard</h2>"
-                + "<form id=\"guild-form\" action=\"/\" method=\"get\" role=\"search\" novalidate>"
-                + "<label for=\"guild\">Discord guild id</label><span class=\"field\">"
-                + "<input id=\"guild\" name=\"guild\" inputmode=\"numeric\" autocomplete=\"off\" spellcheck=\"false\" "
-                + "aria-describedby=\"guild-msg\"");
-        guild.ifPresent(g -> h.attr("value", g.raw()));
-        if (guild.isPresent() && !guild.get().valid()) {
-            h.raw(" aria-invalid=\"true\"");
-        }
-        h.raw("><button type=\"submit\">Find shard</button></span>"
-                + "<button type=\"button\" id=\"motion\" class=\"motion\" aria-pressed=\"true\" hidden>Animations on</button>"
-                + "<p id=\"guild-msg\" class=\"guild-msg\" role=\"status\" aria-live=\"polite\"");
-        if (guild.isPresent() && !guild.get().valid()) {
-            h.raw(" data-error=\"true\">").text(guild.get().error());
-        } else if (guild.isPresent()) {
-            GuildQuery g = guild.get();
-            h.raw(">");
-            List<String> parts = new ArrayList<>();
-            for (GroupView grp : tree.groups()) {
-                State[] states = tree.shards().get(grp.id());
-                if (states != null) {
-                    int shard = g.shard(states.length);
-                    parts.add(grp.name() + ": shard " + shard + " (" + Format.state(states[shard]) + ")");
-                }
+        List<String> parts = new ArrayList<>();
+        for (GroupView grp : tree.groups()) {
+            State[] states = tree.shards().get(grp.id());
+            if (states != null) {
+                int shard = g.shard(states.length);
+                parts.add(grp.name() + ": shard " + shard + " (" + Format.state(states[shard]) + ")");
             }
-            h.text("Guild " + g.raw() + " is on " + String.join("; ", parts) + ".");
-        } else {
-            h.raw(">");
         }
-        h.raw("</p></form></section>");
+        return new Search(g.raw(), false, "Guild " + g.raw() + " is on " + String.join("; ", parts) + ".");
     }
 
     // ---------------------------------------------------------------- groups
 
-    private void group(Html h, GroupView g, Tree tree, Data d, int level, int[] ids) {
+    private Group group(GroupView g, Tree tree, Data d, int level, int[] ids) {
         String hid = "g-" + ids[0]++;
-        String tag = "h" + Math.min(level, 6);
-        h.raw("<section class=\"group\"").attr("data-group", g.id()).attr("aria-labelledby", hid).raw("><")
-                .raw(tag).attr("id", hid).raw(">").text(g.name()).raw("</").raw(tag).raw(">")
-                .raw("<p class=\"summary\"").attr("data-summary", g.id()).raw(">").text(summary(g)).raw("</p>");
         State[] shards = tree.shards().get(g.id());
+        Grid grid = null;
         if (shards != null) {
-            grid(h, g, shards, d.guild());
+            int found = d.guild().filter(GuildQuery::valid).map(q -> q.shard(shards.length)).orElse(-1);
+            grid = new Grid(g.id(), g.id().substring(g.id().lastIndexOf('/') + 1), g.name(), shards, found);
         }
-        List<TargetView> targets = tree.targets().getOrDefault(g.id(), List.of());
-        if (!targets.isEmpty()) {
-            targets(h, targets, d);
-        }
+        List<Row> targets = rows(tree.targets().getOrDefault(g.id(), List.of()), d);
+        List<Group> children = new ArrayList<>();
         for (GroupView child : tree.childGroups().getOrDefault(g.id(), List.of())) {
-            group(h, child, tree, d, level + 1, ids);
+            children.add(group(child, tree, d, level + 1, ids));
         }
-        h.raw("</section>");
+        return new Group(g.id(), hid, Math.min(level, 6), g.name(), summary(g), grid, targets, children);
     }
 
     /** "358 online · 2 unhealthy", in state order; "no targets" when empty. */
@@ -244,51 +255,29 @@ final class StatusView {
         return String.join(" · ", parts);
     }
 
-    private static void grid(Html h, GroupView g, State[] shards, Optional<GuildQuery> guild) {
-        int found = guild.filter(GuildQuery::valid).map(q -> q.shard(shards.length)).orElse(-1);
-        h.raw("<ol class=\"grid\"").attr("data-group", g.id()).attr("data-cluster", g.id().substring(g.id().lastIndexOf('/') + 1))
-                .attr("data-shards", shards.length).attr("data-name", g.name()).attr("aria-label", "Shards of " + g.name()).raw(">");
-        for (int i = 0; i < shards.length; i++) {
-            String label = Format.state(shards[i]);
-            h.raw("<li data-shard=\"").text(i).raw("\" data-state=\"").raw(shards[i].id()).raw("\" title=\"Shard ")
-                    .text(i).raw(": ").raw(label).raw(i == found ? "\" class=\"found\" aria-current=\"true\">" : "\">")
-                    .raw("</li>");
-        }
-        h.raw("</ol>");
-    }
-
     // ---------------------------------------------------------------- targets
 
-    private static void targets(Html h, List<TargetView> targets, Data d) {
-        h.raw("<ul class=\"targets\">");
+    private static List<Row> rows(List<TargetView> targets, Data d) {
+        List<Row> out = new ArrayList<>(targets.size());
         for (TargetView v : targets) {
-            target(h, v, d);
+            History.Overview o = d.history().get(v.id());
+            Html bars = new Html(1_024);
+            bars(bars, o == null ? List.of() : o.days(), d.now());
+            List<UptimeCell> uptime = new ArrayList<>(WINDOWS.size());
+            for (int i = 0; i < WINDOWS.size(); i++) {
+                OptionalDouble r = o == null ? OptionalDouble.empty() : o.uptime().get(i).ratio();
+                uptime.add(new UptimeCell(WINDOW_LABELS.get(i), Format.percent(r)));
+            }
+            gg.jte.Content spark = null;
+            if (PROBED.contains(v.kind())) {
+                Html h = new Html(512);
+                sparkline(h, d.latency().getOrDefault(v.id(), List.of()), d.now());
+                spark = h.content();
+            }
+            String message = v.message() == null || v.message().isBlank() ? null : v.message();
+            out.add(new Row(v.id(), v.state().id(), v.name(), Format.state(v.state()), message, bars.content(), uptime, spark));
         }
-        h.raw("</ul>");
-    }
-
-    private static void target(Html h, TargetView v, Data d) {
-        // The id anchors links to this row (alerts link to <public-url>/#<target id>).
-        h.raw("<li class=\"target\"").attr("id", v.id()).attr("data-target", v.id()).attr("data-state", v.state().id())
-                .raw("><div class=\"head\"><span class=\"name\">").text(v.name()).raw("</span>")
-                .raw("<span class=\"state\"><span class=\"sym\" aria-hidden=\"true\"></span><span class=\"label\">")
-                .text(Format.state(v.state())).raw("</span></span></div>");
-        if (v.message() != null && !v.message().isBlank()) {
-            h.raw("<p class=\"msg\">").text(v.message()).raw("</p>");
-        }
-        History.Overview o = d.history().get(v.id());
-        h.raw("<div class=\"hist\">");
-        bars(h, o == null ? List.of() : o.days(), d.now());
-        h.raw("<dl class=\"uptime\">");
-        for (int i = 0; i < WINDOWS.size(); i++) {
-            OptionalDouble r = o == null ? OptionalDouble.empty() : o.uptime().get(i).ratio();
-            h.raw("<div><dt>").raw(WINDOW_LABELS.get(i)).raw("</dt><dd>").text(Format.percent(r)).raw("</dd></div>");
-        }
-        h.raw("</dl>");
-        if (PROBED.contains(v.kind())) {
-            sparkline(h, d.latency().getOrDefault(v.id(), List.of()), d.now());
-        }
-        h.raw("</div></li>");
+        return out;
     }
 
     /** The class of a day's cell: how good it was, independent of colour names. */
@@ -440,31 +429,6 @@ final class StatusView {
         }
         h.text(p.toString()).raw("\" vector-effect=\"non-scaling-stroke\"/></svg><figcaption>avg ")
                 .text(Format.millis(sum / count)).raw("</figcaption></figure>");
-    }
-
-    // ---------------------------------------------------------------- legend
-
-    private static void legend(Html h, boolean shards) {
-        h.raw("<section class=\"legend\" aria-labelledby=\"legend-title\"><h2 id=\"legend-title\">Legend</h2><ul class=\"states\">");
-        for (State s : State.values()) {
-            h.raw("<li").attr("data-state", s.id()).raw("><span class=\"tile\" aria-hidden=\"true\"></span>")
-                    .text(Format.state(s)).raw("</li>");
-        }
-        h.raw("</ul><ul class=\"days\">"
-                + "<li><span class=\"cell d-ok\" aria-hidden=\"true\"></span>100% up</li>"
-                + "<li><span class=\"cell d-minor\" aria-hidden=\"true\"></span>99% or more, or an incident</li>"
-                + "<li><span class=\"cell d-partial\" aria-hidden=\"true\"></span>95–99%</li>"
-                + "<li><span class=\"cell d-major\" aria-hidden=\"true\"></span>under 95%</li>"
-                + "<li><span class=\"cell d-none\" aria-hidden=\"true\"></span>no data</li></ul>"
-                + "<p class=\"note\">Days are UTC days; hover a day for its uptime, down time and incidents.");
-        if (shards) {
-            h.raw(" Each square of a shard grid is one shard; hover it for its number and state.");
-        }
-        h.raw("</p></section>"
-                // The day-gap pattern every bar chart refers to.
-                + "<svg class=\"defs\" aria-hidden=\"true\" focusable=\"false\" width=\"0\" height=\"0\"><defs>"
-                + "<pattern id=\"day-gaps\" width=\"1\" height=\"10\" patternUnits=\"userSpaceOnUse\">"
-                + "<rect x=\"0.78\" width=\"0.22\" height=\"10\" class=\"gap\"/></pattern></defs></svg>");
     }
 
     // ---------------------------------------------------------------- summary for the live module

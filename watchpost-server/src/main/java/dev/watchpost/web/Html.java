@@ -1,11 +1,12 @@
 package dev.watchpost.web;
 
 /**
- * The one way HTML (and SVG) is written, for the status page and the dashboard alike: trusted
- * constant markup goes through {@link #raw}, everything else (names, messages, ids, numbers) through
- * {@link #text} or {@link #attr}, which escape it. There is deliberately no way to add unescaped data
- * other than {@code raw}, whose arguments are literals in the calling code. Not thread-safe; one per
- * response.
+ * How drawn SVG is written (the status page's day bars and sparklines, the fleet's sparklines,
+ * badges), where markup is computed shape by shape rather than laid out: pages themselves are jte
+ * templates ({@link Templates}). Trusted constant markup goes through {@link #raw}, everything else
+ * (names, messages, ids, numbers) through {@link #text} or {@link #attr}, which escape it. There is
+ * deliberately no way to add unescaped data other than {@code raw}, whose arguments are literals in
+ * the calling code. Its escaping rules are also the templates' ({@link HtmlOutput}). Not thread-safe.
  */
 public final class Html {
 
@@ -49,28 +50,14 @@ public final class Html {
         return this;
     }
 
-    /** {@code  name} when {@code on} (boolean attributes such as {@code checked}). */
-    public Html flag(String name, boolean on) {
-        if (on) {
-            b.append(' ').append(name);
-        }
-        return this;
-    }
-
-    /** {@code <tag class="cls">text</tag>} with the text escaped. */
-    public Html element(String tag, String cls, String text) {
-        b.append('<').append(tag);
-        if (cls != null) {
-            attr("class", cls);
-        }
-        b.append('>');
-        escape(b, text);
-        b.append("</").append(tag).append('>');
-        return this;
-    }
-
-    public int length() {
-        return b.length();
+    /**
+     * This markup, for a template to place as it is. The one bridge from {@code Html} into templates,
+     * and safe for the reason {@code Html} is: its data went through {@link #text} or {@link #attr};
+     * {@link #raw} took only the calling code's literals. Used for drawn SVG (day bars, sparklines).
+     */
+    public gg.jte.Content content() {
+        String markup = b.toString();
+        return out -> out.writeContent(markup);
     }
 
     @Override
@@ -83,6 +70,37 @@ public final class Html {
         StringBuilder out = new StringBuilder(s == null ? 0 : s.length() + 16);
         escape(out, s);
         return out.toString();
+    }
+
+    /**
+     * The same escaping onto a template's output, in runs: what does not need escaping is written as
+     * one piece (see {@link HtmlOutput}).
+     */
+    static void escape(gg.jte.TemplateOutput out, String s) {
+        int start = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            String entity = switch (c) {
+                case '&' -> "&amp;";
+                case '<' -> "&lt;";
+                case '>' -> "&gt;";
+                case '"' -> "&quot;";
+                case '\'' -> "&#39;";
+                default -> c < 0x20 && c != '\t' && c != '\n' && c != '\r' ? "\uFFFD" : null;
+            };
+            if (entity != null) {
+                if (i > start) {
+                    out.writeContent(s, start, i);
+                }
+                out.writeContent(entity);
+                start = i + 1;
+            }
+        }
+        if (start == 0) {
+            out.writeContent(s);
+        } else if (start < s.length()) {
+            out.writeContent(s, start, s.length());
+        }
     }
 
     private static void escape(StringBuilder out, String s) {
