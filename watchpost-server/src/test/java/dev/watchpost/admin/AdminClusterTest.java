@@ -63,7 +63,7 @@ class AdminClusterTest {
                     .contains("This Watchpost runs as a single node.")
                     .contains("<code>cluster.secret</code>").contains("<code>WATCHPOST_CLUSTER_SECRET</code>")
                     .contains("<code>storage.url</code>")
-                    .contains("See the README's \"Running several nodes\".")
+                    .contains("See \"Running several nodes\" in docs/scaling.md.")
                     .doesNotContain("<table").doesNotContain("Reports forwarded")
                     .doesNotContain("<script>").doesNotContain(" style=").doesNotContainPattern("\\son[a-z]+=");
             // the sign-in page sends an operator back to it
