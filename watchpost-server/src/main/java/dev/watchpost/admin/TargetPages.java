@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.watchpost.live.TargetKind;
 import dev.watchpost.live.Held;
 import dev.watchpost.live.LiveState;
 import dev.watchpost.live.Snapshot;
@@ -29,7 +30,7 @@ import java.util.Optional;
 final class TargetPages {
 
     static final int PAGE_SIZE = 50;
-    private static final List<String> ALL_KINDS = List.of("push", "http", "tcp", "tls", "stats", "manual", "composite");
+    private static final List<String> ALL_KINDS = TargetKind.IDS;
 
     private final LiveState live;
     private final Topology topology;
@@ -54,7 +55,7 @@ final class TargetPages {
         List<TargetView> found = new ArrayList<>();
         snap.forEachTarget(v -> {
             if ((q.isEmpty() || v.id().contains(q) || v.name().toLowerCase(Locale.ROOT).contains(q))
-                    && (state.isEmpty() || v.state() == state.get()) && (kind.isEmpty() || kind.equals(v.kind()))) {
+                    && (state.isEmpty() || v.state() == state.get()) && (kind.isEmpty() || kind.equals(v.kind().id()))) {
                 found.add(v);
             }
         });
@@ -121,12 +122,12 @@ final class TargetPages {
                     paused ? "Resume" : "Pause");
         }
         StatusForm form = null;
-        if (decl.isPresent() && ManualService.KIND.equals(decl.get().kind())) {
+        if (decl.isPresent() && decl.get().kind() == TargetKind.MANUAL) {
             form = statusForm(id, statusForm);
         }
         x.page(status, "admin/target.jte", new DetailPage(Layout.shell(v.name(), "targets", x), v, error,
                 live.held(id).map(TargetPages::describe).orElse(null), hint, actions, form,
-                decl.map(d -> pretty(d.spec())).orElse(null), topologyStore.recentTransitions(id, 10)));
+                decl.map(d -> pretty(d.spec())).orElse(null), topologyStore.recentTransitions(v.ref(), 10)));
     }
 
     /**
@@ -270,7 +271,7 @@ final class TargetPages {
             detail(x, Status.CONFLICT_409, "'" + id + "' is declared in the configuration; change it there", null);
             return;
         }
-        String kind = decl.get().kind();
+        String kind = decl.get().kind().id();
         editor(x, Status.OK_200, false, kind, TargetForm.values(decl.get().spec(), kind), pretty(decl.get().spec()),
                 null, null, !TargetForm.KINDS.contains(kind));
     }
@@ -289,7 +290,7 @@ final class TargetPages {
     private void submit(Exchange x, boolean create, Optional<TargetDecl> existing) {
         Form f = x.form();
         boolean json = f.get("mode").equals("json");
-        String kind = existing.map(TargetDecl::kind).orElse(f.trimmed("kind"));
+        String kind = existing.map(d -> d.kind().id()).orElse(f.trimmed("kind"));
         if (!json && !TargetForm.KINDS.contains(kind)) {
             kind = "push";
         }

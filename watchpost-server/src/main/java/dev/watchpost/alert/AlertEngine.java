@@ -105,7 +105,7 @@ public final class AlertEngine implements AutoCloseable {
      * the live state starts.
      */
     public TransitionWriter writer() {
-        return new AlertWriter(routing::get, live::target, id -> tagsOf.apply(id), clock, graceEnd);
+        return new AlertWriter(routing::get, id -> tagsOf.apply(id), clock, graceEnd);
     }
 
     /** Stored API objects first, then the config file's, which win; then the rules are checked against the channels. */

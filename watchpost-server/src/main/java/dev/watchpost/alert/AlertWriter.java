@@ -2,7 +2,7 @@ package dev.watchpost.alert;
 
 import dev.watchpost.live.Transition;
 import dev.watchpost.live.TransitionWriter;
-import dev.watchpost.live.TargetView;
+import dev.watchpost.live.TargetKind;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -13,7 +13,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -27,20 +26,14 @@ import java.util.function.Supplier;
 final class AlertWriter implements TransitionWriter {
 
     private final Supplier<Routing> routing;
-    private final Function<String, Optional<TargetView>> targets;
     private final Function<String, Set<String>> tagsOf;
     private final Clock clock;
     private final Instant graceEnd;
 
-    /**
-     * @param targets  a target's current view (its kind and group), from the live state
-     * @param graceEnd nothing is due before this (start-up grace)
-     */
-    AlertWriter(Supplier<Routing> routing, Function<String, Optional<TargetView>> targets,
-                Function<String, Set<String>> tagsOf, Clock clock, Instant graceEnd) {
+    /** @param graceEnd nothing is due before this (start-up grace) */
+    AlertWriter(Supplier<Routing> routing, Function<String, Set<String>> tagsOf, Clock clock, Instant graceEnd) {
         this.tagsOf = tagsOf;
         this.routing = routing;
-        this.targets = targets;
         this.clock = clock;
         this.graceEnd = graceEnd;
     }
@@ -54,13 +47,12 @@ final class AlertWriter implements TransitionWriter {
         }
         Instant now = clock.instant();
         for (Transition t : batch) {
-            Optional<TargetView> view = targets.apply(t.targetId());
-            boolean composite = view.map(v -> "composite".equals(v.kind())).orElse(false);
+            boolean composite = t.target().kind() == TargetKind.COMPOSITE;
             Policy.Change change = Policy.classify(t.from(), t.to(), composite);
             if (change.none()) {
                 continue;
             }
-            String group = view.map(TargetView::groupId).orElse(null);
+            String group = t.target().groupId();
             Set<String> tags = tagsOf.apply(t.targetId());
             for (Rule rule : rules) {
                 if (rule.matches(t.targetId(), group, tags)) {

@@ -3,6 +3,7 @@ package dev.watchpost.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.watchpost.live.LiveState;
 import dev.watchpost.live.State;
+import dev.watchpost.live.TargetView;
 import dev.watchpost.live.Transition;
 import dev.watchpost.live.TransitionWriter;
 import dev.watchpost.store.Backoff;
@@ -21,6 +22,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Optional;
 import java.util.List;
 
 /**
@@ -240,7 +242,7 @@ final class Replication implements TransitionWriter, AutoCloseable {
                     Instant since = Instant.ofEpochMilli(rs.getLong(3));
                     live.target(id).ifPresent(v -> {
                         if (stored != null && v.state() != stored) {
-                            out.add(new Transition(id, v.state(), stored, since, "recorded by another node"));
+                            out.add(new Transition(v.ref(), v.state(), stored, since, "recorded by another node"));
                         }
                     });
                 }
@@ -253,13 +255,15 @@ final class Replication implements TransitionWriter, AutoCloseable {
         }
     }
 
-    private static void parse(String payload, List<Transition> into) {
+    /** The changes a payload announces, for targets this node knows (the others it cannot apply). */
+    private void parse(String payload, List<Transition> into) {
         try {
             for (JsonNode n : Json.MAPPER.readTree(payload)) {
                 State from = State.parse(n.path("f").asText()).orElse(null);
                 State to = State.parse(n.path("o").asText()).orElse(null);
-                if (from != null && to != null && from != to) {
-                    into.add(new Transition(n.path("t").asText(), from, to, Instant.ofEpochMilli(n.path("a").asLong()),
+                Optional<TargetView> target = live.target(n.path("t").asText());
+                if (from != null && to != null && from != to && target.isPresent()) {
+                    into.add(new Transition(target.get().ref(), from, to, Instant.ofEpochMilli(n.path("a").asLong()),
                             n.path("r").asText("")));
                 }
             }

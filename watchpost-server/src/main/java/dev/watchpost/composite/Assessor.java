@@ -1,5 +1,6 @@
 package dev.watchpost.composite;
 
+import dev.watchpost.live.TargetKind;
 import dev.watchpost.live.Severity;
 import dev.watchpost.live.State;
 import dev.watchpost.live.TargetView;
@@ -58,7 +59,7 @@ final class Assessor {
             for (TargetView v : p.members()) {
                 PartStatus.Condition c = condition(v);
                 // A composite part reports only when it changes, so its age says nothing about it.
-                if (staleMs >= 0 && c != PartStatus.Condition.MISSING && !"composite".equals(v.kind())) {
+                if (staleMs >= 0 && c != PartStatus.Condition.MISSING && v.kind() != TargetKind.COMPOSITE) {
                     long freshUntil = v.lastSeen() < 0 ? Long.MIN_VALUE : v.lastSeen() + staleMs;
                     if (nowMs > freshUntil) {
                         c = PartStatus.Condition.STALE;

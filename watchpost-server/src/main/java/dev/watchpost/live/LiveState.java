@@ -489,7 +489,7 @@ public final class LiveState implements AutoCloseable {
 
     /** Changes a cell's state; caller holds the cell's monitor. Marks it dirty for snapshot and checkpoint. */
     static Transition changeLocked(TargetCell cell, State to, long nowMs, String reason) {
-        Transition t = new Transition(cell.id, cell.state, to, Instant.ofEpochMilli(nowMs), reason);
+        Transition t = new Transition(cell.ref(), cell.state, to, Instant.ofEpochMilli(nowMs), reason);
         if (cell.group != null) {
             cell.group.count(cell.state, to);
         }

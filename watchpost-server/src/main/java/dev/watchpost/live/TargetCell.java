@@ -60,11 +60,17 @@ final class TargetCell {
         return group.shardLease();
     }
 
+    /** Which target this is, for the changes made to it. */
+    TargetRef ref() {
+        return def == null ? new TargetRef(id, TargetKind.PUSH, group.id(), shard)
+                : new TargetRef(id, def.kind(), group == null ? null : group.id(), shard);
+    }
+
     /** Caller holds the monitor. */
     TargetView view() {
         if (def == null) {
             // Shards share their group's name and lease text: nothing per shard but the view itself.
-            return new TargetView(id, group.def().name(), "push", group.id(), shard, state, since, lastSeen, deadline,
+            return new TargetView(id, group.def().name(), TargetKind.PUSH, group.id(), shard, state, since, lastSeen, deadline,
                     message, latency, metrics, group.shardLeaseText());
         }
         LeasePolicy lease = lease();

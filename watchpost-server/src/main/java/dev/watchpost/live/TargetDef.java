@@ -9,11 +9,11 @@ import java.util.regex.Pattern;
  * group's definition.
  *
  * @param groupId the group it belongs to, if any
- * @param kind    push (more kinds arrive with probes)
+ * @param kind    what it is, which decides who sets its state
  * @param lease   for push targets: when silence becomes Unhealthy; empty = never expires
  * @param pingKey the secret key for {@code /ping/{key}} URLs, if the target accepts cron-style pings
  */
-public record TargetDef(String id, String name, Optional<String> groupId, String kind, Optional<LeasePolicy> lease,
+public record TargetDef(String id, String name, Optional<String> groupId, TargetKind kind, Optional<LeasePolicy> lease,
                         Optional<String> pingKey, String source) {
 
     public static final Pattern ID = GroupDef.ID;

@@ -12,9 +12,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param lastSeen epoch ms of the last report, or -1
  * @param deadline epoch ms when the lease runs out, or {@link Long#MAX_VALUE} when it cannot
  */
-public record TargetView(String id, String name, String kind, String groupId, int shard, State state, long since,
+public record TargetView(String id, String name, TargetKind kind, String groupId, int shard, State state, long since,
                          long lastSeen, long deadline, String message, double latencyMs, ObjectNode metrics,
                          String lease) {
+
+    /** Which target this is, as a change about it names it. */
+    public TargetRef ref() {
+        return new TargetRef(id, kind, groupId, shard);
+    }
 
     /** The display name: for shards, the group's name and the shard number ("Main bot #17"). */
     @Override

@@ -81,7 +81,7 @@ final class TransitionLog implements AutoCloseable {
                 return last;
             }
             Transition l = transitionOf(last);
-            Transition t = new Transition(first.targetId(), first.from(), l.to(), l.at(),
+            Transition t = new Transition(first.target(), first.from(), l.to(), l.at(),
                     l.reason() + " (last of " + count + " changes combined while the transition backlog was full)");
             return last instanceof IntoHold h ? new IntoHold(t, h.holdState(), h.holdMessage()) : t;
         }

@@ -19,7 +19,7 @@ public final class ViewJson {
         g.writeStartObject();
         g.writeStringField("id", v.id());
         g.writeStringField("name", v.name());
-        g.writeStringField("kind", v.kind());
+        g.writeStringField("kind", v.kind().id());
         if (v.groupId() != null) {
             g.writeStringField("group", v.groupId());
         }

@@ -1,5 +1,6 @@
 package dev.watchpost.manual;
 
+import dev.watchpost.live.TargetKind;
 import dev.watchpost.live.LiveState;
 import dev.watchpost.live.Observation;
 import dev.watchpost.live.Severity;
@@ -47,9 +48,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link Topology}'s synchronized methods; topology callbacks take it after the topology's lock.
  */
 public final class ManualService implements TopologyListener {
-
-    /** The kind of target this service serves. */
-    public static final String KIND = "manual";
 
     /** The target, status or event does not exist. */
     public static final class NotFound extends RuntimeException {
@@ -387,7 +385,7 @@ public final class ManualService implements TopologyListener {
 
     /** True when {@code targetId} is a declared target of kind manual. */
     public boolean isManual(String targetId) {
-        return topology.declaration(targetId).map(d -> KIND.equals(d.kind())).orElse(false);
+        return topology.declaration(targetId).map(d -> d.kind() == TargetKind.MANUAL).orElse(false);
     }
 
     /**
@@ -479,7 +477,7 @@ public final class ManualService implements TopologyListener {
             }
             throw new NotFound("no target '" + targetId + "'");
         }
-        if (!KIND.equals(decl.get().kind())) {
+        if (decl.get().kind() != TargetKind.MANUAL) {
             throw new Conflict("target '" + targetId + "' is of kind " + decl.get().kind()
                     + "; only manual targets take status events");
         }
@@ -490,7 +488,7 @@ public final class ManualService implements TopologyListener {
     /** A target that is no longer manual loses its events and its list (a manual target declared again keeps them). */
     @Override
     public void defined(TargetDecl target) {
-        if (!KIND.equals(target.kind())) {
+        if (target.kind() != TargetKind.MANUAL) {
             forget(target.id());
         }
     }

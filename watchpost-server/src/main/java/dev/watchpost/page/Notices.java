@@ -1,5 +1,6 @@
 package dev.watchpost.page;
 
+import dev.watchpost.live.TargetKind;
 import dev.watchpost.live.Snapshot;
 import dev.watchpost.live.State;
 import dev.watchpost.live.TargetView;
@@ -49,7 +50,7 @@ public interface Notices {
         return (snapshot, limit) -> {
             List<TargetView> withMessage = new ArrayList<>();
             snapshot.forEachTarget(v -> {
-                if ("manual".equals(v.kind()) && v.message() != null && !v.message().isBlank()) {
+                if (v.kind() == TargetKind.MANUAL && v.message() != null && !v.message().isBlank()) {
                     withMessage.add(v);
                 }
             });

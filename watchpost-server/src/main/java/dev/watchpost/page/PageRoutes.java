@@ -188,7 +188,7 @@ public final class PageRoutes implements HttpService {
         try {
             Map<String, History.Overview> overview = ids.isEmpty() ? Map.of()
                     : history.overview(ids, StatusView.DAYS, StatusView.WINDOWS, ZoneOffset.UTC, now);
-            List<String> probed = services.stream().filter(v -> StatusView.PROBED.contains(v.kind())).map(TargetView::id).toList();
+            List<String> probed = services.stream().filter(v -> v.kind().probed()).map(TargetView::id).toList();
             Map<String, List<Bucket>> latency = probed.isEmpty() ? Map.of()
                     : history.buckets(probed, Resolution.HOUR, now.minus(Duration.ofHours(23)), now);
             ph = new PageHistory(generation, idsHash, day, now.toEpochMilli(), overview, latency, false);

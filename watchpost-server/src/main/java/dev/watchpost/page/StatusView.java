@@ -41,8 +41,6 @@ final class StatusView {
     static final int DAYS = 90;
     static final List<Duration> WINDOWS = List.of(Duration.ofHours(24), Duration.ofDays(30), Duration.ofDays(90));
     static final List<String> WINDOW_LABELS = List.of("24 h", "30 d", "90 d");
-    /** Kinds that Watchpost measures itself, so their latency means something: they get a sparkline. */
-    static final Set<String> PROBED = Set.of("http", "tcp", "tls", "stats");
     static final int NOTICES = 5;
 
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
@@ -269,7 +267,7 @@ final class StatusView {
                 uptime.add(new UptimeCell(WINDOW_LABELS.get(i), Format.percent(r)));
             }
             gg.jte.Content spark = null;
-            if (PROBED.contains(v.kind())) {
+            if (v.kind().probed()) { // measured by Watchpost itself, so the latency means something
                 Html h = new Html(512);
                 sparkline(h, d.latency().getOrDefault(v.id(), List.of()), d.now());
                 spark = h.content();

@@ -9,6 +9,7 @@ import dev.watchpost.live.GroupDef;
 import dev.watchpost.live.Lease;
 import dev.watchpost.live.LeasePolicy;
 import dev.watchpost.live.TargetDef;
+import dev.watchpost.live.TargetKind;
 import dev.watchpost.composite.CompositeDef;
 import dev.watchpost.probe.ProbePlan;
 import dev.watchpost.push.ScheduleLease;
@@ -36,8 +37,6 @@ import static dev.watchpost.config.SpecReader.requiredText;
 public final class Specs {
 
     private static final Set<String> GROUP_KEYS = Set.of("id", "name", "shards", "lease", "groups");
-    /** Target kinds, each declared by a section of its name. */
-    static final List<String> KINDS = List.of("push", "http", "tcp", "tls", "stats", "manual", "composite");
     private static final Set<String> TARGET_KEYS = Set.of("id", "name", "group", "description", "ping-key", "paused",
             "tags", "push", "http", "tcp", "tls", "stats", "manual", "composite");
     private static final Set<String> PUSH_KEYS = Set.of("every", "grace", "timeout", "schedule", "timezone");
@@ -114,31 +113,31 @@ public final class Specs {
                 group = Optional.of(prefix);
             }
         }
-        List<String> kinds = KINDS.stream().filter(spec::has).toList();
+        List<String> kinds = TargetKind.IDS.stream().filter(spec::has).toList();
         if (kinds.size() != 1) {
             throw new IllegalArgumentException(where + ": a target needs exactly one kind: "
-                    + String.join(", ", KINDS) + (kinds.isEmpty() ? "" : " (got " + String.join(", ", kinds) + ")"));
+                    + String.join(", ", TargetKind.IDS) + (kinds.isEmpty() ? "" : " (got " + String.join(", ", kinds) + ")"));
         }
-        String kind = kinds.get(0);
-        JsonNode section = spec.get(kind);
+        TargetKind kind = TargetKind.parse(kinds.get(0)).orElseThrow();
+        JsonNode section = spec.get(kind.id());
         Optional<LeasePolicy> lease = Optional.empty();
         Optional<ProbePlan> probe = Optional.empty();
         Optional<CompositeDef> composite = Optional.empty();
         switch (kind) {
-            case "push" -> lease = Optional.of(push(section, where + ".push"));
-            case "manual" -> {
+            case PUSH -> lease = Optional.of(push(section, where + ".push"));
+            case MANUAL -> {
                 if (!(section.isBoolean() && section.booleanValue())) {
                     object(section, where + ".manual");
                     keys(section, where + ".manual", Set.of());
                 }
             }
-            case "composite" -> composite = Optional.of(CompositeSpecs.parse(section, where + ".composite", id));
-            default -> probe = Optional.of(ProbeSpecs.parse(kind, section, where + "." + kind));
+            case COMPOSITE -> composite = Optional.of(CompositeSpecs.parse(section, where + ".composite", id));
+            case HTTP, TCP, TLS, STATS -> probe = Optional.of(ProbeSpecs.parse(kind.id(), section, where + "." + kind.id()));
         }
         boolean paused = SpecReader.optionalBoolean(spec, "paused", where).orElse(false);
         List<String> tags = tags(spec.get("tags"), where + ".tags");
         Optional<String> pingKey = optionalText(spec, "ping-key", where);
-        if (pingKey.isPresent() && !kind.equals("push")) {
+        if (pingKey.isPresent() && kind != TargetKind.PUSH) {
             throw new IllegalArgumentException(where + ".ping-key: only push targets are pinged");
         }
         TargetDef def;
@@ -187,12 +186,10 @@ public final class Specs {
         o.put("name", def.name());
         def.groupId().ifPresent(g -> o.put("group", g));
         description.ifPresent(d -> o.put("description", d));
-        if (def.kind().equals("push")) {
-            o.set("push", pushJson(def));
-        } else if (def.kind().equals("manual")) {
-            o.putObject("manual");
-        } else {
-            o.set(def.kind(), section.deepCopy());
+        switch (def.kind()) {
+            case PUSH -> o.set("push", pushJson(def));
+            case MANUAL -> o.putObject("manual");
+            default -> o.set(def.kind().id(), section.deepCopy());
         }
         def.pingKey().ifPresent(k -> o.put("ping-key", k));
         return o;

@@ -3,6 +3,7 @@ package dev.watchpost.targets;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.watchpost.composite.CompositeDef;
 import dev.watchpost.live.TargetDef;
+import dev.watchpost.live.TargetKind;
 import dev.watchpost.probe.ProbePlan;
 
 import java.util.Objects;
@@ -33,7 +34,7 @@ public record TargetDecl(TargetDef def, ObjectNode spec, Optional<ProbePlan> pro
         return Specs.redacted(spec);
     }
 
-    public String kind() {
+    public TargetKind kind() {
         return def.kind();
     }
 

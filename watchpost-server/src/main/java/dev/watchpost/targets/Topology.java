@@ -7,6 +7,7 @@ import dev.watchpost.config.WatchpostConfig;
 import dev.watchpost.live.GroupDef;
 import dev.watchpost.live.LiveState;
 import dev.watchpost.live.TargetDef;
+import dev.watchpost.live.TargetKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -318,7 +319,7 @@ public final class Topology {
         if (slash > 0) {
             String parent = id.substring(0, slash);
             String last = id.substring(slash + 1);
-            Optional<String> parentKind = live.definition(parent).map(TargetDef::kind);
+            Optional<TargetKind> parentKind = live.definition(parent).map(TargetDef::kind);
             if (parentKind.isPresent() && serves(parentKind.get(), last)) {
                 throw new IllegalArgumentException(where + ".id: '" + id + "' would hide the " + last + " of target '"
                         + parent + "' (/api/v1/targets/" + id + "); choose another last part");
@@ -333,12 +334,12 @@ public final class Topology {
     }
 
     /** Whether a target of {@code kind} has the route {@code /api/v1/targets/{id}/<suffix>}. */
-    private static boolean serves(String kind, String suffix) {
+    private static boolean serves(TargetKind kind, String suffix) {
         return switch (suffix) {
             case "history" -> true;
-            case "events" -> kind.equals("manual");
-            case "probe" -> Set.of("http", "tcp", "tls", "stats").contains(kind);
-            case "health" -> kind.equals("composite");
+            case "events" -> kind == TargetKind.MANUAL;
+            case "probe" -> kind.probed();
+            case "health" -> kind == TargetKind.COMPOSITE;
             default -> false;
         };
     }

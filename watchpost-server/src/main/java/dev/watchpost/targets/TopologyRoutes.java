@@ -143,7 +143,7 @@ public final class TopologyRoutes implements HttpService {
         // so an outage leaves them out, says so, and does not fail the whole answer.
         Optional<List<Transition>> recent;
         try {
-            recent = Optional.of(store.recentTransitions(id, RECENT_TRANSITIONS));
+            recent = Optional.of(store.recentTransitions(view.ref(), RECENT_TRANSITIONS));
         } catch (StoreException e) {
             recent = Optional.empty();
         }

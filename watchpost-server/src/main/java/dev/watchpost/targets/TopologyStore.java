@@ -6,6 +6,7 @@ import dev.watchpost.live.GroupDef;
 import dev.watchpost.live.Lease;
 import dev.watchpost.live.LeasePolicy;
 import dev.watchpost.live.TargetDef;
+import dev.watchpost.live.TargetRef;
 import dev.watchpost.live.Transition;
 import dev.watchpost.live.State;
 import dev.watchpost.store.Database;
@@ -110,7 +111,7 @@ public final class TopologyStore {
                             + "name = excluded.name, spec = excluded.spec, ping_key = excluded.ping_key")) {
                 ps.setString(1, t.id());
                 ps.setString(2, t.groupId().orElse(null));
-                ps.setString(3, t.kind());
+                ps.setString(3, t.kind().id());
                 ps.setString(4, t.name());
                 ps.setString(5, box.seal(sealedAt(t.id()), spec.toString()));
                 ps.setString(6, t.pingKey().map(box::digest).orElse(null));
@@ -175,7 +176,8 @@ public final class TopologyStore {
     }
 
     /** The most recent transitions of a target, newest first. */
-    public List<Transition> recentTransitions(String targetId, int limit) {
+    public List<Transition> recentTransitions(TargetRef target, int limit) {
+        String targetId = target.id();
         return db.read(c -> {
             List<Transition> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
@@ -187,7 +189,7 @@ public final class TopologyStore {
                         Optional<State> from = State.parse(rs.getString(1));
                         Optional<State> to = State.parse(rs.getString(2));
                         if (from.isPresent() && to.isPresent() && from.get() != to.get()) {
-                            out.add(new Transition(targetId, from.get(), to.get(), Instant.ofEpochMilli(rs.getLong(3)),
+                            out.add(new Transition(target, from.get(), to.get(), Instant.ofEpochMilli(rs.getLong(3)),
                                     rs.getString(4)));
                         }
                     }

@@ -1,5 +1,6 @@
 package dev.watchpost.alert;
 
+import dev.watchpost.live.TargetKind;
 import dev.watchpost.store.Backoff;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.watchpost.live.State;
@@ -233,7 +234,7 @@ class AlertPolicyTest {
     }
 
     static TargetView view(String id, State state) {
-        return new TargetView(id, id, "push", null, -1, state, T0.toEpochMilli(), T0.toEpochMilli(), Long.MAX_VALUE,
+        return new TargetView(id, id, TargetKind.PUSH, null, -1, state, T0.toEpochMilli(), T0.toEpochMilli(), Long.MAX_VALUE,
                 state == State.ONLINE ? null : "reported " + state.id(), Double.NaN, JsonNodeFactory.instance.objectNode(), null);
     }
 }

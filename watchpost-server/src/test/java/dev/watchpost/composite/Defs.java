@@ -3,6 +3,7 @@ package dev.watchpost.composite;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.watchpost.live.TargetKind;
 import dev.watchpost.live.State;
 import dev.watchpost.live.TargetView;
 import dev.watchpost.targets.Specs;
@@ -42,7 +43,7 @@ final class Defs {
     }
 
     static TargetView view(String id, String kind, State state, Instant lastSeen) {
-        return new TargetView(id, id, kind, null, -1, state, 0, lastSeen == null ? -1 : lastSeen.toEpochMilli(),
+        return new TargetView(id, id, TargetKind.parse(kind).orElseThrow(), null, -1, state, 0, lastSeen == null ? -1 : lastSeen.toEpochMilli(),
                 Long.MAX_VALUE, null, Double.NaN, null, null);
     }
 }

@@ -1,5 +1,7 @@
 package dev.watchpost.history;
 
+import dev.watchpost.live.TargetRef;
+import dev.watchpost.live.TargetKind;
 import dev.watchpost.live.State;
 import dev.watchpost.live.Transition;
 import dev.watchpost.store.Database;
@@ -132,8 +134,8 @@ abstract class HistoryContract {
 
     @Test
     void aDownIntervalIsSplitExactlyAcrossMinuteHourAndDayBoundaries() {
-        history.transition(new Transition(ID, State.ONLINE, State.DOWN, at("2025-03-04T22:59:30Z"), "probe failed"));
-        history.transition(new Transition(ID, State.DOWN, State.ONLINE, at("2025-03-05T00:30:00Z"), "probe ok"));
+        history.transition(new Transition(new TargetRef(ID, TargetKind.PUSH, null, -1), State.ONLINE, State.DOWN, at("2025-03-04T22:59:30Z"), "probe failed"));
+        history.transition(new Transition(new TargetRef(ID, TargetKind.PUSH, null, -1), State.DOWN, State.ONLINE, at("2025-03-05T00:30:00Z"), "probe ok"));
         history.flush(at("2025-03-05T00:31:00Z"));
 
         List<Bucket> minutes = history.buckets(ID, Resolution.MINUTE, at("2025-03-04T22:00:00Z"), at("2025-03-05T01:00:00Z"));
@@ -157,7 +159,7 @@ abstract class HistoryContract {
 
     @Test
     void anOpenIntervalIsCountedUpToEachFlushAndClosedWithoutDoubleCounting() {
-        history.transition(new Transition(ID, State.ONLINE, State.DOWN, at("2025-03-04T10:00:00Z"), "probe failed"));
+        history.transition(new Transition(new TargetRef(ID, TargetKind.PUSH, null, -1), State.ONLINE, State.DOWN, at("2025-03-04T10:00:00Z"), "probe failed"));
         history.flush(at("2025-03-04T10:02:30Z"));
         assertThat(single(Resolution.HOUR, "2025-03-04T10:00:00Z").down()).isEqualTo(Duration.ofSeconds(150));
         assertThat(single(Resolution.MINUTE, "2025-03-04T10:02:00Z").down()).isEqualTo(Duration.ofSeconds(30));
@@ -167,7 +169,7 @@ abstract class HistoryContract {
         assertThat(single(Resolution.HOUR, "2025-03-04T10:00:00Z").down()).isEqualTo(Duration.ofMinutes(5));
         assertThat(single(Resolution.MINUTE, "2025-03-04T10:02:00Z").down()).isEqualTo(Duration.ofMinutes(1));
 
-        history.transition(new Transition(ID, State.DOWN, State.ONLINE, at("2025-03-04T10:06:10Z"), "probe ok"));
+        history.transition(new Transition(new TargetRef(ID, TargetKind.PUSH, null, -1), State.DOWN, State.ONLINE, at("2025-03-04T10:06:10Z"), "probe ok"));
         history.flush(at("2025-03-04T10:07:00Z"));
         history.flush(at("2025-03-04T10:09:00Z"));
         assertThat(single(Resolution.HOUR, "2025-03-04T10:00:00Z").down()).isEqualTo(Duration.ofSeconds(370));
@@ -177,7 +179,7 @@ abstract class HistoryContract {
 
     @Test
     void aRestartResumesAnOpenIntervalWhereTheLastFlushLeftIt() {
-        history.transition(new Transition(ID, State.ONLINE, State.OFFLINE, at("2025-03-04T10:00:00Z"), "reported offline"));
+        history.transition(new Transition(new TargetRef(ID, TargetKind.PUSH, null, -1), State.ONLINE, State.OFFLINE, at("2025-03-04T10:00:00Z"), "reported offline"));
         history.flush(at("2025-03-04T10:05:00Z"));   // shutdown flush
 
         History restarted = new History(db);
@@ -188,7 +190,7 @@ abstract class HistoryContract {
         assertThat(single("web/never-flushed", Resolution.HOUR, "2025-03-04T10:00:00Z").down())
                 .isEqualTo(Duration.ofMinutes(4));
 
-        restarted.transition(new Transition(ID, State.OFFLINE, State.ONLINE, at("2025-03-04T10:10:00Z"), "back"));
+        restarted.transition(new Transition(new TargetRef(ID, TargetKind.PUSH, null, -1), State.OFFLINE, State.ONLINE, at("2025-03-04T10:10:00Z"), "back"));
         restarted.flush(at("2025-03-04T10:11:00Z"));
         assertThat(single(Resolution.DAY, "2025-03-04T00:00:00Z").down()).isEqualTo(Duration.ofMinutes(10));
     }
@@ -196,7 +198,7 @@ abstract class HistoryContract {
     @Test
     void aFailedFlushKeepsWhatItHeldForTheNextOne() {
         history.observe(ID, at("2025-03-04T10:00:05Z"), false, 70);
-        history.transition(new Transition(ID, State.ONLINE, State.DOWN, at("2025-03-04T10:00:00Z"), "probe failed"));
+        history.transition(new Transition(new TargetRef(ID, TargetKind.PUSH, null, -1), State.ONLINE, State.DOWN, at("2025-03-04T10:00:00Z"), "probe failed"));
         execute("ALTER TABLE history_bucket RENAME TO history_bucket_away");
         assertThatThrownBy(() -> history.flush(at("2025-03-04T10:01:00Z"))).isInstanceOf(StoreException.class);
         execute("ALTER TABLE history_bucket_away RENAME TO history_bucket");
@@ -250,11 +252,11 @@ abstract class HistoryContract {
     void unknownAndMaintenanceTimeIsNeitherUpNorDown() {
         Instant now = at("2025-03-04T12:00:00Z");
         history.observe(ID, at("2025-03-04T00:00:00Z"), true, 10);
-        history.transition(new Transition(ID, State.ONLINE, State.MAINTENANCE, at("2025-03-04T02:00:00Z"), "planned"));
-        history.transition(new Transition(ID, State.MAINTENANCE, State.ONLINE, at("2025-03-04T04:00:00Z"), "done"));
-        history.transition(new Transition(ID, State.ONLINE, State.DOWN, at("2025-03-04T06:00:00Z"), "probe failed"));
-        history.transition(new Transition(ID, State.DOWN, State.UNKNOWN, at("2025-03-04T07:00:00Z"), "restart"));
-        history.transition(new Transition(ID, State.UNKNOWN, State.DEGRADED, at("2025-03-04T08:00:00Z"), "slow"));
+        history.transition(new Transition(new TargetRef(ID, TargetKind.PUSH, null, -1), State.ONLINE, State.MAINTENANCE, at("2025-03-04T02:00:00Z"), "planned"));
+        history.transition(new Transition(new TargetRef(ID, TargetKind.PUSH, null, -1), State.MAINTENANCE, State.ONLINE, at("2025-03-04T04:00:00Z"), "done"));
+        history.transition(new Transition(new TargetRef(ID, TargetKind.PUSH, null, -1), State.ONLINE, State.DOWN, at("2025-03-04T06:00:00Z"), "probe failed"));
+        history.transition(new Transition(new TargetRef(ID, TargetKind.PUSH, null, -1), State.DOWN, State.UNKNOWN, at("2025-03-04T07:00:00Z"), "restart"));
+        history.transition(new Transition(new TargetRef(ID, TargetKind.PUSH, null, -1), State.UNKNOWN, State.DEGRADED, at("2025-03-04T08:00:00Z"), "slow"));
         history.flush(now);
 
         assertThat(single(Resolution.HOUR, "2025-03-04T02:00:00Z").unobserved()).isEqualTo(Duration.ofHours(1));
@@ -515,8 +517,8 @@ abstract class HistoryContract {
     }
 
     private void incidentAt(String id, Instant from, Duration length) {
-        for (Transition t : List.of(new Transition(id, State.ONLINE, State.DOWN, from, "status 503"),
-                new Transition(id, State.DOWN, State.ONLINE, from.plus(length), "status 200"))) {
+        for (Transition t : List.of(new Transition(new TargetRef(id, TargetKind.PUSH, null, -1), State.ONLINE, State.DOWN, from, "status 503"),
+                new Transition(new TargetRef(id, TargetKind.PUSH, null, -1), State.DOWN, State.ONLINE, from.plus(length), "status 200"))) {
             history.transition(t);
             logTransition(t);
         }
@@ -536,7 +538,7 @@ abstract class HistoryContract {
     @Test
     void idleTargetsAreDroppedFromMemoryButDownOnesAreKept() {
         history.observe(ID, at("2025-03-04T10:00:00Z"), true, 10);
-        history.transition(new Transition("web/down", State.ONLINE, State.DOWN, at("2025-03-04T10:00:00Z"), "x"));
+        history.transition(new Transition(new TargetRef("web/down", TargetKind.PUSH, null, -1), State.ONLINE, State.DOWN, at("2025-03-04T10:00:00Z"), "x"));
         assertThat(history.tracked()).isEqualTo(2);
         history.flush(at("2025-03-04T10:01:00Z"));
         assertThat(history.tracked()).isEqualTo(2);
@@ -604,8 +606,8 @@ abstract class HistoryContract {
     }
 
     private void incident(String from, String to, State bad, String reason) {
-        Transition down = new Transition(ID, State.ONLINE, bad, at(from), reason);
-        Transition up = new Transition(ID, bad, State.ONLINE, at(to), "recovered");
+        Transition down = new Transition(new TargetRef(ID, TargetKind.PUSH, null, -1), State.ONLINE, bad, at(from), reason);
+        Transition up = new Transition(new TargetRef(ID, TargetKind.PUSH, null, -1), bad, State.ONLINE, at(to), "recovered");
         for (Transition t : List.of(down, up)) {
             history.transition(t);
             logTransition(t);
@@ -613,8 +615,8 @@ abstract class HistoryContract {
     }
 
     private void down(Instant from, Duration length) {
-        history.transition(new Transition(ID, State.ONLINE, State.DOWN, from, "probe failed"));
-        history.transition(new Transition(ID, State.DOWN, State.ONLINE, from.plus(length), "probe ok"));
+        history.transition(new Transition(new TargetRef(ID, TargetKind.PUSH, null, -1), State.ONLINE, State.DOWN, from, "probe failed"));
+        history.transition(new Transition(new TargetRef(ID, TargetKind.PUSH, null, -1), State.DOWN, State.ONLINE, from.plus(length), "probe ok"));
     }
 
     private void logTransition(Transition t) {

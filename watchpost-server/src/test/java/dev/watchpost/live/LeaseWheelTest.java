@@ -40,7 +40,7 @@ class LeaseWheelTest {
     }, id -> !notOwned.contains(id));
 
     private static TargetCell cell(String id) {
-        TargetCell c = new TargetCell(id, new TargetDef(id, id, Optional.empty(), "push", Optional.of(LEASE),
+        TargetCell c = new TargetCell(id, new TargetDef(id, id, Optional.empty(), TargetKind.PUSH, Optional.of(LEASE),
                 Optional.empty(), "api"), null, -1, 0);
         c.state = State.ONLINE;
         return c;

@@ -44,7 +44,7 @@ class LiveCrashTest {
     private LiveState newLive(Consumer<LiveState> beforeStart) {
         LiveState l = new LiveState(db, clock, Duration.ofMinutes(1), new SimpleMeterRegistry());
         l.addTransitionListener(announced::addAll);
-        l.defineTarget(new TargetDef("w", "W", Optional.empty(), "push", Optional.of(new Lease(Duration.ofSeconds(30))),
+        l.defineTarget(new TargetDef("w", "W", Optional.empty(), TargetKind.PUSH, Optional.of(new Lease(Duration.ofSeconds(30))),
                 Optional.empty(), "api"));
         beforeStart.accept(l);
         l.start();
@@ -213,7 +213,7 @@ class LiveCrashTest {
                 new SimpleMeterRegistry())) {
             assertThat(earlier.schemaVersion()).as("migrated through V10").isGreaterThanOrEqualTo(10);
             LiveState l = new LiveState(earlier, clock, Duration.ofMinutes(1), new SimpleMeterRegistry());
-            l.defineTarget(new TargetDef("w", "W", Optional.empty(), "push", Optional.of(new Lease(Duration.ofSeconds(30))),
+            l.defineTarget(new TargetDef("w", "W", Optional.empty(), TargetKind.PUSH, Optional.of(new Lease(Duration.ofSeconds(30))),
                     Optional.empty(), "api"));
             l.start();
             TargetView v = l.target("w").orElseThrow();

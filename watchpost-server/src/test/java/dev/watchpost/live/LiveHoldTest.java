@@ -38,7 +38,7 @@ class LiveHoldTest {
     private LiveState newLive(java.util.function.Consumer<LiveState> beforeStart) {
         LiveState l = new LiveState(db, clock, Duration.ofMinutes(1), new SimpleMeterRegistry());
         l.addTransitionListener(announced::addAll);
-        l.defineTarget(new TargetDef("w", "W", Optional.empty(), "push", Optional.of(new Lease(Duration.ofSeconds(30))),
+        l.defineTarget(new TargetDef("w", "W", Optional.empty(), TargetKind.PUSH, Optional.of(new Lease(Duration.ofSeconds(30))),
                 Optional.empty(), "api"));
         beforeStart.accept(l);
         l.start();

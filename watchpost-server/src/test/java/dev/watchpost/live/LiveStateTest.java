@@ -52,7 +52,7 @@ class LiveStateTest {
     }
 
     private static TargetDef push(String id, LeasePolicy lease) {
-        return new TargetDef(id, id, Optional.empty(), "push", Optional.of(lease), Optional.empty(), "api");
+        return new TargetDef(id, id, Optional.empty(), TargetKind.PUSH, Optional.of(lease), Optional.empty(), "api");
     }
 
     private static Observation start() {

@@ -69,7 +69,7 @@ class TransitionBacklogTest {
     }
 
     private void append(String target, State from, State to) {
-        log.append(new Transition(target, from, to, Instant.ofEpochMilli(at += 1_000), "reported " + to.id()));
+        log.append(new Transition(new TargetRef(target, TargetKind.PUSH, null, -1), from, to, Instant.ofEpochMilli(at += 1_000), "reported " + to.id()));
     }
 
     private double gauge(String name) {

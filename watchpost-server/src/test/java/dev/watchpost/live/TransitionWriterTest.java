@@ -38,7 +38,7 @@ class TransitionWriterTest {
         live = new LiveState(db, clock, Duration.ofMinutes(1), new SimpleMeterRegistry());
         live.addTransitionWriter(writer);
         live.addTransitionListener(announced::addAll);
-        live.defineTarget(new TargetDef("t", "T", Optional.empty(), "push", Optional.empty(), Optional.empty(), "config"));
+        live.defineTarget(new TargetDef("t", "T", Optional.empty(), TargetKind.PUSH, Optional.empty(), Optional.empty(), "config"));
         live.start();
     }
 

@@ -1,5 +1,6 @@
 package dev.watchpost.notice;
 
+import dev.watchpost.live.TargetKind;
 import dev.watchpost.live.GroupDef;
 import dev.watchpost.live.Lease;
 import dev.watchpost.live.LiveState;
@@ -49,11 +50,11 @@ class NoticeMaintenanceTest {
     private void startAll() {
         live = new LiveState(db, clock, Duration.ofMinutes(1), new SimpleMeterRegistry());
         live.defineGroup(new GroupDef("db", "Databases", 0, Optional.empty(), "api"));
-        live.defineTarget(new TargetDef("db/main", "Main DB", Optional.of("db"), "push",
+        live.defineTarget(new TargetDef("db/main", "Main DB", Optional.of("db"), TargetKind.PUSH,
                 Optional.of(new Lease(Duration.ofSeconds(30))), Optional.empty(), "api"));
-        live.defineTarget(new TargetDef("db/replica", "Replica", Optional.of("db"), "manual", Optional.empty(),
+        live.defineTarget(new TargetDef("db/replica", "Replica", Optional.of("db"), TargetKind.MANUAL, Optional.empty(),
                 Optional.empty(), "api"));
-        live.defineTarget(new TargetDef("web", "Web", Optional.empty(), "manual", Optional.empty(), Optional.empty(), "api"));
+        live.defineTarget(new TargetDef("web", "Web", Optional.empty(), TargetKind.MANUAL, Optional.empty(), Optional.empty(), "api"));
         notices = new NoticeService(db, live, clock);
         notices.start();
         live.start();

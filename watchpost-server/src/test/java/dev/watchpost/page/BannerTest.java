@@ -1,5 +1,6 @@
 package dev.watchpost.page;
 
+import dev.watchpost.live.TargetKind;
 import dev.watchpost.live.GroupView;
 import dev.watchpost.live.Severity;
 import dev.watchpost.live.State;
@@ -21,7 +22,7 @@ class BannerTest {
     }
 
     static TargetView target(State s) {
-        return new TargetView("t", "t", "push", null, -1, s, 0, -1, Long.MAX_VALUE, null, Double.NaN, null, null);
+        return new TargetView("t", "t", TargetKind.PUSH, null, -1, s, 0, -1, Long.MAX_VALUE, null, Double.NaN, null, null);
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.watchpost.live.GroupNode;
 import dev.watchpost.live.LiveState;
 import dev.watchpost.live.Observation;
 import dev.watchpost.live.TargetDef;
+import dev.watchpost.live.TargetKind;
 import dev.watchpost.live.TargetView;
 import dev.watchpost.store.Database;
 import dev.watchpost.web.Json;
@@ -598,7 +599,7 @@ public final class ArgusFleet {
                 }
             }
             String id = targetId(fleet, number);
-            TargetDef def = new TargetDef(id, fleet + " #" + number, Optional.of(prefix + "/" + fleet), "push",
+            TargetDef def = new TargetDef(id, fleet + " #" + number, Optional.of(prefix + "/" + fleet), TargetKind.PUSH,
                     Optional.of(settings.lease()), Optional.empty(), SOURCE);
             if (!live.definition(id).equals(Optional.of(def))) {
                 live.defineTarget(def);

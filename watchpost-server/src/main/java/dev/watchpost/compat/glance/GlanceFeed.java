@@ -76,11 +76,11 @@ public final class GlanceFeed implements TransitionListener, LiveState.SnapshotL
             return;
         }
         for (Transition t : transitions) {
-            ShardRef ref = shardRef(t.targetId());
-            if (ref != null) {
+            String cluster = t.target().groupId() == null ? null : groupToCluster.get(t.target().groupId());
+            if (cluster != null && t.target().shard() >= 0) {
                 fanout.publish(message("state_update", g -> {
-                    g.writeStringField("cluster", ref.cluster());
-                    g.writeNumberField("shard", ref.shard());
+                    g.writeStringField("cluster", cluster);
+                    g.writeNumberField("shard", t.target().shard());
                     g.writeNumberField("state", glanceCode(t.to()));
                 }));
             }
@@ -105,24 +105,6 @@ public final class GlanceFeed implements TransitionListener, LiveState.SnapshotL
         }
     }
 
-    private record ShardRef(String cluster, int shard) {
-    }
-
-    private ShardRef shardRef(String targetId) {
-        int slash = targetId.lastIndexOf('/');
-        if (slash < 0) {
-            return null;
-        }
-        String cluster = groupToCluster.get(targetId.substring(0, slash));
-        if (cluster == null) {
-            return null;
-        }
-        try {
-            return new ShardRef(cluster, Integer.parseInt(targetId.substring(slash + 1)));
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
 
     private static String message(String op, Json.Writer payload) {
         return new String(Json.bytes(g -> {

@@ -2,6 +2,7 @@ package dev.watchpost.compat.platypus;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.watchpost.live.TargetKind;
 import dev.watchpost.config.Durations;
 import dev.watchpost.config.WatchpostConfig;
 import dev.watchpost.live.GroupNode;
@@ -115,7 +116,7 @@ public final class Platypus implements AutoCloseable {
     private synchronized void ensure(String id, String hostname) {
         Optional<TargetDef> existing = live.definition(id);
         if (existing.isPresent()) {
-            if (!existing.get().kind().equals("push")) {
+            if (existing.get().kind() != TargetKind.PUSH) {
                 throw new IllegalStateException("target '" + id + "' exists as a " + existing.get().kind() + " target");
             }
             return;

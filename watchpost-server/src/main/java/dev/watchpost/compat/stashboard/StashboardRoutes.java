@@ -3,6 +3,7 @@ package dev.watchpost.compat.stashboard;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.watchpost.live.TargetKind;
 import dev.watchpost.auth.Access;
 import dev.watchpost.auth.Scope;
 import dev.watchpost.live.Severity;
@@ -303,7 +304,7 @@ public final class StashboardRoutes implements HttpService {
     private void listServices(ServerRequest req, ServerResponse res) {
         String base = base(req);
         List<TargetDecl> services = topology.declarations().stream()
-                .filter(d -> ManualService.KIND.equals(d.kind()))
+                .filter(d -> d.kind() == TargetKind.MANUAL)
                 .sorted(Comparator.comparing((TargetDecl d) -> d.def().name().toLowerCase(Locale.ROOT))
                         .thenComparing(TargetDecl::id))
                 .toList();
@@ -328,7 +329,7 @@ public final class StashboardRoutes implements HttpService {
         }
         Optional<TargetDecl> existing = topology.declaration(slug);
         if (existing.isPresent()) {
-            throw new ApiException(Status.CONFLICT_409, ManualService.KIND.equals(existing.get().kind())
+            throw new ApiException(Status.CONFLICT_409, existing.get().kind() == TargetKind.MANUAL
                     ? "service '" + slug + "' already exists"
                     : "'" + slug + "' is already a target of kind " + existing.get().kind());
         }
@@ -398,7 +399,7 @@ public final class StashboardRoutes implements HttpService {
     }
 
     private TargetDecl requireService(String id) {
-        return topology.declaration(id).filter(d -> ManualService.KIND.equals(d.kind())).orElseThrow(() -> notFound(id));
+        return topology.declaration(id).filter(d -> d.kind() == TargetKind.MANUAL).orElseThrow(() -> notFound(id));
     }
 
     private static ApiException notFound(String id) {
