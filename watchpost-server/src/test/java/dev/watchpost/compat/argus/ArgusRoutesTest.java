@@ -1,6 +1,7 @@
 package dev.watchpost.compat.argus;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.watchpost.live.TargetKind;
 import dev.watchpost.live.GroupDef;
 import dev.watchpost.live.Lease;
 import dev.watchpost.live.State;
@@ -71,7 +72,7 @@ class ArgusRoutesTest {
         assertThat(s.cluster("default", 1).get("identity").asText()).isEqualTo("d");
         // Each cluster is a Watchpost push target, so the native API, status pages and alerts see it.
         assertThat(s.live.definition("fleet/asia/2")).hasValueSatisfying(d -> {
-            assertThat(d.kind()).isEqualTo("push");
+            assertThat(d.kind()).isEqualTo(TargetKind.PUSH);
             assertThat(d.source()).isEqualTo("protocol");
             assertThat(d.groupId()).contains("fleet/asia");
         });
