@@ -3,6 +3,7 @@ package dev.watchpost.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.watchpost.store.Backoff;
 import dev.watchpost.live.Forwarding;
 import dev.watchpost.live.LiveState;
 import dev.watchpost.live.Observation;
@@ -109,7 +110,7 @@ final class Forwarder implements Forwarding, AutoCloseable {
                 break;
             }
             retried.increment();
-            sleep(100);
+            Backoff.pause(100);
         }
         throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "the node that owns target '" + targetId
                 + "' cannot be reached right now; nothing was recorded, retry shortly", Map.of("retry_after_s", 2));
@@ -204,13 +205,6 @@ final class Forwarder implements Forwarding, AutoCloseable {
         }
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     @Override
     public void close() {

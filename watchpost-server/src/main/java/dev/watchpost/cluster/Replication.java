@@ -220,7 +220,7 @@ final class Replication implements TransitionWriter, AutoCloseable {
                 }
                 long backoffMs = RETRY.delay(++failures).toMillis();
                 LOG.warn("event=cluster.replication_lost error=\"{}\" retry_in_ms={}", e.getMessage(), backoffMs);
-                sleep(backoffMs);
+                Backoff.pause(backoffMs);
             } finally {
                 listening = null;
             }
@@ -272,13 +272,6 @@ final class Replication implements TransitionWriter, AutoCloseable {
         }
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     @Override
     public void close() {

@@ -352,7 +352,7 @@ final class TransitionLog implements AutoCloseable {
                     // Retry as soon as the database is back, so the backlog drains without waiting out a back-off.
                     db.awaitAvailable(Duration.ofMillis(backoffMs));
                 } else {
-                    sleep(backoffMs);
+                    Backoff.pause(backoffMs);
                 }
             }
         }
@@ -454,13 +454,6 @@ final class TransitionLog implements AutoCloseable {
         }
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     @Override
     public void close() {

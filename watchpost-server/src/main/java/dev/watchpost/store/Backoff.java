@@ -33,4 +33,16 @@ public record Backoff(Duration first, Duration max) {
         }
         return d.compareTo(max) > 0 ? max : d;
     }
+
+    /**
+     * Waits out a delay on the calling thread. An interrupt ends the wait early and stays set, so
+     * the caller's retry loop sees it and stops.
+     */
+    public static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -9,20 +9,10 @@ import dev.watchpost.probe.ProbeScheduler;
  * maintenance, its probe stopped) until resumed; any other target has its probe scheduled as
  * declared; a composite's parts follow its declaration.
  */
-public final class Activation implements TopologyListener {
+public record Activation(LiveState live, ProbeScheduler probes, CompositeEngine composites) implements TopologyListener {
 
     /** The live state's holder of paused targets (see {@link TargetDecl#paused()}). */
     public static final String PAUSED = "paused";
-
-    private final LiveState live;
-    private final ProbeScheduler probes;
-    private final CompositeEngine composites;
-
-    public Activation(LiveState live, ProbeScheduler probes, CompositeEngine composites) {
-        this.live = live;
-        this.probes = probes;
-        this.composites = composites;
-    }
 
     @Override
     public void defined(TargetDecl target) {

@@ -1,15 +1,10 @@
 package dev.watchpost.live;
 
 import dev.watchpost.store.Database;
-import dev.watchpost.testing.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,37 +19,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * starts there. {@code app.CrashRestoreTest} does the same with real kills of the process.
  */
 @Tag("integration")
-class LiveCrashTest {
+class LiveCrashTest extends LiveFixture {
 
-    @TempDir
-    Path dir;
-    MutableClock clock = MutableClock.at("2026-06-01T12:00:00Z");
-    Database db;
-    LiveState live;
-    List<Transition> announced = new ArrayList<>();
-
-    @BeforeEach
-    void open() {
-        db = Database.open(new Database.Settings("jdbc:sqlite:" + dir.resolve("w.db"), Optional.empty(),
-                Optional.empty(), 2), new SimpleMeterRegistry());
-        live = newLive(l -> { });
-    }
-
-    /** A live state with target {@code w}; {@code beforeStart} runs where holders claim their holds. */
-    private LiveState newLive(Consumer<LiveState> beforeStart) {
-        LiveState l = new LiveState(db, clock, Duration.ofMinutes(1), new SimpleMeterRegistry());
-        l.addTransitionListener(announced::addAll);
-        l.defineTarget(new TargetDef("w", "W", Optional.empty(), TargetKind.PUSH, Optional.of(new Lease(Duration.ofSeconds(30))),
-                Optional.empty(), "api"));
-        beforeStart.accept(l);
-        l.start();
-        return l;
-    }
-
-    @AfterEach
-    void close() {
-        live.close();
-        db.close();
+    @Override
+    void declare(LiveState l) {
+        oneTarget(l);
     }
 
     /** The process dies: nothing more is written; then a new one starts on the same database. */

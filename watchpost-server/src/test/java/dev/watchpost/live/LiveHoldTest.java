@@ -1,54 +1,19 @@
 package dev.watchpost.live;
 
-import dev.watchpost.store.Database;
-import dev.watchpost.testing.MutableClock;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Holds (pause, maintenance windows): shown as maintenance, reports decide what comes after, restart-safe. */
 @Tag("integration")
-class LiveHoldTest {
+class LiveHoldTest extends LiveFixture {
 
-    @TempDir
-    Path dir;
-    MutableClock clock = MutableClock.at("2026-06-01T12:00:00Z");
-    Database db;
-    LiveState live;
-    List<Transition> announced = new ArrayList<>();
-
-    @BeforeEach
-    void open() {
-        db = Database.open(new Database.Settings("jdbc:sqlite:" + dir.resolve("w.db"), Optional.empty(),
-                Optional.empty(), 2), new SimpleMeterRegistry());
-        live = newLive(l -> { });
-    }
-
-    private LiveState newLive(java.util.function.Consumer<LiveState> beforeStart) {
-        LiveState l = new LiveState(db, clock, Duration.ofMinutes(1), new SimpleMeterRegistry());
-        l.addTransitionListener(announced::addAll);
-        l.defineTarget(new TargetDef("w", "W", Optional.empty(), TargetKind.PUSH, Optional.of(new Lease(Duration.ofSeconds(30))),
-                Optional.empty(), "api"));
-        beforeStart.accept(l);
-        l.start();
-        return l;
-    }
-
-    @AfterEach
-    void close() {
-        live.close();
-        db.close();
+    @Override
+    void declare(LiveState l) {
+        oneTarget(l);
     }
 
     private TargetView view() {

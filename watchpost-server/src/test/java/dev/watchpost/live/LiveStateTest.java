@@ -1,15 +1,9 @@
 package dev.watchpost.live;
 
-import dev.watchpost.store.Database;
-import dev.watchpost.testing.MutableClock;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,35 +14,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The engine with an injected clock: leases, transitions, snapshots and restore, without sleeping. */
 @Tag("integration")
-class LiveStateTest {
+class LiveStateTest extends LiveFixture {
 
-    @TempDir
-    Path dir;
-    MutableClock clock = MutableClock.at("2026-06-01T12:00:00Z");
-    Database db;
-    LiveState live;
-    List<Transition> announced = new ArrayList<>();
-
-    @BeforeEach
-    void open() {
-        db = Database.open(new Database.Settings("jdbc:sqlite:" + dir.resolve("w.db"), Optional.empty(),
-                Optional.empty(), 2), new SimpleMeterRegistry());
-        live = newLive();
+    /** The test's groups, at every start. */
+    @Override
+    void declare(LiveState l) {
+        l.defineGroup(new GroupDef("bots", "Bots", 0, Optional.empty(), "config"));
+        l.defineGroup(new GroupDef("bots/main", "Main", 4, Optional.of(new Lease(Duration.ofSeconds(30))), "config"));
     }
 
     private LiveState newLive() {
         return newLive(l -> { });
-    }
-
-    /** A live state with the test's groups, plus what {@code declare} defines before it starts (as at start-up). */
-    private LiveState newLive(java.util.function.Consumer<LiveState> declare) {
-        LiveState l = new LiveState(db, clock, Duration.ofMinutes(1), new SimpleMeterRegistry());
-        l.addTransitionListener(announced::addAll);
-        l.defineGroup(new GroupDef("bots", "Bots", 0, Optional.empty(), "config"));
-        l.defineGroup(new GroupDef("bots/main", "Main", 4, Optional.of(new Lease(Duration.ofSeconds(30))), "config"));
-        declare.accept(l);
-        l.start();
-        return l;
     }
 
     private static TargetDef push(String id, LeasePolicy lease) {
