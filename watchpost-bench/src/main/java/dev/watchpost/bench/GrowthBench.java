@@ -4,6 +4,8 @@ import dev.watchpost.history.CoarseFill;
 import dev.watchpost.history.History;
 import dev.watchpost.history.HistoryService;
 import dev.watchpost.live.State;
+import dev.watchpost.live.TargetKind;
+import dev.watchpost.live.TargetRef;
 import dev.watchpost.live.Transition;
 import dev.watchpost.store.Database;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -272,7 +274,7 @@ public final class GrowthBench {
             }
             if (next != p.decided) {
                 String reason = next == State.DOWN ? p.downReason : "status 200";
-                sink.transition(new Transition(p.id, p.decided, next, Instant.ofEpochMilli(at), reason));
+                sink.transition(new Transition(new TargetRef(p.id, TargetKind.HTTP, null, -1), p.decided, next, Instant.ofEpochMilli(at), reason));
                 counts[1]++;
                 if (next == State.DOWN) {
                     p.downSince = at;

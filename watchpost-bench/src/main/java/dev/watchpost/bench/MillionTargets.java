@@ -52,7 +52,9 @@ public final class MillionTargets {
 
             long t0 = System.nanoTime();
             live.defineGroup(new GroupDef("bench", "Bench", n, Optional.of(new Lease(Duration.ofSeconds(leaseSeconds))), "config"));
-            history.attach(live);
+            live.setObservationSink(history.history()::observe); // as the composition root wires it
+            live.addOwnTransitionListener(history);
+            history.reopen(live);
             live.start();
             history.start();
             System.out.printf("defined %,d targets in %d ms%n", n, ms(t0));

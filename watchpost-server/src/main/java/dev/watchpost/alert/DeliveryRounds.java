@@ -389,9 +389,16 @@ final class DeliveryRounds implements AutoCloseable {
         return out;
     }
 
-    /** A channel was saved through the API: its rate limit starts again, full. */
+    /**
+     * A channel was saved through the API: its rate limit starts again, full. Called on a request's
+     * thread, so the bucket is dropped on the engine's thread, the only one that touches buckets.
+     */
     void channelSaved(String channelId) {
-        buckets.remove(channelId);
+        try {
+            thread.execute(() -> buckets.remove(channelId));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // stopping: no round will read the bucket again
+        }
     }
 
     /**

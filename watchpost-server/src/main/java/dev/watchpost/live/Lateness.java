@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * A histogram of how late expiries were found, in 10 ms steps up to 60 s. Recording is one atomic
  * add, cheap enough for a million expiries in a burst (a general-purpose percentile timer is not).
  */
-final class Lateness {
+public final class Lateness {
 
     private static final int STEP_MS = 10;
     private static final int BUCKETS = 6_000;
