@@ -39,6 +39,12 @@ final class HtmlOutput implements HtmlTemplateOutput {
         out.writeContent(value, beginIndex, endIndex);
     }
 
+    /** The template's own text, encoded at build time: copied as it is. */
+    @Override
+    public void writeBinaryContent(byte[] value) {
+        out.writeBinaryContent(value);
+    }
+
     @Override
     public void writeUserContent(String value) {
         if (value == null) {
