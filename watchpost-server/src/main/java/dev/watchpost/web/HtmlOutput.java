@@ -23,10 +23,20 @@ final class HtmlOutput implements HtmlTemplateOutput {
         this.out = out;
     }
 
+    /** What the current attribute is; worked out once per attribute name (templates pass the same literal each time). */
+    private String judged;
+    private boolean handler;
+    private boolean url;
+
     @Override
     public void setContext(String tagName, String attributeName) {
         this.tag = tagName;
         this.attribute = attributeName;
+        if (attributeName != null && attributeName != judged) {
+            judged = attributeName;
+            handler = attributeName.regionMatches(true, 0, "on", 0, 2);
+            url = isUrlAttribute(attributeName);
+        }
     }
 
     @Override
@@ -51,10 +61,10 @@ final class HtmlOutput implements HtmlTemplateOutput {
             return;
         }
         if (attribute != null) {
-            if (attribute.regionMatches(true, 0, "on", 0, 2)) {
+            if (handler) {
                 throw new IllegalStateException("a template wrote a value into the event handler " + attribute);
             }
-            if (isUrlAttribute(attribute) && runsScript(value)) {
+            if (url && runsScript(value)) {
                 return;
             }
         } else if ("script".equalsIgnoreCase(tag) || "style".equalsIgnoreCase(tag)) {

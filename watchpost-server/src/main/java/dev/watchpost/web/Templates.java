@@ -3,7 +3,6 @@ package dev.watchpost.web;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
-import gg.jte.output.Utf8ByteOutput;
 
 /**
  * The pages' templates ({@code src/main/jte/<feature>/<name>.jte}), compiled to Java classes at
@@ -39,7 +38,7 @@ public final class Templates {
      * templates' text (encoded once, at build time) is copied, not encoded again for every page.
      */
     public static byte[] bytes(String name, Object model, int capacity) {
-        Utf8ByteOutput out = new Utf8ByteOutput(Math.max(1_024, Math.min(capacity, 1 << 16)));
+        PageBytes out = new PageBytes(capacity);
         HTML.render(name, model, new HtmlOutput(out));
         return out.toByteArray();
     }
