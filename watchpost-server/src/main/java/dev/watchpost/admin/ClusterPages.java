@@ -2,7 +2,6 @@ package dev.watchpost.admin;
 
 import dev.watchpost.cluster.ClusterStatus;
 import dev.watchpost.cluster.ClusterView;
-import dev.watchpost.web.Html;
 import dev.watchpost.web.Templates;
 import io.helidon.http.Status;
 
@@ -53,12 +52,9 @@ final class ClusterPages {
                 body(cluster.view(), cluster.forwarded())));
     }
 
-    /**
-     * The page below the top bar as markup, where a caller assembles HTML with {@link Html}: the
-     * output of {@code admin/clusterBody.jte}, which escaped every value.
-     */
-    static void body(Html h, Optional<ClusterView> view, OptionalLong forwarded) {
-        h.raw(Templates.render("admin/clusterBody.jte", body(view, forwarded))); // audited: a template's escaped output
+    /** The page below the top bar on its own, as {@code admin/clusterBody.jte} renders it. */
+    static String render(Optional<ClusterView> view, OptionalLong forwarded) {
+        return Templates.render("admin/clusterBody.jte", body(view, forwarded));
     }
 
     /** The single-node explanation (empty view), or the cluster's summary and nodes. */
