@@ -83,19 +83,21 @@ function refreshSummary() {
 const conn = document.getElementById('conn');
 const connText = { live: 'Live', reconnecting: 'Reconnecting…', offline: 'Offline, retrying' };
 function status(s) {
+  if (s === 'live' && window.__live === undefined) window.__live = performance.now();
   if (!conn) return;
   conn.dataset.conn = s;
   conn.querySelector('.conn-text').textContent = connText[s] || s;
 }
 
 if (conn) {
-  connect(withToken('/api/v1/stream'), {
+  // The page was rendered from this snapshot: the stream sends only what changed since.
+  const since = document.getElementById('banner')?.dataset.since || '';
+  connect(withToken('/api/v1/stream'), since, {
     snapshot(snap) {
       // On every (re)connect: catch up with whatever changed meanwhile, without animation.
       let changed = false;
       for (const t of snap.targets) changed = apply(t.id, t.state, false) || changed;
       if (changed) refreshSummary();
-      if (window.__live === undefined) window.__live = performance.now();
     },
     transition(t) {
       if (apply(t.target, t.to, true)) refreshSummary();

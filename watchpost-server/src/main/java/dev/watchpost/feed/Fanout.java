@@ -14,8 +14,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Fanout<E> {
 
-    private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-
     private final Set<Subscription<E>> subscriptions = ConcurrentHashMap.newKeySet();
     private final int capacity;
     private final AtomicLong dropped = new AtomicLong();
@@ -26,7 +24,13 @@ public final class Fanout<E> {
 
     /** One consumer's queue. */
     public static final class Subscription<E> implements AutoCloseable {
-        private final ArrayBlockingQueue<E> queue;
+        /**
+         * Put in a closed subscription's queue to wake its consumer at once: consumers wait for the
+         * whole timeout in one call, so ten thousand quiet viewers cost no wake-ups between events.
+         */
+        private static final Object CLOSED = new Object();
+
+        private final ArrayBlockingQueue<Object> queue;
         private final Fanout<E> owner;
         private volatile boolean closed;
 
@@ -35,20 +39,18 @@ public final class Fanout<E> {
             this.queue = new ArrayBlockingQueue<>(capacity);
         }
 
-        /**
-         * The next event, or null after {@code timeout} or soon after the subscription is closed
-         * (waits in short slices, so closing every subscription lets a stopping server go at once).
-         */
+        /** The next event, or null after {@code timeout} or as soon as the subscription is closed. */
+        @SuppressWarnings("unchecked")
         public E poll(Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!closed) {
-                long left = deadline - System.nanoTime();
-                E e = queue.poll(Math.max(0, Math.min(left, SLICE_NANOS)), TimeUnit.NANOSECONDS);
-                if (e != null || left <= SLICE_NANOS) {
-                    return e;
-                }
+            if (closed) {
+                return null;
             }
-            return null;
+            Object e = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (e == CLOSED || closed) {
+                queue.offer(CLOSED); // a second poll returns at once too
+                return null;
+            }
+            return (E) e;
         }
 
         public boolean closed() {
@@ -59,6 +61,9 @@ public final class Fanout<E> {
         public void close() {
             closed = true;
             owner.subscriptions.remove(this);
+            // make room for the marker: what is queued is never read once closed
+            queue.clear();
+            queue.offer(CLOSED);
         }
     }
 

@@ -22,24 +22,33 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The native read API over the live state: {@code GET /api/v1/snapshot} (with ETag),
  * {@code GET /api/v1/stream} (Server-Sent Events: a snapshot, then one event per transition) and
  * {@code GET /api/v1/guilds/{guild_id}} (Discord guild → shard in every sharded group).
+ *
+ * <p>Every transition event has an id ({@code <epoch>.<seq>}); a viewer that reconnects with
+ * {@code Last-Event-ID}, or opens the stream with {@code ?since=<epoch>.<snapshot version>} (the
+ * status page does, with the version it was rendered from), gets the events it missed and a
+ * {@code resumed} event instead of the snapshot, while they are still held ({@link Recent}).
  */
 public final class FeedRoutes implements HttpService, TransitionListener, AutoCloseable {
 
     static final int QUEUE = 2_048;
+    /** Events held for viewers that resume: a few hundred kilobytes, more than a burst of shard changes. */
+    static final int RECENT = 4_096;
 
     /** An SSE event framed once ({@link SseWriter#frame}) and written as is to every subscriber. */
-    record Event(byte[] frame) {
+    record Event(long seq, byte[] frame) {
     }
 
     private final LiveState live;
     private final Access access;
     private final Duration keepAlive;
     private final Fanout<Event> fanout = new Fanout<>(QUEUE);
+    private final Recent recent = new Recent(RECENT);
 
     /** @param keepAlive how long the stream may stay quiet before a keep-alive comment is sent */
     public FeedRoutes(LiveState live, Access access, MeterRegistry meters, Duration keepAlive) {
@@ -62,7 +71,11 @@ public final class FeedRoutes implements HttpService, TransitionListener, AutoCl
     @Override
     public void onTransitions(List<Transition> transitions) {
         for (Transition t : transitions) {
-            fanout.publish(new Event(SseWriter.frame("transition", Json.bytes(g -> ViewJson.transition(g, t)))));
+            long seq = recent.nextSeq();
+            long version = live.snapshot().version(); // read after the change was applied: see Recent#since
+            byte[] frame = SseWriter.frame(live.epoch() + "." + seq, "transition", Json.bytes(g -> ViewJson.transition(g, t)));
+            recent.add(new Recent.Entry(seq, version, frame));
+            fanout.publish(new Event(seq, frame));
         }
     }
 
@@ -116,14 +129,30 @@ public final class FeedRoutes implements HttpService, TransitionListener, AutoCl
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         res.header(HeaderNames.create("X-Accel-Buffering"), "no");
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
-        Fanout.Subscription<Event> sub = fanout.subscribe(); // before the snapshot: no transition falls in between
+        long known = recent.lastSeq(); // events up to here are in any snapshot built after subscribing
+        Fanout.Subscription<Event> sub = fanout.subscribe(); // before the snapshot or the replay: nothing falls in between
+        // After subscribing: whatever is published from here on is in the queue, anything before in
+        // the replay; what is in both is sent once, in order (by sequence number).
+        Optional<List<Recent.Entry>> missed = resumeFrom(req);
         // The events are written as SSE text by hand: Helidon's SSE sink fails on a comment-only
         // event (it tries to serialise its "no data" marker), which closed every quiet stream at
         // its first keep-alive.
         try (SseWriter out = new SseWriter(res.outputStream())) {
-            Snapshot s = live.freshSnapshot(); // no older than the subscription: nothing falls in between
             out.retry(Duration.ofSeconds(2));
-            out.write(SseWriter.frame("snapshot", s.json(FeedRoutes::encode)));
+            long sent = 0;
+            if (missed.isPresent()) {
+                for (Recent.Entry e : missed.get()) {
+                    out.write(e.frame());
+                    sent = e.seq();
+                }
+                // everything up to its id is now with the viewer: a later reconnect resumes from there
+                out.write(SseWriter.frame(live.epoch() + "." + Math.max(sent, known), "resumed",
+                        ("{\"replayed\":" + missed.get().size() + "}").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            } else {
+                Snapshot s = live.freshSnapshot(); // no older than the subscription: nothing falls in between
+                out.id(live.epoch() + "." + known);
+                out.write(SseWriter.frame("snapshot", s.json(FeedRoutes::encode)));
+            }
             while (!sub.closed()) {
                 Event e = sub.poll(keepAlive);
                 if (e == null) {
@@ -131,8 +160,9 @@ public final class FeedRoutes implements HttpService, TransitionListener, AutoCl
                         break;
                     }
                     out.keepAlive();
-                } else {
+                } else if (e.seq() > sent) {
                     out.write(e.frame());
+                    sent = e.seq();
                 }
             }
         } catch (InterruptedException e) {
@@ -141,6 +171,40 @@ public final class FeedRoutes implements HttpService, TransitionListener, AutoCl
             // the client went away
         } finally {
             sub.close();
+        }
+    }
+
+    /**
+     * The events a resuming viewer missed, or empty when it must start from a snapshot: no resume
+     * point, one from another server run (or node), or one older than what is held.
+     */
+    private Optional<List<Recent.Entry>> resumeFrom(ServerRequest req) {
+        String prefix = live.epoch() + ".";
+        // the header from a browser's own reconnect; the parameter from a page reopening the stream itself
+        Optional<String> lastId = req.headers().first(HeaderNames.create("Last-Event-ID"))
+                .or(() -> req.query().first("last").asOptional());
+        if (lastId.isPresent()) {
+            return number(lastId.get(), prefix).flatMap(recent::after);
+        }
+        Optional<String> since = req.query().first("since").asOptional();
+        if (since.isPresent()) {
+            return number(since.get(), prefix)
+                    .filter(v -> v <= live.snapshot().version())
+                    .flatMap(recent::since);
+        }
+        return Optional.empty();
+    }
+
+    /** The number after this run's epoch in {@code <epoch>.<n>}; empty for anything else (a stale or foreign id is not an error). */
+    private static Optional<Long> number(String value, String prefix) {
+        if (!value.startsWith(prefix) || value.length() - prefix.length() > 18) {
+            return Optional.empty();
+        }
+        try {
+            long n = Long.parseLong(value.substring(prefix.length()));
+            return n < 0 ? Optional.empty() : Optional.of(n);
+        } catch (NumberFormatException e) {
+            return Optional.empty();
         }
     }
 

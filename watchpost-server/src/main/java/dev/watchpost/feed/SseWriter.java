@@ -25,8 +25,14 @@ final class SseWriter implements AutoCloseable {
      * Compact JSON has no line breaks, so it is one line, copied once.
      */
     static byte[] frame(String name, byte[] data) {
+        return frame(null, name, data);
+    }
+
+    /** The same with an {@code id:} line (ids are ours: no line breaks), which a reconnecting browser sends back as {@code Last-Event-ID}. */
+    static byte[] frame(String id, String name, byte[] data) {
+        String idLine = id == null ? "" : "id:" + id + "\n";
         if (indexOfLineBreak(data) < 0) {
-            byte[] head = ("event:" + name + "\ndata:").getBytes(StandardCharsets.UTF_8);
+            byte[] head = (idLine + "event:" + name + "\ndata:").getBytes(StandardCharsets.UTF_8);
             byte[] frame = new byte[head.length + data.length + 2];
             System.arraycopy(head, 0, frame, 0, head.length);
             System.arraycopy(data, 0, frame, head.length, data.length);
@@ -35,7 +41,7 @@ final class SseWriter implements AutoCloseable {
             return frame;
         }
         StringBuilder b = new StringBuilder(data.length + name.length() + 16);
-        b.append("event:").append(name).append('\n');
+        b.append(idLine).append("event:").append(name).append('\n');
         for (String line : new String(data, StandardCharsets.UTF_8).split("\r\n|\r|\n", -1)) {
             b.append("data:").append(line).append('\n');
         }
@@ -53,6 +59,14 @@ final class SseWriter implements AutoCloseable {
 
     void retry(Duration reconnectDelay) throws IOException {
         write(("retry:" + reconnectDelay.toMillis() + "\n\n").getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * An {@code id:} line for the event written next: a field on its own, so a large event framed
+     * once for every viewer need not be copied to carry each viewer's id.
+     */
+    void id(String id) throws IOException {
+        out.write(("id:" + id + "\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     /** A comment: ignored by clients, but it keeps proxies and idle timers from closing a quiet stream. */

@@ -83,6 +83,7 @@ public final class LiveState implements AutoCloseable {
     private int nextPos;                                // guarded by structure
     private boolean structureChanged = true;            // guarded by structure
     private volatile Snapshot snapshot;
+    private final String epoch = Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
     private long version;
 
     private ScheduledExecutorService threads;
@@ -626,6 +627,14 @@ public final class LiveState implements AutoCloseable {
 
     public Snapshot snapshot() {
         return snapshot;
+    }
+
+    /**
+     * Names this run of the live state: snapshot versions and the live feed's event ids start again
+     * with every start, so a resume point is only good with the same epoch.
+     */
+    public String epoch() {
+        return epoch;
     }
 
     /**

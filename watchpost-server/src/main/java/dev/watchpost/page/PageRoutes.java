@@ -152,7 +152,7 @@ public final class PageRoutes implements HttpService {
         Optional<Instant> historyAsOf = ph.unavailable() && ph.readAtMs() > 0
                 ? Optional.of(Instant.ofEpochMilli(ph.readAtMs())) : Optional.empty();
         return statusView.render(new StatusView.Data(s, ph.overview(), ph.latency(), shown, guild, clock.instant(),
-                ph.unavailable(), historyAsOf));
+                ph.unavailable(), historyAsOf, live.epoch() + "." + s.version()));
     }
 
     /**

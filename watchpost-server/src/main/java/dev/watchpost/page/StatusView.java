@@ -54,7 +54,7 @@ final class StatusView {
      */
     record Data(Snapshot snapshot, Map<String, History.Overview> history, Map<String, List<Bucket>> latency,
                 List<Notices.Notice> notices, Optional<GuildQuery> guild, Instant now,
-                boolean historyUnavailable, Optional<Instant> historyAsOf) {
+                boolean historyUnavailable, Optional<Instant> historyAsOf, String since) {
     }
 
     /** The snapshot arranged as the page walks it. */
@@ -117,7 +117,7 @@ final class StatusView {
      */
     record Page(Layout.Shell shell, Banner banner, Stamp asOf, boolean historyUnavailable, Stamp historyAsOf,
                 List<NoticeRow> notices, Search search, List<Group> groups, List<Row> ungrouped, boolean empty,
-                boolean shardGrids) {
+                boolean shardGrids, String since) {
     }
 
     record NoticeRow(String state, String label, String title, Stamp at, String message) {
@@ -196,7 +196,7 @@ final class StatusView {
         return new Page(layout.shell("Status", Layout.Nav.STATUS, true), Banner.decide(tree.groups(), tree.ungrouped()),
                 Stamp.of(d.snapshot().generatedAt()), d.historyUnavailable(), d.historyAsOf().map(Stamp::of).orElse(null),
                 notices, tree.shards().isEmpty() ? null : search(d.guild(), tree), groups, rows(tree.ungrouped(), d),
-                tree.groups().isEmpty() && tree.ungrouped().isEmpty(), !tree.shards().isEmpty());
+                tree.groups().isEmpty() && tree.ungrouped().isEmpty(), !tree.shards().isEmpty(), d.since());
     }
 
     // ---------------------------------------------------------------- search
