@@ -4,9 +4,12 @@
 #  1. the server's render time over RENDERS (300) uncached requests, and time to first paint and
 #     to complete render in headless Chromium: RUNS (7) loads, median
 #     (dev.watchpost.bench.PageBench; needs chromium and chromium-driver);
-#  2. how long a state change takes to reach VIEWERS (1,000) concurrent SSE viewers of
-#     /api/v1/stream: ROUNDS (20) changes, p50 / p99 / max per viewer (dev.watchpost.bench.StreamBench).
-# Usage: bench/page.sh   (env: SHARDS=5000 SERVICES=1000 RENDERS=300 RUNS=7 VIEWERS=1000 ROUNDS=20)
+#  2. an outage's crowd: VIEWERS (10,000) concurrent SSE viewers of /api/v1/stream connecting as the
+#     page does (with the snapshot version it was rendered from): how long until all are live; then
+#     ROUNDS (20) changes, PAUSE_MS (500) apart, and how long each takes to reach every viewer
+#     (p50 / p99 / max; dev.watchpost.bench.StreamBench), while wrk asks for GET / (gzip) for
+#     10 s from 64 connections: requests per second and p99.
+# Usage: bench/page.sh   (env: SHARDS=5000 SERVICES=1000 RENDERS=300 RUNS=7 VIEWERS=10000 ROUNDS=20 PAUSE_MS=500)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/find-jdk.sh
@@ -15,12 +18,14 @@ export JAVA_HOME=$JDK
 SHARDS=${SHARDS:-5000}
 SERVICES=${SERVICES:-1000}
 RUNS=${RUNS:-7}
-VIEWERS=${VIEWERS:-1000}
+VIEWERS=${VIEWERS:-10000}
 ROUNDS=${ROUNDS:-20}
+PAUSE_MS=${PAUSE_MS:-500}
 RENDERS=${RENDERS:-300}
 WP_PORT=${WP_PORT:-18081}
 INGEST=bench-ingest-token-0000000001
 
+command -v wrk >/dev/null || { echo "bench: wrk is needed (apt-get install wrk)" >&2; exit 1; }
 ./watchpost --help >/dev/null                      # builds the server and its start-up archive
 ./mvnw -B -q -DskipTests package -pl watchpost-bench -am >&2
 CP="watchpost-bench/target/watchpost-bench.jar:watchpost-bench/target/libs/*"
@@ -44,6 +49,7 @@ groups=$(( (SERVICES + 99) / 100 ))
 
 WATCHPOST_CONFIG="$work/watchpost.yml" WATCHPOST_DATA="$work/data" WATCHPOST_PORT=$WP_PORT \
   WATCHPOST_INGEST_TOKEN=$INGEST WATCHPOST_LOG_LEVEL=warn WATCHPOST_MAX_CONNECTIONS_PER_ADDRESS=0 \
+  WATCHPOST_MAX_CONNECTIONS=$((VIEWERS + 1000)) \
   ./watchpost > "$work/watchpost.log" 2>&1 & wp_pid=$!
 until curl -fs "127.0.0.1:$WP_PORT/readyz" >/dev/null 2>&1; do
   kill -0 "$wp_pid" 2>/dev/null || { cat "$work/watchpost.log" >&2; exit 1; }
@@ -76,6 +82,17 @@ done | awk '$1 != 200 { bad++ } { print $2 } END { if (bad) { print "bench: " ba
   | sort -n | awk '{ a[NR] = $1 } END { printf "server render over %d uncached requests: min %.1f ms, median %.1f ms, p90 %.1f ms\n", NR, a[1] * 1000, a[int((NR + 1) / 2)] * 1000, a[int(NR * 0.9)] * 1000 }'
 "$JDK/bin/java" -cp "$CP" dev.watchpost.bench.PageBench "http://127.0.0.1:$WP_PORT/" "$RUNS"
 
-echo "== live: $VIEWERS SSE viewers, $ROUNDS changes"
-"$JDK/bin/java" -Xss256k -cp "$CP" dev.watchpost.bench.StreamBench "http://127.0.0.1:$WP_PORT" "$INGEST" "$VIEWERS" "$ROUNDS" svc0/t0
+echo "== live: $VIEWERS SSE viewers, $ROUNDS changes, GET / under load meanwhile"
+since=$(curl -fsS "127.0.0.1:$WP_PORT/" | grep -o 'data-since="[^"]*"' | head -1 | cut -d'"' -f2)
+"$JDK/bin/java" -Xss256k -cp "$CP" dev.watchpost.bench.StreamBench "http://127.0.0.1:$WP_PORT" "$INGEST" "$VIEWERS" "$ROUNDS" \
+  svc0/t0 "$since" "$PAUSE_MS" > "$work/stream.out" 2>&1 & stream_pid=$!
+until grep -q "connected" "$work/stream.out"; do
+  kill -0 "$stream_pid" 2>/dev/null || { cat "$work/stream.out" >&2; exit 1; }
+  sleep 0.1
+done
+echo "server RSS with $VIEWERS viewers: $(awk '/VmRSS/ {printf "%.0f MB", $2/1024}' /proc/$wp_pid/status)"
+wrk -t2 -c64 -d10s --latency -H 'Accept-Encoding: gzip' "http://127.0.0.1:$WP_PORT/" \
+  | awk '/Requests\/sec/ || /^ +(50|99)%/ || /Non-2xx/ || /Socket errors/ { print "GET / meanwhile: " $0 }'
+wait "$stream_pid"
+cat "$work/stream.out"
 echo "server RSS: $(awk '/VmRSS/ {printf "%.0f MB", $2/1024}' /proc/$wp_pid/status)"

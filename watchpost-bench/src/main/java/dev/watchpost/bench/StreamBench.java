@@ -21,13 +21,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * How long a state change takes to reach many live viewers: opens {@code viewers} connections to
- * {@code /api/v1/stream} (one virtual thread each, java.net.http), waits until every one has its
- * snapshot, then {@code rounds} times posts a heartbeat that flips {@code target} between online and
- * offline and records, per viewer, when its {@code transition} event for that change arrived,
- * measured from just before the POST. Reports connect time and p50 / p99 / max of arrival over
- * all viewers and rounds.
+ * {@code /api/v1/stream} (one virtual thread and one plain socket each: java.net.http's one selector
+ * thread, not the server, limited how fast ten thousand could connect), waits until every one is live
+ * (has its snapshot, or its {@code resumed} event when it connects as a status page does, with the
+ * snapshot version the page was rendered from), then {@code rounds} times posts a heartbeat that
+ * flips {@code target} between online and offline and records, per viewer, when its
+ * {@code transition} event for that change arrived, measured from just before the POST. Reports
+ * connect time and p50 / p99 / max of arrival over all viewers and rounds. Prints "connected" when
+ * every viewer is live, so a script can start other load then.
  *
- * <p>Usage: {@code StreamBench <base-url> <ingest-token> <viewers> <rounds> <target>}
+ * <p>Usage: {@code StreamBench <base-url> <ingest-token> <viewers> <rounds> <target> [since [pause-ms]]}:
+ * {@code since} as the page's {@code data-since} ("-" for none: every viewer takes the snapshot);
+ * {@code pause-ms} between changes (default 300).
  */
 public final class StreamBench {
 
@@ -37,6 +42,12 @@ public final class StreamBench {
         int viewers = Integer.parseInt(args[2]);
         int rounds = Integer.parseInt(args[3]);
         String target = args[4];
+        String since = args.length > 5 && !"-".equals(args[5]) ? args[5] : null;
+        long pauseMs = args.length > 6 ? Long.parseLong(args[6]) : 300;
+        String path = "/api/v1/stream" + (since == null ? "" : "?since=" + since);
+        URI baseUri = URI.create(base);
+        String host = baseUri.getHost();
+        int port = baseUri.getPort();
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(30)).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
 
@@ -53,19 +64,19 @@ public final class StreamBench {
         ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
         for (int v = 0; v < viewers; v++) {
             threads.submit(() -> {
-                HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/api/v1/stream"))
-                        .header("Accept", "text/event-stream").GET().build();
                 boolean counted = false;
-                try {
-                    HttpResponse<InputStream> res = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
-                    try (BufferedReader in = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8), 1 << 16)) {
+                try (java.net.Socket socket = new java.net.Socket(host, port)) {
+                    socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + port
+                            + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    try (BufferedReader in = new BufferedReader(new InputStreamReader(
+                            Chunked.body(socket.getInputStream()), StandardCharsets.UTF_8), 1 << 12)) {
                         String event = null;
                         String line;
                         while ((line = in.readLine()) != null) {
                             if (line.startsWith("event:")) {
                                 event = line.substring(6).trim();
                             } else if (line.startsWith("data:")) {
-                                if ("snapshot".equals(event) && !counted) {
+                                if (("snapshot".equals(event) || "resumed".equals(event)) && !counted) {
                                     counted = true;
                                     ready.countDown();
                                 } else if ("transition".equals(event) && line.contains(needle)) {
@@ -81,7 +92,9 @@ public final class StreamBench {
                         }
                     }
                 } catch (Exception e) {
-                    failed.incrementAndGet();
+                    if (failed.incrementAndGet() == 1) {
+                        System.err.println("first viewer failure: " + e);
+                    }
                     if (!counted) {
                         ready.countDown();
                     }
@@ -93,8 +106,9 @@ public final class StreamBench {
             throw new IllegalStateException("viewers did not all connect: " + ready.getCount() + " missing");
         }
         double connectMs = (System.nanoTime() - t0) / 1e6;
-        System.out.printf(Locale.ROOT, "%d viewers connected and had their snapshot after %.0f ms (%d failed)%n",
-                viewers, connectMs, failed.get());
+        System.out.printf(Locale.ROOT, "%d viewers connected and live (%s) after %.0f ms (%d failed)%n",
+                viewers, since == null ? "each with the snapshot" : "resumed from the page's version", connectMs, failed.get());
+        System.out.flush();
 
         List<Double> all = new ArrayList<>();
         int missing = 0;
@@ -118,7 +132,7 @@ public final class StreamBench {
             all.addAll(ms);
             System.out.printf(Locale.ROOT, "round %2d (%s): %d arrivals, p50 %.1f ms, max %.1f ms%n", r + 1, state, ms.size(),
                     pct(ms, 0.5), ms.isEmpty() ? Double.NaN : ms.get(ms.size() - 1));
-            Thread.sleep(300); // let the stream settle between changes
+            Thread.sleep(pauseMs); // let the stream settle between changes
         }
         double[] sorted = all.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         System.out.printf(Locale.ROOT, "change → viewer over %d arrivals (%d rounds × %d viewers, %d missing): "
@@ -136,4 +150,70 @@ public final class StreamBench {
         return sorted.length == 0 ? Double.NaN : sorted[Math.min(sorted.length - 1, Math.max(0, (int) Math.ceil(q * sorted.length) - 1))];
     }
 
+
+    /** The body of an HTTP/1.1 response read from a socket: headers skipped, chunked framing removed. */
+    static final class Chunked extends InputStream {
+        private final InputStream in;
+        private long left; // bytes left in the current chunk; -1 at the end
+
+        private Chunked(InputStream in) {
+            this.in = in;
+        }
+
+        static InputStream body(InputStream raw) throws java.io.IOException {
+            InputStream in = new java.io.BufferedInputStream(raw, 1 << 12);
+            String status = line(in);
+            if (!status.startsWith("HTTP/1.1 200")) {
+                throw new java.io.IOException("stream answered " + status);
+            }
+            boolean chunked = false;
+            for (String h; !(h = line(in)).isEmpty(); ) {
+                chunked |= h.toLowerCase(Locale.ROOT).startsWith("transfer-encoding:") && h.toLowerCase(Locale.ROOT).contains("chunked");
+            }
+            return chunked ? new Chunked(in) : in;
+        }
+
+        private static String line(InputStream in) throws java.io.IOException {
+            StringBuilder b = new StringBuilder();
+            for (int c; (c = in.read()) != '\n'; ) {
+                if (c < 0) {
+                    throw new java.io.EOFException("connection closed");
+                }
+                if (c != '\r') {
+                    b.append((char) c);
+                }
+            }
+            return b.toString();
+        }
+
+        @Override
+        public int read() throws java.io.IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws java.io.IOException {
+            if (left < 0) {
+                return -1;
+            }
+            if (left == 0) {
+                String size = line(in);
+                if (size.isEmpty()) {
+                    size = line(in); // the CRLF that ends the previous chunk
+                }
+                left = Long.parseLong(size.split(";", 2)[0].trim(), 16);
+                if (left == 0) {
+                    left = -1;
+                    return -1;
+                }
+            }
+            int n = in.read(buf, off, (int) Math.min(len, left));
+            if (n < 0) {
+                throw new java.io.EOFException("connection closed in a chunk");
+            }
+            left -= n;
+            return n;
+        }
+    }
 }

@@ -48,6 +48,8 @@ public final class HttpServer implements AutoCloseable {
 
     /** How often the watch checks that the port still takes connections. */
     private static final Duration WATCH_PERIOD = Duration.ofSeconds(5);
+    /** Connections the kernel may queue before they are accepted (see where it is set). */
+    static final int BACKLOG = 8_192;
 
     private final WebServer server;
     private final ListenerWatch watch;
@@ -79,6 +81,10 @@ public final class HttpServer implements AutoCloseable {
                 .host(settings.host())
                 .port(settings.port())
                 .maxPayloadSize(Bodies.hardCap(settings.maxBodyBytes()))
+                // A status page's crowd arrives at once when a popular bot goes down: with Helidon's
+                // 1,024 the queue of connections not yet accepted overflows, and those dropped retry
+                // only after 1 s, 3 s, 7 s (TCP's back-off). The kernel caps it (net.core.somaxconn).
+                .backlog(BACKLOG)
                 .shutdownHook(false)
                 .shutdownGracePeriod(settings.shutdownGrace())
                 .idleConnectionTimeout(settings.idleTimeout())
