@@ -47,6 +47,7 @@ import dev.watchpost.targets.TopologyRoutes;
 import dev.watchpost.targets.TopologyStore;
 import dev.watchpost.observe.Metrics;
 import dev.watchpost.observe.ObserveRoutes;
+import dev.watchpost.observe.StateChanges;
 import dev.watchpost.store.Database;
 import dev.watchpost.store.SecretBox;
 import dev.watchpost.store.SecretKeys;
@@ -232,6 +233,7 @@ public final class Watchpost implements AutoCloseable {
             live.addTransitionWriter(alerts.writer()); // a change and its alerts commit together
             live.setObservationSink(history.history()::observe);
             live.addOwnTransitionListener(history); // in cluster mode only a target's owner counts its time
+            live.addOwnTransitionListener(new StateChanges()); // and logs its changes, once
             live.addTransitionListener(composites); // the rest hear other nodes' changes too
             live.addTransitionListener(feed);
             live.addTransitionListener(glanceFeed);
