@@ -51,7 +51,8 @@ public final class AdminRoutes implements HttpService {
     public record Services(dev.watchpost.live.LiveState live, dev.watchpost.targets.Topology topology,
                            dev.watchpost.targets.TopologyStore topologyStore, dev.watchpost.manual.ManualService manual,
                            dev.watchpost.notice.NoticeService notices, Tokens tokens,
-                           dev.watchpost.alert.AlertEngine alerts, dev.watchpost.cluster.ClusterStatus cluster) {
+                           dev.watchpost.alert.AlertEngine alerts, dev.watchpost.cluster.ClusterStatus cluster,
+                           dev.watchpost.probe.ProbeScheduler probes) {
     }
 
     /** A page handler, run once the request passed the gate. */
@@ -81,7 +82,7 @@ public final class AdminRoutes implements HttpService {
         this.sessions = new Sessions(store, s.tokens(), clock, SessionPolicy.DEFAULT);
         this.publicUrl = publicUrl;
         this.secureCookies = publicUrl.map(u -> "https".equalsIgnoreCase(u.getScheme())).orElse(false);
-        this.targets = new TargetPages(s.live(), s.topology(), s.topologyStore(), s.manual());
+        this.targets = new TargetPages(s.live(), s.topology(), s.topologyStore(), s.manual(), s.probes(), s.alerts());
         this.groups = new GroupPages(s.live(), s.topology());
         this.noticePages = new NoticePages(s.notices(), s.live());
         this.tokenPages = new TokenPages(s.tokens(), store);
@@ -108,6 +109,7 @@ public final class AdminRoutes implements HttpService {
                 .get("/admin/target/delete", gate(targets::confirmDelete))
                 .post("/admin/target/delete", gate(targets::delete))
                 .post("/admin/target/status", gate(targets::setStatus))
+                .post("/admin/target/check", gate(targets::checkNow))
                 .get("/admin/groups", gate(groups::list))
                 .post("/admin/groups/new", gate(groups::create))
                 .get("/admin/group", gate(groups::detail))

@@ -28,6 +28,7 @@ final class Layout {
             Map.entry("paused", "Paused: not checked, shown as maintenance until resumed."),
             Map.entry("resumed", "Resumed."),
             Map.entry("status", "Status recorded."),
+            Map.entry("checked", "Checked now: the result is below."),
             Map.entry("posted", "Notice posted."),
             Map.entry("updated", "Update posted."),
             Map.entry("revoked", "Token revoked."),

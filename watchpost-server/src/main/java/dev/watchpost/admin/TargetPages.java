@@ -11,7 +11,9 @@ import dev.watchpost.live.Snapshot;
 import dev.watchpost.live.State;
 import dev.watchpost.live.TargetView;
 import dev.watchpost.live.Transition;
+import dev.watchpost.alert.AlertEngine;
 import dev.watchpost.manual.ManualService;
+import dev.watchpost.probe.ProbeScheduler;
 import dev.watchpost.manual.ManualStatus;
 import dev.watchpost.targets.TargetDecl;
 import dev.watchpost.targets.Topology;
@@ -30,14 +32,21 @@ import java.util.Optional;
 final class TargetPages {
 
     static final int PAGE_SIZE = 50;
+    /** The alerts about a target its page lists, newest first. */
+    static final int ALERTS_SHOWN = 20;
     private static final List<String> ALL_KINDS = TargetKind.IDS;
 
     private final LiveState live;
     private final Topology topology;
     private final TopologyStore topologyStore;
     private final ManualService manual;
+    private final ProbeScheduler probes;
+    private final AlertEngine alerts;
 
-    TargetPages(LiveState live, Topology topology, TopologyStore topologyStore, ManualService manual) {
+    TargetPages(LiveState live, Topology topology, TopologyStore topologyStore, ManualService manual, ProbeScheduler probes,
+                AlertEngine alerts) {
+        this.probes = probes;
+        this.alerts = alerts;
         this.live = live;
         this.topology = topology;
         this.topologyStore = topologyStore;
@@ -46,24 +55,36 @@ final class TargetPages {
 
     // ---------------------------------------------------------------- list
 
-    /** {@code ?q=&state=&kind=&page=}: matching targets by id, 50 a page. */
+    /**
+     * {@code ?q=&state=&kind=&group=&page=}: matching targets, 50 a page, problems first. The shards
+     * of each sharded group are one row (how many match and their worst state) unless the page is
+     * about that group ({@code group=}): 48 green shards never push the one API that is down to page 2.
+     */
     void list(Exchange x) {
         String q = x.query("q").strip().toLowerCase(Locale.ROOT);
         Optional<State> state = State.parse(x.query("state"));
         String kind = ALL_KINDS.contains(x.query("kind")) ? x.query("kind") : "";
+        String group = x.query("group");
         Snapshot snap = live.freshSnapshot();
-        List<TargetView> found = new ArrayList<>();
+        List<Row> found = new ArrayList<>();
+        Map<String, ShardTally> shards = new java.util.LinkedHashMap<>();
         snap.forEachTarget(v -> {
             if ((q.isEmpty() || v.id().contains(q) || v.name().toLowerCase(Locale.ROOT).contains(q))
-                    && (state.isEmpty() || v.state() == state.get()) && (kind.isEmpty() || kind.equals(v.kind().id()))) {
-                found.add(v);
+                    && (state.isEmpty() || v.state() == state.get()) && (kind.isEmpty() || kind.equals(v.kind().id()))
+                    && (group.isEmpty() || group.equals(v.groupId()))) {
+                if (v.shard() >= 0 && group.isEmpty()) {
+                    shards.computeIfAbsent(v.groupId(), g -> new ShardTally(v)).add(v);
+                } else {
+                    found.add(Row.of(v));
+                }
             }
         });
-        found.sort(Comparator.comparing(TargetView::id, TargetPages::natural));
+        shards.values().forEach(t -> found.add(t.row(x.query("state"))));
+        found.sort(Comparator.comparingInt((Row r) -> rank(r.state())).thenComparing(Row::id, TargetPages::natural));
         int pages = Math.max(1, (found.size() + PAGE_SIZE - 1) / PAGE_SIZE);
         int page = Math.min(pages, Math.max(1, parseInt(x.query("page"), 1)));
         int from = (page - 1) * PAGE_SIZE;
-        List<TargetView> shown = found.subList(Math.min(from, found.size()), Math.min(from + PAGE_SIZE, found.size()));
+        List<Row> shown = found.subList(Math.min(from, found.size()), Math.min(from + PAGE_SIZE, found.size()));
 
         List<Layout.Option> states = new ArrayList<>();
         for (State s : State.values()) {
@@ -71,21 +92,84 @@ final class TargetPages {
         }
         List<Layout.Option> kinds = ALL_KINDS.stream().map(k -> new Layout.Option(k, k, k.equals(kind))).toList();
         String count = found.isEmpty() ? "No targets match."
-                : "Showing " + (from + 1) + "–" + (from + shown.size()) + " of " + found.size() + " targets.";
+                : "Showing " + (from + 1) + "–" + (from + shown.size()) + " of " + found.size()
+                + (shards.isEmpty() ? " targets." : " rows (the shards of each sharded group are one row).");
         Pager pager = null;
         if (pages > 1) {
             String base = "/admin/targets?q=" + Layout.url(x.query("q")) + "&state=" + Layout.url(x.query("state"))
-                    + "&kind=" + Layout.url(kind) + "&page=";
+                    + "&kind=" + Layout.url(kind) + "&group=" + Layout.url(group) + "&page=";
             pager = new Pager(page > 1 ? base + (page - 1) : null, "Page " + page + " of " + pages,
                     page < pages ? base + (page + 1) : null);
         }
         x.page(Status.OK_200, "admin/targets.jte", new ListPage(Layout.shell("Targets", "targets", x), x.query("q"), states,
-                kinds, count, shown, pager));
+                kinds, group.isEmpty() ? null : group, count, shown, pager));
     }
 
-    /** The target list ({@code admin/targets.jte}); {@code pager} null when everything fits one page. */
-    record ListPage(Layout.Shell shell, String q, List<Layout.Option> states, List<Layout.Option> kinds, String count,
-                    List<TargetView> shown, Pager pager) {
+    /** Problems first: down, then degraded, then unknown, maintenance, and what works last. */
+    static int rank(State s) {
+        return switch (s.severity()) {
+            case BAD -> 0;
+            case WARN -> 1;
+            case UNKNOWN -> 2;
+            case MAINTENANCE -> 3;
+            case OK -> 4;
+        };
+    }
+
+    /**
+     * The target list ({@code admin/targets.jte}); {@code pager} null when everything fits one page.
+     *
+     * @param group the sharded group whose shards are listed one by one, or null
+     */
+    record ListPage(Layout.Shell shell, String q, List<Layout.Option> states, List<Layout.Option> kinds, String group,
+                    String count, List<Row> shown, Pager pager) {
+    }
+
+    /**
+     * One row of the list: a target, or the shards of one sharded group.
+     *
+     * @param shards for a group's row, e.g. "48 shards: 45 offline, 3 online"; null for a target
+     * @param since  epoch ms, or -1 for none (a group's row)
+     */
+    record Row(String href, String name, String id, String kind, String groupId, State state, String message, long since,
+               String shards) {
+
+        static Row of(TargetView v) {
+            return new Row("/admin/target?id=" + Layout.url(v.id()), v.name(), v.id(), v.kind().id(), v.groupId(), v.state(),
+                    v.message(), v.since(), null);
+        }
+    }
+
+    /** The shards of one group that matched, counted per state; its row shows the worst. */
+    private static final class ShardTally {
+        private final TargetView first;
+        private final Map<State, Integer> counts = new java.util.EnumMap<>(State.class);
+        private State worst;
+        private int matched;
+
+        ShardTally(TargetView first) {
+            this.first = first;
+        }
+
+        void add(TargetView v) {
+            counts.merge(v.state(), 1, Integer::sum);
+            matched++;
+            if (worst == null || rank(v.state()) < rank(worst)) {
+                worst = v.state();
+            }
+        }
+
+        Row row(String stateFilter) {
+            List<String> parts = counts.entrySet().stream()
+                    .sorted(Comparator.comparingInt((Map.Entry<State, Integer> e) -> rank(e.getKey())).thenComparing(e -> e.getKey().id()))
+                    .map(e -> e.getValue() + " " + e.getKey().id()).toList();
+            String name = first.name();
+            name = name.substring(0, name.lastIndexOf(" #")); // the group's name
+            return new Row("/admin/targets?group=" + Layout.url(first.groupId()) + "&state=" + Layout.url(stateFilter), name,
+                    first.groupId(), "shards", first.groupId().contains("/")
+                            ? first.groupId().substring(0, first.groupId().lastIndexOf('/')) : null, worst, null, -1,
+                    matched + " shard" + (matched == 1 ? "" : "s") + ": " + String.join(", ", parts));
+        }
     }
 
     /** @param previous and {@code next}: links, null at either end */
@@ -127,7 +211,9 @@ final class TargetPages {
         }
         x.page(status, "admin/target.jte", new DetailPage(Layout.shell(v.name(), "targets", x), v, error,
                 live.held(id).map(TargetPages::describe).orElse(null), hint, actions, form,
-                decl.map(d -> pretty(d.spec())).orElse(null), topologyStore.recentTransitions(v.ref(), 10)));
+                decl.map(d -> pretty(d.spec())).orElse(null), topologyStore.recentTransitions(v.ref(), 10),
+                probes.isScheduled(id), probes.lastRun(id).map(TargetPages::lastCheck).orElse(null),
+                alerts.deliveries(id, ALERTS_SHOWN)));
     }
 
     /**
@@ -140,7 +226,40 @@ final class TargetPages {
      * @param spec    its declaration as JSON, or null
      */
     record DetailPage(Layout.Shell shell, TargetView target, String error, String held, String hint, Actions actions,
-                      StatusForm statusForm, String spec, List<Transition> recent) {
+                      StatusForm statusForm, String spec, List<Transition> recent, boolean probed, LastCheck lastCheck,
+                      List<AlertEngine.Delivery> alerts) {
+    }
+
+    /** The newest probe check, as its facts show it: "ok in 42 ms (HTTP 200)" and when. */
+    record LastCheck(java.time.Instant at, String outcome, String text) {
+    }
+
+    private static LastCheck lastCheck(ProbeScheduler.Run run) {
+        var r = run.result();
+        String text = r.reason() + (Double.isNaN(r.latencyMs()) ? "" : String.format(Locale.ROOT, " in %.0f ms", r.latencyMs()));
+        return new LastCheck(run.at(), r.outcome().name().toLowerCase(Locale.ROOT), text);
+    }
+
+    /** "Check now": the probe runs at once (in this request, bounded by its own timeout), then the page shows its result. */
+    void checkNow(Exchange x) {
+        String id = x.query("id");
+        if (live.target(id).isEmpty()) {
+            notFound(x, id);
+            return;
+        }
+        Optional<ProbeScheduler.Run> run;
+        try {
+            run = probes.isScheduled(id) ? probes.runNow(id) : Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            detail(x, Status.SERVICE_UNAVAILABLE_503, "The server is stopping; try again.", null);
+            return;
+        }
+        if (run.isEmpty()) {
+            detail(x, Status.CONFLICT_409, "Only probed targets (http, tcp, tls, stats) can be checked now, and only while they are not paused.", null);
+            return;
+        }
+        x.redirect("/admin/target?id=" + Layout.url(id) + "&ok=checked");
     }
 
     /** @param toggle where pause (or resume) posts */

@@ -332,7 +332,16 @@ public final class AlertEngine implements AutoCloseable {
 
     /** The newest alerts, newest first, with their last attempt's result. */
     public List<Delivery> deliveries(int limit) {
-        return history(new Outbox.Filter(Optional.empty(), Optional.empty(), Optional.empty()), limit).stream()
+        return deliveries(Optional.empty(), limit);
+    }
+
+    /** The newest alerts about one target, newest first (its page on the dashboard). */
+    public List<Delivery> deliveries(String targetId, int limit) {
+        return deliveries(Optional.of(targetId), limit);
+    }
+
+    private List<Delivery> deliveries(Optional<String> targetId, int limit) {
+        return history(new Outbox.Filter(targetId, Optional.empty(), Optional.empty()), limit).stream()
                 .map(a -> new Delivery(a.id(), a.channelId(), a.targetId(), a.event().name().toLowerCase(java.util.Locale.ROOT),
                         a.status(), a.attempts(), a.createdAt(), a.log().isEmpty() ? Optional.empty()
                         : Optional.of(describe(a.log().get(a.log().size() - 1)))))

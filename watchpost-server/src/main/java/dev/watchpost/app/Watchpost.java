@@ -285,7 +285,7 @@ public final class Watchpost implements AutoCloseable {
                             stashboard,
                             new NoticeRoutes(notices, access),
                             new AdminRoutes(new AdminRoutes.Services(live, topology, topologyStore, manual, notices, tokens, alerts,
-                                    dev.watchpost.cluster.ClusterStatus.of(membership)), db, clock, s.publicUrl()),
+                                    dev.watchpost.cluster.ClusterStatus.of(membership), probes), db, clock, s.publicUrl()),
                             argusRoutes,
                             pages,
                             stashboard.fallback()), // last: takes the /api/... paths nothing else matched
