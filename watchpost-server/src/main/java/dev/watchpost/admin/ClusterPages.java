@@ -2,6 +2,7 @@ package dev.watchpost.admin;
 
 import dev.watchpost.cluster.ClusterStatus;
 import dev.watchpost.cluster.ClusterView;
+import dev.watchpost.live.Severity;
 import dev.watchpost.web.Templates;
 import io.helidon.http.Status;
 
@@ -73,7 +74,7 @@ final class ClusterPages {
         for (ClusterView.Node n : v.nodes()) {
             boolean left = !n.live() && n.seenAt() <= 0; // a node that stopped cleanly marks itself gone
             rows.add(new NodeRow(n.id(), n.self(), n.advertiseUrl(), n.version(), n.live() ? "ok" : left ? "unknown" : "bad",
-                    n.live() ? "●" : left ? "○" : "■", n.live() ? "live" : left ? "left" : "lost",
+                    Layout.shape(n.live() ? Severity.OK : left ? Severity.UNKNOWN : Severity.BAD), n.live() ? "live" : left ? "left" : "lost",
                     left ? "—" : ago(n.seenAgoMs()), n.startedAt(), n.partitions(), n.sameConfig()));
         }
         return new Body(new Summary(unowned, v.nodes().stream().anyMatch(n -> n.live() && !n.sameConfig()), v.self(),

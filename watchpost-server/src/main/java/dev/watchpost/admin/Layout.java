@@ -121,14 +121,13 @@ final class Layout {
         return s.name().toLowerCase(Locale.ROOT);
     }
 
+    /** The same symbols as the status page's ({@link dev.watchpost.web.Symbols}). */
     static String shape(Severity s) {
-        return switch (s) {
-            case OK -> "●";
-            case WARN -> "▲";
-            case BAD -> "■";
-            case MAINTENANCE -> "◆";
-            case UNKNOWN -> "○";
-        };
+        return dev.watchpost.web.Symbols.of(s);
+    }
+
+    static String shape(dev.watchpost.live.State s) {
+        return dev.watchpost.web.Symbols.of(s);
     }
 
     /** A time as people read it on the dashboard (the script shows it in the browser's zone). */

@@ -123,7 +123,7 @@ class AdminClusterTest {
             assertThat(other.get(1)).isEqualTo(envB.get("WATCHPOST_ADVERTISE_URL"));
             for (List<String> r : rows) {
                 assertThat(r.get(2)).as("version").isNotBlank();
-                assertThat(r.get(3)).isEqualTo("● live");
+                assertThat(r.get(3)).isEqualTo("✓ live");
                 assertThat(r.get(4)).matches("\\d+\\.\\d s ago");
                 assertThat(r.get(5)).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC");
                 assertThat(r.get(6)).isEqualTo("128");
@@ -150,7 +150,7 @@ class AdminClusterTest {
                 assertThat(after).contains("<dd id=\"nodes-live\">1 live of 2 known</dd>")
                         .contains("256 in all: 256 owned by this node, 0 without a live owner");
                 List<String> gone = rows(after).stream().filter(r -> r.get(0).equals("node-b")).findFirst().orElseThrow();
-                assertThat(gone.subList(3, 8)).containsExactly("○ left", "—", gone.get(5), "0", "yes");
+                assertThat(gone.subList(3, 8)).containsExactly("? left", "—", gone.get(5), "0", "yes");
             });
         }
     }
@@ -180,12 +180,12 @@ class AdminClusterTest {
                 .contains("<th scope=\"col\">Node</th>").contains("<table id=\"nodes\" aria-labelledby=\"nodes-heading\">")
                 .contains("<h2 id=\"nodes-heading\">Nodes</h2>");
         List<List<String>> rows = rows(html);
-        assertThat(rows).extracting(r -> r.get(3)).containsExactly("● live", "■ lost", "● live", "○ left");
+        assertThat(rows).extracting(r -> r.get(3)).containsExactly("✓ live", "✕ lost", "✓ live", "? left");
         assertThat(rows).extracting(r -> r.get(4)).containsExactly("0.4 s ago", "9.0 s ago", "0.7 s ago", "—");
-        assertThat(rows).extracting(r -> r.get(7)).containsExactly("yes", "■ no", "■ no", "yes");
+        assertThat(rows).extracting(r -> r.get(7)).containsExactly("yes", "✕ no", "✕ no", "yes");
         assertThat(rows.get(0).get(0)).isEqualTo("node-a this node");
         assertThat(rows.subList(1, rows.size())).allMatch(r -> !r.get(0).contains("this node"));
-        assertThat(html).as("the shapes are decoration; the words say it").contains("<span class=\"shape\" aria-hidden=\"true\">■</span> lost");
+        assertThat(html).as("the shapes are decoration; the words say it").contains("<span class=\"shape\" aria-hidden=\"true\">✕</span> lost");
 
         String none = ClusterPages.render(Optional.of(new ClusterView("node-a", List.of(), Partitions.COUNT, Partitions.COUNT, -1)),
                 OptionalLong.empty());
