@@ -21,6 +21,13 @@ for (const g of document.querySelectorAll('ol.grid[data-group]')) grids.set(g.da
 const rows = new Map();
 for (const r of document.querySelectorAll('li.target[data-target]')) rows.set(r.dataset.target, r);
 setupGuild(document.getElementById('guild-form'), [...grids.values()]);
+// A tile opens its shard's page (an anchor in each of 5,000 tiles would weigh on the page).
+for (const g of grids.values()) {
+  g.addEventListener('click', (e) => {
+    const tile = e.target.closest('li[data-shard]');
+    if (tile) location.href = withToken(`/targets/${g.dataset.group}/${tile.dataset.shard}`);
+  });
+}
 setupPings(new Map([...grids.values()].map((g) => [g.dataset.cluster, g])));
 
 /** The tile or row showing {@code id}, if this page shows it. */
