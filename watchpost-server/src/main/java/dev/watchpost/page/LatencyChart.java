@@ -44,7 +44,7 @@ final class LatencyChart {
      * @param p50      NaN when {@code count} is 0, as are {@code p95}, {@code max} and {@code mean}
      */
     record Point(long startMs, long endMs, long count, long samples, long failures, double p50, double p95, double max,
-                 double mean, long[] bins, double sumMs) {
+                 double mean, long[] bins, double sumMs, double squaresMs2) {
 
         boolean measured() {
             return count > 0;
@@ -66,6 +66,7 @@ final class LatencyChart {
         int n = range.points();
         long[][] bins = new long[n][BINS];
         double[] sum = new double[n];
+        double[] squares = new double[n];
         double[] max = new double[n];
         long[] samples = new long[n];
         long[] failures = new long[n];
@@ -83,6 +84,7 @@ final class LatencyChart {
                 bins[i][k] += h.get(k);
             }
             sum[i] += b.latencySumMs();
+            squares[i] += b.latencySquaresMs2();
             max[i] = Math.max(max[i], b.latencyMaxMs());
             samples[i] += b.samples();
             failures[i] += b.failures();
@@ -96,12 +98,12 @@ final class LatencyChart {
             long from = start + i * step;
             if (count == 0) {
                 out.add(new Point(from, from + step, 0, samples[i], failures[i], Double.NaN, Double.NaN, Double.NaN,
-                        Double.NaN, bins[i], 0));
+                        Double.NaN, bins[i], 0, 0));
             } else {
                 out.add(new Point(from, from + step, count, samples[i], failures[i],
-                        LatencyEstimate.quantile(bins[i], sum[i], max[i], 0.5).getAsDouble(),
-                        LatencyEstimate.quantile(bins[i], sum[i], max[i], 0.95).getAsDouble(), max[i], sum[i] / count,
-                        bins[i], sum[i]));
+                        LatencyEstimate.quantile(bins[i], sum[i], squares[i], max[i], 0.5).getAsDouble(),
+                        LatencyEstimate.quantile(bins[i], sum[i], squares[i], max[i], 0.95).getAsDouble(), max[i],
+                        sum[i] / count, bins[i], sum[i], squares[i]));
             }
         }
         return out;
@@ -110,6 +112,7 @@ final class LatencyChart {
     static Summary summary(List<Point> points) {
         long[] bins = new long[BINS];
         double sum = 0;
+        double squares = 0;
         double max = 0;
         long maxAt = 0;
         long count = 0;
@@ -125,6 +128,7 @@ final class LatencyChart {
                 bins[k] += p.bins()[k];
             }
             sum += p.sumMs();
+            squares += p.squaresMs2();
             count += p.count();
             if (count == p.count() || p.max() > max) { // the first measured point, or a higher one
                 max = p.max();
@@ -134,8 +138,8 @@ final class LatencyChart {
         if (count == 0) {
             return new Summary(0, samples, failures, OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(), 0);
         }
-        return new Summary(count, samples, failures, LatencyEstimate.quantile(bins, sum, max, 0.5),
-                LatencyEstimate.quantile(bins, sum, max, 0.95), OptionalDouble.of(max), maxAt);
+        return new Summary(count, samples, failures, LatencyEstimate.quantile(bins, sum, squares, max, 0.5),
+                LatencyEstimate.quantile(bins, sum, squares, max, 0.95), OptionalDouble.of(max), maxAt);
     }
 
     // ---------------------------------------------------------------- drawing
