@@ -329,7 +329,8 @@ final class LatencyChart {
 
     private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("MM-dd").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy-MM").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("MMM", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter YEAR = DateTimeFormatter.ofPattern("yyyy", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     /** Where the time axis is labelled: every 6 hours, every day, every 5th day, every month (UTC). */
     static List<Long> xTicks(ChartRange range, long start, long end) {
@@ -365,7 +366,8 @@ final class LatencyChart {
         return switch (range) {
             case DAY -> HOUR.format(at);
             case WEEK, MONTH -> DAY.format(at);
-            case YEAR -> MONTH.format(at);
+            // "Jan" is the year's number: twelve "2026-01"s do not fit a year's width
+            case YEAR -> at.atZone(ZoneOffset.UTC).getMonthValue() == 1 ? YEAR.format(at) : MONTH.format(at);
         };
     }
 }

@@ -143,6 +143,15 @@ class TargetPageUnitsTest {
     }
 
     @Test
+    void aYearIsLabelledByMonthWithTheYearAtJanuary() {
+        Html h = new Html();
+        List<Bucket> days = List.of(bucket(Resolution.DAY, Instant.parse("2026-03-02T00:00:00Z"), 100, 90, 0));
+        LatencyChart.draw(h, LatencyChart.points(days, ChartRange.YEAR, NOW_MS), List.of(), ChartRange.YEAR, NOW_MS, "t", "d");
+        assertThat(h.toString()).contains(">Dec</text>", ">2026</text>", ">Feb</text>", ">Nov</text>").doesNotContain(">Jan</text>");
+        assertThat(LatencyChart.xTicks(ChartRange.YEAR, ChartRange.YEAR.startMs(NOW_MS), ChartRange.YEAR.endMs(NOW_MS))).hasSize(12);
+    }
+
+    @Test
     void linksAndMetrics() throws Exception {
         assertThat(TargetPageView.href("bots/main/17")).isEqualTo("/targets/bots/main/17");
         assertThat(TargetPageView.href("a b/ü")).isEqualTo("/targets/a%20b/%C3%BC");
