@@ -6,10 +6,11 @@
 #     server keeps them, minute buckets as its retention leaves them, about 6 transitions per probe
 #     per day (see bench/growth.sh and docs/reliability.md#storage-growth);
 #  2. the server (./watchpost) starts on that database with the same probes, checking its /healthz;
-#  3. per chart range (24h, 7d, 30d, 1y): 10 unmeasured GETs of /targets/g0/p0?range=..., then
-#     REQUESTS (200), each checked to answer 200 (a failing page is fast and must not count):
-#     min / median / p99 / max of curl's time_total over loopback.
-# Usage: bench/target-page.sh   (env: PROBES=100 DAYS=365 REQUESTS=200 WP_PORT=18084;
+#  3. the first GET of /targets/g0/p0 after start (cold: nothing compiled yet), then WARMUP (25)
+#     unmeasured GETs per chart range (24h, 7d, 30d, 1y), then per range REQUESTS (200), each checked
+#     to answer 200 (a failing page is fast and must not count): min / median / p99 / max of curl's
+#     time_total over loopback.
+# Usage: bench/target-page.sh   (env: PROBES=100 DAYS=365 REQUESTS=200 WARMUP=25 WP_PORT=18084;
 #                                DB=path/watchpost.db measures an existing file instead of writing one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,7 @@ export JAVA_HOME=$JDK
 PROBES=${PROBES:-100}
 DAYS=${DAYS:-365}
 REQUESTS=${REQUESTS:-200}
+WARMUP=${WARMUP:-25}
 WP_PORT=${WP_PORT:-18084}
 TARGET=g0/p0
 
@@ -59,9 +61,12 @@ until curl -fs "127.0.0.1:$WP_PORT/readyz" >/dev/null 2>&1; do
 done
 
 echo "== GET /targets/$TARGET: $REQUESTS uncached requests per range"
+echo "  first request after start: $(curl -s -o /dev/null -w '%{http_code} %{time_total}' "127.0.0.1:$WP_PORT/targets/$TARGET" | awk '{ printf "%.1f ms (HTTP %s)", $2 * 1000, $1 }')"
+for range in 24h 7d 30d 1y; do
+  for _ in $(seq 1 "$WARMUP"); do curl -s -o /dev/null "127.0.0.1:$WP_PORT/targets/$TARGET?range=$range"; done
+done
 for range in 24h 7d 30d 1y; do
   url="127.0.0.1:$WP_PORT/targets/$TARGET?range=$range"
-  for _ in $(seq 1 10); do curl -s -o /dev/null "$url"; done
   size=$(curl -s -o /dev/null -w '%{size_download}' "$url")
   for _ in $(seq 1 "$REQUESTS"); do
     curl -s -o /dev/null -w '%{http_code} %{time_total}\n' "$url"
