@@ -9,7 +9,12 @@ const label = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 
 // A private page is opened with ?token=...; keep it on our own links and requests.
 const token = new URLSearchParams(location.search).get('token');
-const withToken = (u) => (token ? `${u}${u.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}` : u);
+const withToken = (u) => {
+  if (!token) return u;
+  const at = u.indexOf('#'); // the token goes into the query, before any fragment (/#group:web, #response-time)
+  const [path, fragment] = at < 0 ? [u, ''] : [u.slice(0, at), u.slice(at)];
+  return `${path}${path.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}${fragment}`;
+};
 if (token) {
   for (const a of document.querySelectorAll('a[href^="/"]')) a.setAttribute('href', withToken(a.getAttribute('href')));
 }

@@ -227,6 +227,24 @@ class TargetPageBrowserTest {
     }
 
     @Test
+    void onAPrivatePageTheTokenStaysOnTheRangeLinks(@TempDir Path other) {
+        try (TestServer closed = TestServer.start(other, java.time.Clock.systemUTC(), Map.of("WATCHPOST_PUBLIC_READ", "false"))) {
+            closed.http().postJson("/api/v1/targets", "{\"id\":\"api\",\"push\":{\"every\":\"1h\"}}", TestServer.ADMIN);
+            closed.http().postJson("/api/v1/heartbeat/api", "{\"state\":\"online\",\"latency_ms\":40}", TestServer.INGEST);
+            String root = "http://127.0.0.1:" + closed.app().port();
+            browser.get(root + "/targets/api?token=" + TestServer.READ);
+            await().atMost(Duration.ofSeconds(10)).until(() -> browser.executeScript("return window.__rendered") != null);
+            WebElement week = browser.findElement(By.linkText("7d"));
+            assertThat(week.getDomAttribute("href")).isEqualTo("/targets/api?range=7d&token=" + TestServer.READ + "#response-time");
+            week.click();
+            await().atMost(Duration.ofSeconds(5)).until(() -> browser.getCurrentUrl().contains("range=7d"));
+            assertThat(browser.findElement(By.id("target-title")).getText()).startsWith("api");
+            assertThat(browser.findElement(By.cssSelector("nav.crumbs a")).getDomAttribute("href"))
+                    .isEqualTo("/?token=" + TestServer.READ);
+        }
+    }
+
+    @Test
     void theStatusPageLeadsToTargetPages() {
         open(browser, "/");
         browser.findElement(By.cssSelector("li.target[data-target='web/api'] .name a")).click();
