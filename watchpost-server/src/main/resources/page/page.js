@@ -9,7 +9,12 @@ const label = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 
 // A private page is opened with ?token=...; keep it on our own links and requests.
 const token = new URLSearchParams(location.search).get('token');
-const withToken = (u) => (token ? `${u}${u.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}` : u);
+const withToken = (u) => {
+  if (!token) return u;
+  const at = u.indexOf('#'); // the token goes into the query, before any fragment (/#group:web, #response-time)
+  const [path, fragment] = at < 0 ? [u, ''] : [u.slice(0, at), u.slice(at)];
+  return `${path}${path.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}${fragment}`;
+};
 if (token) {
   for (const a of document.querySelectorAll('a[href^="/"]')) a.setAttribute('href', withToken(a.getAttribute('href')));
 }
@@ -21,6 +26,13 @@ for (const g of document.querySelectorAll('ol.grid[data-group]')) grids.set(g.da
 const rows = new Map();
 for (const r of document.querySelectorAll('li.target[data-target]')) rows.set(r.dataset.target, r);
 setupGuild(document.getElementById('guild-form'), [...grids.values()]);
+// A tile opens its shard's page (an anchor in each of 5,000 tiles would weigh on the page).
+for (const g of grids.values()) {
+  g.addEventListener('click', (e) => {
+    const tile = e.target.closest('li[data-shard]');
+    if (tile) location.href = withToken(`/targets/${g.dataset.group}/${tile.dataset.shard}`);
+  });
+}
 setupPings(new Map([...grids.values()].map((g) => [g.dataset.cluster, g])));
 
 /** The tile or row showing {@code id}, if this page shows it. */

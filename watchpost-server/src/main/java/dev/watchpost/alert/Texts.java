@@ -96,15 +96,16 @@ final class Texts {
     }
 
     /**
-     * The target on the status page: {@code <public-url>/#<id>} (each target's row carries its id
-     * as anchor); empty without a public URL.
+     * The target's own page: {@code <public-url>/targets/<id>} (state, uptime, response times, its
+     * changes); the status page itself for an alert about no one target; empty without a public URL.
+     * Target ids are URL-safe as they are (lower-case letters, digits, {@code . _ - /}).
      */
     static Optional<String> url(Alert a, Context ctx) {
         if (ctx.publicUrl().isEmpty()) {
             return Optional.empty();
         }
         String base = stripSlash(ctx.publicUrl().get().toString());
-        return Optional.of(a.targetId().map(id -> base + "/#" + id).orElse(base));
+        return Optional.of(a.targetId().map(id -> base + "/targets/" + id).orElse(base));
     }
 
     static Optional<String> pageUrl(Context ctx) {

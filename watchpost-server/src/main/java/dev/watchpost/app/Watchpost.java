@@ -33,6 +33,7 @@ import dev.watchpost.manual.ManualService;
 import dev.watchpost.page.FleetSource;
 import dev.watchpost.page.Notices;
 import dev.watchpost.page.PageRoutes;
+import dev.watchpost.page.TargetRoutes;
 import dev.watchpost.notice.NoticeRoutes;
 import dev.watchpost.notice.NoticeService;
 import dev.watchpost.probe.HttpClients;
@@ -253,6 +254,8 @@ public final class Watchpost implements AutoCloseable {
             PageRoutes pages = new PageRoutes(live, history.history(), access, clock,
                     FleetSource.of(argusRoutes::viewJson, argusRoutes::clusterJson),
                     Notices.both(Notices.board(notices, clock), Notices.manualTargetMessages()));
+            TargetRoutes targetPages = new TargetRoutes(
+                    new TargetRoutes.Sources(live, topology, topologyStore, history.history(), notices, probes), access, clock);
 
             var s = config.server();
             long tHttp = System.nanoTime();
@@ -288,6 +291,7 @@ public final class Watchpost implements AutoCloseable {
                                     dev.watchpost.cluster.ClusterStatus.of(membership), probes), db, clock, s.publicUrl()),
                             argusRoutes,
                             pages,
+                            targetPages,
                             stashboard.fallback()), // last: takes the /api/... paths nothing else matched
                     // one WebSocket routing: Platypus's endpoints join Glance's feed
                     List.of(platypus.routing(glanceFeed.routing())));

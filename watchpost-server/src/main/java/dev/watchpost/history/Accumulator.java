@@ -6,8 +6,8 @@ package dev.watchpost.history;
  * a few field updates.
  *
  * <p>Size matters here: one lives for every active target. The common case — counters of the
- * current minute — is primitive fields: 56 bytes with compressed class pointers, about 96 per target
- * with its map entry. Counters are 16-bit: a minute that would overflow one is sealed early and
+ * current minute — is primitive fields: 64 bytes with compressed class pointers, about 104 per target
+ * with its map entry (the sum of squared latencies, for percentiles, is 8 of them). Counters are 16-bit: a minute that would overflow one is sealed early and
  * continues in a fresh set (the flush adds both to the same bucket), so no count is ever lost.
  * Everything rare (finished minutes awaiting a flush, intervals, restart marks) hangs off
  * {@link #rare}, which is null for an up target between flushes.
@@ -30,6 +30,7 @@ final class Accumulator {
     private char failures;
     private char b0, b1, b2, b3, b4, b5, b6, b7;
     private double latencySum;
+    private double latencySquares;
     private double latencyMax;
     private Rare rare;              // null, a Rare, or RETIRED
 
@@ -48,22 +49,25 @@ final class Accumulator {
         final int samples;
         final int failures;
         final double latencySum;
+        final double latencySquares;
         final double latencyMax;
         final int[] bins;
         Delta next;
 
-        Delta(int minute, int samples, int failures, double latencySum, double latencyMax, int[] bins, Delta next) {
+        Delta(int minute, int samples, int failures, double latencySum, double latencySquares, double latencyMax,
+              int[] bins, Delta next) {
             this.minute = minute;
             this.samples = samples;
             this.failures = failures;
             this.latencySum = latencySum;
+            this.latencySquares = latencySquares;
             this.latencyMax = latencyMax;
             this.bins = bins;
             this.next = next;
         }
 
         static Delta touch(int minute, Delta next) {
-            return new Delta(minute, 0, 0, 0, 0, new int[Bins.COUNT], next);
+            return new Delta(minute, 0, 0, 0, 0, 0, new int[Bins.COUNT], next);
         }
     }
 
@@ -98,6 +102,7 @@ final class Accumulator {
         }
         if (Bins.carries(latencyMs)) {
             latencySum += latencyMs;
+            latencySquares += latencyMs * latencyMs;
             if (latencyMs > latencyMax) {
                 latencyMax = latencyMs;
             }
@@ -226,7 +231,7 @@ final class Accumulator {
     }
 
     private Delta current(Delta next) {
-        return new Delta(minute, samples, failures, latencySum, latencyMax,
+        return new Delta(minute, samples, failures, latencySum, latencySquares, latencyMax,
                 new int[] {b0, b1, b2, b3, b4, b5, b6, b7}, next);
     }
 
@@ -235,6 +240,7 @@ final class Accumulator {
         failures = 0;
         b0 = b1 = b2 = b3 = b4 = b5 = b6 = b7 = 0;
         latencySum = 0;
+        latencySquares = 0;
         latencyMax = 0;
     }
 

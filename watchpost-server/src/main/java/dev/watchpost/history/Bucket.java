@@ -14,12 +14,15 @@ import java.util.OptionalDouble;
  * @param down time spent in a state of severity BAD
  * @param unobserved time spent in UNKNOWN or MAINTENANCE, which counts neither as up nor as down
  * @param latencySumMs sum of the latencies of observations that carried one
+ * @param latencySquaresMs2 sum of their squares (ms²), for their spread; 0 in buckets written before
+ *        Watchpost kept it (and when every latency was 0)
  * @param latencyMaxMs the largest of them; 0 when none carried a latency
  * @param latencyHistogram eight counts: observations with latency up to each of
  *        {@link #LATENCY_UPPER_BOUNDS_MS} (and above the previous bound), the last one above 5000 ms
  */
 public record Bucket(Resolution resolution, Instant start, long samples, long failures, Duration down,
-                     Duration unobserved, double latencySumMs, double latencyMaxMs, List<Long> latencyHistogram) {
+                     Duration unobserved, double latencySumMs, double latencySquaresMs2, double latencyMaxMs,
+                     List<Long> latencyHistogram) {
 
     /** Inclusive upper bounds (ms) of the first seven histogram bins; the eighth is unbounded. */
     public static final List<Double> LATENCY_UPPER_BOUNDS_MS = Bins.UPPER_BOUNDS_MS;

@@ -19,11 +19,11 @@ final class BucketStore {
     private static final int BATCH = 500;
 
     private static final String COLUMNS = "samples, failures, down_ms, unobserved_ms, latency_sum_ms, latency_max_ms, "
-            + String.join(", ", Bins.COLUMNS);
+            + String.join(", ", Bins.COLUMNS) + ", latency_sq_sum";
 
     /** Adds a delta to a bucket, creating it when absent. CASE instead of max()/greatest(): the one spelling both accept. */
     private static final String UPSERT = "INSERT INTO history_bucket (target_id, period_s, starts_at, " + COLUMNS + ") "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             + "ON CONFLICT (target_id, period_s, starts_at) DO UPDATE SET "
             + "samples = history_bucket.samples + excluded.samples, "
             + "failures = history_bucket.failures + excluded.failures, "
@@ -32,7 +32,8 @@ final class BucketStore {
             + "latency_sum_ms = history_bucket.latency_sum_ms + excluded.latency_sum_ms, "
             + "latency_max_ms = CASE WHEN excluded.latency_max_ms > history_bucket.latency_max_ms "
             + "THEN excluded.latency_max_ms ELSE history_bucket.latency_max_ms END, "
-            + String.join(", ", Bins.COLUMNS.stream().map(b -> b + " = history_bucket." + b + " + excluded." + b).toList());
+            + String.join(", ", Bins.COLUMNS.stream().map(b -> b + " = history_bucket." + b + " + excluded." + b).toList())
+            + ", latency_sq_sum = history_bucket.latency_sq_sum + excluded.latency_sq_sum";
 
     private static final String MARK = "INSERT INTO history_open (target_id, accounted_to) VALUES (?, ?) "
             + "ON CONFLICT (target_id) DO UPDATE SET accounted_to = excluded.accounted_to";
@@ -120,6 +121,7 @@ final class BucketStore {
         for (int i = 0; i < Bins.COUNT; i++) {
             ps.setLong(10 + i, k.bins[i]);
         }
+        ps.setDouble(10 + Bins.COUNT, k.latencySquares);
     }
 
     /** Buckets of {@code r} starting in {@code [from, to)}, oldest first. */
@@ -204,6 +206,7 @@ final class BucketStore {
                     for (int b = 0; b < Bins.COUNT; b++) {
                         k.bins[b] = rs.getLong(9 + b);
                     }
+                    k.latencySquares = rs.getDouble(9 + Bins.COUNT);
                     out.computeIfAbsent(rs.getString(1), x -> new ArrayList<>()).add(new Row(rs.getLong(2), k));
                 }
             }

@@ -12,6 +12,7 @@ final class Counts {
     long downMs;
     long unobservedMs;
     double latencySum;
+    double latencySquares;
     double latencyMax;
     final long[] bins = new long[Bins.COUNT];
 
@@ -19,6 +20,7 @@ final class Counts {
         samples += d.samples;
         failures += d.failures;
         latencySum += d.latencySum;
+        latencySquares += d.latencySquares;
         latencyMax = Math.max(latencyMax, d.latencyMax);
         for (int i = 0; i < Bins.COUNT; i++) {
             bins[i] += d.bins[i];
@@ -31,6 +33,7 @@ final class Counts {
         downMs += o.downMs;
         unobservedMs += o.unobservedMs;
         latencySum += o.latencySum;
+        latencySquares += o.latencySquares;
         latencyMax = Math.max(latencyMax, o.latencyMax);
         for (int i = 0; i < Bins.COUNT; i++) {
             bins[i] += o.bins[i];
@@ -55,6 +58,6 @@ final class Counts {
 
     Bucket toBucket(Resolution r, long start) {
         return new Bucket(r, Instant.ofEpochMilli(start), samples, failures, Duration.ofMillis(downMs),
-                Duration.ofMillis(unobservedMs), latencySum, latencyMax, Arrays.stream(bins).boxed().toList());
+                Duration.ofMillis(unobservedMs), latencySum, latencySquares, latencyMax, Arrays.stream(bins).boxed().toList());
     }
 }

@@ -97,7 +97,8 @@ public interface Notices {
         };
     }
 
-    private static Notice page(dev.watchpost.notice.Notice n, Instant now) {
+    /** One operator's notice as a page shows it at {@code now} (status page, target pages). */
+    static Notice page(dev.watchpost.notice.Notice n, Instant now) {
         NoticeStatus status = n.statusAt(now);
         State state = !n.currentAt(now) ? State.ONLINE
                 : n.kind() == NoticeKind.MAINTENANCE ? State.MAINTENANCE : State.DEGRADED;

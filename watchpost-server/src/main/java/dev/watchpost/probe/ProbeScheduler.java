@@ -123,7 +123,8 @@ public final class ProbeScheduler implements AutoCloseable {
         } else {
             start = live.target(id).map(TargetView::state).map(ProbeScheduler::restored).orElse(DampingState.INITIAL);
         }
-        Entry e = new Entry(id, plan, plan.check().prober(clients), start);
+        Entry e = new Entry(id, plan, plan.check().prober(clients), start,
+                old == null ? new RecentChecks() : old.recent); // a changed plan keeps the checks so far
         Entry previous = entries.put(id, e);
         if (previous != null) {
             previous.cancelled = true;
@@ -153,6 +154,19 @@ public final class ProbeScheduler implements AutoCloseable {
         synchronized (e) {
             return e.last == null ? Optional.empty() : Optional.of(new Run(e.last, e.damping, e.lastAt));
         }
+    }
+
+    /**
+     * The target's last results, one per check, oldest first (at most {@link RecentChecks#CAPACITY},
+     * since Watchpost started; in cluster mode only on the node that runs its checks). Empty when
+     * it is not probed.
+     */
+    public List<RecentChecks.Result> recent(String id) {
+        Entry e = entries.get(id);
+        if (e == null) {
+            return List.of();
+        }
+        return e.recent.list();
     }
 
     /**
@@ -273,6 +287,7 @@ public final class ProbeScheduler implements AutoCloseable {
             e.damping = e.damping.next(r, e.plan.thresholds());
             e.last = r;
             e.lastAt = at;
+            e.recent.add(at, r);
             // Under the entry's lock, so results of one target reach the live state in order.
             live.observe(e.id, observation(e.damping, r, e.plan.thresholds()));
             return new Run(r, e.damping, at);
@@ -345,14 +360,16 @@ public final class ProbeScheduler implements AutoCloseable {
         DampingState damping; // guarded by this
         ProbeResult last;     // guarded by this
         Instant lastAt;       // guarded by this
+        final RecentChecks recent;
         volatile boolean running;
         volatile boolean cancelled;
 
-        Entry(String id, ProbePlan plan, Prober prober, DampingState damping) {
+        Entry(String id, ProbePlan plan, Prober prober, DampingState damping, RecentChecks recent) {
             this.id = id;
             this.plan = plan;
             this.prober = prober;
             this.damping = damping;
+            this.recent = recent;
         }
     }
 }

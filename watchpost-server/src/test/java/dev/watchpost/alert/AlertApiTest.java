@@ -110,7 +110,7 @@ class AlertApiTest {
         assertThat(r.path()).isEqualTo("/hooks/secret-token-in-path");
         assertThat(r.header("X-Watchpost-Signature")).isEqualTo("sha256=" + HttpSender.hmacSha256("shared-secret-from-env",
                 r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        assertThat(r.json().path("target").path("url").asText()).isEqualTo("https://status.example.com/#web/api");
+        assertThat(r.json().path("target").path("url").asText()).isEqualTo("https://status.example.com/targets/web/api");
 
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             JsonNode history = Http.json(http.get("/api/v1/alerts?target=web/api&status=delivered", TestServer.ADMIN));

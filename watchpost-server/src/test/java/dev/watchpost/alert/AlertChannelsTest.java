@@ -79,7 +79,7 @@ class AlertChannelsTest {
         assertThat(r.path()).isEqualTo("/slack/T0/B0/xyz");
         assertThat(r.json().path("text").asText()).isEqualTo("*DOWN: API &lt;b&gt; &amp; co*\n"
                 + "API &lt;b&gt; &amp; co (web/api) is down since 2026-06-01 12:00:00 UTC: reported down: HTTP 500 *boom* @everyone\n"
-                + "<https://status.example.com/#web/api|Open on the status page>");
+                + "<https://status.example.com/targets/web/api|Open on the status page>");
     }
 
     @Test
@@ -88,7 +88,7 @@ class AlertChannelsTest {
         common(r);
         JsonNode j = r.json();
         assertThat(j.path("content").asText()).startsWith("**DOWN: API <b\\> & co**\n").contains("HTTP 500 \\*boom\\* @everyone")
-                .endsWith("\nhttps://status.example.com/#web/api");
+                .endsWith("\nhttps://status.example.com/targets/web/api");
         assertThat(j.path("allowed_mentions").path("parse")).isEmpty();
     }
 
@@ -105,7 +105,7 @@ class AlertChannelsTest {
         assertThat(card.path("body").get(0).path("text").asText()).isEqualTo("DOWN: API <b> & co");
         assertThat(card.path("body").get(0).path("color").asText()).isEqualTo("Attention");
         assertThat(card.path("body").get(1).path("text").asText()).startsWith("API <b> & co (web/api) is down since");
-        assertThat(card.path("actions").get(0).path("url").asText()).isEqualTo("https://status.example.com/#web/api");
+        assertThat(card.path("actions").get(0).path("url").asText()).isEqualTo("https://status.example.com/targets/web/api");
     }
 
     @Test
@@ -129,7 +129,7 @@ class AlertChannelsTest {
         assertThat(j.path("topic").asText()).isEqualTo("watchpost-ops");
         assertThat(j.path("title").asText()).isEqualTo("DOWN: API <b> & co");
         assertThat(j.path("priority").asInt()).isEqualTo(4);
-        assertThat(j.path("click").asText()).isEqualTo("https://status.example.com/#web/api");
+        assertThat(j.path("click").asText()).isEqualTo("https://status.example.com/targets/web/api");
     }
 
     @Test
@@ -143,7 +143,7 @@ class AlertChannelsTest {
         assertThat(j.path("payload").path("severity").asText()).isEqualTo("critical");
         assertThat(j.path("payload").path("source").asText()).isEqualTo("web/api");
         assertThat(j.path("payload").path("summary").asText()).startsWith("DOWN: API <b> & co: ");
-        assertThat(j.path("links").get(0).path("href").asText()).isEqualTo("https://status.example.com/#web/api");
+        assertThat(j.path("links").get(0).path("href").asText()).isEqualTo("https://status.example.com/targets/web/api");
 
         rig.report("web/api", State.ONLINE);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -173,7 +173,7 @@ class AlertChannelsTest {
         assertThat(j.path("channel").asText()).isEqualTo("hook");
         assertThat(j.path("target").path("id").asText()).isEqualTo("web/api");
         assertThat(j.path("target").path("name").asText()).isEqualTo("API <b> & co");
-        assertThat(j.path("target").path("url").asText()).isEqualTo("https://status.example.com/#web/api");
+        assertThat(j.path("target").path("url").asText()).isEqualTo("https://status.example.com/targets/web/api");
         assertThat(j.path("state").asText()).isEqualTo("down");
         assertThat(j.path("previous_state").asText()).isEqualTo("online");
         assertThat(j.path("since").asText()).isEqualTo("2026-06-01T12:00:00Z");

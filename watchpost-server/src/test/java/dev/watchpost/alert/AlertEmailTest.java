@@ -75,7 +75,7 @@ class AlertEmailTest {
         assertThat(m.getHeader("X-Watchpost-Delivery")[0]).matches("\\d+");
         String body = GreenMailUtil.getBody(m).replace("\r\n", "\n");
         assertThat(body).startsWith("Public API (web/api) is down since 2026-06-01 12:00:00 UTC: reported down: HTTP 500\n\n"
-                + "https://status.example.com/#web/api\n");
+                + "https://status.example.com/targets/web/api\n");
     }
 
     @Test

@@ -166,6 +166,11 @@ class DatabaseOutageTest {
                 assertThat(page.body()).contains("outage").doesNotContain("All systems operational");
             });
             assertThat(quickly("GET / again", () -> http.get("/")).statusCode()).isEqualTo(200);
+            // A target's page: its live state at once; history and changes said to be unavailable.
+            HttpResponse<String> targetPage = quickly("GET /targets/shop/api", () -> http.get("/targets/shop/api"));
+            assertThat(targetPage.statusCode()).isEqualTo(200);
+            assertThat(targetPage.body()).contains("<span class=\"label\">Offline</span>", "History unavailable",
+                    "Changes cannot be read now").doesNotContain("id=\"uptime-title\"");
 
             // The target's live state; its recent transitions are left out, and it says so.
             HttpResponse<String> target = quickly("GET target", () -> http.get("/api/v1/targets/shop/api"));

@@ -88,7 +88,7 @@ class PageRoutesTest {
     void rendersGroupsTargetsAndOneTilePerShard() {
         String html = page();
         assertThat(html).contains("<h2 id=\"g-0\">Discord bots</h2>", ">Main bot</h3>", ">Web</h2>", "Other services",
-                ">Public API</span>", ">Mailer</span>");
+                ">Public API</a></span>", ">Mailer</a></span>");
         Matcher tiles = Pattern.compile("<li data-shard=\"(\\d+)\" data-state=\"([a-z]+)\" title=\"Shard \\1: ([A-Za-z]+)\"")
                 .matcher(html);
         int n = 0;

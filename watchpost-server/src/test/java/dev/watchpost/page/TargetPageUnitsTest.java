@@ -1,0 +1,169 @@
+package dev.watchpost.page;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.watchpost.history.Bucket;
+import dev.watchpost.history.Resolution;
+import dev.watchpost.probe.Outcome;
+import dev.watchpost.probe.RecentChecks;
+import dev.watchpost.web.Html;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The target page's pure parts: ranges, the chart's points, scale and drawing, links and metrics. */
+class TargetPageUnitsTest {
+
+    static final Instant NOW = Instant.parse("2026-11-23T12:30:00Z");
+    static final long NOW_MS = NOW.toEpochMilli();
+
+    /** A bucket of {@code n} observations of {@code ms} each (plus one of {@code peak} when above 0). */
+    static Bucket bucket(Resolution r, Instant start, int n, double ms, double peak) {
+        long[] bins = new long[8];
+        int[] bin = {bin(ms)};
+        bins[bin[0]] += n;
+        double sum = n * ms;
+        double squares = n * ms * ms;
+        double max = n > 0 ? ms : 0;
+        long count = n;
+        if (peak > 0) {
+            bins[bin(peak)]++;
+            sum += peak;
+            squares += peak * peak;
+            max = Math.max(max, peak);
+            count++;
+        }
+        return new Bucket(r, start, count, 0, Duration.ZERO, Duration.ZERO, sum, squares, max, LongStream.of(bins).boxed().toList());
+    }
+
+    static int bin(double ms) {
+        List<Double> bounds = Bucket.LATENCY_UPPER_BOUNDS_MS;
+        for (int i = 0; i < bounds.size(); i++) {
+            if (ms <= bounds.get(i)) {
+                return i;
+            }
+        }
+        return bounds.size();
+    }
+
+    @Test
+    void rangesEndWithThePeriodRunningNowAndSayWhatIsAllowed() {
+        assertThat(ChartRange.DAY.endMs(NOW_MS)).isEqualTo(Instant.parse("2026-11-23T13:00:00Z").toEpochMilli());
+        assertThat(ChartRange.DAY.startMs(NOW_MS)).isEqualTo(Instant.parse("2026-11-22T13:00:00Z").toEpochMilli());
+        assertThat(ChartRange.MONTH.startMs(NOW_MS)).isEqualTo(Instant.parse("2026-10-24T18:00:00Z").toEpochMilli());
+        assertThat(ChartRange.YEAR.startMs(NOW_MS)).isEqualTo(Instant.parse("2025-11-24T00:00:00Z").toEpochMilli());
+        assertThat(ChartRange.parse("7d")).contains(ChartRange.WEEK);
+        assertThat(ChartRange.parse("2y")).isEmpty();
+        assertThat(ChartRange.allowed()).isEqualTo("24h, 7d, 30d or 1y");
+    }
+
+    @Test
+    void bucketsMergeIntoTheRangesPointsAndTheSummaryCoversThemAll() {
+        // 30 days of hours at 6-hour points: each point merges six hour buckets, histograms and all.
+        List<Bucket> hours = new ArrayList<>();
+        long start = ChartRange.MONTH.startMs(NOW_MS);
+        for (long t = start; t <= NOW_MS; t += 3_600_000L) {
+            boolean spike = t == start + 6 * 3_600_000L * 10 + 3_600_000L; // inside point 10
+            hours.add(bucket(Resolution.HOUR, Instant.ofEpochMilli(t), 60, 120, spike ? 2_400 : 0));
+        }
+        List<LatencyChart.Point> points = LatencyChart.points(hours, ChartRange.MONTH, NOW_MS);
+        assertThat(points).hasSize(120);
+        assertThat(points.get(0).count()).isEqualTo(360);
+        assertThat(points.get(0).p50()).isEqualTo(120.0);
+        assertThat(points.get(0).max()).isEqualTo(120.0);
+        assertThat(points.get(10).max()).isEqualTo(2_400.0);
+        assertThat(points.get(10).p95()).as("one slow check in 361 does not move the 95th percentile").isEqualTo(120.0);
+        assertThat(points.get(119).count()).as("the point running now: 12:00 and its half hour").isEqualTo(60);
+        LatencyChart.Summary s = LatencyChart.summary(points);
+        assertThat(s.count()).isEqualTo(hours.size() * 60L + 1);
+        assertThat(s.max()).hasValue(2_400.0);
+        assertThat(s.maxAtMs()).isEqualTo(points.get(10).startMs());
+        assertThat(s.p50()).hasValue(120.0);
+    }
+
+    @Test
+    void aTimeoutDoesNotFlattenTheChart() {
+        List<Bucket> hours = new ArrayList<>();
+        long start = ChartRange.DAY.startMs(NOW_MS);
+        for (int i = 0; i < 24; i++) {
+            hours.add(bucket(Resolution.HOUR, Instant.ofEpochMilli(start + i * 3_600_000L), 120, 80, i == 5 ? 10_000 : 0));
+        }
+        List<LatencyChart.Point> points = LatencyChart.points(hours, ChartRange.DAY, NOW_MS);
+        LatencyChart.Scale scale = LatencyChart.scale(points, List.of());
+        assertThat(scale.clipped()).isTrue();
+        assertThat(scale.top()).isLessThan(200.0).isGreaterThanOrEqualTo(120.0);
+        LatencyChart.Scale plain = LatencyChart.scale(LatencyChart.points(hours.subList(6, 24), ChartRange.DAY, NOW_MS), List.of());
+        assertThat(plain.clipped()).isFalse();
+        assertThat(plain.top()).isGreaterThanOrEqualTo(80.0);
+        assertThat(LatencyChart.nice(37)).isEqualTo(50.0);
+        assertThat(LatencyChart.nice(0.3)).isEqualTo(0.5);
+        assertThat(LatencyChart.tick(2_500)).isEqualTo("2.5 s");
+        assertThat(LatencyChart.tick(250)).isEqualTo("250 ms");
+    }
+
+    @Test
+    void theDrawnChartCarriesItsTextAlternativeAndEscapesIt() {
+        long start = ChartRange.DAY.startMs(NOW_MS);
+        List<Bucket> hours = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            if (i != 7) { // an hour without data leaves a gap in the lines
+                hours.add(bucket(Resolution.HOUR, Instant.ofEpochMilli(start + i * 3_600_000L), 10, 60 + i, 0));
+            }
+        }
+        List<RecentChecks.Result> checks = List.of(
+                new RecentChecks.Result(NOW.minusSeconds(120), Outcome.UP, 70),
+                new RecentChecks.Result(NOW.minusSeconds(60), Outcome.DOWN, Double.NaN),
+                new RecentChecks.Result(NOW, Outcome.UP, 75));
+        Html h = new Html();
+        List<LatencyChart.Point> points = LatencyChart.points(hours, ChartRange.DAY, NOW_MS);
+        LatencyChart.draw(h, points, checks, ChartRange.DAY, NOW_MS, "Response time of <b>x</b>", "median & more");
+        String svg = h.toString();
+        assertThat(svg).startsWith("<svg class=\"chart\" viewBox=\"0 0 720 240\" role=\"img\" aria-labelledby=\"chart-title chart-desc\">")
+                .contains("<title id=\"chart-title\">Response time of &lt;b&gt;x&lt;/b&gt;</title>")
+                .contains("<desc id=\"chart-desc\">median &amp; more</desc>")
+                .contains("<path class=\"p50\" d=\"M", "<path class=\"p95\"", "<path class=\"max\"", "<path class=\"band\"",
+                        "<path class=\"checks\" d=\"M", "<path class=\"fails\" d=\"M")
+                .contains(">0 ms</text>", ">18:00</text>", ">00:00</text>")
+                .doesNotContain("style=");
+        String p50 = svg.replaceAll("(?s).*<path class=\"p50\" d=\"([^\"]*)\".*", "$1");
+        assertThat(p50.chars().filter(c -> c == 'M')).as("the gap at hour 7 starts a second line").hasSize(2);
+        String checkLine = svg.replaceAll("(?s).*<path class=\"checks\" d=\"([^\"]*)\".*", "$1");
+        assertThat(checkLine.chars().filter(c -> c == 'M')).as("a check without an answer breaks the line").hasSize(2);
+
+        String words = TargetPageView.summary(LatencyChart.summary(points), ChartRange.DAY, checks.size(),
+                LatencyChart.scale(points, checks));
+        assertThat(words).startsWith("Last 24 hours: median ").contains("highest 83 ms (at 2026-11-23 12:00–13:00 UTC)")
+                .contains("from 230 measurements").contains("The last 3 checks are drawn one by one.");
+    }
+
+    @Test
+    void aYearIsLabelledByMonthWithTheYearAtJanuary() {
+        Html h = new Html();
+        List<Bucket> days = List.of(bucket(Resolution.DAY, Instant.parse("2026-03-02T00:00:00Z"), 100, 90, 0));
+        LatencyChart.draw(h, LatencyChart.points(days, ChartRange.YEAR, NOW_MS), List.of(), ChartRange.YEAR, NOW_MS, "t", "d");
+        assertThat(h.toString()).contains(">Dec</text>", ">2026</text>", ">Feb</text>", ">Nov</text>").doesNotContain(">Jan</text>");
+        assertThat(LatencyChart.xTicks(ChartRange.YEAR, ChartRange.YEAR.startMs(NOW_MS), ChartRange.YEAR.endMs(NOW_MS))).hasSize(12);
+    }
+
+    @Test
+    void linksAndMetrics() throws Exception {
+        assertThat(TargetPageView.href("bots/main/17")).isEqualTo("/targets/bots/main/17");
+        assertThat(TargetPageView.href("a b/ü")).isEqualTo("/targets/a%20b/%C3%BC");
+        assertThat(TargetPageView.groupHref("web")).isEqualTo("/#group:web");
+        ObjectNode m = (ObjectNode) new ObjectMapper().readTree(
+                "{\"guilds\":1500,\"ready\":true,\"region\":\"<eu>\",\"shards\":{\"up\":3},\"none\":null}");
+        assertThat(TargetPageView.metrics(m)).extracting(TargetPageView.Fact::label, TargetPageView.Fact::value)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("guilds", "1,500"),
+                        org.assertj.core.groups.Tuple.tuple("ready", "true"),
+                        org.assertj.core.groups.Tuple.tuple("region", "<eu>"),
+                        org.assertj.core.groups.Tuple.tuple("shards.up", "3"),
+                        org.assertj.core.groups.Tuple.tuple("none", "—"));
+        assertThat(TargetPageView.metrics(null)).isEmpty();
+    }
+}
