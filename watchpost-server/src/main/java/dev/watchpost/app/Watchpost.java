@@ -271,7 +271,7 @@ public final class Watchpost implements AutoCloseable {
                             new ClusterRoutes(membership, live, config.cluster().secret(), access),
                             new TokenRoutes(tokens, access),
                             new HistoryRoutes(history.history(), live, access, clock),
-                            new ProbeRoutes(probes, access),
+                            new ProbeRoutes(probes, live, access),
                             new CompositeRoutes(composites, live, access),
                             new AlertRoutes(alerts, access),
                             new ManualRoutes(manual, live, access), // before the topology's greedy {+id} routes
@@ -281,7 +281,7 @@ public final class Watchpost implements AutoCloseable {
                             feed,
                             new GlanceRoutes(live, glance, config.glance().passphrase(), tokens),
                             stashboard,
-                            new NoticeRoutes(notices, access),
+                            new NoticeRoutes(notices, live, access),
                             new AdminRoutes(new AdminRoutes.Services(live, topology, topologyStore, manual, notices, tokens, alerts,
                                     dev.watchpost.cluster.ClusterStatus.of(membership)), db, clock, s.publicUrl()),
                             argusRoutes,

@@ -38,6 +38,21 @@ public final class Access {
     }
 
     /**
+     * Whether the request may see private targets and groups ({@code public: false}): it carries a
+     * valid token that may read (read or admin). Everyone else, on a public read route, sees only
+     * what is public ({@link dev.watchpost.live.Snapshot#publicView()},
+     * {@link dev.watchpost.live.LiveState#isPublic(String)}). An unknown token is simply anonymous here.
+     */
+    public boolean seesPrivate(ServerRequest req) {
+        return presentedToken(req).flatMap(tokens::authenticate).map(p -> p.scope().grants(Scope.READ)).orElse(false);
+    }
+
+    /** {@link #seesPrivate(ServerRequest)} for a WebSocket client presenting {@code token} (or none). */
+    public boolean seesPrivate(Optional<String> token) {
+        return token.flatMap(tokens::authenticate).map(p -> p.scope().grants(Scope.READ)).orElse(false);
+    }
+
+    /**
      * Whether the request carries a valid admin token: only then are secrets (ping keys, probe
      * headers, webhook URLs) shown in reads. No, an unknown or a weaker token is simply false.
      */

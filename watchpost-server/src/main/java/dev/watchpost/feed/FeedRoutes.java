@@ -32,8 +32,12 @@ public final class FeedRoutes implements HttpService, TransitionListener, AutoCl
 
     static final int QUEUE = 2_048;
 
-    /** An SSE event framed once ({@link SseWriter#frame}) and written as is to every subscriber. */
-    record Event(byte[] frame) {
+    /**
+     * An SSE event framed once ({@link SseWriter#frame}) and written as is to every subscriber that
+     * may see it: {@code isPublic} is false for a change of a private target, which only readers with
+     * a token get.
+     */
+    record Event(byte[] frame, boolean isPublic) {
     }
 
     private final LiveState live;
@@ -62,7 +66,8 @@ public final class FeedRoutes implements HttpService, TransitionListener, AutoCl
     @Override
     public void onTransitions(List<Transition> transitions) {
         for (Transition t : transitions) {
-            fanout.publish(new Event(SseWriter.frame("transition", Json.bytes(g -> ViewJson.transition(g, t)))));
+            fanout.publish(new Event(SseWriter.frame("transition", Json.bytes(g -> ViewJson.transition(g, t))),
+                    live.isPublic(t.targetId())));
         }
     }
 
@@ -94,8 +99,10 @@ public final class FeedRoutes implements HttpService, TransitionListener, AutoCl
     }
 
     private void snapshot(ServerRequest req, ServerResponse res) {
-        Snapshot s = live.snapshot();
-        String etag = "\"" + s.version() + "\"";
+        Snapshot full = live.snapshot();
+        Snapshot s = access.seesPrivate(req) ? full : full.publicView();
+        // The same version reads differently with and without a token: the tags differ too.
+        String etag = "\"" + s.version() + (s == full ? "" : "-p") + "\"";
         res.header(HeaderNames.ETAG, etag);
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         if (req.headers().first(HeaderNames.IF_NONE_MATCH).map(v -> v.contains(etag)).orElse(false)) {
@@ -116,12 +123,14 @@ public final class FeedRoutes implements HttpService, TransitionListener, AutoCl
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         res.header(HeaderNames.create("X-Accel-Buffering"), "no");
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+        boolean all = access.seesPrivate(req);
         Fanout.Subscription<Event> sub = fanout.subscribe(); // before the snapshot: no transition falls in between
         // The events are written as SSE text by hand: Helidon's SSE sink fails on a comment-only
         // event (it tries to serialise its "no data" marker), which closed every quiet stream at
         // its first keep-alive.
         try (SseWriter out = new SseWriter(res.outputStream())) {
-            Snapshot s = live.freshSnapshot(); // no older than the subscription: nothing falls in between
+            Snapshot fresh = live.freshSnapshot(); // no older than the subscription: nothing falls in between
+            Snapshot s = all ? fresh : fresh.publicView();
             out.retry(Duration.ofSeconds(2));
             out.write(SseWriter.frame("snapshot", s.json(FeedRoutes::encode)));
             while (!sub.closed()) {
@@ -131,7 +140,7 @@ public final class FeedRoutes implements HttpService, TransitionListener, AutoCl
                         break;
                     }
                     out.keepAlive();
-                } else {
+                } else if (all || e.isPublic()) {
                     out.write(e.frame());
                 }
             }
@@ -147,7 +156,7 @@ public final class FeedRoutes implements HttpService, TransitionListener, AutoCl
     private void guild(ServerRequest req, ServerResponse res) {
         String raw = req.path().pathParameters().get("guild");
         long guild = Guilds.parse(raw);
-        List<Guilds.Placement> placements = Guilds.place(guild, live);
+        List<Guilds.Placement> placements = Guilds.place(guild, live, access.seesPrivate(req));
         Json.stream(res, Status.OK_200, g -> {
             g.writeStartObject();
             g.writeStringField("guild_id", Long.toUnsignedString(guild));
