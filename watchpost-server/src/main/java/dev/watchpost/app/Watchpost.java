@@ -107,6 +107,7 @@ public final class Watchpost implements AutoCloseable {
         long t0 = System.nanoTime();
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
+            PageRoutes.check(config.statusPage()); // before anything opens: a bad setting changes nothing
             PrometheusMeterRegistry meters = Metrics.registry();
             started.push(meters::close);
             long tStore = System.nanoTime();
@@ -249,8 +250,9 @@ public final class Watchpost implements AutoCloseable {
 
             ArgusRoutes argusRoutes = new ArgusRoutes(fleet, access, clock, argusSettings, prometheus);
             PageRoutes pages = new PageRoutes(live, history.history(), access, clock,
-                    FleetSource.of(argusRoutes::viewJson, argusRoutes::clusterJson),
-                    Notices.both(Notices.board(notices, clock), Notices.manualTargetMessages()));
+                    FleetSource.of(argusRoutes::viewJson, argusRoutes::clusterJson,
+                            () -> config.argus().configured() || fleet.hasMembers(), config.argus().group()),
+                    Notices.both(Notices.board(notices, clock), Notices.manualTargetMessages()), config.statusPage());
 
             var s = config.server();
             long tHttp = System.nanoTime();
@@ -325,6 +327,7 @@ public final class Watchpost implements AutoCloseable {
      */
     public static Checked check(WatchpostConfig config, Clock clock) {
         var meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        PageRoutes.check(config.statusPage());
         try (Database db = Stores.open(config.storage(), meters);
              WriteBehind writer = new WriteBehind(db, config.storage().flushInterval(), meters);
              Tokens tokens = new Tokens(new TokenStore(db), writer, clock, config.auth())) {

@@ -32,6 +32,11 @@ public final class Access {
         };
     }
 
+    /** Whether read routes answer without a token ({@code auth.public-read}). */
+    public boolean readsArePublic() {
+        return publicRead;
+    }
+
     /** {@code handler} for read routes: open when reads are public, else it needs a read token. */
     public Handler read(Handler handler) {
         return publicRead ? handler : require(Scope.READ, handler);

@@ -208,6 +208,11 @@ public final class ArgusFleet {
      * {@link LiveState} is started (so the targets get their checkpointed state back) and before
      * the HTTP server starts.
      */
+    /** Whether any member is known (registered now or restored from the database). */
+    public boolean hasMembers() {
+        return !byIdentity.isEmpty();
+    }
+
     public void start() {
         List<MemberRow> stored = store.members();
         synchronized (registry) {
