@@ -226,7 +226,8 @@ public final class Watchpost implements AutoCloseable {
                 });
             });
             FeedRoutes feed = new FeedRoutes(live, access, meters, config.server().streamKeepAlive());
-            GlanceFeed glanceFeed = new GlanceFeed(live, glance, access::mayRead, config.server().streamKeepAlive());
+            GlanceFeed glanceFeed = new GlanceFeed(live, glance, access::mayRead, access::seesPrivate,
+                    config.server().streamKeepAlive());
 
             // Who hears what the live state decides, all in one place. Writers run inside each
             // transition batch's transaction; listeners hear the batch once it is durable.
@@ -246,7 +247,8 @@ public final class Watchpost implements AutoCloseable {
             composites.start();
             alerts.start();
 
-            Platypus platypus = new Platypus(live, topology, config.platypus(), access::mayRead, config.server().streamKeepAlive());
+            Platypus platypus = new Platypus(live, topology, config.platypus(), access::mayRead, access::seesPrivate,
+                    config.server().streamKeepAlive());
 
             ArgusRoutes argusRoutes = new ArgusRoutes(fleet, access, clock, argusSettings, prometheus);
             PageRoutes pages = new PageRoutes(live, history.history(), access, clock,
@@ -256,7 +258,7 @@ public final class Watchpost implements AutoCloseable {
 
             var s = config.server();
             long tHttp = System.nanoTime();
-            StashboardRoutes stashboard = new StashboardRoutes(manual, topology, access);
+            StashboardRoutes stashboard = new StashboardRoutes(manual, topology, live, access);
             TopologyRoutes topologyRoutes = new TopologyRoutes(live, topology, topologyStore, access);
             HttpServer http;
             try {
