@@ -294,6 +294,34 @@ class PublicPrivateTest {
         assertThat(http.get("/").body()).doesNotContain("name=\"robots\"");
     }
 
+    @Test
+    void aGroupMadePrivateThroughTheApiStaysPrivateAfterARestart(@TempDir Path own) {
+        TestServer first = TestServer.start(own, Clock.systemUTC(), Map.of());
+        try {
+            Http h = first.http();
+            HttpResponse<String> group = h.postJson("/api/v1/groups", "{\"id\":\"internal\",\"name\":\"Internal tools\",\"public\":false}",
+                    TestServer.ADMIN);
+            assertThat(group.statusCode()).as(group.body()).isEqualTo(201);
+            assertThat(Http.json(group).get("public").asBoolean(true)).as("its declaration says so").isFalse();
+            HttpResponse<String> target = h.postJson("/api/v1/targets", "{\"id\":\"internal/wiki\",\"push\":{\"every\":\"1h\"}}",
+                    TestServer.ADMIN);
+            assertThat(target.statusCode()).as(target.body()).isEqualTo(201);
+            assertThat(h.get("/api/v1/targets/internal/wiki").statusCode()).isEqualTo(404);
+        } finally {
+            first.close();
+        }
+        TestServer again = TestServer.start(own, Clock.systemUTC(), Map.of());
+        try {
+            Http h = again.http();
+            assertThat(h.get("/api/v1/targets/internal/wiki").statusCode()).isEqualTo(404);
+            assertThat(h.get("/api/v1/groups").body()).doesNotContain("Internal tools");
+            assertThat(h.get("/api/v1/targets/internal/wiki", TestServer.READ).statusCode()).isEqualTo(200);
+            assertThat(h.get("/api/v1/groups", TestServer.READ).body()).contains("Internal tools");
+        } finally {
+            again.close();
+        }
+    }
+
     /** Reads one SSE event: {name, data}; skips comments. */
     static String[] readEvent(BufferedReader in) {
         try {
