@@ -61,6 +61,9 @@ class PublicPrivateTest {
                   - id: ops
                     name: Ops internal
                     public: false
+                  - id: fleet
+                    name: Fleet
+                    public: false
                   - id: bots
                     name: Bots
                     groups:
@@ -282,6 +285,24 @@ class PublicPrivateTest {
         assertThat(Http.json(http.get("/api/v1/notices/" + id, TestServer.READ)).get("targets").toString())
                 .isEqualTo("[\"web/api\",\"web/admin-panel\",\"ops\"]");
         assertThat(http.get("/").body()).contains("Slow logins");
+    }
+
+    @Test
+    void aPrivateArgusFleetShowsNothingWithoutAToken() {
+        HttpResponse<String> reg = http.postJson("/fleet/register", "{\"identity\":\"hidden-bot-7\",\"fleet\":\"internal\"}",
+                TestServer.INGEST);
+        assertThat(reg.statusCode()).as(reg.body()).isEqualTo(200);
+        int number = Http.json(reg).get("number").asInt();
+        for (String path : List.of("/api/fleet/view", "/api/fleet/targets", "/fleet", "/fleet/internal", "/")) {
+            assertThat(http.get(path).body()).as(path).doesNotContain("hidden-bot-7").doesNotContain("internal #");
+        }
+        assertThat(http.get("/").body()).as("no Fleet tab").doesNotContain("href=\"/fleet\"");
+        assertThat(http.get("/fleet/internal").statusCode()).isEqualTo(404);
+        assertThat(http.get("/fleet/internal/" + number).statusCode()).isEqualTo(404);
+        assertThat(http.get("/api/fleet/cluster?fleet=internal&number=" + number).statusCode()).isEqualTo(404);
+        assertThat(http.get("/api/fleet/view", TestServer.READ).body()).contains("hidden-bot-7");
+        assertThat(http.get("/fleet/internal/" + number, TestServer.READ).statusCode()).isEqualTo(200);
+        assertThat(http.get("/", TestServer.READ).body()).contains("href=\"/fleet\"");
     }
 
     @Test
