@@ -6,15 +6,15 @@ import java.util.Locale;
  * The accent colour ({@code status-page.accent}) as a small stylesheet that sets {@code --accent}:
  * served as an asset, since the Content-Security-Policy allows no inline style.
  *
- * <p>The colour is used for text (links, the name in the header), so it must stay readable on both
- * themes: for the light theme it is darkened, for the dark theme lightened, each only as far as
- * needed for a contrast of at least 4.5:1 (WCAG AA for text) against that theme's backgrounds. A
- * colour that already reads well is used as given.
+ * <p>The colour is used for text (links) and marks (the header's edge, the current tab), so it must
+ * stay readable on both themes: for the light theme it is darkened, for the dark theme lightened,
+ * each only as far as needed for a contrast of at least 4.5:1 (WCAG AA for text) against that
+ * theme's backgrounds. A colour that already reads well is used as given.
  */
 final class Theme {
 
     static final double MIN_CONTRAST = 4.5;
-    /** The lighter of the light theme's backgrounds and the darker's: the worst cases (page.css). */
+    /** The backgrounds text reads worst on: the light theme's darker one, the dark theme's lighter one (page.css). */
     static final int LIGHT_BACKGROUND = 0xf6f8fa;
     static final int DARK_BACKGROUND = 0x151b23;
 
