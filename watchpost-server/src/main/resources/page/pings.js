@@ -13,7 +13,10 @@ export function setupPings(gridsByCluster) {
   function open() {
     clearTimeout(timer);
     if (socket || !motionOn()) return;
-    socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/feed`);
+    // A page opened with ?token= passes it on, so private clusters pulse for those who may see them.
+    const token = new URLSearchParams(location.search).get('token');
+    const query = token ? `?token=${encodeURIComponent(token)}` : '';
+    socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/feed${query}`);
     socket.addEventListener('open', () => { failures = 0; });
     socket.addEventListener('message', (e) => {
       const m = JSON.parse(e.data);

@@ -55,7 +55,8 @@ final class GroupPages {
     }
 
     /** One group ({@code admin/group.jte}); {@code fields} null when it is declared in the configuration. */
-    record DetailPage(Layout.Shell shell, String id, String name, int total, String error, List<Layout.Input> fields) {
+    record DetailPage(Layout.Shell shell, String id, String name, int total, String error, List<Layout.Input> fields,
+                      boolean isPrivate) {
     }
 
     void create(Exchange x) {
@@ -69,6 +70,9 @@ final class GroupPages {
             put(spec, "shards", f.trimmed("shards"));
         }
         put(spec, "lease", f.trimmed("lease"));
+        if (f.checked("private")) {
+            spec.put("public", false);
+        }
         try {
             String id = topology.putGroup(spec, true).id();
             x.redirect("/admin/group?id=" + Layout.url(id) + "&ok=created");
@@ -106,8 +110,9 @@ final class GroupPages {
                 fields.add(Layout.Input.text("lease", "Lease", v.lease(), "e.g. 30s"));
             }
         }
+        boolean isPrivate = live.group(id).map(n -> !n.def().isPublic()).orElse(false);
         x.page(status, "admin/group.jte", new DetailPage(Layout.shell(v.name(), "groups", x), v.id(), v.name(), v.total(),
-                error, fields));
+                error, fields, isPrivate));
     }
 
     void save(Exchange x) {
@@ -118,6 +123,9 @@ final class GroupPages {
         put(spec, "name", x.form().trimmed("name"));
         g.filter(v -> v.shards() > 0).ifPresent(v -> spec.put("shards", v.shards()));
         put(spec, "lease", x.form().trimmed("lease"));
+        if (x.form().checked("private")) {
+            spec.put("public", false);
+        }
         try {
             topology.putGroup(spec, false);
         } catch (Topology.Conflict e) {

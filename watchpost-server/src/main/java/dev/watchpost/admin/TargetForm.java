@@ -106,6 +106,11 @@ final class TargetForm {
         } else {
             spec.remove("paused");
         }
+        if (form.checked("private")) {
+            spec.put("public", false);
+        } else {
+            spec.remove("public");
+        }
         JsonNode existing = spec.get(kind);
         ObjectNode section = existing != null && existing.isObject() ? (ObjectNode) existing
                 : JsonNodeFactory.instance.objectNode();
@@ -149,6 +154,9 @@ final class TargetForm {
         if (spec.path("paused").asBoolean(false)) {
             v.put("paused", "on");
         }
+        if (!spec.path("public").asBoolean(true)) {
+            v.put("private", "on");
+        }
         JsonNode section = spec.path(kind);
         for (Field f : FIELDS.getOrDefault(kind, List.of())) {
             JsonNode node = section;
@@ -170,6 +178,9 @@ final class TargetForm {
         }
         if (form.checked("paused")) {
             v.put("paused", "on");
+        }
+        if (form.checked("private")) {
+            v.put("private", "on");
         }
         for (Field f : FIELDS.getOrDefault(kind, List.of())) {
             v.put(f.name(), form.get(f.name()));
@@ -207,6 +218,6 @@ final class TargetForm {
                 return Optional.of(f.name());
             }
         }
-        return List.of("id", "name", "group", "description", "paused").contains(path) ? Optional.of(path) : Optional.empty();
+        return List.of("id", "name", "group", "description", "paused", "public").contains(path) ? Optional.of(path) : Optional.empty();
     }
 }

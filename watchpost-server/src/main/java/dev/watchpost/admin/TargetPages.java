@@ -486,14 +486,14 @@ final class TargetPages {
             }
         }
         x.page(status, "admin/targetEditor.jte", new EditorPage(Layout.shell(title, "targets", x), create, action, jsonFirst,
-                kind, formError, fields, values.containsKey("paused"), jsonError, json));
+                kind, formError, fields, values.containsKey("paused"), values.containsKey("private"), jsonError, json));
     }
 
     /**
      * The target editor ({@code admin/targetEditor.jte}): the fields form (unless {@code jsonFirst}) and the JSON one.
      */
     record EditorPage(Layout.Shell shell, boolean create, String action, boolean jsonFirst, String kind, String formError,
-                      List<Layout.Input> fields, boolean paused, String jsonError, String json) {
+                      List<Layout.Input> fields, boolean paused, boolean isPrivate, String jsonError, String json) {
     }
 
     private static Layout.Input field(Optional<String> bad, String formError, String name, String label,

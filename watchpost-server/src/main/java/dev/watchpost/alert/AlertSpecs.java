@@ -1,5 +1,6 @@
 package dev.watchpost.alert;
 
+import dev.watchpost.live.Glob;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -109,6 +109,7 @@ public final class Watchpost implements AutoCloseable {
         long t0 = System.nanoTime();
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
+            PageRoutes.check(config.statusPage()); // before anything opens: a bad setting changes nothing
             PrometheusMeterRegistry meters = Metrics.registry();
             started.push(meters::close);
             long tStore = System.nanoTime();
@@ -227,7 +228,8 @@ public final class Watchpost implements AutoCloseable {
                 });
             });
             FeedRoutes feed = new FeedRoutes(live, access, meters, config.server().streamKeepAlive());
-            GlanceFeed glanceFeed = new GlanceFeed(live, glance, access::mayRead, config.server().streamKeepAlive());
+            GlanceFeed glanceFeed = new GlanceFeed(live, glance, access::mayRead, access::seesPrivate,
+                    config.server().streamKeepAlive());
 
             // Who hears what the live state decides, all in one place. Writers run inside each
             // transition batch's transaction; listeners hear the batch once it is durable.
@@ -248,18 +250,20 @@ public final class Watchpost implements AutoCloseable {
             composites.start();
             alerts.start();
 
-            Platypus platypus = new Platypus(live, topology, config.platypus(), access::mayRead, config.server().streamKeepAlive());
+            Platypus platypus = new Platypus(live, topology, config.platypus(), access::mayRead, access::seesPrivate,
+                    config.server().streamKeepAlive());
 
             ArgusRoutes argusRoutes = new ArgusRoutes(fleet, access, clock, argusSettings, prometheus);
             PageRoutes pages = new PageRoutes(live, history.history(), access, clock,
-                    FleetSource.of(argusRoutes::viewJson, argusRoutes::clusterJson),
-                    Notices.both(Notices.board(notices, clock), Notices.manualTargetMessages()));
+                    FleetSource.of(argusRoutes::viewJson, argusRoutes::clusterJson,
+                            () -> config.argus().configured() || fleet.hasMembers(), config.argus().group()),
+                    Notices.both(Notices.board(notices, clock), Notices.manualTargetMessages()), config.statusPage());
             TargetRoutes targetPages = new TargetRoutes(
-                    new TargetRoutes.Sources(live, topology, topologyStore, history.history(), notices, probes), access, clock);
+                    new TargetRoutes.Sources(live, topology, topologyStore, history.history(), notices, probes), access, clock, pages);
 
             var s = config.server();
             long tHttp = System.nanoTime();
-            StashboardRoutes stashboard = new StashboardRoutes(manual, topology, access);
+            StashboardRoutes stashboard = new StashboardRoutes(manual, topology, live, access);
             TopologyRoutes topologyRoutes = new TopologyRoutes(live, topology, topologyStore, access);
             HttpServer http;
             try {
@@ -276,7 +280,7 @@ public final class Watchpost implements AutoCloseable {
                             new ClusterRoutes(membership, live, config.cluster().secret(), access),
                             new TokenRoutes(tokens, access),
                             new HistoryRoutes(history.history(), live, access, clock),
-                            new ProbeRoutes(probes, access),
+                            new ProbeRoutes(probes, live, access),
                             new CompositeRoutes(composites, live, access),
                             new AlertRoutes(alerts, access),
                             new ManualRoutes(manual, live, access), // before the topology's greedy {+id} routes
@@ -286,7 +290,7 @@ public final class Watchpost implements AutoCloseable {
                             feed,
                             new GlanceRoutes(live, glance, config.glance().passphrase(), tokens),
                             stashboard,
-                            new NoticeRoutes(notices, access),
+                            new NoticeRoutes(notices, live, access),
                             new AdminRoutes(new AdminRoutes.Services(live, topology, topologyStore, manual, notices, tokens, alerts,
                                     dev.watchpost.cluster.ClusterStatus.of(membership), probes), db, clock, s.publicUrl()),
                             argusRoutes,
@@ -331,6 +335,7 @@ public final class Watchpost implements AutoCloseable {
      */
     public static Checked check(WatchpostConfig config, Clock clock) {
         var meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        PageRoutes.check(config.statusPage());
         try (Database db = Stores.open(config.storage(), meters);
              WriteBehind writer = new WriteBehind(db, config.storage().flushInterval(), meters);
              Tokens tokens = new Tokens(new TokenStore(db), writer, clock, config.auth())) {

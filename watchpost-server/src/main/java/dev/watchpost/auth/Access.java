@@ -32,9 +32,29 @@ public final class Access {
         };
     }
 
+    /** Whether read routes answer without a token ({@code auth.public-read}). */
+    public boolean readsArePublic() {
+        return publicRead;
+    }
+
     /** {@code handler} for read routes: open when reads are public, else it needs a read token. */
     public Handler read(Handler handler) {
         return publicRead ? handler : require(Scope.READ, handler);
+    }
+
+    /**
+     * Whether the request may see private targets and groups ({@code public: false}): it carries a
+     * valid token that may read (read or admin). Everyone else, on a public read route, sees only
+     * what is public ({@link dev.watchpost.live.Snapshot#publicView()},
+     * {@link dev.watchpost.live.LiveState#isPublic(String)}). An unknown token is simply anonymous here.
+     */
+    public boolean seesPrivate(ServerRequest req) {
+        return presentedToken(req).flatMap(tokens::authenticate).map(p -> p.scope().grants(Scope.READ)).orElse(false);
+    }
+
+    /** {@link #seesPrivate(ServerRequest)} for a WebSocket client presenting {@code token} (or none). */
+    public boolean seesPrivate(Optional<String> token) {
+        return token.flatMap(tokens::authenticate).map(p -> p.scope().grants(Scope.READ)).orElse(false);
     }
 
     /**

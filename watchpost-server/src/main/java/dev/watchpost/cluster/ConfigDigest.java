@@ -22,7 +22,9 @@ final class ConfigDigest {
 
     /** Record components that are a node's own: {@code section.component}. */
     private static final Set<String> PER_NODE = Set.of("server.host", "server.port", "storage.dataDir",
-            "storage.secretsKeyFile", "storage.poolSize", "logging.level", "cluster.nodeId", "cluster.advertiseUrl");
+            "storage.secretsKeyFile", "storage.poolSize", "logging.level", "cluster.nodeId", "cluster.advertiseUrl",
+            // where a node keeps the page's images; their bytes must agree
+            "statusPage.logo.file", "statusPage.favicon.file");
 
     private ConfigDigest() {
     }
@@ -81,6 +83,8 @@ final class ConfigDigest {
                         out.append(';');
                     });
             out.append('}');
+        } else if (v instanceof byte[] bytes) {
+            out.append("bytes:").append(sha256(new String(bytes, StandardCharsets.ISO_8859_1)));
         } else {
             // strings, numbers, durations, URIs, paths and JSON trees (the declarations: their text)
             out.append(v.getClass().getSimpleName()).append(':').append(v);

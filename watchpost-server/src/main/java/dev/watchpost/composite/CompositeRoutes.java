@@ -43,6 +43,9 @@ public final class CompositeRoutes implements HttpService {
 
     private void health(ServerRequest req, ServerResponse res) {
         String id = req.path().pathParameters().get("id");
+        if (!live.isPublic(id) && !access.seesPrivate(req)) {
+            throw ApiException.notFound("no target '" + id + "'");
+        }
         Optional<CompositeEngine.Health> found = engine.health(id);
         if (found.isEmpty()) {
             if (live.target(id + "/health").isPresent()) {

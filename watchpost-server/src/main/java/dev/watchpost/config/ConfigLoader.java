@@ -133,6 +133,7 @@ public final class ConfigLoader {
 
     private final Map<Setting, Raw> raw = new LinkedHashMap<>();
     private final Map<String, List<JsonNode>> declarations = new LinkedHashMap<>();
+    private WatchpostConfig.StatusPage statusPage = WatchpostConfig.StatusPage.defaults();
     private Map<String, String> env = Map.of();
 
     private ConfigLoader() {
@@ -228,6 +229,10 @@ public final class ConfigLoader {
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> section = it.next();
+            if (section.getKey().equals(StatusPageSettings.SECTION)) {
+                statusPage = StatusPageSettings.parse(section.getValue(), file);
+                continue;
+            }
             if (DECLARATION_SECTIONS.contains(section.getKey())) {
                 if (!section.getValue().isArray()) {
                     throw new ConfigException("section '" + section.getKey() + "' in " + file + " must be a list");
@@ -247,7 +252,8 @@ public final class ConfigLoader {
             Map<String, Setting> keys = sections.get(section.getKey());
             if (keys == null) {
                 throw new ConfigException("unknown section '" + section.getKey() + "' in " + file
-                        + " (known: " + String.join(", ", sections.keySet()) + ", groups, targets, channels, rules)");
+                        + " (known: " + String.join(", ", sections.keySet()) + ", groups, targets, channels, rules, "
+                        + StatusPageSettings.SECTION + ")");
             }
             if (!section.getValue().isObject()) {
                 throw new ConfigException("section '" + section.getKey() + "' in " + file + " must be a mapping");
@@ -415,7 +421,8 @@ public final class ConfigLoader {
                 namespace,
                 intIn(Setting.ARGUS_HISTORY, 1, 100_000, "an integer 1-100000"),
                 positive(Setting.ARGUS_RATE_LIMIT), positive(Setting.ARGUS_IP_RATE_LIMIT), group,
-                prometheus, intIn(Setting.ARGUS_MAX_MEMBERS, 1, 1_000_000, "an integer 1-1000000"));
+                prometheus, intIn(Setting.ARGUS_MAX_MEMBERS, 1, 1_000_000, "an integer 1-1000000"),
+                raw.keySet().stream().anyMatch(k -> k.key.startsWith("argus.")));
         var probes = new WatchpostConfig.Probes(
                 intIn(Setting.PROBES_MAX_CONCURRENT, 1, 100_000, "an integer 1-100000"),
                 intIn(Setting.PROBES_MAX_PER_HOST, 1, 100_000, "an integer 1-100000"));
@@ -424,7 +431,7 @@ public final class ConfigLoader {
         var alerts = new WatchpostConfig.Alerts(duration(Setting.ALERTS_STARTUP_GRACE, Duration.ZERO, Duration.ofHours(1)),
                 declarations.getOrDefault("channels", List.of()), declarations.getOrDefault("rules", List.of()));
         return new WatchpostConfig(server, storage, auth, new WatchpostConfig.Logging(level), glance, argus, probes,
-                declared, alerts, platypus(), cluster(server, storage));
+                declared, alerts, platypus(), cluster(server, storage), statusPage);
     }
 
     /**

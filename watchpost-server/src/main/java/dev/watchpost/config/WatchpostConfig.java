@@ -13,7 +13,7 @@ import java.util.Optional;
  */
 public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging logging, Glance glance,
                               Argus argus, Probes probes, Declarations declarations, Alerts alerts, Platypus platypus,
-                              Cluster cluster) {
+                              Cluster cluster, StatusPage statusPage) {
 
     public WatchpostConfig {
         Objects.requireNonNull(server, "server");
@@ -27,6 +27,7 @@ public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging
         Objects.requireNonNull(alerts, "alerts");
         Objects.requireNonNull(platypus, "platypus");
         Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(statusPage, "statusPage");
     }
 
     /**
@@ -137,9 +138,12 @@ public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging
      * @param ipRatePerSecond requests per second per client address (burst: five times that)
      * @param group           the id of the group under which fleets and their clusters appear
      * @param prometheusUrl   Prometheus to read the fleet view's figures from; empty for pushes only
+     * @param configured      some Argus setting was given (file or environment): Argus is meant to be
+     *                        used, so the status page offers its fleet view before any member registers
      */
     public record Argus(Duration interval, int ttlFactor, String namespace, int historyPoints, double ratePerSecond,
-                        double ipRatePerSecond, String group, Optional<URI> prometheusUrl, int maxMembers) {
+                        double ipRatePerSecond, String group, Optional<URI> prometheusUrl, int maxMembers,
+                        boolean configured) {
     }
 
     /**
@@ -235,6 +239,88 @@ public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging
         @Override
         public String toString() {
             return "Alerts[startupGrace=" + startupGrace + ", channels=" + channels.size() + ", rules=" + rules.size() + "]";
+        }
+    }
+
+    /**
+     * How the public status page presents itself ({@code status-page:} in the config file).
+     *
+     * @param name          the organisation or product the page is about, shown in the header (and as
+     *                      the logo's text alternative)
+     * @param title         the document title of the status page
+     * @param logo          an image shown in the header, served by Watchpost itself
+     * @param favicon       the page's icon, served by Watchpost itself; empty for none
+     * @param footer        links shown in the footer, in order
+     * @param accent        {@code #rrggbb}: the colour of links, the brand and the header's edge; empty for
+     *                      Watchpost's own
+     * @param banner        target ids, group ids or globs whose targets decide the banner; empty for every
+     *                      public target
+     * @param searchEngines false: ask search engines not to index the page ({@code robots.txt},
+     *                      {@code <meta name="robots">})
+     */
+    public record StatusPage(String name, String title, Optional<Image> logo, Optional<Image> favicon, List<Link> footer,
+                             Optional<String> accent, List<String> banner, boolean searchEngines) {
+
+        public static final String DEFAULT_NAME = "Watchpost";
+        public static final String DEFAULT_TITLE = "Status";
+
+        public StatusPage {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(title, "title");
+            Objects.requireNonNull(logo, "logo");
+            Objects.requireNonNull(favicon, "favicon");
+            Objects.requireNonNull(accent, "accent");
+            footer = List.copyOf(footer);
+            banner = List.copyOf(banner);
+        }
+
+        /** Watchpost's own look: no section in the file. */
+        public static StatusPage defaults() {
+            return new StatusPage(DEFAULT_NAME, DEFAULT_TITLE, Optional.empty(), Optional.empty(), List.of(),
+                    Optional.empty(), List.of(), true);
+        }
+
+        /**
+         * An image file read at start.
+         *
+         * @param file        the path as configured, for messages
+         * @param contentType what its bytes are ({@code image/png}, {@code image/svg+xml}, ...)
+         */
+        public record Image(String file, String contentType, byte[] bytes) {
+            public Image {
+                Objects.requireNonNull(file, "file");
+                Objects.requireNonNull(contentType, "contentType");
+                bytes = bytes.clone();
+            }
+
+            @Override
+            public byte[] bytes() {
+                return bytes.clone();
+            }
+
+            @Override
+            public boolean equals(Object o) {
+                return o instanceof Image i && i.file.equals(file) && i.contentType.equals(contentType)
+                        && java.util.Arrays.equals(i.bytes, bytes);
+            }
+
+            @Override
+            public int hashCode() {
+                return java.util.Arrays.hashCode(bytes);
+            }
+
+            @Override
+            public String toString() {
+                return "Image[" + file + ", " + contentType + ", " + bytes.length + " bytes]";
+            }
+        }
+
+        /** A footer link: {@code url} is http(s), mailto: or a path on this server. */
+        public record Link(String text, String url) {
+            public Link {
+                Objects.requireNonNull(text, "text");
+                Objects.requireNonNull(url, "url");
+            }
         }
     }
 }

@@ -40,8 +40,12 @@ public final class FeedRoutes implements HttpService, TransitionListener, AutoCl
     /** Events held for viewers that resume: a few hundred kilobytes, more than a burst of shard changes. */
     static final int RECENT = 4_096;
 
-    /** An SSE event framed once ({@link SseWriter#frame}) and written as is to every subscriber. */
-    record Event(long seq, byte[] frame) {
+    /**
+     * An SSE event framed once ({@link SseWriter#frame}) and written as is to every subscriber that
+     * may see it: {@code isPublic} is false for a change of a private target, which only readers with
+     * a token get.
+     */
+    record Event(long seq, byte[] frame, boolean isPublic) {
     }
 
     private final LiveState live;
@@ -74,8 +78,9 @@ public final class FeedRoutes implements HttpService, TransitionListener, AutoCl
             long seq = recent.nextSeq();
             long version = live.snapshot().version(); // read after the change was applied: see Recent#since
             byte[] frame = SseWriter.frame(live.epoch() + "." + seq, "transition", Json.bytes(g -> ViewJson.transition(g, t)));
-            recent.add(new Recent.Entry(seq, version, frame));
-            fanout.publish(new Event(seq, frame));
+            boolean isPublic = live.isPublic(t.targetId());
+            recent.add(new Recent.Entry(seq, version, frame, isPublic));
+            fanout.publish(new Event(seq, frame, isPublic));
         }
     }
 
@@ -107,8 +112,10 @@ public final class FeedRoutes implements HttpService, TransitionListener, AutoCl
     }
 
     private void snapshot(ServerRequest req, ServerResponse res) {
-        Snapshot s = live.snapshot();
-        String etag = "\"" + s.version() + "\"";
+        Snapshot full = live.snapshot();
+        Snapshot s = access.seesPrivate(req) ? full : full.publicView();
+        // The same version reads differently with and without a token: the tags differ too.
+        String etag = "\"" + s.version() + (s == full ? "" : "-p") + "\"";
         res.header(HeaderNames.ETAG, etag);
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         if (req.headers().first(HeaderNames.IF_NONE_MATCH).map(v -> v.contains(etag)).orElse(false)) {
@@ -129,6 +136,7 @@ public final class FeedRoutes implements HttpService, TransitionListener, AutoCl
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         res.header(HeaderNames.create("X-Accel-Buffering"), "no");
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+        boolean all = access.seesPrivate(req);
         long known = recent.lastSeq(); // events up to here are in any snapshot built after subscribing
         Fanout.Subscription<Event> sub = fanout.subscribe(); // before the snapshot or the replay: nothing falls in between
         // After subscribing: whatever is published from here on is in the queue, anything before in
@@ -141,15 +149,20 @@ public final class FeedRoutes implements HttpService, TransitionListener, AutoCl
             out.retry(Duration.ofSeconds(2));
             long sent = 0;
             if (missed.isPresent()) {
+                int replayed = 0;
                 for (Recent.Entry e : missed.get()) {
-                    out.write(e.frame());
+                    if (all || e.isPublic()) { // a private change is not even counted for readers without a token
+                        out.write(e.frame());
+                        replayed++;
+                    }
                     sent = e.seq();
                 }
                 // everything up to its id is now with the viewer: a later reconnect resumes from there
                 out.write(SseWriter.frame(live.epoch() + "." + Math.max(sent, known), "resumed",
-                        ("{\"replayed\":" + missed.get().size() + "}").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+                        ("{\"replayed\":" + replayed + "}").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
             } else {
-                Snapshot s = live.freshSnapshot(); // no older than the subscription: nothing falls in between
+                Snapshot fresh = live.freshSnapshot(); // no older than the subscription: nothing falls in between
+                Snapshot s = all ? fresh : fresh.publicView();
                 out.id(live.epoch() + "." + known);
                 out.write(SseWriter.frame("snapshot", s.json(FeedRoutes::encode)));
             }
@@ -160,7 +173,7 @@ public final class FeedRoutes implements HttpService, TransitionListener, AutoCl
                         break;
                     }
                     out.keepAlive();
-                } else if (e.seq() > sent) {
+                } else if (e.seq() > sent && (all || e.isPublic())) {
                     out.write(e.frame());
                     sent = e.seq();
                 }
@@ -211,7 +224,7 @@ public final class FeedRoutes implements HttpService, TransitionListener, AutoCl
     private void guild(ServerRequest req, ServerResponse res) {
         String raw = req.path().pathParameters().get("guild");
         long guild = Guilds.parse(raw);
-        List<Guilds.Placement> placements = Guilds.place(guild, live);
+        List<Guilds.Placement> placements = Guilds.place(guild, live, access.seesPrivate(req));
         Json.stream(res, Status.OK_200, g -> {
             g.writeStartObject();
             g.writeStringField("guild_id", Long.toUnsignedString(guild));

@@ -42,11 +42,12 @@ public final class Guilds {
         return (int) Long.remainderUnsigned(guildId >>> 22, shardCount);
     }
 
-    static List<Placement> place(long guildId, LiveState live) {
+    /** @param includePrivate whether private sharded groups are named too (readers with a token) */
+    static List<Placement> place(long guildId, LiveState live, boolean includePrivate) {
         List<Placement> out = new ArrayList<>();
         for (GroupNode g : live.groups()) {
             int n = g.def().shards();
-            if (n <= 0) {
+            if (n <= 0 || (!includePrivate && g.hidden())) {
                 continue;
             }
             int shard = shardOf(guildId, n);

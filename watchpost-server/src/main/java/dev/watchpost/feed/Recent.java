@@ -21,9 +21,10 @@ final class Recent {
      * One event as published.
      *
      * @param seq     this feed's own sequence number (the SSE {@code id})
-     * @param version the snapshot version that was current when the event was published
+     * @param version  the snapshot version that was current when the event was published
+     * @param isPublic false for a change of a private target: replayed only to readers with a token
      */
-    record Entry(long seq, long version, byte[] frame) {
+    record Entry(long seq, long version, byte[] frame, boolean isPublic) {
     }
 
     private final int capacity;

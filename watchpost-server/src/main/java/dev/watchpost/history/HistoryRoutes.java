@@ -48,7 +48,8 @@ public final class HistoryRoutes implements HttpService {
 
     private void history(ServerRequest req, ServerResponse res) {
         String id = req.path().pathParameters().get("id");
-        if (live.target(id).isEmpty()) {
+        // A private target's history is as absent as the target itself for readers without a token.
+        if (live.target(id).isEmpty() || !(live.isPublic(id) || access.seesPrivate(req))) {
             throw ApiException.notFound("no target '" + id + "'");
         }
         int days = days(req.query().first("days").asOptional());

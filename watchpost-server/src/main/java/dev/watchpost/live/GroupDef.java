@@ -11,8 +11,10 @@ import java.util.regex.Pattern;
  * @param shards 0 for an ordinary group; N for a sharded group owning push targets {@code id/0..N-1}
  * @param lease  the lease of its shards (required when sharded)
  * @param source config, api or protocol
+ * @param isPublic false when declared {@code public: false}: the group, its nested groups and every
+ *                 target inside are hidden from anonymous readers (see {@link Visibility})
  */
-public record GroupDef(String id, String name, int shards, Optional<LeasePolicy> lease, String source) {
+public record GroupDef(String id, String name, int shards, Optional<LeasePolicy> lease, String source, boolean isPublic) {
 
     /** Ids: lower-case path segments of letters, digits, '-', '_' and '.', separated by '/'. */
     public static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}(/[a-z0-9][a-z0-9._-]{0,63}){0,7}");
@@ -33,6 +35,11 @@ public record GroupDef(String id, String name, int shards, Optional<LeasePolicy>
         if (shards > 0 && lease.isEmpty()) {
             throw new IllegalArgumentException("sharded group '" + id + "' needs a lease");
         }
+    }
+
+    /** A public group. */
+    public GroupDef(String id, String name, int shards, Optional<LeasePolicy> lease, String source) {
+        this(id, name, shards, lease, source, true);
     }
 
     public Optional<String> parentId() {

@@ -15,6 +15,8 @@ public final class GroupNode {
     private volatile LeasePolicy shardLease;
     /** The shards' lease as text, made once: every shard's view shares it. */
     private volatile String shardLeaseText;
+    /** Private, or inside a private group: kept by the live state whenever a group is defined. */
+    private volatile boolean hidden;
 
     GroupNode(GroupDef def, GroupNode parent) {
         this.def = def;
@@ -41,6 +43,19 @@ public final class GroupNode {
 
     public Optional<GroupNode> parent() {
         return Optional.ofNullable(parent);
+    }
+
+    /** Whether anonymous readers are kept from this group (see {@link Visibility}). */
+    public boolean hidden() {
+        return hidden;
+    }
+
+    /** Decides {@link #hidden()} again from the definitions; true when it changed. Parents first. */
+    boolean decideHidden() {
+        boolean h = !def.isPublic() || (parent != null && parent.hidden);
+        boolean changed = h != hidden;
+        hidden = h;
+        return changed;
     }
 
     LeasePolicy shardLease() {

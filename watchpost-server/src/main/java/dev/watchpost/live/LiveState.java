@@ -82,6 +82,12 @@ public final class LiveState implements AutoCloseable {
     private TargetView[] views = new TargetView[1024]; // guarded by structure
     private int nextPos;                                // guarded by structure
     private boolean structureChanged = true;            // guarded by structure
+    /** Targets declared {@code public: false}; guarded by structure. */
+    private final java.util.Set<String> privateTargets = new java.util.HashSet<>();
+    /** What the next snapshot carries; remade when a definition changed it. Guarded by structure. */
+    private Visibility visibility = Visibility.EVERYTHING;
+    private boolean visibilityChanged;                  // guarded by structure
+    private long structureVersion;                      // guarded by structure
     private volatile Snapshot snapshot;
     private final String epoch = Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
     private long version;
@@ -102,7 +108,7 @@ public final class LiveState implements AutoCloseable {
         this.wheel = new LeaseWheel(startedMs, this::recordLateness, this::expireLocked, id -> ownership.owns(id));
         this.checkpoints = new Checkpoints(db, clock, () -> ownership);
         this.restored = checkpoints.load();
-        this.snapshot = new Snapshot(0, clock.instant(), new TargetView[0], List.of());
+        this.snapshot = new Snapshot(0, clock.instant(), new TargetView[0], List.of(), 0, Visibility.EVERYTHING);
         io.micrometer.core.instrument.FunctionCounter.builder("watchpost.observations", observations,
                 java.util.concurrent.atomic.LongAdder::doubleValue).description("Heartbeats and reports accepted").register(meters);
         Gauge.builder("watchpost.lease.expiry.lateness.p99", lateness, l -> l.percentileMs(0.99) / 1000.0)
@@ -137,6 +143,7 @@ public final class LiveState implements AutoCloseable {
             // An existing node keeps its counters and shards; only name and lease change.
             GroupNode node = existing != null ? existing.withDef(def) : new GroupNode(def, parent);
             groups.put(def.id(), node);
+            decideHidden();
             if (existing == null) {
                 for (int i = 0; i < def.shards(); i++) {
                     addCell(def.id() + "/" + i, null, node, i);
@@ -184,7 +191,20 @@ public final class LiveState implements AutoCloseable {
             }
             pingKeys.values().remove(def.id());
             def.pingKey().ifPresent(k -> pingKeys.put(k, def.id()));
+            visibilityChanged |= def.isPublic() ? privateTargets.remove(def.id()) : privateTargets.add(def.id());
             structureChanged = true;
+        }
+    }
+
+    /**
+     * Decides again which groups are hidden (private or inside a private group). O(groups): only
+     * when a group is defined. Caller holds {@code structure}.
+     */
+    private void decideHidden() {
+        List<GroupNode> byDepth = new ArrayList<>(groups.values());
+        byDepth.sort(java.util.Comparator.comparingLong(g -> g.id().chars().filter(c -> c == '/').count()));
+        for (GroupNode g : byDepth) {
+            visibilityChanged |= g.decideHidden();
         }
     }
 
@@ -196,6 +216,7 @@ public final class LiveState implements AutoCloseable {
             }
             cells.remove(id);
             pingKeys.values().remove(id);
+            visibilityChanged |= privateTargets.remove(id);
             synchronized (cell) {
                 cell.removed = true;
                 if (cell.group != null) {
@@ -231,6 +252,7 @@ public final class LiveState implements AutoCloseable {
                 }
             }
             groups.remove(id);
+            visibilityChanged |= g.hidden();
             structureChanged = true;
             return true;
         }
@@ -668,6 +690,20 @@ public final class LiveState implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether readers without a token may see the target or group {@code id} now: false for a target
+     * or group declared {@code public: false} and for everything inside a private group; true for
+     * every other id, unknown ones included (they have nothing to hide). O(1), no lock.
+     */
+    public boolean isPublic(String id) {
+        TargetCell cell = cells.get(id);
+        if (cell != null) {
+            return (cell.def == null || cell.def.isPublic()) && (cell.group == null || !cell.group.hidden());
+        }
+        GroupNode g = groups.get(id);
+        return g == null || !g.hidden();
+    }
+
     /** The declaration of an explicitly declared target; empty for unknown ids and shards. */
     public Optional<TargetDef> definition(String id) {
         TargetCell cell = cells.get(id);
@@ -965,8 +1001,18 @@ public final class LiveState implements AutoCloseable {
             if (!changed && snapshot.version() > 0) {
                 return;
             }
+            if (structureChanged) {
+                structureVersion++;
+            }
             structureChanged = false;
-            next = new Snapshot(++version, clock.instant(), java.util.Arrays.copyOf(views, nextPos), groupViews());
+            if (visibilityChanged) {
+                visibilityChanged = false;
+                java.util.Set<String> hidden = new java.util.HashSet<>();
+                groups.values().stream().filter(GroupNode::hidden).forEach(g -> hidden.add(g.id()));
+                visibility = new Visibility(privateTargets, hidden);
+            }
+            next = new Snapshot(++version, clock.instant(), java.util.Arrays.copyOf(views, nextPos), groupViews(),
+                    structureVersion, visibility);
             snapshot = next;
         }
         snapshotBuild.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);

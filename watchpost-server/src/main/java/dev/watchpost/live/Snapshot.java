@@ -17,14 +17,20 @@ public final class Snapshot {
     private final Instant generatedAt;
     private final TargetView[] targets; // registration order; null where a target was removed
     private final List<GroupView> groups;
+    private final long structure;
+    private final Visibility visibility;
     private volatile byte[] json;
     private volatile byte[] gzip;
+    private volatile Snapshot publicView;
 
-    Snapshot(long version, Instant generatedAt, TargetView[] targets, List<GroupView> groups) {
+    Snapshot(long version, Instant generatedAt, TargetView[] targets, List<GroupView> groups, long structure,
+             Visibility visibility) {
         this.version = version;
         this.generatedAt = Objects.requireNonNull(generatedAt);
         this.targets = targets;
         this.groups = List.copyOf(groups);
+        this.structure = structure;
+        this.visibility = Objects.requireNonNull(visibility);
     }
 
     public long version() {
@@ -37,6 +43,37 @@ public final class Snapshot {
 
     public List<GroupView> groups() {
         return groups;
+    }
+
+    /**
+     * Which targets and groups exist, as a number that changes whenever one is defined, changed or
+     * removed (and only then): what is derived from the structure alone can be kept until it changes.
+     */
+    public long structure() {
+        return structure;
+    }
+
+    /** What of this snapshot anonymous readers may see. */
+    public Visibility visibility() {
+        return visibility;
+    }
+
+    /**
+     * This snapshot as readers without a token see it: without private targets and groups, group
+     * counts without what is hidden in them. The snapshot itself when nothing is private; otherwise
+     * built once (O(targets)) and shared by every anonymous reader of this version. Its JSON and gzip
+     * encodings are cached separately from this one's.
+     */
+    public Snapshot publicView() {
+        if (visibility.everythingPublic()) {
+            return this;
+        }
+        Snapshot p = publicView;
+        if (p == null) {
+            p = visibility.filter(this);
+            publicView = p;
+        }
+        return p;
     }
 
     /** Visits every target in registration order. */

@@ -12,9 +12,11 @@ import java.util.regex.Pattern;
  * @param kind    what it is, which decides who sets its state
  * @param lease   for push targets: when silence becomes Unhealthy; empty = never expires
  * @param pingKey the secret key for {@code /ping/{key}} URLs, if the target accepts cron-style pings
+ * @param isPublic false when declared {@code public: false}: anonymous readers never see it (a
+ *                 private group hides it too, whatever it says; see {@link Visibility})
  */
 public record TargetDef(String id, String name, Optional<String> groupId, TargetKind kind, Optional<LeasePolicy> lease,
-                        Optional<String> pingKey, String source) {
+                        Optional<String> pingKey, String source, boolean isPublic) {
 
     public static final Pattern ID = GroupDef.ID;
     /** A tag targets can carry (alert rules select by tags): lower-case letters, digits, '.', '_', '-'. */
@@ -37,5 +39,11 @@ public record TargetDef(String id, String name, Optional<String> groupId, Target
                 throw new IllegalArgumentException("ping key must be 8-128 characters of A-Z, a-z, 0-9, '_', '-'");
             }
         });
+    }
+
+    /** A public target: shown to everyone who may read. */
+    public TargetDef(String id, String name, Optional<String> groupId, TargetKind kind, Optional<LeasePolicy> lease,
+                     Optional<String> pingKey, String source) {
+        this(id, name, groupId, kind, lease, pingKey, source, true);
     }
 }

@@ -82,6 +82,9 @@ public final class ManualRoutes implements HttpService {
 
     private void events(ServerRequest req, ServerResponse res) {
         String id = req.path().pathParameters().get("id");
+        if (!live.isPublic(id) && !access.seesPrivate(req)) {
+            throw ApiException.notFound("no target '" + id + "'");
+        }
         List<ManualEvent> events;
         if (manual.isManual(id)) {
             Optional<Instant> start = req.query().first("start").asOptional().map(s -> date("start", s, false));

@@ -3,6 +3,7 @@ package dev.watchpost.notice;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.watchpost.config.SpecReader;
 import dev.watchpost.auth.Access;
+import dev.watchpost.live.LiveState;
 import dev.watchpost.auth.Scope;
 import dev.watchpost.web.ApiException;
 import dev.watchpost.web.Json;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -36,10 +38,12 @@ public final class NoticeRoutes implements HttpService {
     static final int DEFAULT_DAYS = 7;
 
     private final NoticeService notices;
+    private final LiveState live;
     private final Access access;
 
-    public NoticeRoutes(NoticeService notices, Access access) {
+    public NoticeRoutes(NoticeService notices, LiveState live, Access access) {
         this.notices = notices;
+        this.live = live;
         this.access = access;
     }
 
@@ -66,15 +70,16 @@ public final class NoticeRoutes implements HttpService {
         NoticeBoard b = notices.board(now, Duration.ofDays(days));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("generated_at", now.toString());
-        out.put("current", b.current().stream().map(n -> json(n, now)).toList());
-        out.put("recent", b.recent().stream().map(n -> json(n, now)).toList());
+        Predicate<String> named = shown(req);
+        out.put("current", b.current().stream().map(n -> json(n, now, named)).toList());
+        out.put("recent", b.recent().stream().map(n -> json(n, now, named)).toList());
         Json.send(res, Status.OK_200, out);
     }
 
     private void one(ServerRequest req, ServerResponse res) {
         long id = id(req);
         Notice n = notices.notice(id).orElseThrow(() -> ApiException.notFound("no notice " + id));
-        Json.send(res, Status.OK_200, json(n, notices.now()));
+        Json.send(res, Status.OK_200, json(n, notices.now(), shown(req)));
     }
 
     private void create(ServerRequest req, ServerResponse res) {
@@ -121,14 +126,27 @@ public final class NoticeRoutes implements HttpService {
 
     // ---------------------------------------------------------------- JSON
 
+    /**
+     * Which of a notice's targets this reader may see named: all with a read token; without one, the
+     * notice stays (people should know of an incident) but its private targets and groups are left out.
+     */
+    private Predicate<String> shown(ServerRequest req) {
+        return access.seesPrivate(req) ? id -> true : live::isPublic;
+    }
+
     /** A notice as the API shows it, its status judged at {@code now}; updates newest first. */
     public static Map<String, Object> json(Notice n, Instant now) {
+        return json(n, now, id -> true);
+    }
+
+    /** {@link #json(Notice, Instant)} naming only the targets {@code named} accepts. */
+    static Map<String, Object> json(Notice n, Instant now, Predicate<String> named) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", n.id());
         m.put("kind", n.kind().id());
         m.put("title", n.title());
         m.put("status", n.statusAt(now).id());
-        m.put("targets", n.targets());
+        m.put("targets", n.targets().stream().filter(named).toList());
         m.put("starts_at", n.startsAt().toString());
         m.put("ends_at", n.endsAt().map(Instant::toString).orElse(null));
         m.put("created_at", n.createdAt().toString());

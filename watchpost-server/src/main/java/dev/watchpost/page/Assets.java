@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.Deflater;
@@ -26,6 +25,9 @@ import java.util.zip.GZIPOutputStream;
  * cached for a year ({@code immutable}), since a new build changes the link. Any other request
  * (modules imported by relative URL, an old link) gets {@code no-cache} and revalidates with the
  * ETag, so a browser never runs a stale module next to a new page.
+ *
+ * <p>Besides the jar's files, the page's own look is served the same way ({@link #add}): the accent
+ * colour's stylesheet, the logo and the favicon, made or read once at start.
  */
 final class Assets {
 
@@ -38,13 +40,32 @@ final class Assets {
         }
     }
 
-    private final Map<String, Asset> byName = new LinkedHashMap<>();
+    /** Filled in the constructor and by {@link #add} before the server starts; only read after. */
+    private final Map<String, Asset> byName = new java.util.concurrent.ConcurrentHashMap<>();
 
     Assets() {
         for (String name : NAMES) {
             byte[] bytes = read("/page/" + name);
             byName.put(name, new Asset(name, type(name), bytes, gzip(bytes), hash(bytes)));
         }
+    }
+
+    /**
+     * Serves {@code bytes} as {@code /assets/<name>} from now on; made once at start, never changed.
+     *
+     * @return the URL pages use (content-hashed, like the jar's files)
+     */
+    String add(String name, String contentType, byte[] bytes) {
+        if (byName.containsKey(name)) {
+            throw new IllegalArgumentException("asset " + name + " exists");
+        }
+        byName.put(name, new Asset(name, contentType, bytes.clone(), gzip(bytes), hash(bytes)));
+        return url(name);
+    }
+
+    /** The asset {@code name}, if there is one. */
+    java.util.Optional<Asset> asset(String name) {
+        return java.util.Optional.ofNullable(byName.get(name));
     }
 
     /** The URL pages use: with the content hash, so it can be cached for good. */

@@ -39,22 +39,28 @@ record Banner(String level, String title) {
      * @param ungrouped  targets outside any group
      */
     static Banner decide(List<GroupView> groups, List<TargetView> ungrouped) {
-        Tally all = new Tally();
-        boolean majorArea = false;
+        List<Tally> areas = new java.util.ArrayList<>();
         for (GroupView g : groups) {
             if (g.parentId() != null) {
                 continue;
             }
             Tally t = new Tally();
-            for (Map.Entry<State, Integer> e : g.counts().entrySet()) {
-                t.add(e.getKey(), e.getValue());
-            }
-            majorArea |= t.halfDown();
-            all.add(t);
+            t.add(g);
+            areas.add(t);
         }
         for (TargetView v : ungrouped) {
             Tally t = new Tally();
             t.add(v.state(), 1);
+            areas.add(t);
+        }
+        return decide(areas);
+    }
+
+    /** The verdict over areas already counted (see {@link BannerScope} for a chosen set of targets). */
+    static Banner decide(java.util.Collection<Tally> areas) {
+        Tally all = new Tally();
+        boolean majorArea = false;
+        for (Tally t : areas) {
             majorArea |= t.halfDown();
             all.add(t);
         }
@@ -71,7 +77,7 @@ record Banner(String level, String title) {
     }
 
     /** Counts of one area. */
-    private static final class Tally {
+    static final class Tally {
         int observed;
         int down;
         int degraded;
@@ -91,6 +97,13 @@ record Banner(String level, String title) {
                 case OK -> observed += n;
                 case MAINTENANCE -> maintenance += n;
                 case UNKNOWN -> { }
+            }
+        }
+
+        /** Every target a group counts (its nested groups' included). */
+        void add(GroupView g) {
+            for (Map.Entry<State, Integer> e : g.counts().entrySet()) {
+                add(e.getKey(), e.getValue());
             }
         }
 

@@ -98,20 +98,24 @@ final class FleetView {
 
     // ---------------------------------------------------------------- pages
 
-    byte[] global(Map<String, Object> view) {
+    /**
+     * @param details whether the reader holds a token: only then are a failing metrics source's error
+     *                and a cluster's scrape target (internal addresses) shown
+     */
+    byte[] global(Map<String, Object> view, boolean details) {
         List<FleetRow> fleets = new ArrayList<>();
         for (Map<String, Object> f : list(view.get("fleets"))) {
             String name = str(f.get("name"));
             fleets.add(new FleetRow("/fleet/" + name, name, num(f.get("clusters_up")) + " / " + num(f.get("clusters_total")),
                     cells(map(f.get("rollup")), map(f.get("grades")))));
         }
-        Global page = new Global(layout.shell("Fleet", Layout.Nav.FLEET, false), crumbs(null, null), error(view),
+        Global page = new Global(layout.shell("Fleet", Layout.Nav.FLEET, false, true), crumbs(null, null), error(view, details),
                 cells(map(view.get("global")), map(view.get("grades"))), headings("Fleet", "Clusters up"), fleets);
         return Templates.bytes("page/fleetGlobal.jte", page, 16_384);
     }
 
     /** Empty when the view has no such fleet. */
-    Optional<byte[]> fleet(Map<String, Object> view, String name) {
+    Optional<byte[]> fleet(Map<String, Object> view, String name, boolean details) {
         Map<String, Object> fleet = null;
         for (Map<String, Object> f : list(view.get("fleets"))) {
             if (name.equals(f.get("name"))) {
@@ -127,14 +131,14 @@ final class FleetView {
             clusters.add(new ClusterRow("/fleet/" + name + "/" + number, number, str(c.get("identity")),
                     str(c.get("status")), seen(c.get("last_seen")), cells(map(c.get("metrics")), map(c.get("grades")))));
         }
-        Fleet page = new Fleet(layout.shell("Fleet " + name, Layout.Nav.FLEET, false), crumbs(name, null), name,
-                error(view), num(fleet.get("clusters_up")) + " of " + num(fleet.get("clusters_total")) + " clusters up",
+        Fleet page = new Fleet(layout.shell("Fleet " + name, Layout.Nav.FLEET, false, true), crumbs(name, null), name,
+                error(view, details), num(fleet.get("clusters_up")) + " of " + num(fleet.get("clusters_total")) + " clusters up",
                 cells(map(fleet.get("rollup")), map(fleet.get("grades"))),
                 headings("Cluster", "Identity", "Status", "Last seen"), clusters);
         return Optional.of(Templates.bytes("page/fleetOne.jte", page, 16_384));
     }
 
-    byte[] cluster(String fleetName, Map<String, Object> detail) {
+    byte[] cluster(String fleetName, Map<String, Object> detail, boolean details) {
         Map<String, Object> c = map(detail.get("cluster"));
         String number = num(c.get("number"));
         List<ShardRow> shards = new ArrayList<>();
@@ -155,10 +159,10 @@ final class FleetView {
             sparks(h, points, t0, t1);
             sparks = h.content();
         }
-        Cluster page = new Cluster(layout.shell("Cluster " + fleetName + " #" + number, Layout.Nav.FLEET, false),
+        Cluster page = new Cluster(layout.shell("Cluster " + fleetName + " #" + number, Layout.Nav.FLEET, false, true),
                 crumbs(fleetName, number), number, str(c.get("identity")), str(c.get("status")), seen(c.get("last_seen")),
                 c.get("version") == null ? "—" : str(c.get("version")),
-                c.get("scrape_target") == null ? "—" : str(c.get("scrape_target")),
+                c.get("scrape_target") == null || !details ? "—" : str(c.get("scrape_target")),
                 cells(map(c.get("metrics")), map(c.get("grades"))), historyNote, sparks, shards);
         return Templates.bytes("page/fleetCluster.jte", page, 16_384);
     }
@@ -177,9 +181,9 @@ final class FleetView {
         return out;
     }
 
-    private static String error(Map<String, Object> view) {
+    private static String error(Map<String, Object> view, boolean details) {
         Object error = view.get("prometheus_error");
-        return error == null ? null : str(error);
+        return error == null ? null : details ? str(error) : "the metrics source did not answer";
     }
 
     /** A table's column headings: its own, then the nine metrics. */

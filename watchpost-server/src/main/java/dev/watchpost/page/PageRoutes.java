@@ -1,6 +1,8 @@
 package dev.watchpost.page;
 
 import dev.watchpost.auth.Access;
+import dev.watchpost.config.ConfigException;
+import dev.watchpost.config.WatchpostConfig;
 import dev.watchpost.history.Bucket;
 import dev.watchpost.history.History;
 import dev.watchpost.history.Resolution;
@@ -38,10 +40,17 @@ import java.util.OptionalDouble;
  *   <li>{@code GET /fleet}, {@code /fleet/{fleet}}, {@code /fleet/{fleet}/{cluster}}: the Argus drill-down;</li>
  *   <li>{@code GET /badge/{target}/status.svg}, {@code /uptime.svg?window=30d}, {@code /shields.json}:
  *       badges, and Shields.io's endpoint JSON;</li>
- *   <li>{@code GET /assets/{name}}: the stylesheet and browser modules from the jar.</li>
+ *   <li>{@code GET /assets/{name}}: the stylesheet and browser modules from the jar, and the page's
+ *       look (accent stylesheet, logo, favicon; also at {@code /favicon.ico});</li>
+ *   <li>{@code GET /robots.txt}: what search engines may index.</li>
  * </ul>
- * Pages and badges are read routes (public unless {@code auth.public-read: false}); assets hold no
- * data and are always served.
+ * Pages and badges are read routes (public unless {@code auth.public-read: false}); assets and
+ * robots.txt hold no data and are always served.
+ *
+ * <p><b>Who sees what.</b> Readers without a token see the public view of the snapshot: private
+ * targets and groups are absent from the page, {@code /status.json} and badges (404, as for an
+ * unknown target). Readers with a read or admin token see everything. The banner is the public
+ * verdict for everyone: decided over public targets only, those {@code status-page.banner} chooses.
  *
  * <p><b>Cost.</b> History for the page is read in one batch for all non-shard targets and kept until
  * the history is next flushed (it cannot change before); the rendered page is kept per snapshot
@@ -62,7 +71,7 @@ public final class PageRoutes implements HttpService {
     private final FleetSource fleet;
     private final Notices notices;
     private final Assets assets = new Assets();
-    private final Layout layout = new Layout(assets);
+    private final Layout layout;
     private final StatusView statusView;
     private final FleetView fleetView;
 
@@ -76,28 +85,77 @@ public final class PageRoutes implements HttpService {
                                boolean unavailable) {
     }
 
-    /** A rendered page: HTML and its gzip, for one snapshot version and one history read. */
-    private record Rendered(long version, PageHistory history, List<Notices.Notice> notices, byte[] html, byte[] gzip,
-                            String etag) {
+    /**
+     * A rendered page: HTML and its gzip, for one snapshot version and one history read.
+     *
+     * @param view the snapshot it shows (the full one, or its public view)
+     */
+    private record Rendered(Snapshot view, PageHistory history, List<Notices.Notice> notices, boolean fleetTab,
+                            byte[] html, byte[] gzip, String etag) {
     }
 
-    /** {@code /status.json} of one snapshot version: every viewer asks after every change. */
-    private record Summary(long version, byte[] json) {
+    /** {@code /status.json} of one view of one snapshot version: every viewer asks after every change. */
+    private record Summary(Snapshot view, byte[] json) {
     }
 
     private volatile PageHistory pageHistory;
-    private volatile Rendered rendered;
-    private volatile Summary summary;
+    /** The page as readers with a token see it, and as everyone sees it when nothing is private. */
+    private volatile Rendered renderedAll;
+    /** The page without private targets, while there are some. */
+    private volatile Rendered renderedPublic;
+    private volatile Summary summaryAll;
+    private volatile Summary summaryPublic;
+    private final BannerScope banner;
+    private final byte[] robots;
 
-    public PageRoutes(LiveState live, History history, Access access, Clock clock, FleetSource fleet, Notices notices) {
+    /**
+     * @param page how the page presents itself; its banner selection must have passed {@link #check}
+     */
+    public PageRoutes(LiveState live, History history, Access access, Clock clock, FleetSource fleet, Notices notices,
+                      WatchpostConfig.StatusPage page) {
         this.live = Objects.requireNonNull(live, "live");
         this.history = Objects.requireNonNull(history, "history");
         this.access = Objects.requireNonNull(access, "access");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.fleet = Objects.requireNonNull(fleet, "fleet");
         this.notices = Objects.requireNonNull(notices, "notices");
+        // A page that needs a token is nobody's search result.
+        boolean indexable = page.searchEngines() && access.readsArePublic();
+        this.layout = new Layout(assets, page, indexable);
         this.statusView = new StatusView(layout);
         this.fleetView = new FleetView(layout);
+        this.banner = BannerScope.of(page.banner());
+        this.robots = robots(indexable).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Checks what only the page can judge: that every {@code status-page.banner} entry is a target
+     * id, group id or glob.
+     *
+     * @throws ConfigException naming the entry
+     */
+    public static void check(WatchpostConfig.StatusPage page) {
+        try {
+            BannerScope.of(page.banner());
+        } catch (IllegalArgumentException e) {
+            String msg = e.getMessage();
+            int colon = msg.indexOf(": ");
+            String key = "status-page." + msg.substring(0, colon);
+            int index = Integer.parseInt(msg.substring(msg.indexOf('[') + 1, msg.indexOf(']')));
+            throw new ConfigException(key, page.banner().get(index), null,
+                    "a target id, group id or glob such as web/** (" + msg.substring(colon + 2) + ")");
+        }
+    }
+
+    /**
+     * The status page and what it links to may be indexed; the dashboard, the API and ping URLs
+     * (whose keys are secrets) may not. {@code indexable} false: nothing may.
+     */
+    static String robots(boolean indexable) {
+        if (!indexable) {
+            return "User-agent: *\nDisallow: /\n";
+        }
+        return "User-agent: *\nAllow: /\nDisallow: /admin\nDisallow: /api/\nDisallow: /ping/\n";
     }
 
     @Override
@@ -108,6 +166,8 @@ public final class PageRoutes implements HttpService {
                 .get("/fleet/{fleet}", access.read(this::fleetOne))
                 .get("/fleet/{fleet}/{cluster}", access.read(this::fleetCluster))
                 .get("/assets/{name}", this::asset)
+                .get("/favicon.ico", this::favicon)
+                .get("/robots.txt", this::robots)
                 .get("/badge/{+target}/status.svg", access.read(this::statusBadge))
                 .get("/badge/{+target}/uptime.svg", access.read(this::uptimeBadge))
                 .get("/badge/{+target}/shields.json", access.read(this::shields));
@@ -115,26 +175,53 @@ public final class PageRoutes implements HttpService {
 
     // ---------------------------------------------------------------- status page
 
+    /** What this reader may see of {@code full}: all of it with a token, else its public view. */
+    private Snapshot view(ServerRequest req, Snapshot full) {
+        return access.seesPrivate(req) ? full : full.publicView();
+    }
+
+    /** Whether the navigation offers the fleet view to this reader: Argus is in use and its group is visible. */
+    /** The look every public page shares (target pages too). */
+    Layout layout() {
+        return layout;
+    }
+
+    /** Whether this reader's pages show the Fleet tab: Argus is used, and its group is public or the reader has a token. */
+    boolean fleetTab(ServerRequest req) {
+        return fleet.inUse() && (live.isPublic(fleet.group()) || access.seesPrivate(req));
+    }
+
     private void status(ServerRequest req, ServerResponse res) {
         Optional<GuildQuery> guild = req.query().first("guild").asOptional().map(GuildQuery::parse);
-        Snapshot s = live.snapshot();
-        PageHistory ph = history(s);
+        Snapshot full = live.snapshot();
+        Snapshot s = view(req, full);
+        // Read for every target: readers with and without a token then share one history read.
+        PageHistory ph = history(full);
+        boolean fleetTab = fleetTab(req);
+        Banner verdict = banner.decide(full.publicView());
         if (guild.isPresent()) {
             // A search is rare and personal: rendered for this request only, never cached.
             res.header(HeaderNames.CACHE_CONTROL, "no-store");
             html(req, res, guild.get().valid() ? Status.OK_200 : Status.BAD_REQUEST_400,
-                    render(s, ph, notices.current(s, StatusView.NOTICES), guild));
+                    render(s, full, ph, notices.current(s, StatusView.NOTICES), guild, verdict, fleetTab));
             return;
         }
-        Rendered cached = rendered;
+        boolean all = s == full;
+        Rendered cached = all ? renderedAll : renderedPublic;
         // Notices change without the snapshot changing (an incident update): they are part of the key.
         List<Notices.Notice> shown = notices.current(s, StatusView.NOTICES);
-        if (cached == null || cached.version() != s.version() || cached.history() != ph || !cached.notices().equals(shown)) {
-            byte[] html = render(s, ph, shown, Optional.empty());
-            cached = new Rendered(s.version(), ph, shown, html, Assets.gzip(html),
-                    "\"p" + s.version() + "-" + ph.generation() + "-" + Integer.toHexString(System.identityHashCode(ph))
+        if (cached == null || cached.view() != s || cached.history() != ph || !cached.notices().equals(shown)
+                || cached.fleetTab() != fleetTab) {
+            byte[] html = render(s, full, ph, shown, Optional.empty(), verdict, fleetTab);
+            cached = new Rendered(s, ph, shown, fleetTab, html, Assets.gzip(html),
+                    "\"p" + s.version() + (all ? "" : "p") + (fleetTab ? "f" : "") + "-" + ph.generation() + "-"
+                            + Integer.toHexString(System.identityHashCode(ph))
                             + "-" + Integer.toHexString(shown.hashCode()) + "\"");
-            rendered = cached;
+            if (all) {
+                renderedAll = cached;
+            } else {
+                renderedPublic = cached;
+            }
         }
         Rendered r = cached;
         res.header(HeaderNames.ETAG, r.etag());
@@ -148,11 +235,13 @@ public final class PageRoutes implements HttpService {
         Assets.sendMaybeGzip(req, res, r.html(), r.gzip());
     }
 
-    private byte[] render(Snapshot s, PageHistory ph, List<Notices.Notice> shown, Optional<GuildQuery> guild) {
+    private byte[] render(Snapshot s, Snapshot full, PageHistory ph, List<Notices.Notice> shown,
+                          Optional<GuildQuery> guild, Banner verdict, boolean fleetTab) {
         Optional<Instant> historyAsOf = ph.unavailable() && ph.readAtMs() > 0
                 ? Optional.of(Instant.ofEpochMilli(ph.readAtMs())) : Optional.empty();
+        boolean nothingMonitored = full.groups().isEmpty() && full.targets().isEmpty();
         return statusView.render(new StatusView.Data(s, ph.overview(), ph.latency(), shown, guild, clock.instant(),
-                ph.unavailable(), historyAsOf, live.epoch() + "." + s.version()));
+                ph.unavailable(), historyAsOf, verdict, fleetTab, nothingMonitored, live.epoch() + "." + s.version()));
     }
 
     /**
@@ -203,11 +292,17 @@ public final class PageRoutes implements HttpService {
     }
 
     private void summary(ServerRequest req, ServerResponse res) {
-        Snapshot s = live.snapshot();
-        Summary cached = summary;
-        if (cached == null || cached.version() != s.version()) {
-            cached = new Summary(s.version(), Json.bytes(StatusView.summaryJson(s)));
-            summary = cached;
+        Snapshot full = live.snapshot();
+        Snapshot s = view(req, full);
+        boolean all = s == full;
+        Summary cached = all ? summaryAll : summaryPublic;
+        if (cached == null || cached.view() != s) {
+            cached = new Summary(s, Json.bytes(StatusView.summaryJson(s, banner.decide(full.publicView()))));
+            if (all) {
+                summaryAll = cached;
+            } else {
+                summaryPublic = cached;
+            }
         }
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
@@ -216,15 +311,23 @@ public final class PageRoutes implements HttpService {
 
     // ---------------------------------------------------------------- fleet
 
+    /**
+     * The fleet's figures for this reader: none when Argus' group is private and the reader has no
+     * token (the pages then say there is nothing to show, as before any cluster reported).
+     */
+    private Map<String, Object> fleetView(ServerRequest req) {
+        return live.isPublic(fleet.group()) || access.seesPrivate(req) ? fleet.view() : Map.of();
+    }
+
     private void fleetGlobal(ServerRequest req, ServerResponse res) {
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-        html(req, res, Status.OK_200, fleetView.global(fleet.view()));
+        html(req, res, Status.OK_200, fleetView.global(fleetView(req), access.seesPrivate(req)));
     }
 
     private void fleetOne(ServerRequest req, ServerResponse res) {
         String name = req.path().pathParameters().get("fleet");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-        Optional<byte[]> page = fleetView.fleet(fleet.view(), name);
+        Optional<byte[]> page = fleetView.fleet(fleetView(req), name, access.seesPrivate(req));
         if (page.isEmpty()) {
             notFound(req, res, "There is no fleet '" + name + "'.");
             return;
@@ -237,19 +340,20 @@ public final class PageRoutes implements HttpService {
         String raw = req.path().pathParameters().get("cluster");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         Optional<Map<String, Object>> detail = Optional.empty();
-        if (raw.length() <= 9 && !raw.isEmpty() && raw.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (raw.length() <= 9 && !raw.isEmpty() && raw.chars().allMatch(c -> c >= '0' && c <= '9')
+                && (live.isPublic(fleet.group()) || access.seesPrivate(req))) {
             detail = fleet.cluster(name, Integer.parseInt(raw));
         }
         if (detail.isEmpty()) {
             notFound(req, res, "There is no cluster '" + raw + "' in fleet '" + name + "'.");
             return;
         }
-        html(req, res, Status.OK_200, fleetView.cluster(name, detail.get()));
+        html(req, res, Status.OK_200, fleetView.cluster(name, detail.get(), access.seesPrivate(req)));
     }
 
     private void notFound(ServerRequest req, ServerResponse res, String message) {
         html(req, res, Status.NOT_FOUND_404, Templates.bytes("page/notFound.jte",
-                new FleetView.NotFound(layout.shell("Not found", Layout.Nav.FLEET, false), message), 2_048));
+                new FleetView.NotFound(layout.shell("Not found", Layout.Nav.FLEET, false, true), message), 2_048));
     }
 
     private static void html(ServerRequest req, ServerResponse res, Status status, byte[] bytes) {
@@ -268,11 +372,28 @@ public final class PageRoutes implements HttpService {
         }
     }
 
+    /** Browsers and feed readers ask for {@code /favicon.ico} by themselves: the configured icon, whatever its type. */
+    private void favicon(ServerRequest req, ServerResponse res) {
+        String name = layout.look().favicon() == null ? null
+                : layout.look().favicon().substring("/assets/".length(), layout.look().favicon().indexOf('?'));
+        if (name == null || !assets.serve(name, req, res)) {
+            throw ApiException.notFound("no favicon is configured (status-page.favicon)");
+        }
+    }
+
+    private void robots(ServerRequest req, ServerResponse res) {
+        res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        res.header(HeaderNames.CACHE_CONTROL, "public, max-age=3600");
+        res.send(robots);
+    }
+
     // ---------------------------------------------------------------- badges
 
+    /** The badge's target; a private one is as absent as an unknown one to readers without a token. */
     private TargetView target(ServerRequest req) {
         String id = req.path().pathParameters().get("target");
-        return live.target(id).orElseThrow(() -> ApiException.notFound("no target '" + id + "'"));
+        return live.target(id).filter(v -> live.isPublic(id) || access.seesPrivate(req))
+                .orElseThrow(() -> ApiException.notFound("no target '" + id + "'"));
     }
 
     private static String label(ServerRequest req, String fallback) {
@@ -282,13 +403,18 @@ public final class PageRoutes implements HttpService {
 
     private void statusBadge(ServerRequest req, ServerResponse res) {
         TargetView t = target(req);
-        svg(req, res, Badge.status(label(req, t.name()), t.state()));
+        svg(req, res, Badge.status(label(req, t.name()), t.state()), caching(t));
+    }
+
+    /** A private target's badge (seen with a token) is never kept by shared caches. */
+    private String caching(TargetView t) {
+        return live.isPublic(t.id()) ? "public, max-age=60" : "private, max-age=60";
     }
 
     private void uptimeBadge(ServerRequest req, ServerResponse res) {
         TargetView t = target(req);
         String window = window(req);
-        svg(req, res, uptime(t, window, label(req, "uptime " + window)));
+        svg(req, res, uptime(t, window, label(req, "uptime " + window)), caching(t));
     }
 
     private void shields(ServerRequest req, ServerResponse res) {
@@ -297,7 +423,7 @@ public final class PageRoutes implements HttpService {
         Badge b = window.isPresent()
                 ? uptime(t, window(req), label(req, t.name() + " " + window.get()))
                 : Badge.status(label(req, t.name()), t.state());
-        res.header(HeaderNames.CACHE_CONTROL, "public, max-age=60");
+        res.header(HeaderNames.CACHE_CONTROL, caching(t));
         // Shields.io fetches this from its servers; dashboards in browsers may too.
         res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
         Json.send(res, Status.OK_200, b.shieldsJson());
@@ -324,11 +450,11 @@ public final class PageRoutes implements HttpService {
         return Badge.uptime(label, ratio);
     }
 
-    private static void svg(ServerRequest req, ServerResponse res, Badge b) {
+    private static void svg(ServerRequest req, ServerResponse res, Badge b, String caching) {
         byte[] bytes = b.svg().getBytes(StandardCharsets.UTF_8);
         String etag = "\"b" + Assets.hash(bytes) + "\"";
         res.header(HeaderNames.ETAG, etag);
-        res.header(HeaderNames.CACHE_CONTROL, "public, max-age=60");
+        res.header(HeaderNames.CACHE_CONTROL, caching);
         if (req.headers().first(HeaderNames.IF_NONE_MATCH).map(v -> v.contains(etag)).orElse(false)) {
             res.status(Status.NOT_MODIFIED_304).send();
             return;

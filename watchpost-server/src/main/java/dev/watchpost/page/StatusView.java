@@ -49,12 +49,17 @@ final class StatusView {
     /**
      * Everything one rendering needs, read once.
      *
+     * @param snapshot           what this reader may see (the public view without a token)
      * @param historyUnavailable the database could not be read: {@code history} and {@code latency}
      *                           are the last read, as of {@code historyAsOf} (empty: none were)
+     * @param banner             the public verdict ({@link BannerScope}), the same for every reader
+     * @param fleetTab           whether the navigation offers the fleet view
+     * @param nothingMonitored   nothing is declared at all (not just nothing public): the operator's first run
      */
     record Data(Snapshot snapshot, Map<String, History.Overview> history, Map<String, List<Bucket>> latency,
                 List<Notices.Notice> notices, Optional<GuildQuery> guild, Instant now,
-                boolean historyUnavailable, Optional<Instant> historyAsOf, String since) {
+                boolean historyUnavailable, Optional<Instant> historyAsOf, Banner banner, boolean fleetTab,
+                boolean nothingMonitored, String since) {
     }
 
     /** The snapshot arranged as the page walks it. */
@@ -115,9 +120,13 @@ final class StatusView {
      *                    history is available or none was ever read
      * @param search      the guild search form; null when no group is sharded
      */
+    /**
+     * @param empty            nothing to show this reader
+     * @param nothingMonitored nothing declared at all: the empty page says how to start
+     */
     record Page(Layout.Shell shell, Banner banner, Stamp asOf, boolean historyUnavailable, Stamp historyAsOf,
                 List<NoticeRow> notices, Search search, List<Group> groups, List<Row> ungrouped, boolean empty,
-                boolean shardGrids, String since) {
+                boolean nothingMonitored, boolean shardGrids, String since) {
     }
 
     record NoticeRow(String state, String label, String title, Stamp at, String message) {
@@ -193,10 +202,11 @@ final class StatusView {
         for (GroupView g : tree.childGroups().getOrDefault("", List.of())) {
             groups.add(group(g, tree, d, 2, ids));
         }
-        return new Page(layout.shell("Status", Layout.Nav.STATUS, true), Banner.decide(tree.groups(), tree.ungrouped()),
+        return new Page(layout.statusShell(d.fleetTab()), d.banner(),
                 Stamp.of(d.snapshot().generatedAt()), d.historyUnavailable(), d.historyAsOf().map(Stamp::of).orElse(null),
                 notices, tree.shards().isEmpty() ? null : search(d.guild(), tree), groups, rows(tree.ungrouped(), d),
-                tree.groups().isEmpty() && tree.ungrouped().isEmpty(), !tree.shards().isEmpty(), d.since());
+                tree.groups().isEmpty() && tree.ungrouped().isEmpty(), d.nothingMonitored(), !tree.shards().isEmpty(),
+                d.since());
     }
 
     // ---------------------------------------------------------------- search
@@ -431,10 +441,12 @@ final class StatusView {
 
     // ---------------------------------------------------------------- summary for the live module
 
-    /** {@code /status.json}: the banner and the group summaries, so the browser shows the server's verdict. */
-    static Map<String, Object> summaryJson(Snapshot s) {
-        Tree tree = Tree.of(s);
-        Banner b = Banner.decide(tree.groups(), tree.ungrouped());
+    /**
+     * {@code /status.json}: the banner and the group summaries, so the browser shows the server's verdict.
+     *
+     * @param s what this reader may see; @param b the public verdict
+     */
+    static Map<String, Object> summaryJson(Snapshot s, Banner b) {
         Map<String, Object> groups = new LinkedHashMap<>();
         for (GroupView g : s.groups()) {
             groups.put(g.id(), summary(g));

@@ -115,13 +115,13 @@ final class TargetPageView {
 
     // ---------------------------------------------------------------- building it
 
-    static byte[] render(Layout layout, TargetRoutes.Data d, ChartRange range) {
-        Page p = page(layout, d, range);
+    static byte[] render(Layout layout, boolean fleetTab, TargetRoutes.Data d, ChartRange range) {
+        Page p = page(layout, fleetTab, d, range);
         return Templates.bytes("page/target.jte", p, 16_384 + p.transitions().size() * 300
                 + (p.chart() == null ? 0 : p.chart().rows().size() * 260 + d.checks().size() * 16));
     }
 
-    static Page page(Layout layout, TargetRoutes.Data d, ChartRange range) {
+    static Page page(Layout layout, boolean fleetTab, TargetRoutes.Data d, ChartRange range) {
         TargetView v = d.view();
         List<FleetView.Crumb> crumbs = new ArrayList<>();
         crumbs.add(new FleetView.Crumb("Status", "/", false));
@@ -133,7 +133,7 @@ final class TargetPageView {
         String description = d.decl().flatMap(TargetDecl::description).filter(s -> !s.isBlank()).orElse(null);
         StatusView.Stamp since = v.since() > 0 ? StatusView.Stamp.of(Instant.ofEpochMilli(v.since())) : null;
         String sinceFor = v.since() > 0 ? Format.duration(Duration.ofMillis(d.now().toEpochMilli() - v.since())) : null;
-        return new Page(layout.shell(v.name(), Layout.Nav.STATUS, false), crumbs, v.id(), v.name(), v.state().id(),
+        return new Page(layout.shell(v.name(), Layout.Nav.STATUS, false, fleetTab), crumbs, v.id(), v.name(), v.state().id(),
                 Format.state(v.state()), since, sinceFor, message, description, facts(d), d.historyUnavailable(),
                 uptime(d), bars(d), chart(d, range), parts(d), metrics(v.metrics()), transitions(d.transitions()),
                 d.transitionsUnavailable(), notices(d.notices()), locations(d.locations()),

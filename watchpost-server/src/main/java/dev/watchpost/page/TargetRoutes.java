@@ -99,13 +99,15 @@ public final class TargetRoutes implements HttpService {
     private final Access access;
     private final Clock clock;
     private final Locations locations;
-    private final Layout layout = new Layout(new Assets());
+    private final PageRoutes pages;
 
-    public TargetRoutes(Sources sources, Access access, Clock clock) {
-        this(sources, access, clock, Locations.ONE);
+    /** @param pages the status page, whose look (name, logo, accent, Fleet tab) target pages share */
+    public TargetRoutes(Sources sources, Access access, Clock clock, PageRoutes pages) {
+        this(sources, access, clock, pages, Locations.ONE);
     }
 
-    TargetRoutes(Sources sources, Access access, Clock clock, Locations locations) {
+    TargetRoutes(Sources sources, Access access, Clock clock, PageRoutes pages, Locations locations) {
+        this.pages = Objects.requireNonNull(pages, "pages");
         this.sources = Objects.requireNonNull(sources, "sources");
         this.access = Objects.requireNonNull(access, "access");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -127,26 +129,30 @@ public final class TargetRoutes implements HttpService {
             problem(req, res, Status.BAD_REQUEST_400, "Bad request", message, Optional.of(id));
             return;
         }
-        Optional<Data> data = load(id, range.get());
+        Optional<Data> data = load(id, range.get(), access.seesPrivate(req));
         if (data.isEmpty()) {
             problem(req, res, Status.NOT_FOUND_404, "Not found", "no target '" + shorten(id) + "'", Optional.empty());
             return;
         }
-        byte[] html = TargetPageView.render(layout, data.get(), range.get());
+        byte[] html = TargetPageView.render(pages.layout(), pages.fleetTab(req), data.get(), range.get());
         res.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
         res.header(HeaderNames.VARY, "Accept-Encoding");
         Assets.sendMaybeGzip(req, res, html, html.length > 1_400 ? Assets.gzip(html) : null);
     }
 
     /**
-     * Everything the page of {@code id} shows, or empty when there is no such target: the one place
-     * its data is read, and so the one place to decide who may see which target.
+     * Everything the page of {@code id} shows, or empty when there is no such target or this reader
+     * may not see it (a private target, without a token: as if it did not exist): the one place its
+     * data is read, and so the one place to decide who may see which target.
+     *
+     * @param seesPrivate the reader has a token: private targets and a composite's private parts are shown
      *
      * <p>The live state is in memory and always answers; history, transitions and notices that the
      * database cannot give now are left out and marked so, without waiting for it.
      */
-    Optional<Data> load(String id, ChartRange range) {
-        Optional<TargetView> found = sources.live().target(id);
+    Optional<Data> load(String id, ChartRange range, boolean seesPrivate) {
+        Optional<TargetView> found = sources.live().target(id)
+                .filter(t -> seesPrivate || sources.live().isPublic(id));
         if (found.isEmpty()) {
             return Optional.empty();
         }
@@ -163,7 +169,8 @@ public final class TargetRoutes implements HttpService {
         }
         Optional<TargetDecl> decl = sources.topology().declaration(id);
         List<Part> parts = new ArrayList<>();
-        decl.flatMap(TargetDecl::composite).ifPresent(c -> parts.addAll(parts(c, groups)));
+        decl.flatMap(TargetDecl::composite).ifPresent(c -> parts.addAll(parts(c, groups).stream()
+                .filter(p -> seesPrivate || sources.live().isPublic(p.id())).toList()));
         List<RecentChecks.Result> checks = v.kind().probed() ? sources.probes().recent(id) : List.of();
 
         Optional<Uptime> uptime = Optional.empty();
@@ -223,7 +230,7 @@ public final class TargetRoutes implements HttpService {
         if (wantsJson(req)) {
             throw new ApiException(status, message);
         }
-        byte[] html = Templates.bytes("page/problem.jte", new Problem(layout.shell(title, Layout.Nav.STATUS, false),
+        byte[] html = Templates.bytes("page/problem.jte", new Problem(pages.layout().shell(title, Layout.Nav.STATUS, false, pages.fleetTab(req)),
                 title, message, target.map(TargetPageView::href).orElse(null)), 2_048);
         res.status(status);
         res.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");

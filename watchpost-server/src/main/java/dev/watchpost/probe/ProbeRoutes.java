@@ -22,10 +22,12 @@ import java.util.Optional;
 public final class ProbeRoutes implements HttpService {
 
     private final ProbeScheduler probes;
+    private final dev.watchpost.live.LiveState live;
     private final Access access;
 
-    public ProbeRoutes(ProbeScheduler probes, Access access) {
+    public ProbeRoutes(ProbeScheduler probes, dev.watchpost.live.LiveState live, Access access) {
         this.probes = probes;
+        this.live = live;
         this.access = access;
     }
 
@@ -37,6 +39,9 @@ public final class ProbeRoutes implements HttpService {
 
     private void last(ServerRequest req, ServerResponse res) {
         String id = probed(req);
+        if (!live.isPublic(id) && !access.seesPrivate(req)) {
+            throw ApiException.notFound("no probed target '" + id + "'");
+        }
         Optional<ProbeScheduler.Run> run = probes.lastRun(id);
         Json.stream(res, Status.OK_200, g -> {
             g.writeStartObject();

@@ -36,9 +36,9 @@ import static dev.watchpost.config.SpecReader.requiredText;
  */
 public final class Specs {
 
-    private static final Set<String> GROUP_KEYS = Set.of("id", "name", "shards", "lease", "groups");
+    private static final Set<String> GROUP_KEYS = Set.of("id", "name", "shards", "lease", "public", "groups");
     private static final Set<String> TARGET_KEYS = Set.of("id", "name", "group", "description", "ping-key", "paused",
-            "tags", "push", "http", "tcp", "tls", "stats", "manual", "composite");
+            "public", "tags", "push", "http", "tcp", "tls", "stats", "manual", "composite");
     private static final Set<String> PUSH_KEYS = Set.of("every", "grace", "timeout", "schedule", "timezone");
 
     private Specs() {
@@ -73,8 +73,11 @@ public final class Specs {
         if (shards > 0 && lease.isEmpty()) {
             lease = Optional.of(Lease.GLANCE_DEFAULT);
         }
+        // Nested groups are not marked private here: the live state hides everything inside a
+        // private group, including what is added to it later.
+        boolean isPublic = SpecReader.optionalBoolean(spec, "public", where).orElse(true);
         try {
-            out.add(new GroupDef(id, name, shards, lease, source));
+            out.add(new GroupDef(id, name, shards, lease, source, isPublic));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": " + e.getMessage());
         }
@@ -135,6 +138,7 @@ public final class Specs {
             case HTTP, TCP, TLS, STATS -> probe = Optional.of(ProbeSpecs.parse(kind.id(), section, where + "." + kind.id()));
         }
         boolean paused = SpecReader.optionalBoolean(spec, "paused", where).orElse(false);
+        boolean isPublic = SpecReader.optionalBoolean(spec, "public", where).orElse(true);
         List<String> tags = tags(spec.get("tags"), where + ".tags");
         Optional<String> pingKey = optionalText(spec, "ping-key", where);
         if (pingKey.isPresent() && kind != TargetKind.PUSH) {
@@ -142,7 +146,7 @@ public final class Specs {
         }
         TargetDef def;
         try {
-            def = new TargetDef(id, name, group, kind, lease, pingKey, source);
+            def = new TargetDef(id, name, group, kind, lease, pingKey, source, isPublic);
         } catch (IllegalArgumentException e) {
             boolean key = e.getMessage() != null && e.getMessage().startsWith("ping key");
             throw new IllegalArgumentException(where + (key ? ".ping-key" : "") + ": " + e.getMessage());
@@ -150,6 +154,9 @@ public final class Specs {
         ObjectNode canonical = canonical(def, description, section);
         if (paused) {
             canonical.put("paused", true);
+        }
+        if (!isPublic) {
+            canonical.put("public", false);
         }
         if (!tags.isEmpty()) {
             tags.forEach(canonical.putArray("tags")::add);
@@ -299,6 +306,9 @@ public final class Specs {
             o.put("shards", def.shards());
         }
         def.lease().ifPresent(l -> o.put("lease", l.describe()));
+        if (!def.isPublic()) {
+            o.put("public", false);
+        }
         return o;
     }
 }

@@ -6,6 +6,7 @@ import dev.watchpost.auth.Access;
 import dev.watchpost.auth.Scope;
 import dev.watchpost.live.GroupView;
 import dev.watchpost.live.LiveState;
+import dev.watchpost.live.Snapshot;
 import dev.watchpost.live.State;
 import dev.watchpost.live.TargetDef;
 import dev.watchpost.live.TargetView;
@@ -72,7 +73,8 @@ public final class TopologyRoutes implements HttpService {
         return rules -> rules.get("/api/v1/targets/{+id}", access.read((req, res) -> {
             String id = req.path().pathParameters().get("id");
             int slash = id.lastIndexOf('/');
-            if (slash > 0 && Specs.ROUTE_SUFFIXES.contains(id.substring(slash + 1)) && live.target(id).isPresent()) {
+            if (slash > 0 && Specs.ROUTE_SUFFIXES.contains(id.substring(slash + 1)) && live.target(id).isPresent()
+                    && (access.seesPrivate(req) || live.isPublic(id))) {
                 getTarget(req, res);
             } else {
                 res.next();
@@ -80,8 +82,19 @@ public final class TopologyRoutes implements HttpService {
         }));
     }
 
+    /** The snapshot as this reader may see it: everything with a token, else the public view. */
+    private Snapshot snapshot(ServerRequest req) {
+        Snapshot s = live.snapshot();
+        return access.seesPrivate(req) ? s : s.publicView();
+    }
+
+    /** The target {@code id} now, if this reader may see it; private ones are absent without a token. */
+    private Optional<TargetView> target(ServerRequest req, String id) {
+        return live.target(id).filter(v -> live.isPublic(id) || access.seesPrivate(req));
+    }
+
     private void listGroups(ServerRequest req, ServerResponse res) {
-        List<GroupView> groups = live.snapshot().groups();
+        List<GroupView> groups = snapshot(req).groups();
         Json.stream(res, Status.OK_200, g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("groups");
@@ -95,9 +108,10 @@ public final class TopologyRoutes implements HttpService {
 
     private void getGroup(ServerRequest req, ServerResponse res) {
         String id = req.path().pathParameters().get("id");
-        GroupView view = live.snapshot().groups().stream().filter(v -> v.id().equals(id)).findFirst()
+        Snapshot s = snapshot(req);
+        GroupView view = s.groups().stream().filter(v -> v.id().equals(id)).findFirst()
                 .orElseThrow(() -> ApiException.notFound("no group '" + id + "'"));
-        List<TargetView> targets = live.snapshot().targets().stream().filter(t -> id.equals(t.groupId())).toList();
+        List<TargetView> targets = s.targets().stream().filter(t -> id.equals(t.groupId())).toList();
         Json.stream(res, Status.OK_200, g -> {
             g.writeStartObject();
             g.writeFieldName("group");
@@ -119,13 +133,14 @@ public final class TopologyRoutes implements HttpService {
         Optional<String> stateFilter = req.query().first("state").asOptional();
         Optional<State> state = stateFilter.map(s -> State.parse(s).orElseThrow(() ->
                 ApiException.badRequest("unknown state '" + s + "'")));
-        List<TargetView> targets = live.snapshot().targets().stream()
+        Snapshot s = snapshot(req);
+        List<TargetView> targets = s.targets().stream()
                 .filter(t -> group.isEmpty() || group.get().equals(t.groupId()))
                 .filter(t -> state.isEmpty() || state.get() == t.state())
                 .toList();
         Json.stream(res, Status.OK_200, g -> {
             g.writeStartObject();
-            g.writeNumberField("version", live.snapshot().version());
+            g.writeNumberField("version", s.version());
             g.writeArrayFieldStart("targets");
             for (TargetView t : targets) {
                 ViewJson.target(g, t);
@@ -137,7 +152,7 @@ public final class TopologyRoutes implements HttpService {
 
     private void getTarget(ServerRequest req, ServerResponse res) {
         String id = req.path().pathParameters().get("id");
-        TargetView view = live.target(id).orElseThrow(() -> ApiException.notFound("no target '" + id + "'"));
+        TargetView view = target(req, id).orElseThrow(() -> ApiException.notFound("no target '" + id + "'"));
         Optional<TargetDecl> decl = topology.declaration(id);
         // The target's state is live (memory); only its recent transitions come from the database,
         // so an outage leaves them out, says so, and does not fail the whole answer.

@@ -46,8 +46,10 @@ public final class TopologyStore {
     void saveGroup(GroupDef g, Instant now) {
         db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO target_group (id, parent_id, name, shards, lease_ms, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                            + "ON CONFLICT (id) DO UPDATE SET name = excluded.name, lease_ms = excluded.lease_ms")) {
+                    "INSERT INTO target_group (id, parent_id, name, shards, lease_ms, source, created_at, is_public) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                            + "ON CONFLICT (id) DO UPDATE SET name = excluded.name, lease_ms = excluded.lease_ms, "
+                            + "is_public = excluded.is_public")) {
                 ps.setString(1, g.id());
                 ps.setString(2, g.parentId().orElse(null));
                 ps.setString(3, g.name());
@@ -60,6 +62,7 @@ public final class TopologyStore {
                 }
                 ps.setString(6, g.source());
                 ps.setLong(7, now.toEpochMilli());
+                ps.setInt(8, g.isPublic() ? 1 : 0);
                 ps.executeUpdate();
             }
             return null;
@@ -70,13 +73,14 @@ public final class TopologyStore {
         return db.read(c -> {
             List<GroupDef> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, name, shards, lease_ms, source FROM target_group ORDER BY id");
+                    "SELECT id, name, shards, lease_ms, source, is_public FROM target_group ORDER BY id");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long leaseMs = rs.getLong(4);
                     Optional<LeasePolicy> lease = rs.wasNull() ? Optional.empty()
                             : Optional.of(new Lease(Duration.ofMillis(leaseMs)));
-                    out.add(new GroupDef(rs.getString(1), rs.getString(2), rs.getInt(3), lease, rs.getString(5)));
+                    out.add(new GroupDef(rs.getString(1), rs.getString(2), rs.getInt(3), lease, rs.getString(5),
+                            rs.getInt(6) != 0));
                 }
             }
             return out;

@@ -228,6 +228,42 @@ class AdminHttpTest {
     }
 
     @Test
+    void groupsAndTargetsAreMadePrivateFromTheDashboardAndStaySoWhenEdited() {
+        admin.signInWithToken(TestServer.ADMIN);
+        HttpResponse<String> g = admin.submit("/admin/groups", "/admin/groups/new",
+                Map.of("id", "internal", "name", "Internal tools", "private", "on"));
+        assertThat(g.statusCode()).as(g.body()).isEqualTo(303);
+        assertThat(api.get("/api/v1/groups/internal").statusCode()).as("hidden without a token").isEqualTo(404);
+        assertThat(admin.get("/admin/group?id=internal").body()).contains("name=\"private\" checked");
+        // Renaming it keeps it private.
+        HttpResponse<String> renamed = admin.submit("/admin/group?id=internal", "/admin/group/edit?id=internal",
+                Map.of("name", "Internal", "private", "on"));
+        assertThat(renamed.statusCode()).as(renamed.body()).isEqualTo(303);
+        assertThat(api.get("/api/v1/groups/internal").statusCode()).isEqualTo(404);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(2)).until(() ->
+                Http.json(api.get("/api/v1/groups/internal", TestServer.READ)).get("group").get("name").asText().equals("Internal"));
+
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("mode", "form");
+        f.put("kind", "manual");
+        f.put("id", "payroll");
+        f.put("name", "Payroll export");
+        f.put("private", "on");
+        HttpResponse<String> t = admin.submit("/admin/targets/new?kind=manual", "/admin/targets/new", f);
+        assertThat(t.statusCode()).as(t.body()).isEqualTo(303);
+        assertThat(api.get("/api/v1/targets/payroll").statusCode()).isEqualTo(404);
+        assertThat(api.get("/").body()).doesNotContain("Payroll export");
+        assertThat(Http.json(api.get("/api/v1/targets/payroll", TestServer.READ)).get("spec").get("public").asBoolean(true))
+                .isFalse();
+        // Unticked: public again.
+        f.remove("private");
+        f.remove("id");
+        HttpResponse<String> edited = admin.submit("/admin/target/edit?id=payroll", "/admin/target/edit?id=payroll", f);
+        assertThat(edited.statusCode()).as(edited.body()).isEqualTo(303);
+        assertThat(api.get("/api/v1/targets/payroll").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void pausingShowsMaintenanceAndStopsProbesAndResumingUndoes() {
         api.postJson("/api/v1/targets", "{\"id\":\"db\",\"tcp\":{\"host\":\"127.0.0.1\",\"port\":1,\"every\":\"1h\"}}",
                 TestServer.ADMIN);

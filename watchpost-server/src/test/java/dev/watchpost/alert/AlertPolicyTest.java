@@ -1,5 +1,6 @@
 package dev.watchpost.alert;
 
+import dev.watchpost.live.Glob;
 import dev.watchpost.live.TargetKind;
 import dev.watchpost.store.Backoff;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

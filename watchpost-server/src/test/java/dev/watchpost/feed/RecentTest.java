@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RecentTest {
 
     private static Recent.Entry entry(long seq, long version) {
-        return new Recent.Entry(seq, version, new byte[] {(byte) seq});
+        return new Recent.Entry(seq, version, new byte[] {(byte) seq}, true);
     }
 
     @Test

@@ -187,7 +187,7 @@ class TargetPageTest {
     @Test
     void aPushTargetShowsUptimeFromItsHistoryAndItsResponseTimes() {
         String html = page("/targets/workers/mailer");
-        assertThat(html).contains("<title>Mailer</title>", "<h1 id=\"target-title\">Mailer <span class=\"ident\">workers/mailer</span></h1>");
+        assertThat(html).contains("<title>Mailer · Watchpost</title>", "<h1 id=\"target-title\">Mailer <span class=\"ident\">workers/mailer</span></h1>");
         assertThat(html).contains("<p class=\"now\" data-state=\"online\"><span class=\"state\"><span class=\"sym\" aria-hidden=\"true\"></span><span class=\"label\">Online</span></span>")
                 .contains("since <time datetime=\"2026-11-23T12:28:00Z\">2026-11-23 12:28:00 UTC</time> (2 min)");
         // Down one hour in the last 7 days (7 d 30 min observed) and in the 8 d 30 min since its first report.
@@ -282,7 +282,7 @@ class TargetPageTest {
     @Test
     void aShardShowsItsMessageAndMetrics() {
         String html = page("/targets/bots/main/2");
-        assertThat(html).contains("<title>Main bot #2</title>", "<span class=\"label\">Online</span>")
+        assertThat(html).contains("<title>Main bot #2 · Watchpost</title>", "<span class=\"label\">Online</span>")
                 .contains("<p class=\"msg target-msg\">resumed after reconnect</p>")
                 .contains("<dt>Kind</dt><dd>Shard 2 of Main bot</dd>")
                 .contains("<a href=\"/#group:bots\">Discord bots</a></li><li><a href=\"/#group:bots/main\">Main bot</a>");

@@ -206,7 +206,9 @@ class TopologyApiTest {
         assertError(http.postJson("/api/v1/targets", "{\"id\":\"x\"}", TestServer.ADMIN), 400,
                 "body: a target needs exactly one kind: push, http, tcp, tls, stats, manual, composite");
         assertError(http.postJson("/api/v1/targets", "{\"id\":\"x\",\"push\":{\"every\":\"1m\"},\"colour\":1}", TestServer.ADMIN), 400,
-                "body: unknown key 'colour' (allowed: composite, description, group, http, id, manual, name, paused, ping-key, push, stats, tags, tcp, tls)");
+                "body: unknown key 'colour' (allowed: composite, description, group, http, id, manual, name, paused, ping-key, public, push, stats, tags, tcp, tls)");
+        assertError(http.postJson("/api/v1/targets", "{\"id\":\"x\",\"push\":{\"every\":\"1m\"},\"public\":\"no\"}", TestServer.ADMIN), 400,
+                "body.public: expected true or false, got \"no\"");
         assertError(http.postJson("/api/v1/targets", "{\"id\":\"x\",\"push\":{\"every\":\"1m\"},\"manual\":{}}", TestServer.ADMIN), 400,
                 "body: a target needs exactly one kind: push, http, tcp, tls, stats, manual, composite (got push, manual)");
         assertError(http.postJson("/api/v1/targets", "{\"id\":\"x\",\"push\":{\"every\":\"1m\"},\"tags\":[\"Bad Tag\"]}", TestServer.ADMIN), 400,

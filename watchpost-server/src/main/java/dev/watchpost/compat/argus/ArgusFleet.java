@@ -208,6 +208,19 @@ public final class ArgusFleet {
      * {@link LiveState} is started (so the targets get their checkpointed state back) and before
      * the HTTP server starts.
      */
+    /**
+     * Whether readers without a token may see the fleet: false when its group ({@code argus.group})
+     * is declared {@code public: false}.
+     */
+    public boolean isPublic() {
+        return live.isPublic(settings.groupPrefix());
+    }
+
+    /** Whether any member is known (registered now or restored from the database). */
+    public boolean hasMembers() {
+        return !byIdentity.isEmpty();
+    }
+
     public void start() {
         List<MemberRow> stored = store.members();
         synchronized (registry) {

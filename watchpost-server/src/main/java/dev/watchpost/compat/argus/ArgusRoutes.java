@@ -136,14 +136,21 @@ public final class ArgusRoutes implements HttpService {
 
     // ---------------------------------------------------------------- reads
 
+    /** Whether this reader sees the fleet: it is public, or the reader holds a token that may read. */
+    private boolean shown(ServerRequest req) {
+        return fleet.isPublic() || access.seesPrivate(req);
+    }
+
     private void view(ServerRequest req, ServerResponse res) {
-        Json.send(res, Status.OK_200, viewJson());
+        // A private fleet reads as one nobody has joined yet.
+        Json.send(res, Status.OK_200, shown(req) ? viewJson()
+                : FleetJson.view(List.of(), clock.millis(), "push", Optional.empty()));
     }
 
     private void cluster(ServerRequest req, ServerResponse res) {
         String f = fleetParam(req);
         int n = numberParam(req);
-        Json.send(res, Status.OK_200, clusterJson(f, n)
+        Json.send(res, Status.OK_200, (shown(req) ? clusterJson(f, n) : Optional.<Map<String, Object>>empty())
                 .orElseThrow(() -> ApiException.notFound("no cluster " + n + " in fleet '" + f + "'")));
     }
 
@@ -195,7 +202,7 @@ public final class ArgusRoutes implements HttpService {
     }
 
     private void targets(ServerRequest req, ServerResponse res) {
-        Json.send(res, Status.OK_200, FleetJson.targets(fleet.clusters()));
+        Json.send(res, Status.OK_200, FleetJson.targets(shown(req) ? fleet.clusters() : List.of()));
     }
 
     // ---------------------------------------------------------------- input

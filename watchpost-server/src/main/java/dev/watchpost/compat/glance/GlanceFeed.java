@@ -36,20 +36,28 @@ public final class GlanceFeed implements TransitionListener, LiveState.SnapshotL
 
     private final LiveState live;
     private final java.util.function.Predicate<Optional<String>> mayRead;
+    private final java.util.function.Predicate<Optional<String>> seesPrivate;
     private final GlanceClusters clusters;
-    private final Fanout<String> fanout = new Fanout<>(QUEUE);
+    /** Each message with the group it is about: clients without a token get none about a private group. */
+    private record Message(String text, String group) {
+    }
+
+    private final Fanout<Message> fanout = new Fanout<>(QUEUE);
     private final Map<String, String> groupToCluster = new HashMap<>();
     private final Duration keepAlive;
 
     /**
      * @param mayRead whether a client presenting this API token (or none) may read the feed: the
      *                server's read access ({@code auth.public-read} or a read token), as on every read route
+     * @param seesPrivate whether such a client sees private groups' shards too (a read token); others
+     *                    get nothing about them, as on the other read routes
      * @param keepAlive how long a connection may stay quiet before the server pings it
      */
     public GlanceFeed(LiveState live, GlanceClusters clusters, java.util.function.Predicate<Optional<String>> mayRead,
-                      Duration keepAlive) {
+                      java.util.function.Predicate<Optional<String>> seesPrivate, Duration keepAlive) {
         this.live = live;
         this.mayRead = mayRead;
+        this.seesPrivate = seesPrivate;
         this.clusters = clusters;
         this.keepAlive = keepAlive;
         clusters.clusters().forEach((cluster, group) -> groupToCluster.put(group, cluster));
@@ -78,11 +86,11 @@ public final class GlanceFeed implements TransitionListener, LiveState.SnapshotL
         for (Transition t : transitions) {
             String cluster = t.target().groupId() == null ? null : groupToCluster.get(t.target().groupId());
             if (cluster != null && t.target().shard() >= 0) {
-                fanout.publish(message("state_update", g -> {
+                fanout.publish(new Message(message("state_update", g -> {
                     g.writeStringField("cluster", cluster);
                     g.writeNumberField("shard", t.target().shard());
                     g.writeNumberField("state", glanceCode(t.to()));
-                }));
+                }), t.target().groupId()));
             }
         }
     }
@@ -96,11 +104,11 @@ public final class GlanceFeed implements TransitionListener, LiveState.SnapshotL
         for (TargetView v : pinged) {
             String cluster = v.groupId() == null ? null : groupToCluster.get(v.groupId());
             if (cluster != null && v.shard() >= 0) {
-                fanout.publish(message("health_ping", g -> {
+                fanout.publish(new Message(message("health_ping", g -> {
                     g.writeStringField("cluster", cluster);
                     g.writeNumberField("shard", v.shard());
                     g.writeNumberField("state", glanceCode(v.state()));
-                }));
+                }), v.groupId()));
             }
         }
     }
@@ -117,10 +125,17 @@ public final class GlanceFeed implements TransitionListener, LiveState.SnapshotL
         }), StandardCharsets.UTF_8);
     }
 
-    /** The hello message: every Glance cluster with its length and every shard's state and last report. */
-    String hello() {
+    /**
+     * The hello message: every Glance cluster with its length and every shard's state and last report.
+     *
+     * @param all whether private clusters are included (a client with a read token)
+     */
+    String hello(boolean all) {
         return message("hello", g -> {
             for (Map.Entry<String, String> e : clusters.clusters().entrySet()) {
+                if (!all && !live.isPublic(e.getValue())) {
+                    continue;
+                }
                 int shards = live.group(e.getValue()).map(n -> n.def().shards()).orElse(0);
                 g.writeObjectFieldStart(e.getKey());
                 g.writeNumberField("len", shards);
@@ -145,13 +160,16 @@ public final class GlanceFeed implements TransitionListener, LiveState.SnapshotL
 
     /** One connection: a virtual thread sends hello, then whatever the fan-out queues for it. */
     private final class Listener implements WsListener {
-        private Fanout.Subscription<String> sub;
+        private Fanout.Subscription<Message> sub;
         private volatile boolean allowed;
+        private volatile boolean all;
 
         @Override
         public Optional<io.helidon.http.Headers> onHttpUpgrade(io.helidon.http.HttpPrologue prologue,
                                                                io.helidon.http.Headers headers) {
-            allowed = mayRead.test(dev.watchpost.auth.Access.upgradeToken(prologue, headers));
+            Optional<String> token = dev.watchpost.auth.Access.upgradeToken(prologue, headers);
+            allowed = mayRead.test(token);
+            all = seesPrivate.test(token);
             return Optional.empty();
         }
 
@@ -164,18 +182,19 @@ public final class GlanceFeed implements TransitionListener, LiveState.SnapshotL
                 return;
             }
             sub = fanout.subscribe();
-            Fanout.Subscription<String> mine = sub;
+            Fanout.Subscription<Message> mine = sub;
+            boolean everything = all;
             Thread.ofVirtual().name("glance-feed").start(() -> {
                 try {
-                    session.send(hello(), true);
+                    session.send(hello(everything), true);
                     // Pings go out every keep-alive interval whatever else is sent: a client that only
                     // listens answers with pongs, the only frames that tell the server's idle timer the
                     // connection is alive. Pinging only when quiet let a busy feed be closed as idle.
                     long nextPing = System.nanoTime() + keepAlive.toNanos();
                     while (!mine.closed()) {
-                        String m = mine.poll(Duration.ofNanos(Math.max(0, nextPing - System.nanoTime())));
-                        if (m != null) {
-                            session.send(m, true);
+                        Message m = mine.poll(Duration.ofNanos(Math.max(0, nextPing - System.nanoTime())));
+                        if (m != null && (everything || live.isPublic(m.group()))) {
+                            session.send(m.text(), true);
                         }
                         if (System.nanoTime() - nextPing >= 0 && !mine.closed()) {
                             session.ping(BufferData.empty());

@@ -70,6 +70,7 @@ public final class Platypus implements AutoCloseable {
     private final Set<WsSession> sessions = ConcurrentHashMap.newKeySet();
     private final Set<Thread> pages = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
+    private final Predicate<Optional<String>> seesPrivate;
 
     /**
      * @param mayRead whether a page presenting this API token (or none) may read the hosts: the
@@ -83,7 +84,17 @@ public final class Platypus implements AutoCloseable {
     /** @param keepAlive how often sockets are pinged, so clients that only listen are not closed as idle */
     public Platypus(LiveState live, Topology topology, WatchpostConfig.Platypus settings, Predicate<Optional<String>> mayRead,
                     Duration keepAlive) {
+        this(live, topology, settings, mayRead, token -> false, keepAlive);
+    }
+
+    /**
+     * @param seesPrivate whether a page presenting this API token (or none) sees private hosts too (a
+     *                    read token); others see only public ones, as on the other read routes
+     */
+    public Platypus(LiveState live, Topology topology, WatchpostConfig.Platypus settings, Predicate<Optional<String>> mayRead,
+                    Predicate<Optional<String>> seesPrivate, Duration keepAlive) {
         this.mayRead = mayRead;
+        this.seesPrivate = seesPrivate;
         this.live = live;
         this.topology = topology;
         this.settings = settings;
@@ -99,11 +110,11 @@ public final class Platypus implements AutoCloseable {
         return ws.endpoint("/stats", Agent::new).endpoint("/getstats", Page::new);
     }
 
-    /** The {@code /getstats} map now: every target of the Platypus group. */
-    String stats() {
+    /** The {@code /getstats} map now: every target of the Platypus group ({@code all}: private ones too). */
+    String stats(boolean all) {
         List<TargetView> hosts = new ArrayList<>();
         live.forEachTarget(v -> {
-            if (settings.group().equals(v.groupId())) {
+            if (settings.group().equals(v.groupId()) && (all || live.isPublic(v.id()))) {
                 hosts.add(v);
             }
         });
@@ -275,11 +286,14 @@ public final class Platypus implements AutoCloseable {
     private final class Page implements WsListener {
         private volatile boolean ended;
         private volatile boolean allowed;
+        private volatile boolean all;
 
         /** A browser cannot set headers on a WebSocket: the token may come as {@code ?token=}, as on the API. */
         @Override
         public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
-            allowed = mayRead.test(dev.watchpost.auth.Access.upgradeToken(prologue, headers));
+            Optional<String> token = dev.watchpost.auth.Access.upgradeToken(prologue, headers);
+            allowed = mayRead.test(token);
+            all = seesPrivate.test(token);
             return Optional.empty();
         }
 
@@ -306,7 +320,7 @@ public final class Platypus implements AutoCloseable {
                 while (!ended && !closing) {
                     now = System.nanoTime();
                     if (now - nextSend >= 0) {
-                        session.send(stats(), true);
+                        session.send(stats(all), true);
                         nextSend = now + interval;
                     }
                     // Pinged whatever is sent: what the server writes does not count as activity, only

@@ -83,11 +83,13 @@ public final class StashboardRoutes implements HttpService {
 
     private final ManualService manual;
     private final Topology topology;
+    private final dev.watchpost.live.LiveState live;
     private final Access access;
 
-    public StashboardRoutes(ManualService manual, Topology topology, Access access) {
+    public StashboardRoutes(ManualService manual, Topology topology, dev.watchpost.live.LiveState live, Access access) {
         this.manual = manual;
         this.topology = topology;
+        this.live = live;
         this.access = access;
     }
 
@@ -303,8 +305,10 @@ public final class StashboardRoutes implements HttpService {
 
     private void listServices(ServerRequest req, ServerResponse res) {
         String base = base(req);
+        boolean all = access.seesPrivate(req);
         List<TargetDecl> services = topology.declarations().stream()
                 .filter(d -> d.kind() == TargetKind.MANUAL)
+                .filter(d -> all || live.isPublic(d.id()))
                 .sorted(Comparator.comparing((TargetDecl d) -> d.def().name().toLowerCase(Locale.ROOT))
                         .thenComparing(TargetDecl::id))
                 .toList();
@@ -346,7 +350,7 @@ public final class StashboardRoutes implements HttpService {
     }
 
     private void getService(ServerRequest req, ServerResponse res, String id) {
-        send(res, Status.OK_200, service(base(req), requireService(id)));
+        send(res, Status.OK_200, service(base(req), requireService(req, id)));
     }
 
     /**
@@ -354,7 +358,7 @@ public final class StashboardRoutes implements HttpService {
      * of its list. A service from the config file is 409.
      */
     private void updateService(ServerRequest req, ServerResponse res, String id) {
-        TargetDecl decl = requireService(id);
+        TargetDecl decl = requireService(req, id);
         if (topology.managedByConfig(id)) {
             throw new ApiException(Status.CONFLICT_409, "'" + id + "' is declared in the configuration; change it there");
         }
@@ -391,15 +395,17 @@ public final class StashboardRoutes implements HttpService {
 
     /** Deletes the service (its target) and its events; answers the service as it was. */
     private void deleteService(ServerRequest req, ServerResponse res, String id) {
-        ObjectNode was = service(base(req), requireService(id));
+        ObjectNode was = service(base(req), requireService(req, id));
         if (!topology.removeTarget(id)) {
             throw notFound(id);
         }
         send(res, Status.OK_200, was);
     }
 
-    private TargetDecl requireService(String id) {
-        return topology.declaration(id).filter(d -> d.kind() == TargetKind.MANUAL).orElseThrow(() -> notFound(id));
+    /** A manual target; a private one is as absent as an unknown one to readers without a token. */
+    private TargetDecl requireService(ServerRequest req, String id) {
+        return topology.declaration(id).filter(d -> d.kind() == TargetKind.MANUAL)
+                .filter(d -> live.isPublic(id) || access.seesPrivate(req)).orElseThrow(() -> notFound(id));
     }
 
     private static ApiException notFound(String id) {
@@ -418,7 +424,7 @@ public final class StashboardRoutes implements HttpService {
     // ---------------------------------------------------------------- events
 
     private void listEvents(ServerRequest req, ServerResponse res, String id) {
-        requireService(id);
+        requireService(req, id);
         Optional<Instant> start = req.query().first("start").asOptional().filter(s -> !s.isBlank())
                 .map(s -> DateParam.parse("start", s, false));
         Optional<Instant> end = req.query().first("end").asOptional().filter(s -> !s.isBlank())
@@ -435,7 +441,7 @@ public final class StashboardRoutes implements HttpService {
 
     /** message required; status optional (then the current one); informational optional (false). */
     private void createEvent(ServerRequest req, ServerResponse res, String id) {
-        requireService(id);
+        requireService(req, id);
         Fields f = Fields.read(req);
         ManualEvent e = manual.record(id, f.get("status"), f.get("message").orElse(null),
                 f.bool("informational").orElse(false));
@@ -443,20 +449,20 @@ public final class StashboardRoutes implements HttpService {
     }
 
     private void currentEvent(ServerRequest req, ServerResponse res, String id) {
-        requireService(id);
+        requireService(req, id);
         ManualEvent e = manual.current(id)
                 .orElseThrow(() -> ApiException.notFound("No current event for Service " + id));
         send(res, Status.OK_200, event(base(req), e));
     }
 
     private void getEvent(ServerRequest req, ServerResponse res, String id, String sid) {
-        requireService(id);
+        requireService(req, id);
         ManualEvent e = sid(sid).flatMap(n -> manual.event(id, n)).orElseThrow(() -> noEvent(id, sid));
         send(res, Status.OK_200, event(base(req), e));
     }
 
     private void deleteEvent(ServerRequest req, ServerResponse res, String id, String sid) {
-        requireService(id);
+        requireService(req, id);
         ManualEvent e = sid(sid).flatMap(n -> manual.deleteEvent(id, n)).orElseThrow(() -> noEvent(id, sid));
         send(res, Status.OK_200, event(base(req), e));
     }

@@ -1,4 +1,4 @@
-package dev.watchpost.alert;
+package dev.watchpost.live;
 
 import java.util.Objects;
 
@@ -6,15 +6,17 @@ import java.util.Objects;
  * Which targets a rule means: a target id ({@code web/api}), a group id (every target inside it,
  * at any depth), or a glob over id path segments: {@code *} matches one segment (or, inside a
  * segment, any characters but '/': {@code web-*}), {@code **} any number of segments, none included.
- * Compiled once into segments; matching allocates nothing but the split of the id.
+ * Compiled once into segments; matching allocates nothing but the split of the id. What alert rules
+ * and the status page's banner selection say.
  */
-record Glob(String pattern, String[] segments, boolean literal) {
+public record Glob(String pattern, String[] segments, boolean literal) {
 
-    Glob {
+    public Glob {
         Objects.requireNonNull(pattern, "pattern");
     }
 
-    static Glob of(String pattern) {
+    /** @throws IllegalArgumentException when {@code pattern} is no target id, group id or glob */
+    public static Glob of(String pattern) {
         String p = pattern.trim();
         if (p.isEmpty() || p.startsWith("/") || p.endsWith("/") || p.contains("//")) {
             throw new IllegalArgumentException("'" + pattern + "' is not a target id, group id or glob");
@@ -33,7 +35,7 @@ record Glob(String pattern, String[] segments, boolean literal) {
      * @param groupId  its group (may be null): a literal pattern naming the group or one of its
      *                 ancestors matches, also when the target's id is not under the group's path
      */
-    boolean matches(String targetId, String groupId) {
+    public boolean matches(String targetId, String groupId) {
         if (literal) {
             return under(targetId, pattern) || (groupId != null && under(groupId, pattern));
         }
