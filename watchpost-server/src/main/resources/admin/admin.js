@@ -1,10 +1,10 @@
 // Watchpost admin: small touches on pages that work without JavaScript.
 (function () {
   "use strict";
-  // Times are written in UTC; show them in the browser's zone too.
+  // Times are written as on the status page and in alerts (UTC); the browser's own zone is in the tooltip.
   document.querySelectorAll("time[datetime]").forEach(function (t) {
     var d = new Date(t.getAttribute("datetime"));
-    if (!isNaN(d)) { t.title = t.textContent; t.textContent = d.toLocaleString(); }
+    if (!isNaN(d)) { t.title = d.toLocaleString(); }
   });
   // Maintenance forms: default the time zone field to the browser's.
   document.querySelectorAll("input[data-browser-zone]").forEach(function (i) {

@@ -17,8 +17,8 @@ import java.util.Map;
  */
 final class Layout {
 
-    private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)
-            .withZone(ZoneOffset.UTC);
+    /** The same as the status page and alerts ({@link dev.watchpost.web.Times}). */
+    private static final DateTimeFormatter SHOWN = dev.watchpost.web.Times.TEXT;
 
     /** Texts for {@code ?ok=} after a redirect: fixed here, so nothing from the URL is ever shown. */
     private static final Map<String, String> DONE = Map.ofEntries(
@@ -130,7 +130,7 @@ final class Layout {
         return dev.watchpost.web.Symbols.of(s);
     }
 
-    /** A time as people read it on the dashboard (the script shows it in the browser's zone). */
+    /** A time as people read it on the dashboard: as on the status page and in alerts (the browser's own zone in its tooltip). */
     static String shown(Instant t) {
         return SHOWN.format(t);
     }

@@ -26,7 +26,7 @@ import java.util.function.UnaryOperator;
  */
 final class Texts {
 
-    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter TIME = dev.watchpost.web.Times.TEXT;
     /** Lines of current problems in one message; the rest are counted. */
     static final int MAX_PROBLEMS_LISTED = 200;
 

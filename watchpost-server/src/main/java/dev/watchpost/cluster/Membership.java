@@ -520,9 +520,10 @@ public final class Membership implements AutoCloseable, dev.watchpost.live.Owner
         return s.append('}').toString();
     }
 
+    /** Section names are record components (camel case: {@code statusPage}). */
     private static Map<String, String> parse(String json) {
         Map<String, String> out = new java.util.TreeMap<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"([a-z]+)\":\"([0-9a-f]+)\"").matcher(json);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"([A-Za-z]+)\":\"([0-9a-f]+)\"").matcher(json);
         while (m.find()) {
             out.put(m.group(1), m.group(2));
         }

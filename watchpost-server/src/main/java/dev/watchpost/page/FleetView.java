@@ -38,8 +38,7 @@ final class FleetView {
             new Metric("ratelimits_rate", "Rate limits/s", "rate"),
             new Metric("uptime_seconds", "Uptime", "duration"));
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME = dev.watchpost.web.Times.TEXT;
 
     // ---------------------------------------------------------------- view models (page/fleet*.jte)
 

@@ -43,8 +43,7 @@ final class StatusView {
     static final List<String> WINDOW_LABELS = List.of("24 h", "30 d", "90 d");
     static final int NOTICES = 5;
 
-    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
-            .withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter TIME = dev.watchpost.web.Times.TEXT;
 
     /**
      * Everything one rendering needs, read once.

@@ -125,7 +125,7 @@ class AdminClusterTest {
                 assertThat(r.get(2)).as("version").isNotBlank();
                 assertThat(r.get(3)).isEqualTo("✓ live");
                 assertThat(r.get(4)).matches("\\d+\\.\\d s ago");
-                assertThat(r.get(5)).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC");
+                assertThat(r.get(5)).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC");
                 assertThat(r.get(6)).isEqualTo("128");
                 assertThat(r.get(7)).isEqualTo("yes");
             }
