@@ -47,7 +47,7 @@ public interface Notices {
 
     /** Manual targets that carry a message, newest report first. */
     static Notices manualTargetMessages() {
-        return (snapshot, limit) -> {
+        return oncePerSnapshot((snapshot, limit) -> {
             List<TargetView> withMessage = new ArrayList<>();
             snapshot.forEachTarget(v -> {
                 if (v.kind() == TargetKind.MANUAL && v.message() != null && !v.message().isBlank()) {
@@ -60,6 +60,31 @@ public interface Notices {
                     .map(v -> new Notice(v.name(), v.message(), v.state(), Format.state(v.state()),
                             Instant.ofEpochMilli(Math.max(0, v.lastSeen())), v.id()))
                     .toList();
+        });
+    }
+
+    /** One snapshot's answer, kept: the answer depends on the snapshot alone. */
+    record Kept(Snapshot snapshot, int limit, List<Notice> notices) {
+    }
+
+    /**
+     * {@code inner}, asked once per snapshot: every request for the page asks, and the scan of every
+     * target must not be paid per request. One snapshot's answer is kept for each audience (the full
+     * snapshot and its public view are different snapshots), as that is how often they alternate.
+     */
+    static Notices oncePerSnapshot(Notices inner) {
+        java.util.concurrent.atomic.AtomicReferenceArray<Kept> kept = new java.util.concurrent.atomic.AtomicReferenceArray<>(2);
+        return (snapshot, limit) -> {
+            for (int i = 0; i < 2; i++) {
+                Kept k = kept.get(i);
+                if (k != null && k.snapshot() == snapshot && k.limit() == limit) {
+                    return k.notices();
+                }
+            }
+            List<Notice> out = List.copyOf(inner.current(snapshot, limit));
+            kept.set(1, kept.get(0));
+            kept.set(0, new Kept(snapshot, limit, out));
+            return out;
         };
     }
 

@@ -196,9 +196,10 @@ public final class PageRoutes implements HttpService {
         Snapshot full = live.snapshot();
         Snapshot s = view(req, full);
         // Read for every target: readers with and without a token then share one history read.
-        PageHistory ph = history(full);
+        Derived derived = derived(full);
+        PageHistory ph = history(derived);
         boolean fleetTab = fleetTab(req);
-        Banner verdict = banner.decide(full.publicView());
+        Banner verdict = derived.verdict();
         if (guild.isPresent()) {
             // A search is rare and personal: rendered for this request only, never cached.
             res.header(HeaderNames.CACHE_CONTROL, "no-store");
@@ -245,16 +246,40 @@ public final class PageRoutes implements HttpService {
     }
 
     /**
+     * What the page takes from one snapshot besides rendering it, worked out once per snapshot: every
+     * request for the page needs it, and walking every target per request is what kept the cached
+     * page from being served thousands of times a second.
+     *
+     * @param ids    the targets with history on the page (all but shards), in page order
+     * @param probed those of them with response times
+     */
+    private record Derived(Snapshot full, List<String> ids, int idsHash, List<String> probed, Banner verdict) {
+    }
+
+    private volatile Derived derived;
+
+    private Derived derived(Snapshot full) {
+        Derived d = derived;
+        if (d == null || d.full() != full) {
+            List<TargetView> services = StatusView.Tree.of(full).services();
+            List<String> ids = services.stream().map(TargetView::id).toList();
+            List<String> probed = services.stream().filter(v -> v.kind().probed()).map(TargetView::id).toList();
+            d = new Derived(full, ids, ids.hashCode(), probed, banner.decide(full.publicView()));
+            derived = d;
+        }
+        return d;
+    }
+
+    /**
      * History for every non-shard target, read in one batch and reused until the history is flushed
      * again, the target set changes, the UTC day changes or a minute has passed.
      *
      * <p>While the database is unavailable the page never waits for it: the last history read is
      * shown, marked unavailable, and the database is not asked again until it is back.
      */
-    private PageHistory history(Snapshot s) {
-        List<TargetView> services = StatusView.Tree.of(s).services();
-        List<String> ids = services.stream().map(TargetView::id).toList();
-        int idsHash = ids.hashCode();
+    private PageHistory history(Derived derived) {
+        List<String> ids = derived.ids();
+        int idsHash = derived.idsHash();
         Instant now = clock.instant();
         LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
         long generation = history.generation();
@@ -277,7 +302,7 @@ public final class PageRoutes implements HttpService {
         try {
             Map<String, History.Overview> overview = ids.isEmpty() ? Map.of()
                     : history.overview(ids, StatusView.DAYS, StatusView.WINDOWS, ZoneOffset.UTC, now);
-            List<String> probed = services.stream().filter(v -> v.kind().probed()).map(TargetView::id).toList();
+            List<String> probed = derived.probed();
             Map<String, List<Bucket>> latency = probed.isEmpty() ? Map.of()
                     : history.buckets(probed, Resolution.HOUR, now.minus(Duration.ofHours(23)), now);
             ph = new PageHistory(generation, idsHash, day, now.toEpochMilli(), overview, latency, false);
