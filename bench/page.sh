@@ -84,6 +84,7 @@ done | awk '$1 != 200 { bad++ } { print $2 } END { if (bad) { print "bench: " ba
 
 echo "== live: $VIEWERS SSE viewers, $ROUNDS changes, GET / under load meanwhile"
 since=$(curl -fsS "127.0.0.1:$WP_PORT/" | grep -o 'data-since="[^"]*"' | head -1 | cut -d'"' -f2)
+: > "$work/stream.out"
 "$JDK/bin/java" -Xss256k -cp "$CP" dev.watchpost.bench.StreamBench "http://127.0.0.1:$WP_PORT" "$INGEST" "$VIEWERS" "$ROUNDS" \
   svc0/t0 "$since" "$PAUSE_MS" > "$work/stream.out" 2>&1 & stream_pid=$!
 until grep -q "connected" "$work/stream.out"; do
