@@ -97,8 +97,10 @@ export function setupTiles(grids, withToken) {
     p.panel.replaceChildren(head, rest, open);
     clearTimeout(p.timer);
     const id = `${grid.dataset.group}/${n}`;
+    p.panel.setAttribute('aria-busy', 'true'); // read out once, when complete
     const fill = () => details(id).then((t) => {
       if (p.tile !== tile || !rest.isConnected) return; // another tile is shown by now
+      p.panel.setAttribute('aria-busy', 'false');
       if (t.missing) {
         rest.replaceChildren(el('p', 'note', 'No details for this shard.'));
         return;

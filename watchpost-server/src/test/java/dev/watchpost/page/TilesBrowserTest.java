@@ -211,6 +211,15 @@ class TilesBrowserTest {
         assertThat((String) browser.executeScript("return getComputedStyle(document.activeElement).outlineStyle"))
                 .isEqualTo("solid");
         Browser.screenshot(browser, "tile-focused-details");
+        browser.executeCdpCommand("Emulation.setEmulatedMedia",
+                Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+        try {
+            assertThat((String) browser.executeScript("return getComputedStyle(document.activeElement).outlineColor"))
+                    .as("the dark theme's focus colour").isEqualTo("rgb(88, 166, 255)");
+            Browser.screenshot(browser, "tile-focused-details-dark");
+        } finally {
+            browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+        }
 
         keys(Keys.ENTER);
         await().atMost(Duration.ofSeconds(5)).until(() -> browser.getCurrentUrl().endsWith("/targets/bots/main/21"));
@@ -233,6 +242,19 @@ class TilesBrowserTest {
         assertThat(active().getDomAttribute("data-shard")).as("the tapped tile takes the grid's tab stop").isEqualTo("21");
         panel.findElement(By.linkText("Open shard 21's page")).click();
         await().atMost(Duration.ofSeconds(5)).until(() -> browser.getCurrentUrl().endsWith("/targets/bots/main/21"));
+    }
+
+    @Test
+    void aGuildSearchMovesTheGridsTabStopToTheShardFound() {
+        open("/");
+        String guild = "1234567890123456789";
+        int expected = new java.math.BigInteger(guild).shiftRight(22).mod(java.math.BigInteger.valueOf(SHARDS)).intValueExact();
+        browser.findElement(By.id("guild")).sendKeys(guild, Keys.ENTER);
+        await().atMost(Duration.ofSeconds(2)).until(() -> !browser.findElements(By.cssSelector("ol.grid li.found")).isEmpty());
+        browser.executeScript("document.getElementById('guild').focus()");
+        tabUntil("the Main bot's grid", e -> isTileOf(e, "bots/main"));
+        assertThat(active().getDomAttribute("data-shard")).isEqualTo(Integer.toString(expected));
+        assertThat(panel("bots/main").getText()).contains("Shard " + expected);
     }
 
     @Test
