@@ -351,6 +351,21 @@ class TilesBrowserTest {
     }
 
     @Test
+    void aTargetsPageReadsItsDayBarsTheSameWay() {
+        open("/targets/workers/mailer");
+        WebElement bars = browser.findElement(By.cssSelector(".hist.wide svg.bars"));
+        browser.executeScript("arguments[0].scrollIntoView({block: 'center'})", bars);
+        // A tap near the right end: today; then the keys take over from there.
+        new Actions(browser).moveToElement(bars, bars.getRect().getWidth() / 2 - 2, 0).click().perform();
+        assertThat(active()).isEqualTo(bars);
+        keys(Keys.ARROW_LEFT);
+        WebElement line = browser.findElement(By.cssSelector(".hist.wide .day-info"));
+        assertThat(line.getText()).isEqualTo(java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1) + ": no data");
+        keys(Keys.ESCAPE);
+        assertThat(line.isDisplayed()).isFalse();
+    }
+
+    @Test
     void everyRowsDayBarsHaveTheSameWidth() {
         for (int width : new int[] {1280, 700, 375}) {
             browser.manage().window().setSize(new Dimension(width, 900));
