@@ -73,8 +73,14 @@ function setup(svg) {
     return Math.floor(((e.clientX - r.left) / r.width) * DAYS);
   };
 
-  svg.addEventListener('mousemove', (e) => { hovered = true; show(dayAt(e)); });
-  svg.addEventListener('mouseleave', () => {
+  // Hover is the mouse's: a finger's tap is a click (below), and must not leave a hover behind.
+  svg.addEventListener('pointermove', (e) => {
+    if (e.pointerType !== 'mouse') return;
+    hovered = true;
+    show(dayAt(e));
+  });
+  svg.addEventListener('pointerleave', (e) => {
+    if (e.pointerType !== 'mouse') return;
     hovered = false;
     if (document.activeElement === svg) show(at);
     else hide();

@@ -51,7 +51,7 @@ function metrics(m) {
  */
 export function setupTiles(grids, withToken) {
   const cache = new Map(); // target id -> {at, promise}
-  const panels = new Map(); // grid -> {panel, tile, timer}
+  const panels = new Map(); // grid -> {panel, tile shown, tile chosen by focus or tap, timer}
 
   const href = (grid, tile) => withToken(`/targets/${grid.dataset.group}/${tile.dataset.shard}`);
 
@@ -166,22 +166,31 @@ export function setupTiles(grids, withToken) {
     panel.append(el('p', 'note', 'Point at, tap or focus a shard (Tab, then the arrow keys) for its details; Enter opens its page.'));
     grid.after(panel);
     grid.setAttribute('aria-describedby', panel.id);
-    panels.set(grid, { panel, tile: null, timer: 0 });
+    panels.set(grid, { panel, tile: null, chosen: null, timer: 0 });
     rove(grid, grid.querySelector('li.found') || grid.children[0], false);
 
-    grid.addEventListener('mouseover', (e) => {
-      const tile = e.target.closest('li[data-shard]');
+    // Hover is the mouse's: a finger's tap is a click (below), and must not leave a hover behind.
+    grid.addEventListener('pointerover', (e) => {
+      const tile = e.pointerType === 'mouse' && e.target.closest('li[data-shard]');
       if (tile && grid.contains(tile) && tile !== panels.get(grid).tile) show(grid, tile, false);
+    });
+    // Leaving the grid (say, for the panel's link, across other tiles) brings back the tile chosen.
+    grid.addEventListener('pointerleave', (e) => {
+      const p = panels.get(grid);
+      if (e.pointerType === 'mouse' && p.chosen && p.tile !== p.chosen) show(grid, p.chosen, true);
     });
     grid.addEventListener('focusin', (e) => {
       const tile = e.target.closest('li[data-shard]');
-      if (tile) show(grid, tile, false);
+      if (!tile) return;
+      panels.get(grid).chosen = tile;
+      show(grid, tile, false);
     });
     // A click or tap shows the details (touch has no hover, and no tooltip); the panel's link opens the page.
     grid.addEventListener('click', (e) => {
       const tile = e.target.closest('li[data-shard]');
       if (!tile) return;
       rove(grid, tile, true);
+      panels.get(grid).chosen = tile;
       show(grid, tile, true);
     });
     grid.addEventListener('keydown', (e) => {

@@ -15,6 +15,8 @@ import org.openqa.selenium.Rectangle;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.interactions.PointerInput;
+import org.openqa.selenium.interactions.Sequence;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -164,6 +166,16 @@ class TilesBrowserTest {
         return "li".equals(e.getTagName()) && group.equals(e.findElement(By.xpath("..")).getDomAttribute("data-group"));
     }
 
+    /** A finger's tap (touch pointer events, then the click the browser makes of them), {@code dx} right of the middle. */
+    static void tap(WebElement target, int dx) {
+        PointerInput finger = new PointerInput(PointerInput.Kind.TOUCH, "finger");
+        Sequence tap = new Sequence(finger, 0)
+                .addAction(finger.createPointerMove(Duration.ZERO, PointerInput.Origin.fromElement(target), dx, 0))
+                .addAction(finger.createPointerDown(PointerInput.MouseButton.LEFT.asArg()))
+                .addAction(finger.createPointerUp(PointerInput.MouseButton.LEFT.asArg()));
+        browser.perform(List.of(tap));
+    }
+
     @Test
     void theGridIsOneTabStopArrowKeysMoveAndThePanelShowsTheShardsDetails() {
         open("/");
@@ -240,6 +252,12 @@ class TilesBrowserTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> panel.getText().contains("gateway closed"));
         assertThat(panel.getText()).contains("Shard 21", "Offline");
         assertThat(active().getDomAttribute("data-shard")).as("the tapped tile takes the grid's tab stop").isEqualTo("21");
+        // On the way to the panel's link the pointer crosses other tiles: they show while under it ...
+        new Actions(browser).moveToElement(tile("bots/main", 40)).perform();
+        await().atMost(Duration.ofSeconds(5)).until(() -> panel.getText().contains("Shard 40"));
+        // ... and the tile clicked is back once it leaves the grid.
+        new Actions(browser).moveToElement(panel).perform();
+        await().atMost(Duration.ofSeconds(5)).until(() -> panel.getText().contains("gateway closed"));
         panel.findElement(By.linkText("Open shard 21's page")).click();
         await().atMost(Duration.ofSeconds(5)).until(() -> browser.getCurrentUrl().endsWith("/targets/bots/main/21"));
     }
@@ -399,7 +417,7 @@ class TilesBrowserTest {
         open("/");
         WebElement t = tile("bots/main", 21);
         browser.executeScript("arguments[0].scrollIntoView({block: 'center'})", t);
-        t.click();
+        tap(t, 0);
         WebElement panel = panel("bots/main");
         await().atMost(Duration.ofSeconds(5)).until(() -> panel.getText().contains("gateway closed"));
         assertThat(panel.getRect().getWidth()).isLessThanOrEqualTo(375);
@@ -407,11 +425,14 @@ class TilesBrowserTest {
 
         WebElement bars = browser.findElement(By.cssSelector("li.target[data-target='workers/mailer'] svg.bars"));
         browser.executeScript("arguments[0].scrollIntoView({block: 'center'})", bars);
-        // Offsets are from the middle: the right end is today.
-        new Actions(browser).moveToElement(bars, bars.getRect().getWidth() / 2 - 2, 0).click().perform();
+        tap(bars, bars.getRect().getWidth() / 2 - 2); // the right end: today
         WebElement line = browser.findElement(By.cssSelector("li.target[data-target='workers/mailer'] .day-info"));
         assertThat(line.isDisplayed()).isTrue();
         assertThat(line.getText()).startsWith(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString() + ": ");
+        assertThat(panel.getText()).as("the tile tapped before is still shown").contains("Shard 21", "gateway closed");
         Browser.screenshot(browser, "day-details-375px");
+        // A tap elsewhere closes the day's line: no hover is left behind by the finger.
+        tap(browser.findElement(By.cssSelector("li.target[data-target='workers/mailer'] .state")), 0);
+        assertThat(line.isDisplayed()).isFalse();
     }
 }
