@@ -48,6 +48,9 @@ export function setupGuild(form, grids) {
       const tile = grid.children[shard];
       tile.classList.add('found');
       tile.setAttribute('aria-current', 'true');
+      // The grid's one tab stop moves to the shard found, so Tab lands on it (see tiles.js).
+      grid.querySelector('li[tabindex="0"]')?.removeAttribute('tabindex');
+      tile.tabIndex = 0;
       first = first || tile;
       parts.push(`${grid.dataset.name}: shard ${shard} (${label(tile.dataset.state)})`);
     }

@@ -1,9 +1,12 @@
-// The status page's browser side: live states over SSE, guild search, the motion switch. The page
-// is complete without it; this only keeps it current.
+// The status page's browser side: live states over SSE, guild search, the motion switch, tiles and
+// day bars read by keyboard and touch. The page is complete without it; this keeps it current and
+// makes it easier to read.
 import { connect } from './live.js';
 import { setupGuild } from './guild.js';
 import { setupMotion, pulse } from './motion.js';
 import { setupPings } from './pings.js';
+import { setupTiles } from './tiles.js';
+import { setupDays } from './days.js';
 
 const label = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -26,13 +29,10 @@ for (const g of document.querySelectorAll('ol.grid[data-group]')) grids.set(g.da
 const rows = new Map();
 for (const r of document.querySelectorAll('li.target[data-target]')) rows.set(r.dataset.target, r);
 setupGuild(document.getElementById('guild-form'), [...grids.values()]);
-// A tile opens its shard's page (an anchor in each of 5,000 tiles would weigh on the page).
-for (const g of grids.values()) {
-  g.addEventListener('click', (e) => {
-    const tile = e.target.closest('li[data-shard]');
-    if (tile) location.href = withToken(`/targets/${g.dataset.group}/${tile.dataset.shard}`);
-  });
-}
+// A tile shows its details on hover, focus, click and tap; Enter or the details' link opens its page
+// (an anchor in each of 5,000 tiles would weigh on the page).
+const tileChanged = setupTiles([...grids.values()], withToken);
+setupDays(document);
 setupPings(new Map([...grids.values()].map((g) => [g.dataset.cluster, g])));
 
 /** The tile or row showing {@code id}, if this page shows it. */
@@ -56,6 +56,7 @@ function apply(id, state, animate) {
   node.dataset.state = state;
   if (el.tile) {
     el.tile.title = `Shard ${el.n}: ${label(state)}`;
+    tileChanged(el.tile);
   } else {
     const text = el.row.querySelector('.state .label');
     if (text) text.textContent = label(state);

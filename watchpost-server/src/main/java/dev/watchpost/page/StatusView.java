@@ -140,10 +140,22 @@ final class StatusView {
                  List<Group> children) {
     }
 
+    /** Up to this many shards, a grid's tiles are large enough to carry their number. */
+    static final int NUMBERED = 100;
+
     /** @param found the shard a guild search found, -1 for none */
     record Grid(String groupId, String cluster, String name, State[] states, int found) {
         int size() {
             return states.length;
+        }
+
+        /** Small grids show each tile's number in it; in big ones it would not fit (and weigh 5,000 texts). */
+        boolean numbered() {
+            return states.length <= NUMBERED;
+        }
+
+        String css() {
+            return numbered() ? "grid numbered" : "grid";
         }
 
         String state(int i) {

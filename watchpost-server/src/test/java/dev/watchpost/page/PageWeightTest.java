@@ -21,6 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PageWeightTest {
 
     static final int BUDGET = 150 * 1024;
+    /** The HTML of the 5,000-shard page (the test fixture) before tiles became readable by keyboard and touch. */
+    static final int BASELINE_5000 = 384_499;
 
     @TempDir
     Path dir;
@@ -50,6 +52,23 @@ class PageWeightTest {
             assertThat(files).isEqualTo(Assets.NAMES.size());
             System.out.printf("page weight before data: %d bytes in %d files%n", total, files + 1);
             assertThat(total).isLessThan(BUDGET);
+        }
+    }
+
+    /**
+     * A page of 5,000 shards: tiles stay one bare {@code <li>} each (no anchor, no per-tile script or
+     * ids; keyboard, hover and touch are the module's work), so the page stays within a byte per
+     * tile of what it weighed before tiles could be read by keyboard and touch.
+     */
+    @Test
+    void aPageOf5000ShardsStaysSmall() {
+        try (TestServer server = TestServer.start(dir, Clock.systemUTC(),
+                Map.of("WATCHPOST_CONFIG", PageFixtures.config(dir, 5_000).toString()))) {
+            HttpResponse<String> page = server.http().get("/");
+            assertThat(page.statusCode()).isEqualTo(200);
+            long bytes = page.body().getBytes(StandardCharsets.UTF_8).length;
+            System.out.printf("page of 5,000 shards: %d bytes%n", bytes);
+            assertThat(bytes).isLessThan(BASELINE_5000 + 5_000);
         }
     }
 

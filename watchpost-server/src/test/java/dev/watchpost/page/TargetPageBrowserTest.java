@@ -250,11 +250,12 @@ class TargetPageBrowserTest {
         browser.findElement(By.cssSelector("li.target[data-target='web/api'] .name a")).click();
         await().atMost(Duration.ofSeconds(5)).until(() -> browser.getCurrentUrl().endsWith("/targets/web/api"));
         assertThat(browser.findElement(By.id("target-title")).getText()).startsWith("Public API");
-        // Back up through the breadcrumb to the group, then a shard's tile opens the shard's page.
+        // Back up through the breadcrumb to the group; a shard's tile shows its details, whose link opens its page.
         browser.findElement(By.cssSelector("nav.crumbs a[href='/#group:web']")).click();
         await().atMost(Duration.ofSeconds(5)).until(() -> browser.getCurrentUrl().endsWith("/#group:web"));
         await().atMost(Duration.ofSeconds(10)).until(() -> browser.executeScript("return window.__rendered") != null);
         browser.findElement(By.cssSelector("ol.grid[data-group='bots/main'] li[data-shard='1']")).click();
+        browser.findElement(By.linkText("Open shard 1's page")).click();
         await().atMost(Duration.ofSeconds(5)).until(() -> browser.getCurrentUrl().endsWith("/targets/bots/main/1"));
         assertThat(browser.findElement(By.cssSelector(".target-msg")).getText()).isEqualTo("ready");
         assertThat(browser.findElement(By.cssSelector(".facts")).getText()).contains("Shard 1 of Main bot");
