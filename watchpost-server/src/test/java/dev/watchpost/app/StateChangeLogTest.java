@@ -1,5 +1,6 @@
 package dev.watchpost.app;
 
+import dev.watchpost.testing.ChildServer;
 import dev.watchpost.testing.Http;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -9,8 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,24 +29,12 @@ class StateChangeLogTest {
                   - { id: jobs/backup, name: Backup, push: { every: 1h } }
                   - { id: db, name: Database, manual: {} }
                 """);
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName());
-        pb.environment().put("WATCHPOST_PORT", "0");
-        pb.environment().put("WATCHPOST_DATA", dir.resolve("data").toString());
-        pb.environment().put("WATCHPOST_CONFIG", dir.resolve("watchpost.yml").toString());
-        pb.environment().put("WATCHPOST_ADMIN_TOKEN", "admin-token-for-state-log-test");
-        pb.environment().put("WATCHPOST_INGEST_TOKEN", "ingest-token-for-state-log-test");
         Path log = dir.resolve("server.log");
-        pb.redirectErrorStream(true).redirectOutput(log.toFile());
-        Process p = pb.start();
-        try {
-            Pattern started = Pattern.compile("event=server.started address=http://127.0.0.1:(\\d+)");
-            int port = await().atMost(Duration.ofSeconds(60)).until(() -> {
-                assertThat(p.isAlive()).as("server exited early:\n%s", Files.readString(log)).isTrue();
-                Matcher m = started.matcher(Files.readString(log));
-                return m.find() ? Integer.parseInt(m.group(1)) : -1;
-            }, n -> n > 0);
-            Http http = new Http(port);
+        try (ChildServer server = ChildServer.start(log, Map.of("WATCHPOST_DATA", dir.resolve("data").toString(),
+                "WATCHPOST_CONFIG", dir.resolve("watchpost.yml").toString(),
+                "WATCHPOST_ADMIN_TOKEN", "admin-token-for-state-log-test",
+                "WATCHPOST_INGEST_TOKEN", "ingest-token-for-state-log-test"))) {
+            Http http = server.http();
             String ingest = "ingest-token-for-state-log-test";
             assertThat(http.postJson("/api/v1/heartbeat/jobs/backup", "{\"state\":\"online\"}", ingest).statusCode()).isEqualTo(204);
             assertThat(http.postJson("/api/v1/heartbeat/jobs/backup", "{\"state\":\"online\"}", ingest).statusCode()).isEqualTo(204);
@@ -65,8 +53,6 @@ class StateChangeLogTest {
                     .contains("primary \\\"eu-1\\\" lost\\nevent=state.changed target=forged");
             assertThat(Files.readString(log)).as("secrets never in the log")
                     .doesNotContain("ingest-token-for-state-log-test", "admin-token-for-state-log-test");
-        } finally {
-            p.destroyForcibly();
         }
     }
 
