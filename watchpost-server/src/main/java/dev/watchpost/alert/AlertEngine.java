@@ -64,6 +64,7 @@ public final class AlertEngine implements AutoCloseable {
     private final WatchpostConfig.Alerts config;
     private volatile dev.watchpost.store.ChangeFeed changes = dev.watchpost.store.ChangeFeed.NONE;
     private final DeliveryRounds rounds;
+    private final Groups groups;
 
     /** The tags of a target (for rules naming tags); none until {@link #tagsFrom} is called. */
     private volatile Function<String, Set<String>> tagsOf = id -> Set.of();
@@ -95,7 +96,8 @@ public final class AlertEngine implements AutoCloseable {
         this.graceEnd = clock.instant().plus(config.startupGrace());
         this.config = config;
         routing.set(load(config)); // first: an invalid config file leaves no client threads behind
-        this.rounds = new DeliveryRounds(live, clock, outbox, routing::get, () -> tagsOf, publicUrl, graceEnd,
+        this.groups = new Groups(live, () -> tagsOf);
+        this.rounds = new DeliveryRounds(live, clock, outbox, routing::get, () -> tagsOf, groups, publicUrl, graceEnd,
                 round, backoff, timeout);
     }
 
@@ -105,7 +107,7 @@ public final class AlertEngine implements AutoCloseable {
      * the live state starts.
      */
     public TransitionWriter writer() {
-        return new AlertWriter(routing::get, id -> tagsOf.apply(id), clock, graceEnd);
+        return new AlertWriter(routing::get, id -> tagsOf.apply(id), groups, clock, graceEnd);
     }
 
     /** Stored API objects first, then the config file's, which win; then the rules are checked against the channels. */

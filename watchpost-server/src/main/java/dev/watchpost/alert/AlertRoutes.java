@@ -89,7 +89,8 @@ public final class AlertRoutes implements HttpService {
         g.writeTree(AlertSpecs.redacted(c));
         g.writeBooleanField("managed_by_config", engine.managedByConfig(c.id()));
         g.writeStringField("rate_limit", c.rateLimit().map(RateLimit::describe).orElse(null));
-        g.writeBooleanField("batch", c.batchEvery().isPresent());
+        g.writeBooleanField("batch", c.batchEvery().isPresent() || c.batch().isPresent());
+        g.writeStringField("batch_every", c.batchEvery().or(c::batch).map(dev.watchpost.config.Durations::format).orElse(null));
         g.writeStringField("failing", engine.failure(c.id()).orElse(null));
         g.writeArrayFieldStart("rules");
         for (String r : engine.routing().rulesUsing(c.id())) {
@@ -195,6 +196,7 @@ public final class AlertRoutes implements HttpService {
                 g.writeStringField("channel", a.channelId());
                 g.writeStringField("rule", a.ruleId());
                 g.writeStringField("target", a.targetId().orElse(null));
+                g.writeBooleanField("group", a.group());
                 g.writeStringField("event", a.event().id());
                 g.writeStringField("from", a.from().map(s -> s.id()).orElse(null));
                 g.writeStringField("to", a.to().map(s -> s.id()).orElse(null));

@@ -43,11 +43,15 @@ final class AlertSpecs {
     static final URI TELEGRAM_API = URI.create("https://api.telegram.org");
     static final URI PAGERDUTY_EVENTS = URI.create("https://events.pagerduty.com/v2/enqueue");
     static final Duration DEFAULT_BATCH_EVERY = Duration.ofMinutes(1);
+    /** Chat channels' batch window when none is given: a burst of changes is one message. */
+    static final Duration DEFAULT_CHAT_BATCH = Duration.ofSeconds(5);
+    /** The kinds people read in a chat or on a phone: batched by default. */
+    static final Set<String> CHAT_KINDS = Set.of("slack", "discord", "teams", "telegram", "ntfy");
 
-    private static final Set<String> CHANNEL_KEYS = Set.of("id", "rate-limit", "email", "slack", "discord", "teams",
+    private static final Set<String> CHANNEL_KEYS = Set.of("id", "rate-limit", "batch", "email", "slack", "discord", "teams",
             "telegram", "ntfy", "pagerduty", "webhook");
     private static final Set<String> RULE_KEYS = Set.of("id", "targets", "tags", "on", "notify", "for", "remind-every",
-            "template", "digest");
+            "template", "digest", "per", "min-down", "settle");
 
     /** Per kind: the keys whose values are secrets (redacted in answers, never in messages). */
     private static final Map<String, Set<String>> SECRETS = Map.of(
@@ -118,8 +122,49 @@ final class AlertSpecs {
                 throw new IllegalArgumentException(where + ".rate-limit: " + e.getMessage());
             }
         });
+        Optional<Duration> batch = batch(spec, where, kind);
         ObjectNode canonical = spec.deepCopy();
-        return new Channel(id, settings, rate, canonical, source);
+        return new Channel(id, settings, rate, batch, canonical, source);
+    }
+
+    /**
+     * A channel's {@code batch:} window: alerts due within it go out as one message. Chat channels
+     * (Slack, Discord, Teams, Telegram, ntfy) batch for {@link #DEFAULT_CHAT_BATCH} unless given
+     * {@code off}; a webhook only when given a window; e-mail batches its own way (email.batch);
+     * PagerDuty never (one event per alert opens and resolves its incident).
+     */
+    private static Optional<Duration> batch(JsonNode spec, String where, String kind) {
+        boolean chat = CHAT_KINDS.contains(kind);
+        if (!spec.has("batch")) {
+            return chat ? Optional.of(DEFAULT_CHAT_BATCH) : Optional.empty();
+        }
+        String w = where + ".batch";
+        if (kind.equals("email")) {
+            throw new IllegalArgumentException(w + ": an e-mail channel batches with email.batch and email.every");
+        }
+        if (kind.equals("pagerduty")) {
+            throw new IllegalArgumentException(w + ": PagerDuty gets one event per alert (each opens or resolves its incident)");
+        }
+        JsonNode b = spec.get("batch");
+        if (b.isBoolean()) {
+            return b.booleanValue() ? Optional.of(DEFAULT_CHAT_BATCH) : Optional.empty();
+        }
+        if (!b.isTextual()) {
+            throw new IllegalArgumentException(w + ": expected a window such as 5s, or off");
+        }
+        String t = b.asText().trim().toLowerCase(java.util.Locale.ROOT);
+        if (t.equals("off") || t.equals("false") || t.equals("no")) {
+            return Optional.empty();
+        }
+        if (t.equals("on") || t.equals("true") || t.equals("yes")) {
+            return Optional.of(DEFAULT_CHAT_BATCH);
+        }
+        Duration d = Durations.parse(t).orElseThrow(() -> new IllegalArgumentException(w + ": expected a window such as 5s, or off, got '"
+                + b.asText() + "'"));
+        if (d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new IllegalArgumentException(w + ": expected between 1s and 10m, or off");
+        }
+        return Optional.of(d);
     }
 
     private static Channel.Email email(JsonNode s, String w) {
@@ -297,9 +342,44 @@ final class AlertSpecs {
         if (!notify.isEmpty() && on.isEmpty()) {
             throw new IllegalArgumentException(where + ".on: empty; name at least one transition");
         }
+        Rule.Per per = optionalText(spec, "per", where).map(p -> switch (p.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "group" -> Rule.Per.GROUP;
+            case "target" -> Rule.Per.TARGET;
+            default -> throw new IllegalArgumentException(where + ".per: expected group or target, got '" + p + "'");
+        }).orElse(Rule.Per.DEFAULT);
+        Rule.Threshold minDown = Rule.Threshold.ONE;
+        if (spec.has("min-down")) {
+            minDown = threshold(spec.get("min-down"), where + ".min-down");
+        }
+        Duration settle = optionalText(spec, "settle", where).map(t -> duration(t, where + ".settle")).orElse(Rule.DEFAULT_SETTLE);
+        if (settle.isNegative() || settle.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new IllegalArgumentException(where + ".settle: expected between 0s and 10m");
+        }
         ObjectNode canonical = spec.deepCopy();
         canonical.put("id", id);
-        return new Rule(id, targets, tags, on, notify, damping, remind, template, digest, canonical, source);
+        return new Rule(id, targets, tags, on, notify, damping, remind, template, digest, per, minDown, settle, canonical, source);
+    }
+
+    /** {@code min-down: 3} or {@code min-down: 10%}. */
+    private static Rule.Threshold threshold(JsonNode v, String where) {
+        String t = v.isNumber() ? v.asText() : v.isTextual() ? v.asText().trim() : "";
+        try {
+            if (t.endsWith("%")) {
+                double p = Double.parseDouble(t.substring(0, t.length() - 1).trim());
+                if (p > 0 && p <= 100) {
+                    return new Rule.Threshold(0, p);
+                }
+            } else if (t.matches("\\d{1,7}")) {
+                int n = Integer.parseInt(t);
+                if (n >= 1 && n <= dev.watchpost.live.GroupDef.MAX_SHARDS) {
+                    return new Rule.Threshold(n, 0);
+                }
+            }
+        } catch (NumberFormatException e) {
+            // the message below says what is expected
+        }
+        throw new IllegalArgumentException(where + ": expected a count of members (3) or a share of them (10%), got '"
+                + (v.isValueNode() ? v.asText() : v.toString()) + "'");
     }
 
     private static Rule.Digest digest(JsonNode d, String w) {

@@ -15,13 +15,17 @@ import java.util.Optional;
  * {@link AlertSpecs#redacted}.
  *
  * @param rateLimit at most this many requests; alerts over it wait and go out together as one summary
+ * @param batch     ({@code batch:}) alerts that come due within this window of the first go out as one
+ *                  message (chat channels by default); empty: one request per alert
  */
-record Channel(String id, Settings settings, Optional<RateLimit> rateLimit, ObjectNode spec, String source) {
+record Channel(String id, Settings settings, Optional<RateLimit> rateLimit, Optional<Duration> batch, ObjectNode spec,
+               String source) {
 
     Channel {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(rateLimit, "rateLimit");
+        Objects.requireNonNull(batch, "batch");
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(source, "source");
     }
@@ -33,7 +37,8 @@ record Channel(String id, Settings settings, Optional<RateLimit> rateLimit, Obje
     /** Without the spec: it holds the secrets. */
     @Override
     public String toString() {
-        return "Channel[id=" + id + ", settings=" + settings + ", rateLimit=" + rateLimit + ", source=" + source + "]";
+        return "Channel[id=" + id + ", settings=" + settings + ", rateLimit=" + rateLimit + ", batch=" + batch + ", source="
+                + source + "]";
     }
 
     /** One message per round listing every alert due (e-mail with {@code batch: true}). */

@@ -45,6 +45,14 @@ import java.util.function.Supplier;
  * <p>Nothing is due before the start-up grace ends, so a restart sends no storm: problems that
  * recover within it are cancelled, the rest go out together once it ends.
  *
+ * <p>Group alerts: the rounds write what depends on time rather than on one transition (a
+ * follow-up when a notified group outage has grown materially; "never reported" for shards still
+ * silent a lease after their group was declared or the server started), and a group alert is
+ * composed from its group's members when it is first sent, so its count is current.
+ *
+ * <p>A channel with a batch window (chat channels by default) sends the alerts that come due
+ * within the window of the first as one message, the summary rate limits use.
+ *
  * <p>It reads channels and rules, never changes them: they are the {@link AlertEngine}'s.
  */
 final class DeliveryRounds implements AutoCloseable {
@@ -67,6 +75,7 @@ final class DeliveryRounds implements AutoCloseable {
     private final Supplier<Routing> routing;
     /** The engine's current source of targets' tags (it is set after the engine is made). */
     private final Supplier<Function<String, Set<String>>> tagSource;
+    private final Groups groups;
     private final Optional<URI> publicUrl;
     private final Instant graceEnd;
     private final Duration round;
@@ -92,17 +101,20 @@ final class DeliveryRounds implements AutoCloseable {
     private final Map<String, RateLimit.Bucket> buckets = new LinkedHashMap<>();
     private final Map<String, Instant> nextBatch = new LinkedHashMap<>();
     private final Map<String, Instant> nextDigest = new LinkedHashMap<>();
+    /** Sharded group id → when this run first saw it, and its unknown shards when last looked at. */
+    private final Map<String, Silence> silences = new LinkedHashMap<>();
     private Instant nextPrune = Instant.MIN;
     private volatile Supplier<Set<String>> liveNodes;
 
     DeliveryRounds(LiveState live, Clock clock, Outbox outbox, Supplier<Routing> routing,
-                   Supplier<Function<String, Set<String>>> tagSource, Optional<URI> publicUrl, Instant graceEnd,
+                   Supplier<Function<String, Set<String>>> tagSource, Groups groups, Optional<URI> publicUrl, Instant graceEnd,
                    Duration round, Backoff backoff, Duration timeout) {
         this.live = live;
         this.clock = clock;
         this.outbox = outbox;
         this.routing = routing;
         this.tagSource = tagSource;
+        this.groups = groups;
         this.publicUrl = publicUrl;
         this.graceEnd = graceEnd;
         this.round = round;
@@ -159,6 +171,8 @@ final class DeliveryRounds implements AutoCloseable {
             }
         }
         reminders(now);
+        worse(now);
+        neverReported(now);
         digests(now);
         dispatch(now);
         if (!now.isBefore(nextPrune)) {
@@ -174,6 +188,10 @@ final class DeliveryRounds implements AutoCloseable {
         Routing r = routing.get();
         for (Alert p : outbox.dueReminders(now, 1_000)) {
             Optional<Duration> every = r.rule(p.ruleId()).flatMap(Rule::remindEvery);
+            if (p.group()) {
+                remindGroup(p, r, every, now);
+                continue;
+            }
             Optional<TargetView> view = p.targetId().flatMap(live::target);
             Policy.Reminder step = Policy.remind(p.remindAt().orElse(now), every, now, view.map(TargetView::state));
             Optional<Alert.New> reminder = Optional.empty();
@@ -185,6 +203,133 @@ final class DeliveryRounds implements AutoCloseable {
             }
             outbox.remind(p.id(), reminder, step.next(), now);
         }
+    }
+
+    /** A group problem's reminder: while enough members still have it ("still 45 of 48 shards down"), composed when sent. */
+    private void remindGroup(Alert p, Routing r, Optional<Duration> every, Instant now) {
+        // a rule changed to per: target speaks of its targets alone from now on
+        Optional<Rule> rule = r.rule(p.ruleId()).filter(rl -> rl.per() != Rule.Per.TARGET);
+        Optional<State> state = rule.flatMap(rl -> groups.tally(rl, p.targetId().orElseThrow())
+                .map(t -> Policy.groupState(t, p.event(), rl.minDown())));
+        Policy.Reminder step = Policy.remind(p.remindAt().orElse(now), every, now, state);
+        Optional<Alert.New> reminder = Optional.empty();
+        if (step.send() && r.channels().containsKey(p.channelId())) {
+            reminder = Optional.of(new Alert.New(p.channelId(), p.ruleId(), p.targetId().orElseThrow(), Event.REMINDER, null,
+                    Policy.stateOf(p.event()), p.at(), "", null, Policy.dueAt(now, Duration.ZERO, graceEnd), false, null,
+                    "r:" + p.id() + ":" + (p.reminders() + 1), true));
+        }
+        outbox.remind(p.id(), reminder, step.next(), now);
+    }
+
+    /**
+     * Group outages told that have grown materially since (their members with the problem doubled,
+     * or now every member has it) are told again, once per step: a few follow-ups at most, never
+     * one per member. Composed when sent, as the alert was.
+     */
+    private void worse(Instant now) {
+        Routing r = routing.get();
+        List<Alert> told = outbox.sentGroupProblems(1_000);
+        if (told.isEmpty()) {
+            return;
+        }
+        Map<String, Optional<Policy.Tally>> tallies = new java.util.HashMap<>();
+        for (Alert p : told) {
+            Optional<Rule> rule = r.rule(p.ruleId()).filter(rl -> rl.per() != Rule.Per.TARGET);
+            if (rule.isEmpty() || !r.channels().containsKey(p.channelId()) || p.notified().isEmpty()) {
+                continue;
+            }
+            String groupId = p.targetId().orElseThrow();
+            Optional<Policy.Tally> tally = tallies.computeIfAbsent(rule.get().id() + "\n" + groupId,
+                    k -> groups.tally(rule.get(), groupId));
+            if (tally.isEmpty()) {
+                continue;
+            }
+            int count = tally.get().count(p.event());
+            if (!Policy.over(tally.get(), p.event(), rule.get().minDown())
+                    || !Policy.worse(p.notified().get(), count, tally.get().total())) {
+                continue;
+            }
+            outbox.worse(p.id(), new Alert.New(p.channelId(), p.ruleId(), groupId, Event.WORSE, null, Policy.stateOf(p.event()),
+                    p.at(), "", null, Policy.dueAt(now, Duration.ZERO, graceEnd), false, null,
+                    "w:" + p.id() + ":" + count, true), count, now);
+            LOG.info("event=alert.group_worse rule={} group={} channel={} count={} was={}", p.ruleId(), groupId, p.channelId(),
+                    count, p.notified().get());
+        }
+    }
+
+    /** A sharded group as this run watches it for shards that never report. */
+    private static final class Silence {
+        final Instant firstSeen;
+        int unknown = -1;
+
+        Silence(Instant firstSeen) {
+            this.firstSeen = firstSeen;
+        }
+    }
+
+    /**
+     * Shards of a sharded group that have not reported once, a lease after this run first saw the
+     * group (declared, or the server started): one group alert ("Main bot: shards 3, 17 never
+     * reported") per rule selecting them and channel (not PagerDuty: there would be nothing to
+     * resolve its incident), open until they have all reported, then ended quietly. O(1) per group
+     * and round; its shards are read only when its count of unknown shards changes.
+     */
+    private void neverReported(Instant now) {
+        Routing r = routing.get();
+        List<Rule> rules = r.alerting().stream().filter(rule -> rule.takes(Event.NEVER_REPORTED)).toList();
+        Set<String> seen = new java.util.HashSet<>();
+        for (dev.watchpost.live.GroupNode g : live.groups()) {
+            if (!g.def().sharded() || g.def().lease().isEmpty()) {
+                continue;
+            }
+            seen.add(g.id());
+            Silence s = silences.computeIfAbsent(g.id(), k -> new Silence(now));
+            if (!Policy.neverReportedDue(s.firstSeen, g.def().lease().get(), now)) {
+                continue;
+            }
+            int unknown = g.memberCounts()[State.UNKNOWN.ordinal()];
+            if (unknown == s.unknown) {
+                continue;
+            }
+            s.unknown = unknown;
+            List<TargetView> silent = new ArrayList<>();
+            if (unknown > 0) {
+                groups.forEachMember(g, v -> {
+                    if (Groups.neverReported(v)) {
+                        silent.add(v);
+                    }
+                });
+            }
+            if (silent.isEmpty()) {
+                int ended = outbox.closeNeverReported(g.id(), now);
+                if (ended > 0) {
+                    LOG.info("event=alert.never_reported_ended group={} alerts={}", g.id(), ended);
+                }
+                continue;
+            }
+            Function<String, Set<String>> tags = tagSource.get();
+            for (Rule rule : rules) {
+                long selected = silent.stream().filter(v -> rule.matches(v.id(), v.groupId(), tags.apply(v.id()))).count();
+                if (selected == 0) {
+                    continue;
+                }
+                for (String channel : rule.notifies()) {
+                    Optional<Channel> ch = r.channel(channel);
+                    if (ch.isEmpty() || ch.get().settings() instanceof Channel.PagerDuty) {
+                        continue;
+                    }
+                    // once per rule, group and channel while open, across restarts and nodes
+                    long id = outbox.insert(new Alert.New(channel, rule.id(), g.id(), Event.NEVER_REPORTED, null, State.UNKNOWN,
+                            s.firstSeen, "", null, Policy.dueAt(now, Duration.ZERO, graceEnd), true, null,
+                            "n:" + rule.id() + ":" + g.id() + ":" + channel, true), now);
+                    if (id >= 0) {
+                        LOG.warn("event=alert.never_reported rule={} group={} channel={} shards={}", rule.id(), g.id(), channel,
+                                selected);
+                    }
+                }
+            }
+        }
+        silences.keySet().retainAll(seen);
     }
 
     private void digests(Instant now) {
@@ -265,6 +410,21 @@ final class DeliveryRounds implements AutoCloseable {
             return List.of(new Group(key, same, key.contains("-")));
         }
         List<Alert> fresh = ready.stream().filter(a -> a.delivery().isEmpty()).toList();
+        if (c.batch().isPresent()) {
+            // alerts due within the window of the first are one message (the rate limit's summary)
+            if (now.isBefore(Policy.batchUntil(fresh, c.batch().get(), this::settled))) {
+                return List.of();
+            }
+            if (!take(c, now, 1)) {
+                if (held.put(c.id(), fresh.size()) == null) {
+                    LOG.warn("event=alert.rate_limited channel={} held={} limit={}", c.id(), fresh.size(),
+                            c.rateLimit().get().describe());
+                }
+                return List.of();
+            }
+            held.remove(c.id());
+            return List.of(fresh.size() == 1 ? new Group(Long.toString(fresh.get(0).id()), fresh, false) : summary(fresh));
+        }
         Optional<Duration> batch = c.batchEvery();
         if (batch.isPresent()) {
             Instant next = nextBatch.getOrDefault(c.id(), Instant.EPOCH);
@@ -303,6 +463,14 @@ final class DeliveryRounds implements AutoCloseable {
         return out;
     }
 
+    /** How long an alert already waited to gather a burst: a group problem its rule's settle window. */
+    private Duration settled(Alert a) {
+        if (!a.group() || (a.event() != Event.DOWN && a.event() != Event.DEGRADED)) {
+            return Duration.ZERO;
+        }
+        return routing.get().rule(a.ruleId()).map(Rule::settle).orElse(Duration.ZERO);
+    }
+
     /** Several alerts in one request; the key names the first and last ("12-40"), so it says "summary". */
     private static Group summary(List<Alert> alerts) {
         return new Group(alerts.get(0).id() + "-" + alerts.get(alerts.size() - 1).id(), alerts, true);
@@ -331,7 +499,10 @@ final class DeliveryRounds implements AutoCloseable {
         try {
             Sender sender = Sender.of(c, http(), timeout);
             for (Group g : plan) {
-                List<Alert> claimed = outbox.claim(g.alerts(), g.key());
+                Routing r = routing.get();
+                // a group alert says what its members are now, as it is first sent
+                List<Alert> claimed = outbox.claim(g.alerts(), g.key(),
+                        a -> groups.compose(r.rule(a.ruleId()).orElse(null), a).orElse(null), clock.instant());
                 if (claimed.isEmpty()) {
                     continue; // cancelled or abandoned meanwhile
                 }
@@ -411,7 +582,7 @@ final class DeliveryRounds implements AutoCloseable {
         String key = "test-" + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE);
         Alert alert = new Alert(0, c.id(), "test", Optional.empty(), Event.TEST, Optional.empty(), Optional.of(State.ONLINE), now,
                 "a test from the API", Optional.empty(), now, Alert.SENDING, Optional.empty(), 0, Optional.of(key), 0,
-                Optional.empty(), Optional.empty(), List.of());
+                Optional.empty(), Optional.empty(), List.of(), false, Optional.empty());
         Alert.Attempt a = Sender.of(c, http(), timeout).send(new Sender.Delivery(key, List.of(alert), false, context(now, c.id())), now);
         LOG.info("event=alert.test channel={} kind={} delivered={} error=\"{}\"", c.id(), c.kind(), a.delivered(),
                 a.error().orElse(""));

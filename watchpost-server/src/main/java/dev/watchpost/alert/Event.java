@@ -3,7 +3,10 @@ package dev.watchpost.alert;
 import java.util.Locale;
 import java.util.Optional;
 
-/** What an alert tells. Problems open an incident per rule and target; recoveries close it. */
+/**
+ * What an alert tells. Problems open an incident per rule and target (or group); recoveries close it.
+ * A group alert tells the same events about a group's members together (see {@link Alert#group()}).
+ */
 enum Event {
     /** The target entered a bad state (down, offline, unhealthy). */
     DOWN(true),
@@ -17,6 +20,10 @@ enum Event {
     AVAILABLE(false),
     /** A problem that was notified still lasts. */
     REMINDER(false),
+    /** A group's problem that was notified has grown materially (its count of members doubled, or all are). */
+    WORSE(false),
+    /** Shards of a sharded group have not reported once, a lease after the group was declared or the server started. */
+    NEVER_REPORTED(true),
     /** The scheduled list of everything down. */
     DIGEST(false),
     /** A "send test" from the API. */
@@ -34,7 +41,17 @@ enum Event {
 
     /** Problems and reminders: things going wrong (listed first, louder where a channel can be). */
     boolean bad() {
-        return problem || this == REMINDER || this == DIGEST;
+        return problem || this == REMINDER || this == WORSE || this == DIGEST;
+    }
+
+    /** Problems, reminders and follow-ups: what a phone rings for (ntfy's priority). */
+    boolean loud() {
+        return problem || this == REMINDER || this == WORSE;
+    }
+
+    /** As a title starts: "DOWN", "NEVER REPORTED". */
+    String label() {
+        return name().replace('_', ' ');
     }
 
     String id() {

@@ -243,7 +243,7 @@ final class HttpSender implements Sender {
     /** ntfy's JSON publishing (to the server's root URL), so titles need no header encoding. */
     static byte[] ntfy(Channel.Ntfy n, Delivery d) {
         Texts.Context ctx = d.ctx();
-        boolean bad = d.alerts().stream().anyMatch(a -> a.event().problem() || a.event() == Event.REMINDER);
+        boolean bad = d.alerts().stream().anyMatch(a -> a.event().loud());
         String title = d.summary() ? "Watchpost: " + Texts.summaryTitle(d.alerts(), ctx) : Texts.title(d.first(), ctx);
         String message = d.summary() ? Texts.summary(d.alerts(), ctx, Template.PLAIN, false) : Texts.line(d.first(), ctx, Template.PLAIN);
         Optional<String> url = d.summary() ? Texts.pageUrl(ctx) : Texts.url(d.first(), ctx);
@@ -263,9 +263,13 @@ final class HttpSender implements Sender {
         });
     }
 
-    /** One target, one incident: the dedup key is stable per target, so a recovery resolves what its problem triggered. */
+    /**
+     * One target, one incident: the dedup key is stable per target, so a recovery resolves what its
+     * problem triggered. A group's is {@code watchpost/group:<id>} (no id has a ':'): its follow-ups
+     * and reminders update, and its recovery resolves, the one incident of the outage.
+     */
     static String dedupKey(Alert a) {
-        String base = "watchpost/" + a.targetId().orElse("test/" + a.channelId());
+        String base = "watchpost/" + (a.group() ? "group:" : "") + a.targetId().orElse("test/" + a.channelId());
         return a.event() == Event.UNAVAILABLE || a.event() == Event.AVAILABLE ? base + "/availability" : base;
     }
 
@@ -289,6 +293,13 @@ final class HttpSender implements Sender {
                 g.writeStringField("state", a.to().map(State::id).orElse(""));
                 g.writeStringField("previous_state", a.from().map(State::id).orElse(""));
                 g.writeStringField("reason", a.reason());
+                if (a.group()) {
+                    Texts.GroupBody body = Texts.group(a);
+                    g.writeStringField("group", body.id());
+                    g.writeNumberField("count", body.count());
+                    g.writeNumberField("total", body.total());
+                    g.writeStringField("members", body.listed());
+                }
                 g.writeEndObject();
                 g.writeEndObject();
                 Optional<String> url = Texts.url(a, ctx);
@@ -355,7 +366,10 @@ final class HttpSender implements Sender {
         g.writeStringField("event", a.event().id());
         g.writeStringField("rule", a.ruleId());
         g.writeStringField("channel", a.channelId());
-        if (a.targetId().isPresent()) {
+        if (a.group()) {
+            g.writeNullField("target");
+            groupFields(g, a, ctx);
+        } else if (a.targetId().isPresent()) {
             g.writeObjectFieldStart("target");
             g.writeStringField("id", a.targetId().get());
             g.writeStringField("name", Texts.name(a, ctx));
@@ -386,6 +400,43 @@ final class HttpSender implements Sender {
             }
             g.writeEndArray();
         }
+    }
+
+    /**
+     * A group alert's group: {@code "group": {"id", "name", "url", "sharded", "total", "count",
+     * "shards" (sharded: the numbers as ranges), "members": [{"id", "name", "state"}, …] (the first 50),
+     * "ok", "degraded", "down", "maintenance", "unknown"}}; {@code count} members are what it is about.
+     */
+    private static void groupFields(JsonGenerator g, Alert a, Texts.Context ctx) throws IOException {
+        Texts.GroupBody b = Texts.group(a);
+        g.writeObjectFieldStart("group");
+        g.writeStringField("id", b.id());
+        g.writeStringField("name", b.name());
+        Optional<String> url = Texts.url(a, ctx);
+        if (url.isPresent()) {
+            g.writeStringField("url", url.get());
+        }
+        g.writeBooleanField("sharded", b.sharded());
+        g.writeNumberField("total", b.total());
+        g.writeNumberField("count", b.count());
+        if (b.shards().isPresent()) {
+            g.writeStringField("shards", b.shards().get());
+        }
+        g.writeArrayFieldStart("members");
+        for (Texts.Member m : b.members()) {
+            g.writeStartObject();
+            g.writeStringField("id", m.id());
+            g.writeStringField("name", m.name());
+            g.writeStringField("state", m.state());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeNumberField("ok", b.ok());
+        g.writeNumberField("degraded", b.degraded());
+        g.writeNumberField("down", b.down());
+        g.writeNumberField("maintenance", b.maintenance());
+        g.writeNumberField("unknown", b.unknown());
+        g.writeEndObject();
     }
 
     /** Lower-case hex HMAC-SHA256 of {@code body} with {@code secret}: {@code X-Watchpost-Signature: sha256=<hex>}. */

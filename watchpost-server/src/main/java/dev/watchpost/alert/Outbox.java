@@ -24,7 +24,9 @@ import java.util.Optional;
 final class Outbox {
 
     private static final String COLUMNS = "id, channel_id, rule_id, target_id, event, from_state, to_state, at, reason, body, "
-            + "created_at, status, next_at, attempts, delivery, reminders, remind_at, finished_at";
+            + "created_at, status, next_at, attempts, delivery, reminders, remind_at, finished_at, scope, notified";
+    /** {@code scope} of a group alert (NULL: a target's own). */
+    static final String GROUP = "group";
 
     private final Database db;
 
@@ -49,8 +51,8 @@ final class Outbox {
     static long insert(Connection c, Alert.New a, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO alert (channel_id, rule_id, target_id, event, from_state, to_state, at, reason, body, created_at, "
-                        + "status, next_at, attempts, open_problem, remind_at, reminders, dedup) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, 0, ?, ?, 0, ?) ON CONFLICT (dedup) DO NOTHING",
+                        + "status, next_at, attempts, open_problem, remind_at, reminders, dedup, scope) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, 0, ?, ?, 0, ?, ?) ON CONFLICT (dedup) DO NOTHING",
                 Statement.RETURN_GENERATED_KEYS)) {
             ps.setString(1, a.channelId());
             ps.setString(2, a.ruleId());
@@ -66,6 +68,7 @@ final class Outbox {
             ps.setInt(12, a.open() ? 1 : 0);
             setMillis(ps, 13, a.remindAt());
             ps.setString(14, a.dedup());
+            ps.setString(15, a.group() ? GROUP : null);
             if (ps.executeUpdate() == 0) {
                 return -1;
             }
@@ -80,13 +83,20 @@ final class Outbox {
     record Open(long id, String channelId, Event event, String status, int attempts, Instant nextAt) {
     }
 
+    /** A target's own open problems of a rule (not its group's). */
     static List<Open> openProblems(Connection c, String ruleId, String targetId) throws SQLException {
+        return openProblems(c, ruleId, targetId, false);
+    }
+
+    /** The open problems of a rule and a target, or with {@code group} of a rule and a group (its group alerts). */
+    static List<Open> openProblems(Connection c, String ruleId, String id, boolean group) throws SQLException {
         List<Open> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT id, channel_id, event, status, attempts, next_at FROM alert "
-                        + "WHERE rule_id = ? AND target_id = ? AND open_problem = 1 ORDER BY id")) {
+                        + "WHERE rule_id = ? AND target_id = ? AND open_problem = 1 AND scope " + (group ? "= 'group'" : "IS NULL")
+                        + " ORDER BY id")) {
             ps.setString(1, ruleId);
-            ps.setString(2, targetId);
+            ps.setString(2, id);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long next = rs.getLong(6);
@@ -98,31 +108,45 @@ final class Outbox {
         return out;
     }
 
-    /** Takes a held problem back: it is never sent. */
-    static void cancel(Connection c, long id, Instant at) throws SQLException {
+    /**
+     * Takes a held problem back: it is never sent (and a group's next problem may open). False when
+     * it was no longer pending (its delivery began meanwhile): then it is sent, and must be ended.
+     */
+    static boolean cancel(Connection c, long id, Instant at) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE alert SET status = 'cancelled', open_problem = 0, remind_at = NULL, next_at = NULL, finished_at = ? "
-                        + "WHERE id = ? AND status = 'pending'")) {
+                "UPDATE alert SET status = 'cancelled', open_problem = 0, remind_at = NULL, next_at = NULL, finished_at = ?, "
+                        + "dedup = NULL WHERE id = ? AND status = 'pending'")) {
             ps.setLong(1, at.toEpochMilli());
             ps.setLong(2, id);
-            ps.executeUpdate();
+            return ps.executeUpdate() == 1;
         }
     }
 
-    /** Ends a problem that was (or is being) sent: no more reminders, nothing else to close. */
-    static void close(Connection c, long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE alert SET open_problem = 0, remind_at = NULL WHERE id = ?")) {
+    /**
+     * Ends a problem that was (or is being) sent: no more reminders, nothing else to close; a group's
+     * next problem may open. False when it was closed already (another node of a cluster, deciding on
+     * another member of the same group, was first): then its recovery is that node's to write.
+     */
+    static boolean close(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE alert SET open_problem = 0, remind_at = NULL, dedup = NULL WHERE id = ? AND open_problem = 1")) {
             ps.setLong(1, id);
-            ps.executeUpdate();
+            return ps.executeUpdate() == 1;
         }
     }
 
     /** A newer problem of the same rule and target reminds from now on; older ones stay open but quiet. */
     static void silenceReminders(Connection c, String ruleId, String targetId) throws SQLException {
+        silenceReminders(c, ruleId, targetId, false);
+    }
+
+    /** As {@link #silenceReminders(Connection, String, String)}, for a target's or (with {@code group}) a group's problems. */
+    static void silenceReminders(Connection c, String ruleId, String id, boolean group) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE alert SET remind_at = NULL WHERE rule_id = ? AND target_id = ? AND open_problem = 1 AND remind_at IS NOT NULL")) {
+                "UPDATE alert SET remind_at = NULL WHERE rule_id = ? AND target_id = ? AND open_problem = 1 AND remind_at IS NOT NULL "
+                        + "AND scope " + (group ? "= 'group'" : "IS NULL"))) {
             ps.setString(1, ruleId);
-            ps.setString(2, targetId);
+            ps.setString(2, id);
             ps.executeUpdate();
         }
     }
@@ -153,16 +177,70 @@ final class Outbox {
      * alert cancelled or abandoned meanwhile is not).
      */
     List<Alert> claim(List<Alert> alerts, String delivery) {
+        return claim(alerts, delivery, a -> null, Instant.EPOCH);
+    }
+
+    /**
+     * A group alert as composed from the group's members when it is first sent.
+     *
+     * @param count the members it is about; none (but for a recovery) means there is nothing to tell
+     */
+    record Composed(String body, int count) {
+    }
+
+    /**
+     * As {@link #claim(List, String)}, writing what {@code compose} says of a group alert as its
+     * body, unless it has one (a retry tells what the first attempt told, with the same key); a
+     * group problem's count is kept as the count its message told ({@code notified}). The alerts
+     * returned carry their body. A group alert that would tell of no member (they all came back
+     * while it waited, as another node of a cluster saw it late) is taken back instead.
+     */
+    List<Alert> claim(List<Alert> alerts, String delivery, java.util.function.Function<Alert, Composed> compose, Instant now) {
+        Map<Long, Composed> composed = new HashMap<>();
+        java.util.Set<Long> nothing = new java.util.HashSet<>();
+        for (Alert a : alerts) {
+            if (a.group() && a.body().isEmpty()) {
+                Composed k = compose.apply(a);
+                if (k != null && k.count() == 0 && a.event() != Event.RECOVERED) {
+                    nothing.add(a.id());
+                } else if (k != null) {
+                    composed.put(a.id(), k);
+                }
+            }
+        }
         return db.write(c -> {
+            if (!nothing.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE alert SET status = 'cancelled', open_problem = 0, remind_at = NULL, next_at = NULL, finished_at = ?, "
+                                + "dedup = NULL WHERE id = ? AND status = 'pending'")) {
+                    for (long id : nothing) {
+                        ps.setLong(1, now.toEpochMilli());
+                        ps.setLong(2, id);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
             List<Alert> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE alert SET status = 'sending', delivery = ?, claimed_by = ? WHERE id = ? AND status = 'pending'")) {
+                    "UPDATE alert SET status = 'sending', delivery = ?, claimed_by = ?, body = COALESCE(body, ?), "
+                            + "notified = COALESCE(notified, ?) WHERE id = ? AND status = 'pending'")) {
                 for (Alert a : alerts) {
+                    if (nothing.contains(a.id())) {
+                        continue;
+                    }
+                    Composed k = composed.get(a.id());
                     ps.setString(1, delivery);
                     ps.setString(2, node);
-                    ps.setLong(3, a.id());
+                    ps.setString(3, k == null ? null : k.body());
+                    if (k != null && a.event().problem()) {
+                        ps.setInt(4, k.count());
+                    } else {
+                        ps.setNull(4, Types.INTEGER);
+                    }
+                    ps.setLong(5, a.id());
                     if (ps.executeUpdate() == 1) {
-                        out.add(a);
+                        out.add(k == null ? a : a.withBody(Optional.of(k.body())));
                     }
                 }
             }
@@ -259,13 +337,14 @@ final class Outbox {
     int abandonChannel(String channelId, Instant now) {
         return db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE alert SET status = 'abandoned', open_problem = 0, remind_at = NULL, next_at = NULL, finished_at = ? "
+                    "UPDATE alert SET status = 'abandoned', open_problem = 0, remind_at = NULL, next_at = NULL, finished_at = ?, "
+                            + "dedup = CASE WHEN open_problem = 1 THEN NULL ELSE dedup END "
                             + "WHERE channel_id = ? AND status IN ('pending', 'sending')")) {
                 ps.setLong(1, now.toEpochMilli());
                 ps.setString(2, channelId);
                 int n = ps.executeUpdate();
                 try (PreparedStatement p2 = c.prepareStatement(
-                        "UPDATE alert SET open_problem = 0, remind_at = NULL WHERE channel_id = ? AND open_problem = 1")) {
+                        "UPDATE alert SET open_problem = 0, remind_at = NULL, dedup = NULL WHERE channel_id = ? AND open_problem = 1")) {
                     p2.setString(1, channelId);
                     p2.executeUpdate();
                 }
@@ -278,7 +357,7 @@ final class Outbox {
     void closeRule(String ruleId) {
         db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE alert SET open_problem = 0, remind_at = NULL WHERE rule_id = ? AND open_problem = 1")) {
+                    "UPDATE alert SET open_problem = 0, remind_at = NULL, dedup = NULL WHERE rule_id = ? AND open_problem = 1")) {
                 ps.setString(1, ruleId);
                 ps.executeUpdate();
             }
@@ -318,6 +397,67 @@ final class Outbox {
                 ps.executeUpdate();
             }
             return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- group alerts
+
+    /**
+     * Group problems (down, degraded) that are open and were sent at least once (so their count is
+     * known): the candidates for a follow-up when the group's outage grows.
+     */
+    List<Alert> sentGroupProblems(int limit) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM alert "
+                    + "WHERE open_problem = 1 AND scope = 'group' AND notified IS NOT NULL AND event IN ('down', 'degraded') "
+                    + "ORDER BY id LIMIT ?")) {
+                ps.setInt(1, limit);
+                return list(ps);
+            }
+        });
+    }
+
+    /**
+     * Writes the follow-up {@code worse} of the group problem {@code problemId}, which now counts
+     * {@code count} members; one transaction, and its dedup key makes it happen once.
+     */
+    void worse(long problemId, Alert.New worse, int count, Instant now) {
+        db.write(c -> {
+            if (insert(c, worse, now) >= 0) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE alert SET notified = ? WHERE id = ? AND open_problem = 1 AND notified < ?")) {
+                    ps.setInt(1, count);
+                    ps.setLong(2, problemId);
+                    ps.setInt(3, count);
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * The shards of group {@code groupId} have all reported: its open "never reported" alerts end
+     * quietly (taken back while still held).
+     */
+    int closeNeverReported(String groupId, Instant now) {
+        return db.write(c -> {
+            int n;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE alert SET status = 'cancelled', open_problem = 0, next_at = NULL, finished_at = ?, dedup = NULL "
+                            + "WHERE target_id = ? AND scope = 'group' AND event = 'never_reported' AND open_problem = 1 "
+                            + "AND status = 'pending' AND attempts = 0")) {
+                ps.setLong(1, now.toEpochMilli());
+                ps.setString(2, groupId);
+                n = ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE alert SET open_problem = 0, remind_at = NULL, dedup = NULL "
+                            + "WHERE target_id = ? AND scope = 'group' AND event = 'never_reported' AND open_problem = 1")) {
+                ps.setString(1, groupId);
+                n += ps.executeUpdate();
+            }
+            return n;
         });
     }
 
@@ -378,9 +518,7 @@ final class Outbox {
             }
             List<Alert> out = new ArrayList<>(rows.size());
             for (Alert a : rows) {
-                out.add(new Alert(a.id(), a.channelId(), a.ruleId(), a.targetId(), a.event(), a.from(), a.to(), a.at(),
-                        a.reason(), a.body(), a.createdAt(), a.status(), a.nextAt(), a.attempts(), a.delivery(),
-                        a.reminders(), a.remindAt(), a.finishedAt(), attempts.getOrDefault(a.id(), List.of())));
+                out.add(a.withLog(attempts.getOrDefault(a.id(), List.of())));
             }
             return out;
         });
@@ -411,10 +549,16 @@ final class Outbox {
                         Event.parse(rs.getString(5)).orElse(Event.DOWN), state(rs.getString(6)), state(rs.getString(7)),
                         Instant.ofEpochMilli(rs.getLong(8)), rs.getString(9), Optional.ofNullable(rs.getString(10)),
                         Instant.ofEpochMilli(rs.getLong(11)), rs.getString(12), millis(rs, 13), rs.getInt(14),
-                        Optional.ofNullable(rs.getString(15)), rs.getInt(16), millis(rs, 17), millis(rs, 18), List.of()));
+                        Optional.ofNullable(rs.getString(15)), rs.getInt(16), millis(rs, 17), millis(rs, 18), List.of(),
+                        GROUP.equals(rs.getString(19)), integer(rs, 20)));
             }
         }
         return out;
+    }
+
+    private static Optional<Integer> integer(ResultSet rs, int column) throws SQLException {
+        int v = rs.getInt(column);
+        return rs.wasNull() ? Optional.empty() : Optional.of(v);
     }
 
     private static Optional<State> state(String id) {

@@ -6,13 +6,15 @@ import java.util.function.UnaryOperator;
 
 /**
  * One-line alert texts with placeholders: {@code {target}} (name), {@code {id}}, {@code {state}},
- * {@code {previous}}, {@code {since}}, {@code {reason}}, {@code {url}}, {@code {event}}. Values are
+ * {@code {previous}}, {@code {since}}, {@code {reason}}, {@code {url}}, {@code {event}}; for group alerts
+ * also {@code {count}}, {@code {total}} and {@code {members}} (empty for a target's own). Values are
  * escaped for the channel's format as they are put in; the template's own text is the author's
  * (so it may use the channel's markup). An unknown placeholder is refused when the rule is read.
  */
 final class Template {
 
-    static final Set<String> PLACEHOLDERS = Set.of("target", "id", "state", "previous", "since", "reason", "url", "event");
+    static final Set<String> PLACEHOLDERS = Set.of("target", "id", "state", "previous", "since", "reason", "url", "event",
+            "count", "total", "members");
 
     /** Plain text: nothing to escape. */
     static final UnaryOperator<String> PLAIN = s -> s;

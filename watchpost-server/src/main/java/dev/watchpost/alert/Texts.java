@@ -2,6 +2,7 @@ package dev.watchpost.alert;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.watchpost.live.Severity;
+import dev.watchpost.live.State;
 import dev.watchpost.live.TargetView;
 import dev.watchpost.web.Json;
 
@@ -39,6 +40,15 @@ final class Texts {
             Event.REMINDER, "{target} ({id}) is still {state} since {since}: {reason}",
             Event.TEST, "Test message from Watchpost: this channel works.");
 
+    /** Group alerts: what a group's members are, counted and listed when the alert is sent. */
+    private static final Map<Event, String> GROUP_DEFAULTS = Map.of(
+            Event.DOWN, "{target} ({id}): {count} of {total} {noun} {state} since {since}: {members}",
+            Event.DEGRADED, "{target} ({id}): {count} of {total} {noun} {state} since {since}: {members}",
+            Event.WORSE, "{target} ({id}): now {count} of {total} {noun} {state}, since {since}: {members}",
+            Event.REMINDER, "{target} ({id}): still {count} of {total} {noun} {state}, since {since}: {members}",
+            Event.RECOVERED, "{target} ({id}) is up again since {since}: {ok} of {total} {noun} online{rest}",
+            Event.NEVER_REPORTED, "{target} ({id}): {members} never reported ({count} of {total} {noun}, watched since {since})");
+
     /**
      * What rendering needs besides the alerts.
      *
@@ -59,11 +69,17 @@ final class Texts {
     }
 
     static String name(Alert a, Context ctx) {
+        if (a.group()) {
+            return group(a).name();
+        }
         return a.targetId().map(id -> ctx.targets().apply(id).map(TargetView::name).orElse(id)).orElse("Watchpost");
     }
 
     /** Placeholder values of an alert (unescaped). */
     static Map<String, String> values(Alert a, Context ctx) {
+        if (a.group()) {
+            return groupValues(a, ctx);
+        }
         Map<String, String> v = new HashMap<>();
         v.put("target", name(a, ctx));
         v.put("id", a.targetId().orElse(""));
@@ -73,11 +89,23 @@ final class Texts {
         v.put("reason", a.reason());
         v.put("url", url(a, ctx).orElse(""));
         v.put("event", a.event().id());
+        v.put("count", "");
+        v.put("total", "");
+        v.put("members", "");
         return v;
     }
 
-    /** "DOWN: Public API", "REMINDER: Public API", "DIGEST: 2 targets down". */
+    /** "DOWN: Public API", "REMINDER: Public API", "DIGEST: 2 targets down", "DOWN: Main bot: 45 of 48 shards down". */
     static String title(Alert a, Context ctx) {
+        if (a.group()) {
+            GroupBody g = group(a);
+            String head = a.event().label() + ": " + g.name();
+            return switch (a.event()) {
+                case RECOVERED -> head;
+                case NEVER_REPORTED -> head + ": " + g.count() + " of " + g.total() + " " + g.noun() + " never reported";
+                default -> head + ": " + g.count() + " of " + g.total() + " " + g.noun() + " " + groupState(a);
+            };
+        }
         return switch (a.event()) {
             case DIGEST -> "DIGEST: " + count(digest(a).size(), "target") + " down";
             case TEST -> "TEST: Watchpost channel " + a.channelId();
@@ -91,21 +119,116 @@ final class Texts {
             return String.join("\n", digestLines(a, escape));
         }
         String template = Optional.ofNullable(ctx.rules().get(a.ruleId())).flatMap(Rule::template)
-                .filter(t -> a.event() != Event.TEST).orElse(DEFAULTS.get(a.event()));
+                .filter(t -> a.event() != Event.TEST).orElse((a.group() ? GROUP_DEFAULTS : DEFAULTS).get(a.event()));
         return Template.render(template, values(a, ctx), escape);
+    }
+
+    // ---------------------------------------------------------------- group alerts
+
+    /** One member of a group alert as its body lists it. */
+    record Member(String id, String name, String state) {
+    }
+
+    /**
+     * A group alert's body: the group's members as they were when it was sent (see
+     * {@link Groups#compose}). {@code count} is how many it is about; {@code shards} their numbers as
+     * ranges (sharded groups); {@code members} the first {@link Groups#MAX_LISTED} of them.
+     */
+    record GroupBody(String id, String name, boolean sharded, int total, int count, int ok, int degraded, int down,
+                     int maintenance, int unknown, Optional<String> shards, List<Member> members) {
+
+        /** What its members are called: "shards", or "targets". */
+        String noun() {
+            return sharded ? "shards" : "targets";
+        }
+
+        /** The members it is about: "shards 0-2, 4", "shard 7", "Web A (web/a), Web B (web/b) and 3 more". */
+        String listed() {
+            if (count == 0) {
+                return "none";
+            }
+            if (shards.isPresent()) {
+                return (count == 1 ? "shard " : "shards ") + shards.get();
+            }
+            if (members.isEmpty()) {
+                return count + " " + noun();
+            }
+            StringBuilder b = new StringBuilder();
+            for (Member m : members) {
+                b.append(b.length() == 0 ? "" : ", ").append(m.name()).append(" (").append(m.id()).append(')');
+            }
+            if (count > members.size()) {
+                b.append(" and ").append(count - members.size()).append(" more");
+            }
+            return b.toString();
+        }
+    }
+
+    /** A group alert's body; one that was never composed (its group was gone) names the group by id. */
+    static GroupBody group(Alert a) {
+        String id = a.targetId().orElse("");
+        if (a.body().isEmpty()) {
+            return new GroupBody(id, id, false, 0, 0, 0, 0, 0, 0, 0, Optional.empty(), List.of());
+        }
+        try {
+            JsonNode b = Json.MAPPER.readTree(a.body().get());
+            List<Member> members = new ArrayList<>();
+            for (JsonNode m : b.path("members")) {
+                members.add(new Member(m.path("id").asText(), m.path("name").asText(), m.path("state").asText()));
+            }
+            return new GroupBody(b.path("id").asText(id), b.path("name").asText(id), b.path("sharded").asBoolean(),
+                    b.path("total").asInt(), b.path("count").asInt(), b.path("ok").asInt(), b.path("degraded").asInt(),
+                    b.path("down").asInt(), b.path("maintenance").asInt(), b.path("unknown").asInt(),
+                    b.hasNonNull("shards") ? Optional.of(b.path("shards").asText()) : Optional.empty(), members);
+        } catch (IOException e) {
+            throw new IllegalStateException("group alert body is not JSON", e);
+        }
+    }
+
+    /** What a group alert's members are: "down", "degraded"; "up" for a recovery, "unknown" when they never reported. */
+    private static String groupState(Alert a) {
+        return switch (a.event()) {
+            case RECOVERED -> "up";
+            case NEVER_REPORTED -> "unknown";
+            default -> a.to().map(State::id).orElse("down");
+        };
+    }
+
+    private static Map<String, String> groupValues(Alert a, Context ctx) {
+        GroupBody g = group(a);
+        Map<String, String> v = new HashMap<>();
+        v.put("target", g.name());
+        v.put("id", g.id());
+        v.put("state", groupState(a));
+        v.put("previous", a.from().map(State::id).orElse(""));
+        v.put("since", time(a.at()));
+        v.put("url", url(a, ctx).orElse(""));
+        v.put("event", a.event().id());
+        v.put("count", Integer.toString(g.count()));
+        v.put("total", Integer.toString(g.total()));
+        v.put("members", g.listed());
+        v.put("reason", a.event() == Event.RECOVERED
+                ? g.ok() + " of " + g.total() + " " + g.noun() + " online"
+                : g.count() + " of " + g.total() + " " + g.noun() + " " + groupState(a) + ": " + g.listed());
+        // the defaults' own words, not offered to templates
+        v.put("noun", g.noun());
+        v.put("ok", Integer.toString(g.ok()));
+        v.put("rest", g.count() == 0 ? "" : "; not OK yet: " + g.listed());
+        return v;
     }
 
     /**
      * The target's own page: {@code <public-url>/targets/<id>} (state, uptime, response times, its
-     * changes); the status page itself for an alert about no one target; empty without a public URL.
-     * Target ids are URL-safe as they are (lower-case letters, digits, {@code . _ - /}).
+     * changes); for a group's alert its section of the status page ({@code /#group:<id>}); the status
+     * page itself for an alert about no one target; empty without a public URL. Ids are URL-safe as
+     * they are (lower-case letters, digits, {@code . _ - /}).
      */
     static Optional<String> url(Alert a, Context ctx) {
         if (ctx.publicUrl().isEmpty()) {
             return Optional.empty();
         }
         String base = stripSlash(ctx.publicUrl().get().toString());
-        return Optional.of(a.targetId().map(id -> base + "/targets/" + id).orElse(base));
+        return Optional.of(a.targetId().map(id -> a.group() ? base + "/#group:" + id : base + "/targets/" + id).orElse(base));
     }
 
     static Optional<String> pageUrl(Context ctx) {
@@ -182,7 +305,7 @@ final class Texts {
 
         /** "DOWN, UNAVAILABLE": every kind of alert it had, in order. */
         String label() {
-            return String.join(", ", alerts.stream().map(a -> a.event().name()).distinct().toList());
+            return String.join(", ", alerts.stream().map(a -> a.event().label()).distinct().toList());
         }
     }
 
@@ -194,7 +317,8 @@ final class Texts {
         Comparator<Alert> byTime = Comparator.comparing(Alert::at).thenComparing(Alert::event).thenComparingLong(Alert::id);
         Map<String, List<Alert>> byTarget = new java.util.TreeMap<>();
         for (Alert a : alerts) {
-            String key = a.targetId().map(id -> "1" + id).orElse("0" + a.id()); // digests first, as before
+            // digests first, as before; a group and a target of the same id are two entities
+            String key = a.targetId().map(id -> "1" + id + (a.group() ? "\tgroup" : "")).orElse("0" + a.id());
             byTarget.computeIfAbsent(key, k -> new ArrayList<>()).add(a);
         }
         List<Entity> issues = new ArrayList<>();

@@ -43,7 +43,7 @@ public record Glob(String pattern, String[] segments, boolean literal) {
     }
 
     /** {@code id} is {@code prefix} or inside it. */
-    private static boolean under(String id, String prefix) {
+    public static boolean under(String id, String prefix) {
         return id.equals(prefix) || (id.length() > prefix.length() && id.startsWith(prefix) && id.charAt(prefix.length()) == '/');
     }
 

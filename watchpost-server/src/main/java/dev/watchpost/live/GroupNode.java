@@ -12,6 +12,8 @@ public final class GroupNode {
     private volatile GroupDef def;
     private final GroupNode parent;
     private final AtomicIntegerArray counts = new AtomicIntegerArray(State.values().length);
+    /** The same for its own members only (its shards, the targets whose group it is), not nested groups'. */
+    private final AtomicIntegerArray own = new AtomicIntegerArray(State.values().length);
     private volatile LeasePolicy shardLease;
     /** The shards' lease as text, made once: every shard's view shares it. */
     private volatile String shardLeaseText;
@@ -68,6 +70,12 @@ public final class GroupNode {
 
     /** Moves one target from {@code from} to {@code to} here and in every ancestor. */
     void count(State from, State to) {
+        if (from != null) {
+            own.decrementAndGet(from.ordinal());
+        }
+        if (to != null) {
+            own.incrementAndGet(to.ordinal());
+        }
         for (GroupNode g = this; g != null; g = g.parent) {
             if (from != null) {
                 g.counts.decrementAndGet(from.ordinal());
@@ -82,6 +90,18 @@ public final class GroupNode {
         int[] out = new int[counts.length()];
         for (int i = 0; i < out.length; i++) {
             out[i] = counts.get(i);
+        }
+        return out;
+    }
+
+    /**
+     * Its own members (its shards, and the targets whose group it is; not those of groups inside
+     * it) per state, indexed by {@link State#ordinal()}: O(1), kept current with every change.
+     */
+    public int[] memberCounts() {
+        int[] out = new int[own.length()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = own.get(i);
         }
         return out;
     }

@@ -122,6 +122,30 @@ class AlertEmailTest {
                 Status page: https://status.example.com""");
     }
 
+    @Test
+    void aBatchedMailCountsAGroupAlertAsOneEvent() throws Exception {
+        rig = new Rig(dir, channel(true), "[{\"notify\":[\"ops-mail\"],\"settle\":\"0s\"}]");
+        rig.group("bots", "Bots", 0, null);
+        rig.group("bots/main", "Main bot", 4, "24h");
+        rig.target("web/a", "Site A");
+        rig.reportAll(State.ONLINE, Rig.shards("bots/main", 0, 3));
+        rig.report("web/a", State.ONLINE);
+        rig.reportAll(State.OFFLINE, Rig.shards("bots/main", 0, 2));
+        rig.report("web/a", State.DOWN, "HTTP 502");
+        rig.round();
+        await().atMost(Duration.ofSeconds(10)).until(() -> SMTP.getReceivedMessages().length == 3);
+        rig.settle();
+        MimeMessage m = SMTP.getReceivedMessages()[0];
+        assertThat(m.getSubject()).isEqualTo("[Watchpost] 2 new events at 2026-06-01 12:00:00 UTC");
+        assertThat(GreenMailUtil.getBody(m).replace("\r\n", "\n")).startsWith("""
+                Watchpost: 2 new events (2 issues, 0 ok) at 2026-06-01 12:00:00 UTC
+
+                Problems:
+                - DOWN: Main bot (bots/main): 3 of 4 shards down since 2026-06-01 12:00:00 UTC: shards 0-2
+                - DOWN: Site A (web/a) is down since 2026-06-01 12:00:00 UTC: reported down: HTTP 502
+                """);
+    }
+
     /** Two teams, each with its own batched channel and a rule for its own targets. */
     private String teams() {
         String one = """

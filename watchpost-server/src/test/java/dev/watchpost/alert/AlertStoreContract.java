@@ -137,6 +137,78 @@ abstract class AlertStoreContract {
         assertThat(outbox.recent(ALL, 10)).extracting(Alert::channelId).containsExactly("kept");
     }
 
+    private static Alert.New groupProblem(String channel, Instant due) {
+        return new Alert.New(channel, "r", "bots/main", Event.DOWN, null, State.DOWN, T0, "", null, due, true, null,
+                "g:r:bots/main:" + channel + ":down", true);
+    }
+
+    @Test
+    void aGroupsProblemIsOpenOnceUntilItEndsAndKeepsWhatItsMessageTold() {
+        long first = outbox.insert(groupProblem("c", T0), T0);
+        assertThat(outbox.insert(groupProblem("c", T0), T0)).as("one open problem per rule, group, channel and kind").isEqualTo(-1);
+        // a target with the group's id is another thing
+        outbox.insert(problem("c", "bots/main", T0, null), T0);
+        db.write(c -> {
+            assertThat(Outbox.openProblems(c, "r", "bots/main", true)).extracting(Outbox.Open::id).containsExactly(first);
+            assertThat(Outbox.openProblems(c, "r", "bots/main")).hasSize(1).allSatisfy(o -> assertThat(o.id()).isNotEqualTo(first));
+            return null;
+        });
+        Alert due = outbox.due(T0, 10).stream().filter(Alert::group).findFirst().orElseThrow();
+        assertThat(due.targetId()).contains("bots/main");
+        assertThat(outbox.sentGroupProblems(10)).as("not sent yet: nothing told").isEmpty();
+        // composed when claimed; a retry keeps the first body
+        List<Alert> claimed = outbox.claim(List.of(due), "k1", a -> new Outbox.Composed("{\"count\":3}", 3), T0);
+        assertThat(claimed).singleElement().satisfies(a -> assertThat(a.body()).contains("{\"count\":3}"));
+        outbox.attempted(claimed, "k1", new Alert.Attempt(T0, "k1", Optional.of(500), Optional.of("HTTP 500")), Optional.of(T0));
+        Alert retry = outbox.due(T0, 10).stream().filter(Alert::group).findFirst().orElseThrow();
+        assertThat(outbox.claim(List.of(retry), "k1", a -> new Outbox.Composed("{\"count\":9}", 9), T0))
+                .singleElement().satisfies(a -> assertThat(a.body()).contains("{\"count\":3}"));
+        Alert told = outbox.sentGroupProblems(10).get(0);
+        assertThat(told.notified()).contains(3);
+        assertThat(told.group()).isTrue();
+
+        // it grew: one follow-up per step, whichever node writes it
+        Alert.New worse = new Alert.New("c", "r", "bots/main", Event.WORSE, null, State.DOWN, T0, "", null, T0, false, null,
+                "w:" + first + ":6", true);
+        outbox.worse(first, worse, 6, T0);
+        outbox.worse(first, worse, 6, T0);
+        assertThat(outbox.sentGroupProblems(10).get(0).notified()).contains(6);
+        assertThat(outbox.recent(ALL, 10)).filteredOn(a -> a.event() == Event.WORSE).hasSize(1);
+
+        // it ends once: a second close (another node) is told it was not the one
+        boolean[] closed = new boolean[2];
+        db.write(c -> {
+            closed[0] = Outbox.close(c, first);
+            closed[1] = Outbox.close(c, first);
+            return null;
+        });
+        assertThat(closed).containsExactly(true, false);
+        assertThat(outbox.insert(groupProblem("c", T0.plusSeconds(60)), T0.plusSeconds(60))).as("the key is free again").isPositive();
+    }
+
+    @Test
+    void neverReportedEndsQuietly() {
+        Alert.New held = new Alert.New("c", "r", "bots/main", Event.NEVER_REPORTED, null, State.UNKNOWN, T0, "", null,
+                T0.plusSeconds(60), true, null, "n:r:bots/main:c", true);
+        Alert.New sent = new Alert.New("d", "r", "bots/main", Event.NEVER_REPORTED, null, State.UNKNOWN, T0, "", null, T0, true,
+                null, "n:r:bots/main:d", true);
+        outbox.insert(held, T0);
+        long d = outbox.insert(sent, T0);
+        outbox.claim(outbox.due(T0, 10), "k");
+        assertThat(outbox.closeNeverReported("bots/main", T0.plusSeconds(1))).isEqualTo(2);
+        assertThat(outbox.recent(ALL, 10)).extracting(Alert::status).containsExactly("sending", "cancelled");
+        assertThat(outbox.insert(sent, T0)).as("a later one may open").isGreaterThan(d);
+    }
+
+    @Test
+    void aGroupAlertWithNothingToTellIsTakenBackWhenItWouldBeSent() {
+        long id = outbox.insert(groupProblem("c", T0), T0);
+        // its members all came back while it waited (a cluster's node saw it late): not "0 of 48 down"
+        assertThat(outbox.claim(outbox.due(T0, 10), "k", a -> new Outbox.Composed("{\"count\":0}", 0), T0)).isEmpty();
+        assertThat(outbox.recent(ALL, 10)).singleElement().satisfies(a -> assertThat(a.status()).isEqualTo("cancelled"));
+        assertThat(outbox.insert(groupProblem("c", T0), T0)).as("the key is free").isGreaterThan(id);
+    }
+
     @Test
     void specsAreStoredReplacedAndDeleted() {
         SpecStore specs = new SpecStore(db, dev.watchpost.store.SecretBox.of(dev.watchpost.store.SecretBox.newKey()));

@@ -65,6 +65,39 @@ class ClusterAlertsTest {
     }
 
     @Test
+    void aGroupsOutageDecidedOnBothNodesIsOneAlertAndOneRecovery() throws Exception {
+        String url = Postgres.freshDatabaseUrl();
+        try (TestServer a = TestServer.start(dir.resolve("a"), Clock.systemUTC(), node(url, "node-a"));
+             TestServer b = TestServer.start(dir.resolve("b"), Clock.systemUTC(), node(url, "node-b"))) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> ownersLive(url) == 2);
+            for (String state : List.of("online", "offline")) {
+                for (int i = 0; i < TARGETS; i++) {
+                    // through either node: each shard's owner records its change, the group's members are on both
+                    TestServer via = i % 2 == 0 ? a : b;
+                    assertThat(via.http().postJson("/api/v1/heartbeat/bots/" + i, "{\"state\":\"" + state + "\"}",
+                            TestServer.INGEST).statusCode()).isEqualTo(204);
+                }
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> receiver.accepted().size() >= 1);
+            Thread.sleep(4_000); // both nodes run rounds and decide on their own shards: a second alert would come now
+            assertThat(receiver.accepted()).singleElement().satisfies(r -> {
+                assertThat(r.json().path("event").asText()).isEqualTo("down");
+                assertThat(r.json().path("group").path("id").asText()).isEqualTo("bots");
+                assertThat(r.json().path("group").path("count").asInt()).isEqualTo(TARGETS);
+            });
+            for (int i = 0; i < TARGETS; i++) {
+                TestServer via = i % 2 == 0 ? b : a;
+                assertThat(via.http().postJson("/api/v1/heartbeat/bots/" + i, "{\"state\":\"online\"}", TestServer.INGEST)
+                        .statusCode()).isEqualTo(204);
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> receiver.accepted().size() >= 2);
+            Thread.sleep(4_000);
+            assertThat(receiver.accepted()).hasSize(2);
+            assertThat(receiver.accepted().get(1).json().path("event").asText()).isEqualTo("recovered");
+        }
+    }
+
+    @Test
     void anAlertLeftHalfSentByANodeThatLeftIsFinishedWithTheSameKeyAndALiveSendersIsLeftAlone() throws Exception {
         String url = Postgres.freshDatabaseUrl();
         try (TestServer a = TestServer.start(dir.resolve("a"), Clock.systemUTC(), node(url, "node-a"))) {
@@ -118,14 +151,16 @@ class ClusterAlertsTest {
             port = s.getLocalPort();
         }
         Files.writeString(dir.resolve("watchpost.yml"), """
+                groups:
+                  - { id: bots, name: Bots, shards: %d, lease: 1h }
                 targets:
                 %s
                 channels:
                   - id: hook
                     webhook: { url: "%s" }
                 rules:
-                  - { id: all, notify: [hook] }
-                """.formatted(targets(), receiver.url("/hook")));
+                  - { id: all, notify: [hook], settle: 2s }
+                """.formatted(TARGETS, targets(), receiver.url("/hook")));
         Map<String, String> env = new HashMap<>(Map.of("WATCHPOST_DB_URL", dbUrl, "WATCHPOST_PORT", Integer.toString(port),
                 "WATCHPOST_CLUSTER_SECRET", "cluster-secret-0123456789",
                 "WATCHPOST_SECRETS_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",

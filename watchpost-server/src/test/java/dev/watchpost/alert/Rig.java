@@ -103,6 +103,43 @@ final class Rig implements AutoCloseable {
         }
     }
 
+    /** A group: sharded when {@code shards} &gt; 0 (its shards' lease {@code lease}), else ordinary. */
+    void group(String id, String name, int shards, String lease) {
+        try {
+            topology.putGroup(JSON.readTree("{\"id\":\"" + id + "\",\"name\":\"" + name + "\""
+                    + (shards > 0 ? ",\"shards\":" + shards + ",\"lease\":\"" + lease + "\"" : "") + "}"), false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A push target in a group. */
+    void member(String id, String name, String group) {
+        try {
+            topology.putTarget(JSON.readTree("{\"id\":\"" + id + "\",\"name\":\"" + name + "\",\"group\":\"" + group
+                    + "\",\"push\":{\"every\":\"1h\"}}"), false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reports of many targets, then one flush: one transition batch, as a burst arrives. */
+    void reportAll(State state, String... ids) {
+        for (String id : ids) {
+            live.observe(id, new Observation(Observation.Kind.REPORT, state, null, Double.NaN, null));
+        }
+        live.flush();
+    }
+
+    /** Shards {@code from} to {@code to} (inclusive) of {@code group}. */
+    static String[] shards(String group, int from, int to) {
+        String[] out = new String[to - from + 1];
+        for (int i = from; i <= to; i++) {
+            out[i - from] = group + "/" + i;
+        }
+        return out;
+    }
+
     /** A report, written (with its alerts) before this returns. */
     void report(String id, State state, String message) {
         live.observe(id, new Observation(Observation.Kind.REPORT, state, message, Double.NaN, null));
