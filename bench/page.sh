@@ -9,7 +9,11 @@
 #     ROUNDS (20) changes, PAUSE_MS (500) apart, and how long each takes to reach every viewer
 #     (p50 / p99 / max; dev.watchpost.bench.StreamBench), while wrk asks for GET / (gzip) for
 #     10 s from 64 connections: requests per second and p99.
-# Usage: bench/page.sh   (env: SHARDS=5000 SERVICES=1000 RENDERS=300 RUNS=7 VIEWERS=10000 ROUNDS=20 PAUSE_MS=500)
+# The server runs with a heap of SERVER_HEAP (1g; the launcher's default cap is 512m): each live
+# viewer holds ~25 KB (its connection's buffers and its virtual thread's stack), so 10,000 of them
+# need ~250 MB besides the targets.
+# Usage: bench/page.sh   (env: SHARDS=5000 SERVICES=1000 RENDERS=300 RUNS=7 VIEWERS=10000 ROUNDS=20 PAUSE_MS=500
+#                         SERVER_HEAP=1g)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/find-jdk.sh
@@ -21,6 +25,7 @@ RUNS=${RUNS:-7}
 VIEWERS=${VIEWERS:-10000}
 ROUNDS=${ROUNDS:-20}
 PAUSE_MS=${PAUSE_MS:-500}
+SERVER_HEAP=${SERVER_HEAP:-1g}
 RENDERS=${RENDERS:-300}
 WP_PORT=${WP_PORT:-18081}
 INGEST=bench-ingest-token-0000000001
@@ -47,7 +52,7 @@ groups=$(( (SERVICES + 99) / 100 ))
   done
 } > "$work/watchpost.yml"
 
-WATCHPOST_CONFIG="$work/watchpost.yml" WATCHPOST_DATA="$work/data" WATCHPOST_PORT=$WP_PORT \
+JAVA_OPTS="-Xmx$SERVER_HEAP ${JAVA_OPTS:-}" WATCHPOST_CONFIG="$work/watchpost.yml" WATCHPOST_DATA="$work/data" WATCHPOST_PORT=$WP_PORT \
   WATCHPOST_INGEST_TOKEN=$INGEST WATCHPOST_LOG_LEVEL=warn WATCHPOST_MAX_CONNECTIONS_PER_ADDRESS=0 \
   WATCHPOST_MAX_CONNECTIONS=$((VIEWERS + 1000)) \
   ./watchpost > "$work/watchpost.log" 2>&1 & wp_pid=$!

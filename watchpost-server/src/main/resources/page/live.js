@@ -7,7 +7,7 @@
 
 /**
  * @param {string} url
- * @param {string} since the snapshot version the page was rendered from ('' for none)
+ * @param {string} since the feed position the page's snapshot includes ('' for none)
  * @param {{snapshot: function(object), transition: function(object), status: function(string)}} on
  */
 export function connect(url, since, on) {

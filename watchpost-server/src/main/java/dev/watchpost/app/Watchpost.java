@@ -239,6 +239,7 @@ public final class Watchpost implements AutoCloseable {
             live.addOwnTransitionListener(new StateChanges()); // and logs its changes, once
             live.addTransitionListener(composites); // the rest hear other nodes' changes too
             live.addTransitionListener(feed);
+            live.markSnapshotsWith(feed::position); // so a page knows from where its feed resumes
             live.addTransitionListener(glanceFeed);
             live.addSnapshotListener(glanceFeed);
             history.reopen(live);

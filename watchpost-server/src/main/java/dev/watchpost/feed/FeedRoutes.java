@@ -30,9 +30,9 @@ import java.util.Optional;
  * {@code GET /api/v1/guilds/{guild_id}} (Discord guild → shard in every sharded group).
  *
  * <p>Every transition event has an id ({@code <epoch>.<seq>}); a viewer that reconnects with
- * {@code Last-Event-ID}, or opens the stream with {@code ?since=<epoch>.<snapshot version>} (the
- * status page does, with the version it was rendered from), gets the events it missed and a
- * {@code resumed} event instead of the snapshot, while they are still held ({@link Recent}).
+ * {@code Last-Event-ID}, or opens the stream with {@code ?since=<epoch>.<position>} (the status page
+ * does, with the position its snapshot includes, {@link Snapshot#mark()}), gets the events it missed
+ * and a {@code resumed} event instead of the snapshot, while they are still held ({@link Recent}).
  */
 public final class FeedRoutes implements HttpService, TransitionListener, AutoCloseable {
 
@@ -64,6 +64,11 @@ public final class FeedRoutes implements HttpService, TransitionListener, AutoCl
                 .description("Live-feed clients dropped for falling behind").register(meters);
     }
 
+    /** The newest event's position: what a snapshot built from now on includes (wired to {@link LiveState#markSnapshotsWith}). */
+    public long position() {
+        return recent.lastSeq();
+    }
+
     @Override
     public void routing(HttpRules rules) {
         rules.get("/api/v1/snapshot", access.read(this::snapshot))
@@ -76,10 +81,9 @@ public final class FeedRoutes implements HttpService, TransitionListener, AutoCl
     public void onTransitions(List<Transition> transitions) {
         for (Transition t : transitions) {
             long seq = recent.nextSeq();
-            long version = live.snapshot().version(); // read after the change was applied: see Recent#since
             byte[] frame = SseWriter.frame(live.epoch() + "." + seq, "transition", Json.bytes(g -> ViewJson.transition(g, t)));
             boolean isPublic = live.isPublic(t.targetId());
-            recent.add(new Recent.Entry(seq, version, frame, isPublic));
+            recent.add(new Recent.Entry(seq, frame, isPublic));
             fanout.publish(new Event(seq, frame, isPublic));
         }
     }
@@ -199,11 +203,10 @@ public final class FeedRoutes implements HttpService, TransitionListener, AutoCl
         if (lastId.isPresent()) {
             return number(lastId.get(), prefix).flatMap(recent::after);
         }
+        // a page: the feed position its snapshot includes (Snapshot#mark)
         Optional<String> since = req.query().first("since").asOptional();
         if (since.isPresent()) {
-            return number(since.get(), prefix)
-                    .filter(v -> v <= live.snapshot().version())
-                    .flatMap(recent::since);
+            return number(since.get(), prefix).flatMap(recent::after);
         }
         return Optional.empty();
     }

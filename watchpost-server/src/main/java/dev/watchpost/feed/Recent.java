@@ -8,8 +8,8 @@ import java.util.Optional;
 /**
  * The newest events of the live feed, so that a viewer who already has a recent state gets only
  * what it missed instead of the whole snapshot: a browser reconnecting after a dropped connection
- * (its {@code Last-Event-ID}), or a status page rendered a moment ago connecting with the snapshot
- * version it was rendered from ({@code ?since=}). When a storm of viewers arrives during an outage,
+ * (its {@code Last-Event-ID}), or a status page rendered a moment ago connecting with the position
+ * its snapshot includes ({@code ?since=}, {@link dev.watchpost.live.Snapshot#mark()}). When a storm of viewers arrives during an outage,
  * each costs a few small frames rather than a copy of a megabyte snapshot.
  *
  * <p>Bounded by count: a change of more targets than it holds sends the snapshot again, as before.
@@ -20,18 +20,15 @@ final class Recent {
     /**
      * One event as published.
      *
-     * @param seq     this feed's own sequence number (the SSE {@code id})
-     * @param version  the snapshot version that was current when the event was published
+     * @param seq      this feed's own sequence number (the SSE {@code id})
      * @param isPublic false for a change of a private target: replayed only to readers with a token
      */
-    record Entry(long seq, long version, byte[] frame, boolean isPublic) {
+    record Entry(long seq, byte[] frame, boolean isPublic) {
     }
 
     private final int capacity;
     private final ArrayDeque<Entry> entries;
     private long lastSeq;
-    /** The highest snapshot version of an event no longer held (-1: nothing dropped yet). */
-    private long droppedVersion = -1;
 
     Recent(int capacity) {
         this.capacity = capacity;
@@ -48,7 +45,7 @@ final class Recent {
             throw new IllegalStateException("event " + e.seq() + " after " + lastSeq);
         }
         if (entries.size() == capacity) {
-            droppedVersion = Math.max(droppedVersion, entries.removeFirst().version());
+            entries.removeFirst();
         }
         entries.addLast(e);
         lastSeq = e.seq();
@@ -74,31 +71,6 @@ final class Recent {
         List<Entry> out = new ArrayList<>();
         for (Entry e : entries) {
             if (e.seq() > seq) {
-                out.add(e);
-            }
-        }
-        return Optional.of(out);
-    }
-
-    /**
-     * Every event a viewer holding snapshot {@code version} may not have seen, or empty when some
-     * of them are no longer held.
-     *
-     * <p>Why {@code version - 1}: a change is applied to memory before its event is published, and
-     * snapshots are built one at a time. An event published while snapshot {@code v} was current may
-     * be missing from {@code v + 1} (built concurrently, it may have read the target just before the
-     * change) but is in {@code v + 2} and later, built after the publication. So a viewer at
-     * {@code version} has every event published while {@code version - 2} or older was current;
-     * replaying a few it already has is harmless, as each event carries the target's new state.
-     */
-    synchronized Optional<List<Entry>> since(long version) {
-        long from = version - 1;
-        if (droppedVersion >= from) {
-            return Optional.empty();
-        }
-        List<Entry> out = new ArrayList<>();
-        for (Entry e : entries) {
-            if (e.version() >= from) {
                 out.add(e);
             }
         }

@@ -108,7 +108,7 @@ public final class LiveState implements AutoCloseable {
         this.wheel = new LeaseWheel(startedMs, this::recordLateness, this::expireLocked, id -> ownership.owns(id));
         this.checkpoints = new Checkpoints(db, clock, () -> ownership);
         this.restored = checkpoints.load();
-        this.snapshot = new Snapshot(0, clock.instant(), new TargetView[0], List.of(), 0, Visibility.EVERYTHING);
+        this.snapshot = new Snapshot(0, clock.instant(), new TargetView[0], List.of(), 0, Visibility.EVERYTHING, 0);
         io.micrometer.core.instrument.FunctionCounter.builder("watchpost.observations", observations,
                 java.util.concurrent.atomic.LongAdder::doubleValue).description("Heartbeats and reports accepted").register(meters);
         Gauge.builder("watchpost.lease.expiry.lateness.p99", lateness, l -> l.percentileMs(0.99) / 1000.0)
@@ -659,6 +659,18 @@ public final class LiveState implements AutoCloseable {
         return epoch;
     }
 
+    private volatile java.util.function.LongSupplier snapshotMark = () -> 0;
+
+    /**
+     * Where the live feed stands, read as each snapshot starts to read the targets and kept with it
+     * ({@link Snapshot#mark()}). A change is applied before it is published, so every event up to
+     * that position is in the snapshot: a page rendered from it resumes the feed from there exactly,
+     * however many changes a burst packed into one snapshot.
+     */
+    public void markSnapshotsWith(java.util.function.LongSupplier position) {
+        this.snapshotMark = java.util.Objects.requireNonNull(position, "position");
+    }
+
     /**
      * A snapshot that includes every change made so far (built now if needed). For a client that
      * subscribes to transitions first and then needs a starting point no older than its subscription.
@@ -982,6 +994,8 @@ public final class LiveState implements AutoCloseable {
         List<TargetView> pinged = new ArrayList<>();
         Snapshot next;
         synchronized (structure) {
+            // before reading any target: whatever the feed published by now was applied before this read
+            long mark = snapshotMark.getAsLong();
             boolean changed = structureChanged;
             for (TargetCell c : snapshotDirty.takeAll()) {
                 changed = true;
@@ -1012,7 +1026,7 @@ public final class LiveState implements AutoCloseable {
                 visibility = new Visibility(privateTargets, hidden);
             }
             next = new Snapshot(++version, clock.instant(), java.util.Arrays.copyOf(views, nextPos), groupViews(),
-                    structureVersion, visibility);
+                    structureVersion, visibility, mark);
             snapshot = next;
         }
         snapshotBuild.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);

@@ -19,12 +19,14 @@ public final class Snapshot {
     private final List<GroupView> groups;
     private final long structure;
     private final Visibility visibility;
+    private final long mark;
     private volatile byte[] json;
     private volatile byte[] gzip;
     private volatile Snapshot publicView;
 
     Snapshot(long version, Instant generatedAt, TargetView[] targets, List<GroupView> groups, long structure,
-             Visibility visibility) {
+             Visibility visibility, long mark) {
+        this.mark = mark;
         this.version = version;
         this.generatedAt = Objects.requireNonNull(generatedAt);
         this.targets = targets;
@@ -51,6 +53,15 @@ public final class Snapshot {
      */
     public long structure() {
         return structure;
+    }
+
+    /**
+     * The live feed's position this snapshot is known to include: every change the feed had published
+     * up to here was applied before this snapshot read the targets (see {@link LiveState#markSnapshotsWith}).
+     * A viewer holding this snapshot needs only the feed's events after it.
+     */
+    public long mark() {
+        return mark;
     }
 
     /** What of this snapshot anonymous readers may see. */

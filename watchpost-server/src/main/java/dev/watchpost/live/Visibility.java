@@ -103,7 +103,7 @@ public final class Visibility {
             groups.add(less == null ? g : without(g, less));
         }
         return new Snapshot(s.version(), s.generatedAt(), kept.toArray(new TargetView[0]), groups, s.structure(),
-                EVERYTHING);
+                EVERYTHING, s.mark());
     }
 
     /** Adds {@code counts} to what {@code groupId} and each of its ancestors must lose. */

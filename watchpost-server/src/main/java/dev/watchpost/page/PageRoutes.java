@@ -242,7 +242,7 @@ public final class PageRoutes implements HttpService {
                 ? Optional.of(Instant.ofEpochMilli(ph.readAtMs())) : Optional.empty();
         boolean nothingMonitored = full.groups().isEmpty() && full.targets().isEmpty();
         return statusView.render(new StatusView.Data(s, ph.overview(), ph.latency(), shown, guild, clock.instant(),
-                ph.unavailable(), historyAsOf, verdict, fleetTab, nothingMonitored, live.epoch() + "." + s.version()));
+                ph.unavailable(), historyAsOf, verdict, fleetTab, nothingMonitored, live.epoch() + "." + s.mark()));
     }
 
     /**

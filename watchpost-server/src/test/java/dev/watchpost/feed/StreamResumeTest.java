@@ -126,14 +126,23 @@ class StreamResumeTest {
         report(2, "online");
         report(1, "offline");
         try (Stream s = new Stream(http.request("/api/v1/stream").header("Last-Event-ID", lastId))) {
+            // Events are published once recorded, a moment after the reports' answers: some may be
+            // replayed, the rest follow live after "resumed". Either way: both, in order, no snapshot.
             List<String> got = new ArrayList<>();
-            Event e;
-            while (!(e = s.next()).name().equals("resumed")) {
-                assertThat(e.name()).as("no snapshot on a resume").isEqualTo("transition");
-                got.add(targetOf(e));
+            boolean resumed = false;
+            while (got.size() < 2) {
+                Event e = s.next();
+                assertThat(e.name()).as("no snapshot on a resume").isIn("transition", "resumed");
+                if (e.name().equals("resumed")) {
+                    resumed = true;
+                } else {
+                    got.add(targetOf(e));
+                }
             }
             assertThat(got).containsExactly("bots/2:online", "bots/1:offline");
-            assertThat(e.data()).isEqualTo("{\"replayed\":2}");
+            if (!resumed) {
+                assertThat(s.next().name()).isEqualTo("resumed");
+            }
             report(3, "online"); // and it stays live
             assertThat(targetOf(s.next())).isEqualTo("bots/3:online");
         }
@@ -162,11 +171,12 @@ class StreamResumeTest {
                 assertThat(e.name()).isEqualTo("transition");
                 got.add(targetOf(e));
             }
-            assertThat(got).as("the change the page lacks arrives; older ones may be repeated, never the snapshot")
-                    .endsWith("bots/4:offline");
+            // a change may reach the snapshot before its event is published: it can come again, harmlessly
+            assertThat(got).as("the change the page lacks arrives, never the snapshot").endsWith("bots/4:offline")
+                    .isSubsetOf("bots/4:online", "bots/4:offline");
         }
         try (Stream s = new Stream(http.request("/api/v1/stream?since=" + since.substring(0, since.indexOf('.')) + ".999999999"))) {
-            assertThat(s.next().name()).as("a version the server never built").isEqualTo("snapshot");
+            assertThat(s.next().name()).as("a position the feed never reached").isEqualTo("snapshot");
         }
     }
 

@@ -254,8 +254,18 @@ class PublicPrivateTest {
             }
             lastId = line.substring(3);
         }
-        report("web/admin-panel", "offline");
-        report("blog", "offline");
+        // a reader's stream tells when both changes were published (a moment after the reports' answers)
+        HttpResponse<InputStream> watch = client.send(http.request("/api/v1/stream")
+                .header("Authorization", "Bearer " + TestServer.READ).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader w = new BufferedReader(new InputStreamReader(watch.body(), StandardCharsets.UTF_8))) {
+            assertThat(readEvent(w)[0]).isEqualTo("snapshot");
+            report("web/admin-panel", "offline");
+            report("blog", "offline");
+            for (String expected : List.of("web/admin-panel", "blog")) {
+                String[] e = CompletableFuture.supplyAsync(() -> readEvent(w)).get(10, TimeUnit.SECONDS);
+                assertThat(new ObjectMapper().readTree(e[1]).get("target").asText()).isEqualTo(expected);
+            }
+        }
         HttpResponse<InputStream> again = client.send(http.request("/api/v1/stream").header("Last-Event-ID", lastId).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         try (BufferedReader a = new BufferedReader(new InputStreamReader(again.body(), StandardCharsets.UTF_8))) {
