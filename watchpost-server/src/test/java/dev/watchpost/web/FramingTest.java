@@ -121,7 +121,7 @@ class FramingTest {
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.headers()).doesNotContainKey("transfer-encoding");
         // the events as they are, with no chunk sizes between them (HTTP/1.0 has no chunked coding)
-        assertThat(r.body()).startsWith("retry:").contains("\n\nevent:snapshot\ndata:{\"version\"");
+        assertThat(r.body()).startsWith("retry:").containsPattern("\n\nid:[0-9a-z]+\\.\\d+\nevent:snapshot\ndata:\\{\"version\"");
     }
 
     @Test
