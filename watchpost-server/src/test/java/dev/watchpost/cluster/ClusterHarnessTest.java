@@ -64,7 +64,9 @@ class ClusterHarnessTest {
             assertThat(node.url()).isEqualTo("http://127.0.0.1:" + node.port());
             assertThat(node.env()).containsEntry("WATCHPOST_NODE_ID", node.id())
                     .containsEntry("WATCHPOST_ADVERTISE_URL", node.url());
-            assertThat(node.log()).contains("event=server.started address=" + node.url());
+            // ready as soon as it listens; the line follows once it also serves its partitions
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15))
+                    .untilAsserted(() -> assertThat(node.log()).contains("event=server.started address=" + node.url()));
         }
         assertThat(nodes).extracting(Node::port).doesNotHaveDuplicates();
         // The cluster variables reach the servers: they join as the nodes the harness named.
