@@ -79,6 +79,14 @@ public final class FeedRoutes implements HttpService, TransitionListener, AutoCl
     /** Each recorded change, framed once for every viewer (wired to the live state by the composition root). */
     @Override
     public void onTransitions(List<Transition> transitions) {
+        // One at a time: in cluster mode other nodes' changes arrive on another thread than this
+        // node's own, and each event's number must be handed out, held and published in one order.
+        synchronized (recent) {
+            publish(transitions);
+        }
+    }
+
+    private void publish(List<Transition> transitions) {
         for (Transition t : transitions) {
             long seq = recent.nextSeq();
             byte[] frame = SseWriter.frame(live.epoch() + "." + seq, "transition", Json.bytes(g -> ViewJson.transition(g, t)));
