@@ -4,11 +4,14 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A probed target's declaration: what to check, how often, and how many results confirm a change.
+ * A probed target's declaration: what to check, how often, how many results confirm a change, and
+ * from where.
  *
- * @param every time between runs on the target's grid (see {@link ProbeSchedule}); at least 1 s
+ * @param every     time between runs on the target's grid (see {@link ProbeSchedule}); at least 1 s
+ * @param locations where it is checked from and the quorum of them that decides; carried, not yet
+ *                  acted on: the scheduler checks every target from this server alone, as before
  */
-public record ProbePlan(Check check, Duration every, DampingState.Thresholds thresholds) {
+public record ProbePlan(Check check, Duration every, DampingState.Thresholds thresholds, ProbeLocations locations) {
 
     public static final Duration MIN_EVERY = Duration.ofSeconds(1);
 
@@ -16,8 +19,14 @@ public record ProbePlan(Check check, Duration every, DampingState.Thresholds thr
         Objects.requireNonNull(check, "check");
         Objects.requireNonNull(every, "every");
         Objects.requireNonNull(thresholds, "thresholds");
+        Objects.requireNonNull(locations, "locations");
         if (every.compareTo(MIN_EVERY) < 0) {
             throw new IllegalArgumentException("every must be at least 1s: " + every);
         }
+    }
+
+    /** Checked by this server alone. */
+    public ProbePlan(Check check, Duration every, DampingState.Thresholds thresholds) {
+        this(check, every, thresholds, ProbeLocations.LOCAL_ONLY);
     }
 }
