@@ -35,6 +35,9 @@ public record ProbeLocations(boolean all, List<String> named, OptionalInt quorum
     /** A location's name: what a prober is started with and targets list. */
     public static final Pattern NAME = Pattern.compile("[a-z0-9-]{1,32}");
 
+    /** The most locations a target names, and the largest quorum: a summary naming them stays readable. */
+    public static final int MAX = 64;
+
     /** Today's behaviour and the default: checked by this server alone, its result decides. */
     public static final ProbeLocations LOCAL_ONLY = new ProbeLocations(false, List.of(LOCAL), OptionalInt.empty());
 
@@ -45,6 +48,9 @@ public record ProbeLocations(boolean all, List<String> named, OptionalInt quorum
         if (all != named.isEmpty()) {
             throw new IllegalArgumentException("give either every location or at least one named location");
         }
+        if (named.size() > MAX) {
+            throw new IllegalArgumentException("at most " + MAX + " locations: " + named.size());
+        }
         if (new HashSet<>(named).size() != named.size()) {
             throw new IllegalArgumentException("locations must not repeat: " + named);
         }
@@ -53,8 +59,8 @@ public record ProbeLocations(boolean all, List<String> named, OptionalInt quorum
                 throw new IllegalArgumentException("not a location name: '" + n + "'");
             }
         }
-        if (quorum.isPresent() && (quorum.getAsInt() < 1 || !all && quorum.getAsInt() > named.size())) {
-            throw new IllegalArgumentException("quorum must be 1.." + (all ? "" : named.size()) + ": " + quorum.getAsInt());
+        if (quorum.isPresent() && (quorum.getAsInt() < 1 || quorum.getAsInt() > (all ? MAX : named.size()))) {
+            throw new IllegalArgumentException("quorum must be 1-" + (all ? MAX : named.size()) + ": " + quorum.getAsInt());
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.watchpost.probe.Check;
 import dev.watchpost.probe.DampingState;
 import dev.watchpost.probe.HttpCheck;
+import dev.watchpost.probe.ProbeLocations;
 import dev.watchpost.probe.ProbePlan;
 import dev.watchpost.probe.StatsCheck;
 import dev.watchpost.probe.StatusRange;
@@ -18,6 +19,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 import static dev.watchpost.config.SpecReader.at;
@@ -32,7 +35,7 @@ import static dev.watchpost.config.SpecReader.requiredText;
 /**
  * Reads the {@code http:}, {@code tcp:}, {@code tls:} and {@code stats:} sections of a target.
  * Defaults: every 60 s (TLS certificates every hour, stats agents every 5 min as Platypus did),
- * 3 failures before down, 2 successes before up.
+ * 3 failures before down, 2 successes before up, checked from this server alone.
  */
 final class ProbeSpecs {
 
@@ -42,7 +45,7 @@ final class ProbeSpecs {
     static final Duration DEFAULT_TLS_EVERY = Duration.ofHours(1);
     static final Duration DEFAULT_STATS_EVERY = Duration.ofMinutes(5);
 
-    private static final Set<String> COMMON = Set.of("every", "failure-threshold", "success-threshold");
+    private static final Set<String> COMMON = Set.of("every", "failure-threshold", "success-threshold", "locations", "quorum");
     private static final Set<String> HTTP_KEYS = with("url", "method", "headers", "body", "timeout", "connect-timeout",
             "expect", "follow-redirects", "max-redirects", "verify-tls");
     private static final Set<String> EXPECT_KEYS = Set.of("status", "body-contains", "json", "faster-than");
@@ -78,7 +81,56 @@ final class ProbeSpecs {
             throw new IllegalArgumentException(where + ".timeout: must not be longer than 'every' ("
                     + dev.watchpost.config.Durations.format(every) + ")");
         }
-        return new ProbePlan(check, every, new DampingState.Thresholds(failures, successes));
+        return new ProbePlan(check, every, new DampingState.Thresholds(failures, successes), locations(spec, where));
+    }
+
+    /**
+     * {@code locations: [eu, us, asia]} or {@code locations: all}, and {@code quorum: k}; without
+     * them the target is checked from this server alone ({@code local}), as before. A quorum without
+     * locations is refused rather than ignored: it could only ever be 1, so a larger one is a
+     * declaration that forgot its locations.
+     */
+    private static ProbeLocations locations(JsonNode spec, String where) {
+        JsonNode list = spec.get("locations");
+        Optional<Integer> quorum = optionalInt(spec, "quorum", where, 1, ProbeLocations.MAX);
+        if (list == null || list.isNull()) {
+            if (quorum.isPresent()) {
+                throw new IllegalArgumentException(where + ".quorum: needs 'locations' (without them the target is checked "
+                        + "from this server alone)");
+            }
+            return ProbeLocations.LOCAL_ONLY;
+        }
+        String w = where + ".locations";
+        OptionalInt k = quorum.map(OptionalInt::of).orElse(OptionalInt.empty());
+        if (list.isTextual() && list.asText().equals(ProbeLocations.ALL)) {
+            return new ProbeLocations(true, List.of(), k);
+        }
+        if (!list.isArray() || list.isEmpty()) {
+            throw new IllegalArgumentException(w + ": expected a list of location names, e.g. [eu, us, asia], or all");
+        }
+        List<String> named = new ArrayList<>();
+        for (JsonNode n : list) {
+            String name = n.isTextual() ? n.asText() : n.toString();
+            if (name.equals(ProbeLocations.ALL)) {
+                throw new IllegalArgumentException(w + ": 'all' stands alone (locations: all), not in a list");
+            }
+            if (!n.isTextual() || !ProbeLocations.isName(name)) {
+                throw new IllegalArgumentException(w + ": '" + name + "' is not a location name (lower-case letters, digits "
+                        + "and '-', at most 32)");
+            }
+            if (named.contains(name)) {
+                throw new IllegalArgumentException(w + ": '" + name + "' is listed twice");
+            }
+            named.add(name);
+        }
+        if (named.size() > ProbeLocations.MAX) {
+            throw new IllegalArgumentException(w + ": at most " + ProbeLocations.MAX + " locations");
+        }
+        if (k.isPresent() && k.getAsInt() > named.size()) {
+            throw new IllegalArgumentException(where + ".quorum: " + k.getAsInt() + " is more than the " + named.size()
+                    + (named.size() == 1 ? " location listed" : " locations listed"));
+        }
+        return new ProbeLocations(false, named, k);
     }
 
     private static HttpCheck http(JsonNode spec, String where) {

@@ -277,7 +277,8 @@ class ProbeEngineTest {
                 "body.stats: give either 'url' (http://host[:port]/path) or 'host' (with optional 'path')");
         assertError(post("{\"id\":\"x\",\"http\":{\"url\":\"http://example.com\",\"colour\":\"red\"}}"), 400,
                 "body.http: unknown key 'colour' (allowed: body, connect-timeout, every, expect, failure-threshold, "
-                        + "follow-redirects, headers, max-redirects, method, success-threshold, timeout, url, verify-tls)");
+                        + "follow-redirects, headers, locations, max-redirects, method, quorum, success-threshold, timeout, url, "
+                        + "verify-tls)");
         assertError(post("{\"id\":\"x\",\"http\":{\"url\":\"http://example.com\"},\"ping-key\":\"abcdefghij\"}"), 400,
                 "body.ping-key: only push targets are pinged");
     }

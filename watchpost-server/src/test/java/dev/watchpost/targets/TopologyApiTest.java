@@ -103,6 +103,32 @@ class TopologyApiTest {
     }
 
     @Test
+    void probedTargetsTakeLocationsAndAQuorumThroughTheApi() {
+        String url = "\"url\":\"http://127.0.0.1:9/health\",\"every\":\"1h\"";
+        HttpResponse<String> created = http.postJson("/api/v1/targets",
+                "{\"id\":\"web/api\",\"http\":{" + url + ",\"locations\":[\"local\",\"eu\",\"us\"],\"quorum\":2}}",
+                TestServer.ADMIN);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(Http.json(created).get("http").get("locations").toString()).isEqualTo("[\"local\",\"eu\",\"us\"]");
+        assertThat(Http.json(created).get("http").get("quorum").asInt()).isEqualTo(2);
+
+        HttpResponse<String> replaced = put("/api/v1/targets/web/api", "{\"http\":{" + url + ",\"locations\":\"all\"}}");
+        assertThat(replaced.statusCode()).as(replaced.body()).isEqualTo(200);
+        JsonNode section = Http.json(http.get("/api/v1/targets/web/api")).get("spec").get("http");
+        assertThat(section.get("locations").asText()).isEqualTo("all");
+        assertThat(section.has("quorum")).isFalse();
+
+        assertError(put("/api/v1/targets/web/api", "{\"http\":{" + url + ",\"locations\":[\"eu\",\"us\"],\"quorum\":3}}"),
+                400, "body.http.quorum: 3 is more than the 2 locations listed");
+        assertError(http.postJson("/api/v1/targets", "{\"id\":\"db/main\",\"tcp\":{\"host\":\"db\",\"port\":5432,\"quorum\":1}}",
+                TestServer.ADMIN), 400, "body.tcp.quorum: needs 'locations' (without them the target is checked from this server alone)");
+        assertError(http.postJson("/api/v1/targets", "{\"id\":\"db/main\",\"tcp\":{\"host\":\"db\",\"port\":5432,"
+                + "\"locations\":[\"eu\",\"eu\"]}}", TestServer.ADMIN), 400, "body.tcp.locations: 'eu' is listed twice");
+        assertThat(Http.json(http.get("/api/v1/targets/web/api")).get("spec").get("http").get("locations").asText())
+                .as("a refused change leaves the target as it was").isEqualTo("all");
+    }
+
+    @Test
     void aTargetNamedLikeARouteReadsAsItselfAndIdsThatWouldHideARouteAreRefused() {
         // api/health is a target's own path: it reads as that target, not as the health of 'api'
         for (String last : java.util.List.of("probe", "health", "history", "events", "status")) {
