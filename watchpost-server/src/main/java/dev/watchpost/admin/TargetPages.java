@@ -508,7 +508,7 @@ final class TargetPages {
     // ---------------------------------------------------------------- helpers
 
     static void notFound(Exchange x, String id) {
-        x.page(Status.NOT_FOUND_404, "admin/notFound.jte", new Layout.NotFound(Layout.shell("Not found", "targets", x),
+        x.page(Status.NOT_FOUND_404, "admin/problem.jte", new Layout.Problem(Layout.shell("Not found", "targets", x),
                 "There is no target '" + id + "'.", "/admin/targets", "All targets"));
     }
 
