@@ -47,12 +47,17 @@ public final class AdminRoutes implements HttpService {
     static final int MAX_FAILURES = 5;
     static final Duration FAILURE_WINDOW = Duration.ofMinutes(1);
 
-    /** What the dashboard's pages work with, built by the composition root. */
+    /**
+     * What the dashboard's pages work with, built by the composition root.
+     *
+     * @param targetPages the status page's target pages, whose history section (uptime, day bars,
+     *                    response-time chart) a target's page here shows too
+     */
     public record Services(dev.watchpost.live.LiveState live, dev.watchpost.targets.Topology topology,
                            dev.watchpost.targets.TopologyStore topologyStore, dev.watchpost.manual.ManualService manual,
                            dev.watchpost.notice.NoticeService notices, Tokens tokens,
                            dev.watchpost.alert.AlertEngine alerts, dev.watchpost.cluster.ClusterStatus cluster,
-                           dev.watchpost.probe.ProbeScheduler probes) {
+                           dev.watchpost.probe.ProbeScheduler probes, dev.watchpost.page.TargetRoutes targetPages) {
     }
 
     /** A page handler, run once the request passed the gate. */
@@ -82,7 +87,8 @@ public final class AdminRoutes implements HttpService {
         this.sessions = new Sessions(store, s.tokens(), clock, SessionPolicy.DEFAULT);
         this.publicUrl = publicUrl;
         this.secureCookies = publicUrl.map(u -> "https".equalsIgnoreCase(u.getScheme())).orElse(false);
-        this.targets = new TargetPages(s.live(), s.topology(), s.topologyStore(), s.manual(), s.probes(), s.alerts());
+        this.targets = new TargetPages(s.live(), s.topology(), s.topologyStore(), s.manual(), s.probes(), s.alerts(),
+                s.targetPages());
         this.groups = new GroupPages(s.live(), s.topology());
         this.noticePages = new NoticePages(s.notices(), s.live());
         this.tokenPages = new TokenPages(s.tokens(), store);

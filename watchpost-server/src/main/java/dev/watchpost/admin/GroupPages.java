@@ -97,7 +97,7 @@ final class GroupPages {
         String id = x.query("id");
         Optional<GroupView> g = live.freshSnapshot().groups().stream().filter(v -> v.id().equals(id)).findFirst();
         if (g.isEmpty()) {
-            x.page(Status.NOT_FOUND_404, "admin/notFound.jte", new Layout.NotFound(Layout.shell("Not found", "groups", x),
+            x.page(Status.NOT_FOUND_404, "admin/problem.jte", new Layout.Problem(Layout.shell("Not found", "groups", x),
                     "There is no group '" + id + "'.", null, null));
             return;
         }

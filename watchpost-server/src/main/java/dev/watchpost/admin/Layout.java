@@ -88,11 +88,12 @@ final class Layout {
     }
 
     /**
-     * A page saying something does not exist ({@code admin/notFound.jte}).
+     * A page saying what went wrong ({@code admin/problem.jte}): something does not exist, or was asked
+     * for wrongly. Its heading is the shell's title ("Not found", "Bad request").
      *
      * @param backHref a link onwards, or null
      */
-    record NotFound(Shell shell, String message, String backHref, String backLabel) {
+    record Problem(Shell shell, String message, String backHref, String backLabel) {
     }
 
     /**

@@ -132,7 +132,7 @@ final class NoticePages {
     private void detail(Exchange x, Status status, String error, Form typed) {
         Optional<Notice> found = notice(x);
         if (found.isEmpty()) {
-            x.page(Status.NOT_FOUND_404, "admin/notFound.jte", new Layout.NotFound(Layout.shell("Not found", "notices", x),
+            x.page(Status.NOT_FOUND_404, "admin/problem.jte", new Layout.Problem(Layout.shell("Not found", "notices", x),
                     "There is no such notice.", null, null));
             return;
         }

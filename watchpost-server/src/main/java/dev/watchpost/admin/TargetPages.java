@@ -15,6 +15,8 @@ import dev.watchpost.alert.AlertEngine;
 import dev.watchpost.manual.ManualService;
 import dev.watchpost.probe.ProbeScheduler;
 import dev.watchpost.manual.ManualStatus;
+import dev.watchpost.page.TargetHistory;
+import dev.watchpost.page.TargetRoutes;
 import dev.watchpost.targets.TargetDecl;
 import dev.watchpost.targets.Topology;
 import dev.watchpost.targets.TopologyStore;
@@ -42,9 +44,11 @@ final class TargetPages {
     private final ManualService manual;
     private final ProbeScheduler probes;
     private final AlertEngine alerts;
+    private final TargetRoutes targetPages;
 
     TargetPages(LiveState live, Topology topology, TopologyStore topologyStore, ManualService manual, ProbeScheduler probes,
-                AlertEngine alerts) {
+                AlertEngine alerts, TargetRoutes targetPages) {
+        this.targetPages = targetPages;
         this.probes = probes;
         this.alerts = alerts;
         this.live = live;
@@ -182,7 +186,10 @@ final class TargetPages {
         detail(x, Status.OK_200, null, null);
     }
 
-    /** The target page; {@code error} (with the status form's values kept) after a refused action. */
+    /**
+     * The target page, with the status page's history section (uptime, day bars, the response-time
+     * chart over {@code ?range=}); {@code error} (with the status form's values kept) after a refused action.
+     */
     private void detail(Exchange x, Status status, String error, Form statusForm) {
         String id = x.query("id");
         Optional<TargetView> found = live.target(id);
@@ -191,6 +198,18 @@ final class TargetPages {
             return;
         }
         TargetView v = found.get();
+        Optional<TargetHistory> history;
+        try {
+            history = targetPages.history(id, x.query("range"), links(id));
+        } catch (TargetRoutes.BadRange e) {
+            x.page(Status.BAD_REQUEST_400, "admin/problem.jte", new Layout.Problem(Layout.shell("Bad request", "targets", x),
+                    e.getMessage() + ".", "/admin/target?id=" + Layout.url(id), "Open the target's page"));
+            return;
+        }
+        if (history.isEmpty()) { // removed since it was looked up
+            notFound(x, id);
+            return;
+        }
         Optional<TargetDecl> decl = topology.declaration(id);
         boolean managed = topology.managedByConfig(id);
         String hint = null;
@@ -213,7 +232,13 @@ final class TargetPages {
                 live.held(id).map(TargetPages::describe).orElse(null), hint, actions, form,
                 decl.map(d -> pretty(d.spec())).orElse(null), topologyStore.recentTransitions(v.ref(), 10),
                 probes.isScheduled(id), probes.lastRun(id).map(TargetPages::lastCheck).orElse(null),
-                alerts.deliveries(id, ALERTS_SHOWN)));
+                alerts.deliveries(id, ALERTS_SHOWN), history.get()));
+    }
+
+    /** The history section's links, kept on the dashboard: its targets' and groups' pages here, this page's ranges. */
+    private static TargetHistory.Links links(String id) {
+        return new TargetHistory.Links(t -> "/admin/target?id=" + Layout.url(t), g -> "/admin/group?id=" + Layout.url(g),
+                range -> "/admin/target?id=" + Layout.url(id) + (range.isEmpty() ? "" : "&range=" + Layout.url(range)));
     }
 
     /**
@@ -224,10 +249,11 @@ final class TargetPages {
      * @param actions edit, pause or resume, delete; null when it cannot be edited here
      * @param form    the manual status form, null for other kinds
      * @param spec    its declaration as JSON, or null
+     * @param history uptime, day bars, the response-time chart, a composite's parts: the status page's section
      */
     record DetailPage(Layout.Shell shell, TargetView target, String error, String held, String hint, Actions actions,
                       StatusForm statusForm, String spec, List<Transition> recent, boolean probed, LastCheck lastCheck,
-                      List<AlertEngine.Delivery> alerts) {
+                      List<AlertEngine.Delivery> alerts, TargetHistory history) {
     }
 
     /** The newest probe check, as its facts show it: "ok in 42 ms (HTTP 200)" and when. */
@@ -508,7 +534,7 @@ final class TargetPages {
     // ---------------------------------------------------------------- helpers
 
     static void notFound(Exchange x, String id) {
-        x.page(Status.NOT_FOUND_404, "admin/notFound.jte", new Layout.NotFound(Layout.shell("Not found", "targets", x),
+        x.page(Status.NOT_FOUND_404, "admin/problem.jte", new Layout.Problem(Layout.shell("Not found", "targets", x),
                 "There is no target '" + id + "'.", "/admin/targets", "All targets"));
     }
 

@@ -31,7 +31,9 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * Lays out one target's page ({@code page/target.jte}) from what {@link TargetRoutes#load} read.
+ * Lays out one target's page ({@code page/target.jte}) from what {@link TargetRoutes#load} read, and
+ * its history section ({@link TargetHistory}, {@code page/history.jte}), which the dashboard's target
+ * page shows too.
  * Pure: the same data and range give the same page. Every string from users or reporters is escaped
  * by the template, or by {@link Html} in the chart and day bars drawn here.
  *
@@ -59,17 +61,12 @@ final class TargetPageView {
      *
      * @param since   when the current state began; null when it never changed
      * @param message null when there is none
-     * @param chart   null for kinds without response times
+     * @param history uptime, day bars, the response-time chart and a composite's parts ({@code page/history.jte})
      */
     record Page(Layout.Shell shell, List<FleetView.Crumb> crumbs, String id, String name, String state, String label,
                 StatusView.Stamp since, String sinceFor, String message, String description, List<Fact> facts,
-                boolean historyUnavailable, List<UptimeCell> uptime, gg.jte.Content bars, Chart chart,
-                List<PartRow> parts, List<Fact> metrics, List<TransitionRow> transitions, boolean transitionsUnavailable,
+                TargetHistory history, List<Fact> metrics, List<TransitionRow> transitions, boolean transitionsUnavailable,
                 List<StatusView.NoticeRow> notices, List<LocationRow> locations, StatusView.Stamp asOf) {
-
-        boolean composite() {
-            return !parts.isEmpty();
-        }
     }
 
     /** @param href null when it is not a link; @param time null unless the value is a moment */
@@ -117,8 +114,9 @@ final class TargetPageView {
 
     static byte[] render(Layout layout, boolean fleetTab, TargetRoutes.Data d, ChartRange range) {
         Page p = page(layout, fleetTab, d, range);
+        Chart chart = p.history().chart();
         return Templates.bytes("page/target.jte", p, 16_384 + p.transitions().size() * 300
-                + (p.chart() == null ? 0 : p.chart().rows().size() * 260 + d.checks().size() * 16));
+                + (chart == null ? 0 : chart.rows().size() * 260 + d.checks().size() * 16));
     }
 
     static Page page(Layout layout, boolean fleetTab, TargetRoutes.Data d, ChartRange range) {
@@ -134,10 +132,24 @@ final class TargetPageView {
         StatusView.Stamp since = v.since() > 0 ? StatusView.Stamp.of(Instant.ofEpochMilli(v.since())) : null;
         String sinceFor = v.since() > 0 ? Format.duration(Duration.ofMillis(d.now().toEpochMilli() - v.since())) : null;
         return new Page(layout.shell(v.name(), Layout.Nav.STATUS, false, fleetTab), crumbs, v.id(), v.name(), v.state().id(),
-                Format.state(v.state()), since, sinceFor, message, description, facts(d), d.historyUnavailable(),
-                uptime(d), bars(d), chart(d, range), parts(d), metrics(v.metrics()), transitions(d.transitions()),
+                Format.state(v.state()), since, sinceFor, message, description, facts(d),
+                history(d, range, links(v.id())), metrics(v.metrics()), transitions(d.transitions()),
                 d.transitionsUnavailable(), notices(d.notices()), locations(d.locations()),
                 StatusView.Stamp.of(d.now()));
+    }
+
+    /**
+     * The history section of {@code d}'s page ({@code page/history.jte}) with its chart over {@code range},
+     * linking where {@code links} say: the one place it is built, for the status page and the dashboard.
+     */
+    static TargetHistory history(TargetRoutes.Data d, ChartRange range, TargetHistory.Links links) {
+        return new TargetHistory(d.historyUnavailable(), uptime(d), bars(d), chart(d, range, links), parts(d, links));
+    }
+
+    /** The status page's links from the page of {@code targetId}: target pages, groups' sections, this page's ranges. */
+    static TargetHistory.Links links(String targetId) {
+        return new TargetHistory.Links(TargetPageView::href, TargetPageView::groupHref,
+                range -> href(targetId) + (range.isEmpty() ? "" : "?range=" + range));
     }
 
     /** The link to a target's page; each segment of the id percent-encoded where it needs to be. */
@@ -262,7 +274,7 @@ final class TargetPageView {
                 || d.latency().stream().anyMatch(b -> b.latencyCount() > 0);
     }
 
-    private static Chart chart(TargetRoutes.Data d, ChartRange range) {
+    private static Chart chart(TargetRoutes.Data d, ChartRange range, TargetHistory.Links to) {
         if (!measured(d)) {
             return null;
         }
@@ -270,8 +282,8 @@ final class TargetPageView {
         long now = d.now().toEpochMilli();
         List<RangeLink> links = new ArrayList<>();
         for (ChartRange r : ChartRange.values()) {
-            links.add(new RangeLink(r.id(), href(v.id()) + (r == ChartRange.DEFAULT ? "" : "?range=" + r.id())
-                    + "#response-time", r == range));
+            links.add(new RangeLink(r.id(), to.page().apply(r == ChartRange.DEFAULT ? "" : r.id()) + "#response-time",
+                    r == range));
         }
         List<LatencyChart.Point> points = LatencyChart.points(d.latency(), range, now);
         LatencyChart.Summary s = LatencyChart.summary(points);
@@ -365,17 +377,17 @@ final class TargetPageView {
         return Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
-    private static List<PartRow> parts(TargetRoutes.Data d) {
+    private static List<PartRow> parts(TargetRoutes.Data d, TargetHistory.Links links) {
         List<PartRow> out = new ArrayList<>(d.parts().size());
         for (TargetRoutes.Part p : d.parts()) {
             if (p.target().isPresent()) {
                 TargetView t = p.target().get();
-                out.add(new PartRow(p.id(), t.name(), href(t.id()), t.state().id(), Format.state(t.state()), p.required(),
-                        t.message() == null || t.message().isBlank() ? null : t.message()));
+                out.add(new PartRow(p.id(), t.name(), links.target().apply(t.id()), t.state().id(), Format.state(t.state()),
+                        p.required(), t.message() == null || t.message().isBlank() ? null : t.message()));
             } else if (p.group().isPresent()) {
                 GroupView g = p.group().get();
                 State worst = worst(g.severity());
-                out.add(new PartRow(p.id(), g.name() + " (group)", groupHref(g.id()), worst.id(),
+                out.add(new PartRow(p.id(), g.name() + " (group)", links.group().apply(g.id()), worst.id(),
                         StatusView.summary(g), p.required(), null));
             } else {
                 out.add(new PartRow(p.id(), p.id(), null, State.UNKNOWN.id(), "Missing", p.required(),

@@ -48,6 +48,8 @@ import java.util.Optional;
  *
  * <p>An unknown target is 404 and a bad {@code range} 400: an HTML page for browsers, the JSON error
  * for clients that ask for {@code application/json}.
+ *
+ * <p>The dashboard's target page shows the same history section, read and built here too ({@link #history}).
  */
 public final class TargetRoutes implements HttpService {
 
@@ -125,8 +127,7 @@ public final class TargetRoutes implements HttpService {
         Optional<ChartRange> range = asked.isEmpty() ? Optional.of(ChartRange.DEFAULT) : asked.flatMap(ChartRange::parse);
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         if (range.isEmpty()) {
-            String message = "range must be one of " + ChartRange.allowed() + " (got '" + shorten(asked.get()) + "')";
-            problem(req, res, Status.BAD_REQUEST_400, "Bad request", message, Optional.of(id));
+            problem(req, res, Status.BAD_REQUEST_400, "Bad request", badRange(asked.get()), Optional.of(id));
             return;
         }
         Optional<Data> data = load(id, range.get(), access.seesPrivate(req));
@@ -138,6 +139,34 @@ public final class TargetRoutes implements HttpService {
         res.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
         res.header(HeaderNames.VARY, "Accept-Encoding");
         Assets.sendMaybeGzip(req, res, html, html.length > 1_400 ? Assets.gzip(html) : null);
+    }
+
+    /** Why {@code asked} is no range of the chart, saying which are. */
+    private static String badRange(String asked) {
+        return "range must be one of " + ChartRange.allowed() + " (got '" + shorten(asked) + "')";
+    }
+
+    /** A {@code range} the chart does not offer; the message says which it does. */
+    public static final class BadRange extends IllegalArgumentException {
+        BadRange(String asked) {
+            super(badRange(asked));
+        }
+    }
+
+    /**
+     * The history section of {@code id}'s page ({@link TargetHistory}: uptime, day bars, the
+     * response-time chart over {@code range} with the recent checks of a probed target, a composite's
+     * parts), read by {@link #load} as for the status page, for the dashboard's target page: every
+     * target, private ones and private parts too (only operators reach the dashboard).
+     *
+     * @param range what {@code ?range=} said; "" for the default
+     * @param links where its links go: the dashboard's own pages
+     * @return empty when there is no such target
+     * @throws BadRange when {@code range} is not one the chart offers
+     */
+    public Optional<TargetHistory> history(String id, String range, TargetHistory.Links links) {
+        ChartRange r = range.isEmpty() ? ChartRange.DEFAULT : ChartRange.parse(range).orElseThrow(() -> new BadRange(range));
+        return load(id, r, true).map(d -> TargetPageView.history(d, r, links));
     }
 
     /**

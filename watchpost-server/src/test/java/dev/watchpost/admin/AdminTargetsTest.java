@@ -26,7 +26,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The dashboard during an outage: the one API that is down comes before 48 green shards, which are
- * one row; "check now" runs the probe; the target's page lists its alerts and links to its public page.
+ * one row; "check now" runs the probe, and only for a signed-in session with its form's token; the
+ * target's page lists its alerts and links to its public page.
  */
 @Tag("integration")
 class AdminTargetsTest {
@@ -132,5 +133,37 @@ class AdminTargetsTest {
                 .doesNotContain("id=\"check-now\"").contains("No alerts about this target.");
         assertThat(admin.submit("/admin/target?id=bots/main/3", "/admin/target/check?id=bots/main/3", Map.of()).statusCode())
                 .isEqualTo(409);
+    }
+
+    @Test
+    void checkNowWithoutASessionOrWithoutItsTokenIsRefusedAndTheProbeDoesNotRun() {
+        // The scheduler's first check is done (the API is down) and its next is an hour away.
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.http().get("/api/v1/targets/zz/api").body().contains("\"down\""));
+        int before = checks.get();
+        String action = "/admin/target/check?id=zz/api";
+
+        // No session: refused as every dashboard POST without one is (403, not a redirect to sign in).
+        AdminClient stranger = new AdminClient(server.app().port());
+        HttpResponse<String> anonymous = stranger.post(action, Map.of());
+        assertThat(anonymous.statusCode()).isEqualTo(403);
+        assertThat(anonymous.headers().firstValue("Location")).isEmpty();
+        assertThat(anonymous.body()).contains("You are not signed in");
+        assertThat(stranger.post(action, Map.of("csrf", admin.csrf("/admin/target?id=zz/api"))).statusCode())
+                .as("a session's token without its cookie").isEqualTo(403);
+
+        // The session, but no token, a wrong one, or another session's.
+        HttpResponse<String> none = admin.post(action, Map.of());
+        assertThat(none.statusCode()).isEqualTo(403);
+        assertThat(none.body()).contains("nothing was changed");
+        assertThat(admin.post(action, Map.of("csrf", "not-the-token")).statusCode()).isEqualTo(403);
+        AdminClient other = new AdminClient(server.app().port());
+        other.signInWithToken(TestServer.ADMIN);
+        assertThat(admin.post(action, Map.of("csrf", other.csrf("/admin/target?id=zz/api"))).statusCode()).isEqualTo(403);
+
+        assertThat(checks.get()).as("no refused request ran the probe").isEqualTo(before);
+        assertThat(admin.get("/admin/target?id=zz/api").body()).as("nor did any show a result").doesNotContain("Checked now");
+        // The same request with its token does run it: the counter would have seen the others.
+        assertThat(admin.submit("/admin/target?id=zz/api", action, Map.of()).statusCode()).isEqualTo(303);
+        assertThat(checks.get()).isEqualTo(before + 1);
     }
 }

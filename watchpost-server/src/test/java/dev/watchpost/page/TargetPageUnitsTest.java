@@ -4,20 +4,31 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.watchpost.history.Bucket;
 import dev.watchpost.history.Resolution;
+import dev.watchpost.live.GroupView;
+import dev.watchpost.live.Severity;
+import dev.watchpost.live.State;
+import dev.watchpost.live.TargetKind;
+import dev.watchpost.live.TargetView;
 import dev.watchpost.probe.Outcome;
 import dev.watchpost.probe.RecentChecks;
 import dev.watchpost.web.Html;
+import dev.watchpost.web.Templates;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The target page's pure parts: ranges, the chart's points, scale and drawing, links and metrics. */
+/**
+ * The target page's pure parts: ranges, the chart's points, scale and drawing, links and metrics,
+ * and its history section as another page (the dashboard's) links and shows it.
+ */
 class TargetPageUnitsTest {
 
     static final Instant NOW = Instant.parse("2026-11-23T12:30:00Z");
@@ -165,5 +176,48 @@ class TargetPageUnitsTest {
                         org.assertj.core.groups.Tuple.tuple("shards.up", "3"),
                         org.assertj.core.groups.Tuple.tuple("none", "—"));
         assertThat(TargetPageView.metrics(null)).isEmpty();
+    }
+
+    static final TargetHistory.Links ELSEWHERE = new TargetHistory.Links(t -> "/elsewhere/target?id=" + t,
+            g -> "/elsewhere/group?id=" + g, r -> "/elsewhere/target?id=here" + (r.isEmpty() ? "" : "&range=" + r));
+
+    static TargetView view(String id, String name, TargetKind kind, State state) {
+        return new TargetView(id, name, kind, null, -1, state, NOW_MS - 60_000, NOW_MS - 60_000, -1, null, Double.NaN, null,
+                null);
+    }
+
+    static TargetRoutes.Data data(TargetView v, List<TargetRoutes.Part> parts, boolean historyUnavailable) {
+        return new TargetRoutes.Data(v, NOW, Optional.empty(), List.of(), Optional.empty(), parts, List.of(), Optional.empty(),
+                List.of(), List.of(), historyUnavailable, List.of(), historyUnavailable, List.of(), List.of());
+    }
+
+    @Test
+    void theHistorySectionLinksWhereItsPageSaysAndSaysWhenHistoryCannotBeRead() {
+        TargetView api = view("web/api", "Public API", TargetKind.HTTP, State.ONLINE);
+        String down = Templates.render("page/history.jte", TargetPageView.history(data(api, List.of(), true), ChartRange.WEEK,
+                ELSEWHERE));
+        assertThat(down).contains("<p id=\"history-unavailable\" class=\"note history-unavailable\" role=\"status\">History unavailable")
+                .contains("<p class=\"empty\">Response times cannot be read now: the database is unavailable.</p>")
+                .contains("<a href=\"/elsewhere/target?id=here#response-time\">24h</a>")
+                .contains("<a href=\"/elsewhere/target?id=here&amp;range=7d#response-time\" aria-current=\"page\">7d</a>")
+                .doesNotContain("uptime-title").doesNotContain("class=\"bars\"").doesNotContain("day-gaps");
+
+        String up = Templates.render("page/history.jte", TargetPageView.history(data(api, List.of(), false), ChartRange.DAY,
+                ELSEWHERE));
+        assertThat(up).doesNotContain("history-unavailable").contains("<dt>24 h</dt><dd><strong>—</strong> <span class=\"detail\">no data yet</span>")
+                .contains("<svg class=\"bars\"", "<pattern id=\"day-gaps\"", "No response times in the last 24 hours.");
+
+        TargetView site = view("web/site", "Site", TargetKind.COMPOSITE, State.DEGRADED);
+        GroupView bots = new GroupView("bots/main", "Main bot", "bots", 4, "1h", Map.of(State.ONLINE, 4), Severity.OK, 4);
+        String parts = Templates.render("page/history.jte", TargetPageView.history(data(site, List.of(
+                new TargetRoutes.Part("web/api", true, Optional.of(api), Optional.empty()),
+                new TargetRoutes.Part("bots/main", false, Optional.empty(), Optional.of(bots)),
+                new TargetRoutes.Part("gone", false, Optional.empty(), Optional.empty())), false), ChartRange.DAY, ELSEWHERE));
+        assertThat(parts).doesNotContain("id=\"response-time\"")
+                .contains("<tr data-part=\"web/api\"><th scope=\"row\"><a href=\"/elsewhere/target?id=web/api\">Public API</a>")
+                .contains("<tr data-part=\"bots/main\"><th scope=\"row\"><a href=\"/elsewhere/group?id=bots/main\">Main bot (group)</a>")
+                .contains("<tr data-part=\"gone\"><th scope=\"row\">gone <span class=\"ident\">gone</span>");
+        assertThat(TargetPageView.links("web/api").page().apply("1y")).isEqualTo("/targets/web/api?range=1y");
+        assertThat(TargetPageView.links("web/api").page().apply("")).isEqualTo("/targets/web/api");
     }
 }

@@ -106,6 +106,24 @@ public final class Browser implements AutoCloseable {
         }
     }
 
+    /** A screenshot of the whole page, not just the window (Chromium's DevTools capture beyond the viewport). */
+    public static Path fullPage(ChromeDriver driver, String name) {
+        Object h = driver.executeScript("return Math.ceil(document.documentElement.scrollHeight)");
+        Object w = driver.executeScript("return Math.ceil(document.documentElement.clientWidth)");
+        java.util.Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", java.util.Map.of(
+                "format", "png", "captureBeyondViewport", true,
+                "clip", java.util.Map.of("x", 0, "y", 0, "width", ((Number) w).intValue(), "height",
+                        Math.min(((Number) h).intValue(), 6_000), "scale", 1)));
+        try {
+            Files.createDirectories(SCREENSHOTS);
+            Path file = SCREENSHOTS.resolve(name + ".png");
+            Files.write(file, java.util.Base64.getDecoder().decode((String) shot.get("data")));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void close() {
         try {
