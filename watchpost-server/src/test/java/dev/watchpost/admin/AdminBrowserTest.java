@@ -30,7 +30,7 @@ import static org.awaitility.Awaitility.await;
 
 /** The dashboard in headless Chromium against a real server: what an operator does, and what an attacker tries. */
 @Tag("browser")
-class BrowserTest {
+class AdminBrowserTest {
 
     static final String SCRIPT = "<script>alert(1)</script>";
     static final String IMG = "\"><img src=x onerror=alert(1)>";
