@@ -7,6 +7,7 @@ import { setupMotion, pulse } from './motion.js';
 import { setupPings } from './pings.js';
 import { setupTiles } from './tiles.js';
 import { setupDays } from './days.js';
+import { timeText } from './times.js';
 
 const label = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -81,7 +82,7 @@ function refreshSummary() {
         banner.querySelector('.banner-text').textContent = s.banner.title;
         const time = banner.querySelector('time');
         time.dateTime = s.generated_at;
-        time.textContent = `${s.generated_at.slice(0, 19).replace('T', ' ')} UTC`;
+        time.textContent = timeText(s.generated_at);
       }
       for (const el of document.querySelectorAll('[data-summary]')) {
         const text = s.groups[el.dataset.summary];

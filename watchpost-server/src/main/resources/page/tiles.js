@@ -2,6 +2,7 @@
 // added per tile: each grid gets one details panel (a polite live region) below it, and one tile at
 // a time is focusable (roving tabindex), so the whole grid is a single tab stop. The details come
 // from the read API when a tile is looked at, once per tile and kept briefly.
+import { timeText } from './times.js';
 
 const KEEP_MS = 15_000; // long enough for going back and forth, short enough to show a fresh message
 const REST_MS = 150; // the pointer or the arrow keys rest this long before a request: sweeping asks nothing
@@ -115,7 +116,7 @@ export function setupTiles(grids, withToken) {
       }
       if (t.since) {
         const at = new Date(t.since);
-        since.textContent = ` since ${t.since.slice(0, 16).replace('T', ' ')} UTC (${duration(Date.now() - at.getTime())})`;
+        since.textContent = ` since ${timeText(t.since, false)} (${duration(Date.now() - at.getTime())})`;
       }
       const parts = [];
       if (t.message) parts.push(el('p', 'tile-msg', t.message));

@@ -5,6 +5,7 @@ import dev.watchpost.auth.Scope;
 import dev.watchpost.auth.Tokens;
 import dev.watchpost.web.Bodies;
 import dev.watchpost.web.Templates;
+import dev.watchpost.web.Times;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
@@ -79,18 +80,21 @@ public final class AdminRoutes implements HttpService {
     private final TokenPages tokenPages;
     private final AlertPages alertPages;
     private final ClusterPages clusterPages;
+    private final Times times;
 
-    public AdminRoutes(Services s, dev.watchpost.store.Database db, Clock clock, Optional<URI> publicUrl) {
+    /** @param times how the dashboard writes times: as the status page and alerts do ({@code status-page.time-zone}) */
+    public AdminRoutes(Services s, dev.watchpost.store.Database db, Clock clock, Optional<URI> publicUrl, Times times) {
         this.tokens = s.tokens();
         this.store = new AdminStore(db);
         this.clock = clock;
+        this.times = java.util.Objects.requireNonNull(times, "times");
         this.sessions = new Sessions(store, s.tokens(), clock, SessionPolicy.DEFAULT);
         this.publicUrl = publicUrl;
         this.secureCookies = publicUrl.map(u -> "https".equalsIgnoreCase(u.getScheme())).orElse(false);
         this.targets = new TargetPages(s.live(), s.topology(), s.topologyStore(), s.manual(), s.probes(), s.alerts(),
                 s.targetPages());
         this.groups = new GroupPages(s.live(), s.topology());
-        this.noticePages = new NoticePages(s.notices(), s.live());
+        this.noticePages = new NoticePages(s.notices(), s.live(), times);
         this.tokenPages = new TokenPages(s.tokens(), store);
         this.alertPages = new AlertPages(s.alerts());
         this.clusterPages = new ClusterPages(s.cluster());
@@ -174,7 +178,7 @@ public final class AdminRoutes implements HttpService {
                     return;
                 }
             }
-            page.handle(new Exchange(req, res, session.get(), form, clock.instant()));
+            page.handle(new Exchange(req, res, session.get(), form, clock.instant(), times));
         };
     }
 

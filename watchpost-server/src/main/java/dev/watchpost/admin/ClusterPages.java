@@ -4,6 +4,7 @@ import dev.watchpost.cluster.ClusterStatus;
 import dev.watchpost.cluster.ClusterView;
 import dev.watchpost.live.Severity;
 import dev.watchpost.web.Templates;
+import dev.watchpost.web.Times;
 import io.helidon.http.Status;
 
 import java.util.ArrayList;
@@ -29,8 +30,11 @@ final class ClusterPages {
     record Page(Layout.Shell shell, Body body) {
     }
 
-    /** Below the top bar ({@code admin/clusterBody.jte}): {@code summary} is null on a single node. */
-    record Body(Summary summary) {
+    /**
+     * Below the top bar ({@code admin/clusterBody.jte}): {@code summary} is null on a single node;
+     * {@code times} writes the nodes' start times.
+     */
+    record Body(Summary summary, Times times) {
     }
 
     /**
@@ -50,18 +54,18 @@ final class ClusterPages {
 
     void show(Exchange x) {
         x.page(Status.OK_200, "admin/cluster.jte", new Page(Layout.shell("Cluster", "cluster", x),
-                body(cluster.view(), cluster.forwarded())));
+                body(cluster.view(), cluster.forwarded(), x.times())));
     }
 
     /** The page below the top bar on its own, as {@code admin/clusterBody.jte} renders it. */
-    static String render(Optional<ClusterView> view, OptionalLong forwarded) {
-        return Templates.render("admin/clusterBody.jte", body(view, forwarded));
+    static String render(Optional<ClusterView> view, OptionalLong forwarded, Times times) {
+        return Templates.render("admin/clusterBody.jte", body(view, forwarded, times));
     }
 
     /** The single-node explanation (empty view), or the cluster's summary and nodes. */
-    static Body body(Optional<ClusterView> view, OptionalLong forwarded) {
+    static Body body(Optional<ClusterView> view, OptionalLong forwarded, Times times) {
         if (view.isEmpty()) {
-            return new Body(null);
+            return new Body(null, times);
         }
         ClusterView v = view.get();
         long live = v.nodes().stream().filter(ClusterView.Node::live).count();
@@ -81,7 +85,7 @@ final class ClusterPages {
                 live + " live of " + v.nodes().size() + " known",
                 v.partitions() + " in all: " + ownedHere + " owned by this node, " + v.unowned() + " without a live owner",
                 v.renewalAgeMs() < 0 ? "not yet" : ago(v.renewalAgeMs()) + " (this node's leases)",
-                forwarded.isPresent() ? forwarded.getAsLong() : null, rows));
+                forwarded.isPresent() ? forwarded.getAsLong() : null, rows), times);
     }
 
     /** How long ago, for people: "0.4 s ago", "35 s ago", "12 min ago", "3 h ago", "2 days ago". */

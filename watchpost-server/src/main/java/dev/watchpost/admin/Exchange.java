@@ -1,6 +1,7 @@
 package dev.watchpost.admin;
 
 import dev.watchpost.web.Templates;
+import dev.watchpost.web.Times;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -11,10 +12,10 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * One dashboard request after the gate: the signed-in session, the form posted (empty for GET) and
- * the time it is judged at.
+ * One dashboard request after the gate: the signed-in session, the form posted (empty for GET), the
+ * time it is judged at and how its pages write times ({@code status-page.time-zone}).
  */
-record Exchange(ServerRequest req, ServerResponse res, Session session, Form form, Instant now) {
+record Exchange(ServerRequest req, ServerResponse res, Session session, Form form, Instant now, Times times) {
 
     /** A query parameter, or "" when absent. */
     String query(String name) {

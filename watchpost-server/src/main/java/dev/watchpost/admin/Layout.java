@@ -1,12 +1,10 @@
 package dev.watchpost.admin;
 
 import dev.watchpost.live.Severity;
+import dev.watchpost.web.Times;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,9 +14,6 @@ import java.util.Map;
  * every page uses (inputs, states, times: {@code admin/input.jte}, {@code state.jte}, {@code time.jte}).
  */
 final class Layout {
-
-    /** The same as the status page and alerts ({@link dev.watchpost.web.Times}). */
-    private static final DateTimeFormatter SHOWN = dev.watchpost.web.Times.TEXT;
 
     /** Texts for {@code ?ok=} after a redirect: fixed here, so nothing from the URL is ever shown. */
     private static final Map<String, String> DONE = Map.ofEntries(
@@ -50,8 +45,9 @@ final class Layout {
      *
      * @param section the top bar's current entry
      * @param flash   the {@code ?ok=} message, or null
+     * @param times   how the page writes times: as the status page and alerts do ({@code admin/time.jte})
      */
-    record Shell(String title, String section, String csrf, String flash) {
+    record Shell(String title, String section, String csrf, String flash, Times times) {
 
         /** {@code aria-current}'s value on a top bar entry: "page" or none. */
         String current(NavItem item) {
@@ -111,7 +107,7 @@ final class Layout {
 
     /** The chrome of a page in {@code section}, for the signed-in session of {@code x}. */
     static Shell shell(String title, String section, Exchange x) {
-        return new Shell(title, section, x.csrf(), DONE.get(x.query("ok")));
+        return new Shell(title, section, x.csrf(), DONE.get(x.query("ok")), x.times());
     }
 
     static String fieldId(String name) {
@@ -129,11 +125,6 @@ final class Layout {
 
     static String shape(dev.watchpost.live.State s) {
         return dev.watchpost.web.Symbols.of(s);
-    }
-
-    /** A time as people read it on the dashboard: as on the status page and in alerts (the browser's own zone in its tooltip). */
-    static String shown(Instant t) {
-        return SHOWN.format(t);
     }
 
     static String url(String s) {

@@ -9,6 +9,7 @@ import dev.watchpost.notice.NoticeKind;
 import dev.watchpost.notice.NoticeService;
 import dev.watchpost.notice.NoticeStatus;
 import dev.watchpost.notice.NoticeUpdate;
+import dev.watchpost.web.Times;
 import io.helidon.http.Status;
 
 import java.time.DateTimeException;
@@ -17,7 +18,6 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
@@ -31,10 +31,13 @@ final class NoticePages {
 
     private final NoticeService notices;
     private final LiveState live;
+    private final Times times;
 
-    NoticePages(NoticeService notices, LiveState live) {
+    /** @param times the dashboard's zone: a maintenance window's times are read in it unless the form names another */
+    NoticePages(NoticeService notices, LiveState live, Times times) {
         this.notices = notices;
         this.live = live;
+        this.times = times;
     }
 
     /** The notices ({@code admin/notices.jte}): current ones, then those finished lately. */
@@ -70,11 +73,17 @@ final class NoticePages {
                     Window window, String message, String targets, String targetsHint, String submit) {
     }
 
-    /** A maintenance window's fields ({@code admin/noticeWindow.jte}). */
-    record Window(Layout.Input starts, Layout.Input ends, String tz) {
-        static Window of(String starts, String ends, String tz) {
+    /**
+     * A maintenance window's fields ({@code admin/noticeWindow.jte}).
+     *
+     * @param browserZone whether the dashboard's script may put the browser's zone in {@code tz}: only
+     *                    on a new window's empty form while no zone is configured (UTC); the times of a
+     *                    window being edited are written in {@code tz}, which must stay as it is
+     */
+    record Window(Layout.Input starts, Layout.Input ends, String tz, boolean browserZone) {
+        static Window of(String starts, String ends, String tz, boolean browserZone) {
             return new Window(new Layout.Input("starts", "Starts", starts, "", null, "datetime-local", true),
-                    new Layout.Input("ends", "Ends", ends, "", null, "datetime-local", true), tz);
+                    new Layout.Input("ends", "Ends", ends, "", null, "datetime-local", true), tz, browserZone);
         }
     }
 
@@ -90,7 +99,8 @@ final class NoticePages {
                 Layout.Input.text("title", "Title", typed.get("title"), incident ? "e.g. Elevated API errors"
                         : "e.g. Database upgrade").asRequired(),
                 incident ? statuses(typed.get("status").isEmpty() ? NoticeStatus.INVESTIGATING.id() : typed.get("status")) : null,
-                incident ? null : Window.of(typed.get("starts"), typed.get("ends"), typed.has("tz") ? typed.get("tz") : "UTC"),
+                incident ? null : Window.of(typed.get("starts"), typed.get("ends"),
+                        typed.has("tz") ? typed.get("tz") : times.label(), !typed.has("tz") && times.equals(Times.UTC)),
                 typed.get("message"), typed.has("targets") ? typed.get("targets") : targets,
                 "one id per line" + (incident ? "" : "; they show maintenance during the window"),
                 incident ? "Post incident" : "Schedule"));
@@ -144,8 +154,8 @@ final class NoticePages {
                 n.kind().id(), n.statusAt(x.now()).label(), maintenance, n.startsAt(), n.endsAt().orElse(null), affects,
                 n.updates(), n.kind() == NoticeKind.INCIDENT ? statuses(typed.get("status")) : null, typed.get("message"),
                 Layout.Input.text("title", "Title", n.title(), "").asRequired(),
-                maintenance ? Window.of(LOCAL_INPUT.format(n.startsAt().atZone(ZoneOffset.UTC)),
-                        LOCAL_INPUT.format(n.endsAt().orElseThrow().atZone(ZoneOffset.UTC)), "UTC") : null,
+                maintenance ? Window.of(LOCAL_INPUT.format(n.startsAt().atZone(times.zone())),
+                        LOCAL_INPUT.format(n.endsAt().orElseThrow().atZone(times.zone())), times.label(), false) : null,
                 String.join("\n", n.targets())));
     }
 
@@ -236,9 +246,10 @@ final class NoticePages {
         return Arrays.stream(text.split("[\\s,]+")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 
-    static ZoneId zone(String text) {
+    /** The zone a form names; the dashboard's own when it names none. */
+    ZoneId zone(String text) {
         try {
-            return text.isEmpty() ? ZoneOffset.UTC : ZoneId.of(text);
+            return text.isEmpty() ? times.zone() : ZoneId.of(text);
         } catch (DateTimeException e) {
             throw new IllegalArgumentException("time zone: unknown zone '" + text + "' (e.g. UTC, Europe/Berlin)");
         }

@@ -8,6 +8,7 @@ import dev.watchpost.live.LiveState;
 import dev.watchpost.live.TransitionWriter;
 import dev.watchpost.store.Database;
 import dev.watchpost.store.SecretBox;
+import dev.watchpost.web.Times;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,17 +79,18 @@ public final class AlertEngine implements AutoCloseable {
      * Reads the channels and rules of the config file and the API: build it before the live state
      * starts, and register its {@link #writer()} with it.
      *
-     * @param box seals the channels made through the API, whose declarations hold secrets
+     * @param box   seals the channels made through the API, whose declarations hold secrets
+     * @param times how alert texts write times: as the status page and the dashboard do
      * @throws ConfigException naming the item when a channel or rule in the config file is invalid
      */
     public AlertEngine(LiveState live, Database db, SecretBox box, Clock clock, WatchpostConfig.Alerts config,
-                       Optional<URI> publicUrl) {
-        this(live, db, box, clock, config, publicUrl, ROUND, Backoff.DEFAULT, TIMEOUT);
+                       Optional<URI> publicUrl, Times times) {
+        this(live, db, box, clock, config, publicUrl, times, ROUND, Backoff.DEFAULT, TIMEOUT);
     }
 
     /** With the round, the retries' backoff and the requests' timeout given. */
     AlertEngine(LiveState live, Database db, SecretBox box, Clock clock, WatchpostConfig.Alerts config, Optional<URI> publicUrl,
-                Duration round, Backoff backoff, Duration timeout) {
+                Times times, Duration round, Backoff backoff, Duration timeout) {
         this.live = live;
         this.clock = clock;
         this.outbox = new Outbox(db);
@@ -97,8 +99,8 @@ public final class AlertEngine implements AutoCloseable {
         this.config = config;
         routing.set(load(config)); // first: an invalid config file leaves no client threads behind
         this.groups = new Groups(live, () -> tagsOf);
-        this.rounds = new DeliveryRounds(live, clock, outbox, routing::get, () -> tagsOf, groups, publicUrl, graceEnd,
-                round, backoff, timeout);
+        this.rounds = new DeliveryRounds(live, clock, outbox, routing::get, () -> tagsOf, groups, publicUrl, times,
+                graceEnd, round, backoff, timeout);
     }
 
     /**

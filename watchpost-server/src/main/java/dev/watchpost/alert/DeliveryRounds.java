@@ -5,6 +5,7 @@ import dev.watchpost.live.State;
 import dev.watchpost.live.TargetView;
 import dev.watchpost.store.Backoff;
 import dev.watchpost.store.StoreException;
+import dev.watchpost.web.Times;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,6 +78,7 @@ final class DeliveryRounds implements AutoCloseable {
     private final Supplier<Function<String, Set<String>>> tagSource;
     private final Groups groups;
     private final Optional<URI> publicUrl;
+    private final Times times;
     private final Instant graceEnd;
     private final Duration round;
     private final Backoff backoff;
@@ -107,8 +109,8 @@ final class DeliveryRounds implements AutoCloseable {
     private volatile Supplier<Set<String>> liveNodes;
 
     DeliveryRounds(LiveState live, Clock clock, Outbox outbox, Supplier<Routing> routing,
-                   Supplier<Function<String, Set<String>>> tagSource, Groups groups, Optional<URI> publicUrl, Instant graceEnd,
-                   Duration round, Backoff backoff, Duration timeout) {
+                   Supplier<Function<String, Set<String>>> tagSource, Groups groups, Optional<URI> publicUrl, Times times,
+                   Instant graceEnd, Duration round, Backoff backoff, Duration timeout) {
         this.live = live;
         this.clock = clock;
         this.outbox = outbox;
@@ -116,6 +118,7 @@ final class DeliveryRounds implements AutoCloseable {
         this.tagSource = tagSource;
         this.groups = groups;
         this.publicUrl = publicUrl;
+        this.times = times;
         this.graceEnd = graceEnd;
         this.round = round;
         this.backoff = backoff;
@@ -547,14 +550,15 @@ final class DeliveryRounds implements AutoCloseable {
         Function<String, Set<String>> tags = tagSource.get();
         return new Texts.Context(now, publicUrl, live::target, r.rules(),
                 () -> Texts.problems(live.freshSnapshot().targets(), v -> rules.stream()
-                        .anyMatch(rule -> rule.matches(v.id(), v.groupId(), tags.apply(v.id())))), this::systemAlerts);
+                        .anyMatch(rule -> rule.matches(v.id(), v.groupId(), tags.apply(v.id())))), this::systemAlerts,
+                times);
     }
 
     /** Alerts about Watchpost itself, for batched e-mails: channels failing, alerts held back by rate limits. */
     List<String> systemAlerts() {
         List<String> out = new ArrayList<>();
         new java.util.TreeMap<>(failing).forEach((id, f) -> out.add("alerts to channel " + id + " are failing since "
-                + Texts.time(f.since()) + ": " + f.error()));
+                + times.text(f.since()) + ": " + f.error()));
         new java.util.TreeMap<>(held).forEach((id, n) -> out.add(Texts.count(n, "alert") + " to channel " + id
                 + " held back by its rate limit"));
         return out;
@@ -591,7 +595,7 @@ final class DeliveryRounds implements AutoCloseable {
 
     /** Channel id → why its deliveries fail (and since when); absent when its last delivery worked. */
     Optional<String> failure(String channelId) {
-        return Optional.ofNullable(failing.get(channelId)).map(f -> "since " + Texts.time(f.since()) + ": " + f.error());
+        return Optional.ofNullable(failing.get(channelId)).map(f -> "since " + times.text(f.since()) + ": " + f.error());
     }
 
     // ---------------------------------------------------------------- plumbing

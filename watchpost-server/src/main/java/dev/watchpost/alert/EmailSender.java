@@ -110,7 +110,7 @@ final class EmailSender implements Sender {
         StringBuilder b = new StringBuilder();
         b.append(Texts.line(a, ctx, Template.PLAIN)).append("\n");
         Texts.url(a, ctx).ifPresent(u -> b.append("\n").append(u).append("\n"));
-        b.append("\n-- \nSent by Watchpost at ").append(Texts.time(ctx.now())).append(" (rule ").append(a.ruleId())
+        b.append("\n-- \nSent by Watchpost at ").append(ctx.time(ctx.now())).append(" (rule ").append(a.ruleId())
                 .append(", channel ").append(a.channelId()).append(")\n");
         return b.toString();
     }

@@ -5,12 +5,11 @@ import dev.watchpost.live.Severity;
 import dev.watchpost.live.State;
 import dev.watchpost.live.TargetView;
 import dev.watchpost.web.Json;
+import dev.watchpost.web.Times;
 
 import java.io.IOException;
 import java.net.URI;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -27,7 +26,6 @@ import java.util.function.UnaryOperator;
  */
 final class Texts {
 
-    static final DateTimeFormatter TIME = dev.watchpost.web.Times.TEXT;
     /** Lines of current problems in one message; the rest are counted. */
     static final int MAX_PROBLEMS_LISTED = 200;
 
@@ -55,17 +53,18 @@ final class Texts {
      * @param targets  a target's current view (for its name)
      * @param problems the targets now down or degraded that the channel's rules select (batched e-mails)
      * @param system   system-wide alerts (channels failing, alerts held by rate limits)
+     * @param times    how times are written: as on the status page and the dashboard
      */
     record Context(Instant now, Optional<URI> publicUrl, Function<String, Optional<TargetView>> targets,
                    Map<String, Rule> rules, java.util.function.Supplier<List<TargetView>> problems,
-                   java.util.function.Supplier<List<String>> system) {
+                   java.util.function.Supplier<List<String>> system, Times times) {
+
+        String time(Instant t) {
+            return times.text(t);
+        }
     }
 
     private Texts() {
-    }
-
-    static String time(Instant t) {
-        return TIME.format(t);
     }
 
     static String name(Alert a, Context ctx) {
@@ -85,7 +84,7 @@ final class Texts {
         v.put("id", a.targetId().orElse(""));
         v.put("state", a.to().map(s -> s.id()).orElse(""));
         v.put("previous", a.from().map(s -> s.id()).orElse(""));
-        v.put("since", time(a.at()));
+        v.put("since", ctx.time(a.at()));
         v.put("reason", a.reason());
         v.put("url", url(a, ctx).orElse(""));
         v.put("event", a.event().id());
@@ -116,7 +115,7 @@ final class Texts {
     /** The alert's line: the rule's template or the default, values escaped with {@code escape}. */
     static String line(Alert a, Context ctx, UnaryOperator<String> escape) {
         if (a.event() == Event.DIGEST) {
-            return String.join("\n", digestLines(a, escape));
+            return String.join("\n", digestLines(a, ctx, escape));
         }
         String template = Optional.ofNullable(ctx.rules().get(a.ruleId())).flatMap(Rule::template)
                 .filter(t -> a.event() != Event.TEST).orElse((a.group() ? GROUP_DEFAULTS : DEFAULTS).get(a.event()));
@@ -201,7 +200,7 @@ final class Texts {
         v.put("id", g.id());
         v.put("state", groupState(a));
         v.put("previous", a.from().map(State::id).orElse(""));
-        v.put("since", time(a.at()));
+        v.put("since", ctx.time(a.at()));
         v.put("url", url(a, ctx).orElse(""));
         v.put("event", a.event().id());
         v.put("count", Integer.toString(g.count()));
@@ -275,10 +274,10 @@ final class Texts {
         return out;
     }
 
-    static List<String> digestLines(Alert a, UnaryOperator<String> escape) {
+    static List<String> digestLines(Alert a, Context ctx, UnaryOperator<String> escape) {
         List<String> lines = new ArrayList<>();
         for (Down d : digest(a)) {
-            lines.add("- " + escape.apply(d.name() + " (" + d.id() + "): " + d.state() + " since " + time(d.since())
+            lines.add("- " + escape.apply(d.name() + " (" + d.id() + "): " + d.state() + " since " + ctx.time(d.since())
                     + (d.reason().isEmpty() ? "" : ": " + d.reason())));
         }
         return lines;
@@ -335,7 +334,7 @@ final class Texts {
 
     /** "3 new events at 2026-06-01 12:00:00 UTC": events counted per target, as practable does. */
     static String summaryTitle(List<Alert> alerts, Context ctx) {
-        return count(entities(alerts).size(), "new event") + " at " + time(ctx.now());
+        return count(entities(alerts).size(), "new event") + " at " + ctx.time(ctx.now());
     }
 
     /** "3 new events (2 issues, 1 ok) at 2026-06-01 12:00:00 UTC": the first line of a batched e-mail. */
@@ -343,7 +342,7 @@ final class Texts {
         List<Entity> entities = entities(alerts);
         long issues = entities.stream().filter(Entity::issue).count();
         return count(entities.size(), "new event") + " (" + count((int) issues, "issue") + ", " + (entities.size() - issues)
-                + " ok) at " + time(ctx.now());
+                + " ok) at " + ctx.time(ctx.now());
     }
 
     /**
@@ -386,7 +385,8 @@ final class Texts {
         for (int i = 0; i < problems.size() && i < MAX_PROBLEMS_LISTED; i++) {
             TargetView v = problems.get(i);
             b.append("- ").append(escape.apply(v.name() + " (" + v.id() + "): " + v.state().id() + " since "
-                    + time(Instant.ofEpochMilli(v.since())) + (v.message() == null ? "" : ": " + v.message()))).append('\n');
+                    + ctx.time(Instant.ofEpochMilli(v.since())) + (v.message() == null ? "" : ": " + v.message())))
+                    .append('\n');
         }
         if (problems.size() > MAX_PROBLEMS_LISTED) {
             b.append("- and ").append(problems.size() - MAX_PROBLEMS_LISTED).append(" more\n");
@@ -398,7 +398,7 @@ final class Texts {
     private static String bullet(Entity e, Context ctx, UnaryOperator<String> escape) {
         Alert a = e.shown();
         if (a.event() == Event.DIGEST) {
-            return "- " + escape.apply(title(a, ctx)) + "\n  " + String.join("\n  ", digestLines(a, escape));
+            return "- " + escape.apply(title(a, ctx)) + "\n  " + String.join("\n  ", digestLines(a, ctx, escape));
         }
         return "- " + e.label() + ": " + line(a, ctx, escape);
     }

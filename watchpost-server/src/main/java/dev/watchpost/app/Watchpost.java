@@ -55,6 +55,7 @@ import dev.watchpost.store.SecretKeys;
 import dev.watchpost.store.WriteBehind;
 import dev.watchpost.web.ConnectionLimits;
 import dev.watchpost.web.HttpServer;
+import dev.watchpost.web.Times;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,6 +111,8 @@ public final class Watchpost implements AutoCloseable {
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
             PageRoutes.check(config.statusPage()); // before anything opens: a bad setting changes nothing
+            // Every time written for people (pages, dashboard, alert texts) in one zone.
+            Times times = new Times(config.statusPage().timeZone());
             PrometheusMeterRegistry meters = Metrics.registry();
             started.push(meters::close);
             long tStore = System.nanoTime();
@@ -176,7 +179,7 @@ public final class Watchpost implements AutoCloseable {
             started.push(probes); // stops before the live state: no results arrive after it closed
             CompositeEngine composites = new CompositeEngine(live, db, clock);
             started.push(composites); // stops before the live state
-            AlertEngine alerts = new AlertEngine(live, db, box, clock, config.alerts(), config.server().publicUrl());
+            AlertEngine alerts = new AlertEngine(live, db, box, clock, config.alerts(), config.server().publicUrl(), times);
             membership.ifPresent(m -> alerts.clusterAs(m.nodeId(), m::liveNodeIds));
             started.push(alerts); // stops before the live state: its last transitions' alerts wait in the outbox
             TopologyStore topologyStore = new TopologyStore(db, box);
@@ -258,7 +261,8 @@ public final class Watchpost implements AutoCloseable {
             PageRoutes pages = new PageRoutes(live, history.history(), access, clock,
                     FleetSource.of(argusRoutes::viewJson, argusRoutes::clusterJson,
                             () -> config.argus().configured() || fleet.hasMembers(), config.argus().group()),
-                    Notices.both(Notices.board(notices, clock), Notices.manualTargetMessages()), config.statusPage());
+                    Notices.both(Notices.board(notices, clock, times), Notices.manualTargetMessages()), config.statusPage(),
+                    times);
             TargetRoutes targetPages = new TargetRoutes(
                     new TargetRoutes.Sources(live, topology, topologyStore, history.history(), notices, probes), access, clock, pages);
 
@@ -294,7 +298,7 @@ public final class Watchpost implements AutoCloseable {
                             new NoticeRoutes(notices, live, access),
                             new AdminRoutes(new AdminRoutes.Services(live, topology, topologyStore, manual, notices, tokens, alerts,
                                     dev.watchpost.cluster.ClusterStatus.of(membership), probes, targetPages), db, clock,
-                                    s.publicUrl()),
+                                    s.publicUrl(), times),
                             argusRoutes,
                             pages,
                             targetPages,
@@ -349,7 +353,8 @@ public final class Watchpost implements AutoCloseable {
             topology.load(config.declarations());
             GlanceClusters.resolve(config.glance(), live, topology);
             topology.requireCompositeParts(appearLater(config));
-            new AlertEngine(live, db, box, clock, config.alerts(), config.server().publicUrl()).close(); // reads channels and rules
+            new AlertEngine(live, db, box, clock, config.alerts(), config.server().publicUrl(),
+                    new Times(config.statusPage().timeZone())).close(); // reads channels and rules
             return new Checked(db.schemaVersion(), config.declarations().targets().size(), config.alerts().channels().size(),
                     config.alerts().rules().size());
         }

@@ -8,6 +8,8 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +32,7 @@ final class StatusPageSettings {
 
     static final String SECTION = "status-page";
     static final Set<String> KEYS = Set.of("name", "title", "logo", "favicon", "footer", "accent", "banner",
-            "search-engines");
+            "search-engines", "time-zone");
     static final int MAX_NAME = 80;
     static final int MAX_TITLE = 120;
     static final int MAX_LINKS = 20;
@@ -93,8 +95,25 @@ final class StatusPageSettings {
                         "true (the page may be indexed) or false (ask search engines not to index it)");
             };
         }
+        ZoneId timeZone = value(s, "time-zone").map(this::zone).orElse(WatchpostConfig.StatusPage.DEFAULT_TIME_ZONE);
         return new WatchpostConfig.StatusPage(name.orElse(WatchpostConfig.StatusPage.DEFAULT_NAME), title, logo, favicon,
-                footer(s.get("footer")), accent, banner(s.get("banner")), searchEngines);
+                footer(s.get("footer")), accent, banner(s.get("banner")), searchEngines, timeZone);
+    }
+
+    /**
+     * A zone id as {@link ZoneId#of} reads it: an IANA id ({@code Europe/Berlin}), {@code UTC}, or an
+     * offset ({@code +05:30}). A near miss is named: ids are case-sensitive, and three-letter names
+     * such as PST are not zones.
+     */
+    private ZoneId zone(String v) {
+        try {
+            return ZoneId.of(v);
+        } catch (DateTimeException e) {
+            String near = ZoneId.getAvailableZoneIds().stream().filter(id -> id.equalsIgnoreCase(v)).findFirst()
+                    .orElse(ZoneId.SHORT_IDS.get(v.toUpperCase(Locale.ROOT)));
+            throw invalid("time-zone", v, "an IANA time zone id such as Europe/Berlin, America/New_York or UTC"
+                    + (near == null || near.startsWith("-") ? "" : " (did you mean " + near + "?)"));
+        }
     }
 
     // ---------------------------------------------------------------- values

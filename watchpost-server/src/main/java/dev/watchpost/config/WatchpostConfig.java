@@ -3,6 +3,7 @@ package dev.watchpost.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -257,12 +258,15 @@ public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging
      *                      public target
      * @param searchEngines false: ask search engines not to index the page ({@code robots.txt},
      *                      {@code <meta name="robots">})
+     * @param timeZone      the zone every time written for people is in (pages, dashboard, alert texts),
+     *                      and where the day bars' days begin; machine-readable times stay UTC
      */
     public record StatusPage(String name, String title, Optional<Image> logo, Optional<Image> favicon, List<Link> footer,
-                             Optional<String> accent, List<String> banner, boolean searchEngines) {
+                             Optional<String> accent, List<String> banner, boolean searchEngines, ZoneId timeZone) {
 
         public static final String DEFAULT_NAME = "Watchpost";
         public static final String DEFAULT_TITLE = "Status";
+        public static final ZoneId DEFAULT_TIME_ZONE = ZoneId.of("UTC");
 
         public StatusPage {
             Objects.requireNonNull(name, "name");
@@ -270,6 +274,7 @@ public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging
             Objects.requireNonNull(logo, "logo");
             Objects.requireNonNull(favicon, "favicon");
             Objects.requireNonNull(accent, "accent");
+            Objects.requireNonNull(timeZone, "timeZone");
             footer = List.copyOf(footer);
             banner = List.copyOf(banner);
         }
@@ -277,7 +282,7 @@ public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging
         /** Watchpost's own look: no section in the file. */
         public static StatusPage defaults() {
             return new StatusPage(DEFAULT_NAME, DEFAULT_TITLE, Optional.empty(), Optional.empty(), List.of(),
-                    Optional.empty(), List.of(), true);
+                    Optional.empty(), List.of(), true, DEFAULT_TIME_ZONE);
         }
 
         /**

@@ -33,7 +33,7 @@ final class Assets {
 
     /** Every file there is; a fixed list, so nothing else on the class path can be served by accident. */
     static final List<String> NAMES = List.of("page.css", "page.js", "live.js", "guild.js", "motion.js", "pings.js", "tiles.js",
-            "days.js");
+            "days.js", "times.js");
 
     record Asset(String name, String contentType, byte[] bytes, byte[] gzip, String hash) {
         String etag() {

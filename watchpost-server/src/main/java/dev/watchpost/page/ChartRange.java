@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
 /**
  * The spans a target page's response-time chart offers ({@code ?range=}), each with the buckets it
  * is drawn from and how wide one point of it is: a year of days is 365 points, not 8,760 hours.
- * Points are UTC periods; the last one is the period running now.
+ * Points are UTC periods; the last one is the period running now. (Only the axis and the texts read
+ * the page's time zone.)
  *
  * @param id     what {@code ?range=} takes
  * @param text   how the page names it ("last 24 hours")

@@ -2,11 +2,10 @@ package dev.watchpost.page;
 
 import dev.watchpost.web.Html;
 import dev.watchpost.web.Templates;
+import dev.watchpost.web.Times;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -37,8 +36,6 @@ final class FleetView {
             new Metric("duration_p95_seconds", "p95 duration", "seconds"),
             new Metric("ratelimits_rate", "Rate limits/s", "rate"),
             new Metric("uptime_seconds", "Uptime", "duration"));
-
-    private static final DateTimeFormatter TIME = dev.watchpost.web.Times.TEXT;
 
     // ---------------------------------------------------------------- view models (page/fleet*.jte)
 
@@ -128,7 +125,8 @@ final class FleetView {
         for (Map<String, Object> c : list(fleet.get("clusters"))) {
             String number = num(c.get("number"));
             clusters.add(new ClusterRow("/fleet/" + name + "/" + number, number, str(c.get("identity")),
-                    str(c.get("status")), seen(c.get("last_seen")), cells(map(c.get("metrics")), map(c.get("grades")))));
+                    str(c.get("status")), seen(c.get("last_seen"), layout.times()),
+                    cells(map(c.get("metrics")), map(c.get("grades")))));
         }
         Fleet page = new Fleet(layout.shell("Fleet " + name, Layout.Nav.FLEET, false, true), crumbs(name, null), name,
                 error(view, details), num(fleet.get("clusters_up")) + " of " + num(fleet.get("clusters_total")) + " clusters up",
@@ -153,13 +151,15 @@ final class FleetView {
         if (points.size() >= 2) {
             double t0 = epochSeconds(points.get(0).get("t"));
             double t1 = epochSeconds(points.get(points.size() - 1).get("t"));
-            historyNote = points.size() + " points from " + TIME.format(instant(t0)) + " to " + TIME.format(instant(t1));
+            historyNote = points.size() + " points from " + layout.times().text(instant(t0)) + " to "
+                    + layout.times().text(instant(t1));
             Html h = new Html(4_096);
             sparks(h, points, t0, t1);
             sparks = h.content();
         }
         Cluster page = new Cluster(layout.shell("Cluster " + fleetName + " #" + number, Layout.Nav.FLEET, false, true),
-                crumbs(fleetName, number), number, str(c.get("identity")), str(c.get("status")), seen(c.get("last_seen")),
+                crumbs(fleetName, number), number, str(c.get("identity")), str(c.get("status")),
+                seen(c.get("last_seen"), layout.times()),
                 c.get("version") == null ? "—" : str(c.get("version")),
                 c.get("scrape_target") == null || !details ? "—" : str(c.get("scrape_target")),
                 cells(map(c.get("metrics")), map(c.get("grades"))), historyNote, sparks, shards);
@@ -266,11 +266,11 @@ final class FleetView {
     }
 
     /** A time as the fleet bodies give it: an ISO-8601 string with an offset, as Argus writes it. */
-    private static String seen(Object isoTime) {
+    private static String seen(Object isoTime, Times times) {
         if (!(isoTime instanceof String text)) {
             return "never";
         }
-        return TIME.format(OffsetDateTime.parse(text).toInstant());
+        return times.text(OffsetDateTime.parse(text).toInstant());
     }
 
     private static double epochSeconds(Object isoTime) {

@@ -7,8 +7,11 @@ import dev.watchpost.probe.RecentChecks;
 import dev.watchpost.web.Html;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -194,9 +197,10 @@ final class LatencyChart {
      * @param title  the SVG's title ("Response time of Public API, last 24 hours")
      * @param desc   the SVG's description: the figures in words
      * @param checks recent checks to draw one by one (empty for none); those outside the range are left out
+     * @param zone   whose clock the time axis reads
      */
     static void draw(Html h, List<Point> points, List<RecentChecks.Result> checks, ChartRange range, long nowMs,
-                     String title, String desc) {
+                     String title, String desc, ZoneId zone) {
         long start = range.startMs(nowMs);
         long end = range.endMs(nowMs);
         List<RecentChecks.Result> shown = checks.stream()
@@ -211,11 +215,11 @@ final class LatencyChart {
                     .raw("\" y2=\"").text(y).raw("\"/><text x=\"").text(LEFT - 6).raw("\" y=\"").text(num(y(v, s) + 4))
                     .raw("\" text-anchor=\"end\">").text(tick(v)).raw("</text>");
         }
-        for (long t : xTicks(range, start, end)) {
+        for (long t : xTicks(range, start, end, zone)) {
             String x = num(x(t, start, end));
             h.raw("<line class=\"tick\" x1=\"").text(x).raw("\" x2=\"").text(x).raw("\" y1=\"").text(BOTTOM)
                     .raw("\" y2=\"").text(BOTTOM + 4).raw("\"/><text x=\"").text(x).raw("\" y=\"").text(BOTTOM + 18)
-                    .raw("\" text-anchor=\"middle\">").text(xLabel(range, t)).raw("</text>");
+                    .raw("\" text-anchor=\"middle\">").text(xLabel(range, t, zone)).raw("</text>");
         }
         h.raw("<line class=\"base\" x1=\"").text(LEFT).raw("\" x2=\"").text(RIGHT).raw("\" y1=\"").text(BOTTOM)
                 .raw("\" y2=\"").text(BOTTOM).raw("\"/></g>");
@@ -327,47 +331,51 @@ final class LatencyChart {
         return num(ms / 1000) + " s";
     }
 
-    private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("MM-dd").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("MMM", Locale.ROOT).withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter YEAR = DateTimeFormatter.ofPattern("yyyy", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("MM-dd", Locale.ROOT);
+    private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("MMM", Locale.ROOT);
+    private static final DateTimeFormatter YEAR = DateTimeFormatter.ofPattern("yyyy", Locale.ROOT);
 
-    /** Where the time axis is labelled: every 6 hours, every day, every 5th day, every month (UTC). */
-    static List<Long> xTicks(ChartRange range, long start, long end) {
+    /**
+     * Where the time axis is labelled, by the clock of {@code zone} (the page's): every 6 hours
+     * (00:00, 06:00, …), every midnight, every 5th midnight, every first of a month after the first
+     * point's. The points stay
+     * UTC periods; only the axis reads as local time. Across a change to or from summer time a tick
+     * falls where that local time first is.
+     */
+    static List<Long> xTicks(ChartRange range, long start, long end, ZoneId zone) {
         List<Long> out = new ArrayList<>();
-        long hour = 3_600_000L;
-        long day = 24 * hour;
-        switch (range) {
-            case DAY -> {
-                for (long t = Math.floorDiv(start + 6 * hour - 1, 6 * hour) * 6 * hour; t <= end; t += 6 * hour) {
-                    out.add(t);
-                }
+        LocalDateTime first = LocalDateTime.ofInstant(Instant.ofEpochMilli(start), zone);
+        LocalDateTime t = switch (range) {
+            case DAY -> first.truncatedTo(ChronoUnit.HOURS).withHour(first.getHour() / 6 * 6);
+            case WEEK, MONTH -> first.truncatedTo(ChronoUnit.DAYS);
+            case YEAR -> first.truncatedTo(ChronoUnit.DAYS).withDayOfMonth(1).plusMonths(1);
+        };
+        for (int guard = 0; guard < 1_000; guard++) {
+            long ms = t.atZone(zone).toInstant().toEpochMilli();
+            if (ms > end) {
+                break;
             }
-            case WEEK, MONTH -> {
-                long every = range == ChartRange.WEEK ? day : 5 * day;
-                for (long t = Math.floorDiv(start + every - 1, every) * every; t <= end; t += every) {
-                    out.add(t);
-                }
+            boolean labelled = range != ChartRange.MONTH || t.toLocalDate().toEpochDay() % 5 == 0;
+            if (ms >= start && labelled && (out.isEmpty() || out.get(out.size() - 1) != ms)) {
+                out.add(ms);
             }
-            case YEAR -> {
-                java.time.LocalDate d = java.time.LocalDate.ofInstant(Instant.ofEpochMilli(start), ZoneOffset.UTC)
-                        .withDayOfMonth(1).plusMonths(1);
-                for (long t = d.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli(); t <= end;
-                     d = d.plusMonths(1), t = d.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli()) {
-                    out.add(t);
-                }
-            }
+            t = switch (range) {
+                case DAY -> t.plusHours(6);
+                case WEEK, MONTH -> t.plusDays(1);
+                case YEAR -> t.plusMonths(1);
+            };
         }
         return out;
     }
 
-    private static String xLabel(ChartRange range, long t) {
-        Instant at = Instant.ofEpochMilli(t);
+    private static String xLabel(ChartRange range, long t, ZoneId zone) {
+        ZonedDateTime at = Instant.ofEpochMilli(t).atZone(zone);
         return switch (range) {
             case DAY -> HOUR.format(at);
             case WEEK, MONTH -> DAY.format(at);
             // "Jan" is the year's number: twelve "2026-01"s do not fit a year's width
-            case YEAR -> at.atZone(ZoneOffset.UTC).getMonthValue() == 1 ? YEAR.format(at) : MONTH.format(at);
+            case YEAR -> at.getMonthValue() == 1 ? YEAR.format(at) : MONTH.format(at);
         };
     }
 }

@@ -9,6 +9,7 @@ import dev.watchpost.notice.NoticeBoard;
 import dev.watchpost.notice.NoticeKind;
 import dev.watchpost.notice.NoticeService;
 import dev.watchpost.notice.NoticeStatus;
+import dev.watchpost.web.Times;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -93,19 +94,19 @@ public interface Notices {
      * then those finished within the last 7 days, newest first, up to {@code limit} in all.
      * Incidents show as degraded, maintenance as maintenance, finished ones as online.
      */
-    static Notices board(NoticeService service, java.time.Clock clock) {
+    static Notices board(NoticeService service, java.time.Clock clock, Times times) {
         return (snapshot, limit) -> {
             Instant now = clock.instant();
             NoticeBoard b = service.board(now, RECENT);
             List<Notice> out = new ArrayList<>();
             for (dev.watchpost.notice.Notice n : b.current()) {
-                out.add(page(n, now));
+                out.add(page(n, now, times));
             }
             for (dev.watchpost.notice.Notice n : b.recent()) {
                 if (out.size() >= limit) {
                     break;
                 }
-                out.add(page(n, now));
+                out.add(page(n, now, times));
             }
             return out;
         };
@@ -122,8 +123,11 @@ public interface Notices {
         };
     }
 
-    /** One operator's notice as a page shows it at {@code now} (status page, target pages). */
-    static Notice page(dev.watchpost.notice.Notice n, Instant now) {
+    /**
+     * One operator's notice as a page shows it at {@code now} (status page, target pages), a
+     * maintenance window's times written by {@code times}.
+     */
+    static Notice page(dev.watchpost.notice.Notice n, Instant now, Times times) {
         NoticeStatus status = n.statusAt(now);
         State state = !n.currentAt(now) ? State.ONLINE
                 : n.kind() == NoticeKind.MAINTENANCE ? State.MAINTENANCE : State.DEGRADED;
@@ -132,7 +136,7 @@ public interface Notices {
         Instant at = n.kind() == NoticeKind.MAINTENANCE && status == NoticeStatus.SCHEDULED ? n.startsAt() : n.updatedAt();
         String message = n.latestMessage();
         if (n.kind() == NoticeKind.MAINTENANCE) {
-            message = "From " + StatusView.TIME.format(n.startsAt()) + " to " + StatusView.TIME.format(n.endsAt().orElseThrow())
+            message = "From " + times.text(n.startsAt()) + " to " + times.text(n.endsAt().orElseThrow())
                     + (message.isBlank() ? "" : ". " + message);
         }
         return new Notice(n.title(), message, state, label, at, null);

@@ -13,6 +13,7 @@ import dev.watchpost.store.StoreException;
 import dev.watchpost.web.ApiException;
 import dev.watchpost.web.Json;
 import dev.watchpost.web.Templates;
+import dev.watchpost.web.Times;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -25,7 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -73,6 +73,7 @@ public final class PageRoutes implements HttpService {
     private final Notices notices;
     private final Assets assets = new Assets();
     private final Layout layout;
+    private final Times times;
     private final StatusView statusView;
     private final FleetView fleetView;
 
@@ -115,10 +116,11 @@ public final class PageRoutes implements HttpService {
     private final byte[] robots;
 
     /**
-     * @param page how the page presents itself; its banner selection must have passed {@link #check}
+     * @param page  how the page presents itself; its banner selection must have passed {@link #check}
+     * @param times how its times are written ({@code status-page.time-zone}), and so where its days begin
      */
     public PageRoutes(LiveState live, History history, Access access, Clock clock, FleetSource fleet, Notices notices,
-                      WatchpostConfig.StatusPage page) {
+                      WatchpostConfig.StatusPage page, Times times) {
         this.live = Objects.requireNonNull(live, "live");
         this.history = Objects.requireNonNull(history, "history");
         this.access = Objects.requireNonNull(access, "access");
@@ -127,7 +129,8 @@ public final class PageRoutes implements HttpService {
         this.notices = Objects.requireNonNull(notices, "notices");
         // A page that needs a token is nobody's search result.
         boolean indexable = page.searchEngines() && access.readsArePublic();
-        this.layout = new Layout(assets, page, indexable);
+        this.times = Objects.requireNonNull(times, "times");
+        this.layout = new Layout(assets, page, indexable, times, clock.instant());
         this.statusView = new StatusView(layout);
         this.fleetView = new FleetView(layout);
         this.banner = BannerScope.of(page.banner());
@@ -311,7 +314,7 @@ public final class PageRoutes implements HttpService {
 
     /**
      * History for every non-shard target, read in one batch and reused until the history is flushed
-     * again, the target set changes, the UTC day changes or a minute has passed.
+     * again, the target set changes, the day changes (in the page's zone) or a minute has passed.
      *
      * <p>While the database is unavailable the page never waits for it: the last history read is
      * shown, marked unavailable, and the database is not asked again until it is back.
@@ -319,7 +322,7 @@ public final class PageRoutes implements HttpService {
     private PageHistory history(Derived derived) {
         int idsHash = derived.idsHash();
         Instant now = clock.instant();
-        LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        LocalDate day = times.date(now);
         long generation = history.generation();
         PageHistory ph = pageHistory;
         boolean available = history.available();
@@ -361,7 +364,7 @@ public final class PageRoutes implements HttpService {
         List<String> ids = derived.ids();
         try {
             Map<String, History.Overview> overview = ids.isEmpty() ? Map.of()
-                    : history.overview(ids, StatusView.DAYS, StatusView.WINDOWS, ZoneOffset.UTC, now);
+                    : history.overview(ids, StatusView.DAYS, StatusView.WINDOWS, times.zone(), now);
             List<String> probed = derived.probed();
             Map<String, List<Bucket>> latency = probed.isEmpty() ? Map.of()
                     : history.buckets(probed, Resolution.HOUR, now.minus(Duration.ofHours(23)), now);
@@ -527,7 +530,7 @@ public final class PageRoutes implements HttpService {
         Instant now = clock.instant();
         Map<String, History.Overview> o;
         try {
-            o = history.overview(List.of(t.id()), 1, List.of(BADGE_WINDOWS.get(window)), ZoneOffset.UTC, now);
+            o = history.overview(List.of(t.id()), 1, List.of(BADGE_WINDOWS.get(window)), times.zone(), now);
         } catch (StoreException e) {
             o = Map.of(); // a badge in a README must not break during an outage: it shows no data
         }

@@ -2,6 +2,7 @@ package dev.watchpost.page;
 
 import dev.watchpost.web.Html;
 import dev.watchpost.web.Templates;
+import dev.watchpost.web.Times;
 import dev.watchpost.history.Bucket;
 import dev.watchpost.history.DayBar;
 import dev.watchpost.history.History;
@@ -13,8 +14,6 @@ import dev.watchpost.live.TargetView;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -42,8 +41,6 @@ final class StatusView {
     static final List<Duration> WINDOWS = List.of(Duration.ofHours(24), Duration.ofDays(30), Duration.ofDays(90));
     static final List<String> WINDOW_LABELS = List.of("24 h", "30 d", "90 d");
     static final int NOTICES = 5;
-
-    static final DateTimeFormatter TIME = dev.watchpost.web.Times.TEXT;
 
     /**
      * Everything one rendering needs, read once.
@@ -105,10 +102,10 @@ final class StatusView {
 
     // ---------------------------------------------------------------- the page's view model (page/status.jte)
 
-    /** A moment as the page shows it: for machines ({@code datetime}) and for people. */
+    /** A moment as the page shows it: for machines ({@code datetime}, UTC) and for people (in the page's zone). */
     record Stamp(String iso, String text) {
-        static Stamp of(Instant t) {
-            return new Stamp(t.toString(), TIME.format(t));
+        static Stamp of(Instant t, Times times) {
+            return new Stamp(t.toString(), times.text(t));
         }
     }
 
@@ -123,9 +120,12 @@ final class StatusView {
      * @param empty            nothing to show this reader
      * @param nothingMonitored nothing declared at all: the empty page says how to start
      */
+    /**
+     * @param zone how the notes name the zone the page's times and days are in ({@code UTC}, {@code Asia/Tokyo})
+     */
     record Page(Layout.Shell shell, Banner banner, Stamp asOf, boolean historyUnavailable, Stamp historyAsOf,
                 List<NoticeRow> notices, Search search, List<Group> groups, List<Row> ungrouped, boolean empty,
-                boolean nothingMonitored, boolean shardGrids, String since) {
+                boolean nothingMonitored, boolean shardGrids, String since, String zone) {
     }
 
     record NoticeRow(String state, String label, String title, Stamp at, String message) {
@@ -206,18 +206,21 @@ final class StatusView {
     }
 
     Page page(Data d, Tree tree) {
+        Times times = layout.times();
         List<NoticeRow> notices = d.notices().stream()
-                .map(n -> new NoticeRow(n.state().id(), n.label(), n.title(), Stamp.of(n.at()), n.message())).toList();
+                .map(n -> new NoticeRow(n.state().id(), n.label(), n.title(), Stamp.of(n.at(), times), n.message()))
+                .toList();
         int[] ids = {0};
         List<Group> groups = new ArrayList<>();
         for (GroupView g : tree.childGroups().getOrDefault("", List.of())) {
             groups.add(group(g, tree, d, 2, ids));
         }
         return new Page(layout.statusShell(d.fleetTab()), d.banner(),
-                Stamp.of(d.snapshot().generatedAt()), d.historyUnavailable(), d.historyAsOf().map(Stamp::of).orElse(null),
-                notices, tree.shards().isEmpty() ? null : search(d.guild(), tree), groups, rows(tree.ungrouped(), d),
+                Stamp.of(d.snapshot().generatedAt(), times), d.historyUnavailable(),
+                d.historyAsOf().map(t -> Stamp.of(t, times)).orElse(null),
+                notices, tree.shards().isEmpty() ? null : search(d.guild(), tree), groups, rows(tree.ungrouped(), d, times),
                 tree.groups().isEmpty() && tree.ungrouped().isEmpty(), d.nothingMonitored(), !tree.shards().isEmpty(),
-                d.since());
+                d.since(), times.label());
     }
 
     // ---------------------------------------------------------------- search
@@ -251,7 +254,7 @@ final class StatusView {
             int found = d.guild().filter(GuildQuery::valid).map(q -> q.shard(shards.length)).orElse(-1);
             grid = new Grid(g.id(), g.id().substring(g.id().lastIndexOf('/') + 1), g.name(), shards, found);
         }
-        List<Row> targets = rows(tree.targets().getOrDefault(g.id(), List.of()), d);
+        List<Row> targets = rows(tree.targets().getOrDefault(g.id(), List.of()), d, layout.times());
         List<Group> children = new ArrayList<>();
         for (GroupView child : tree.childGroups().getOrDefault(g.id(), List.of())) {
             children.add(group(child, tree, d, level + 1, ids));
@@ -276,12 +279,12 @@ final class StatusView {
 
     // ---------------------------------------------------------------- targets
 
-    private static List<Row> rows(List<TargetView> targets, Data d) {
+    private static List<Row> rows(List<TargetView> targets, Data d, Times times) {
         List<Row> out = new ArrayList<>(targets.size());
         for (TargetView v : targets) {
             History.Overview o = d.history().get(v.id());
             Html bars = new Html(1_024);
-            bars(bars, o == null ? List.of() : o.days(), d.now());
+            bars(bars, o == null ? List.of() : o.days(), d.now(), times);
             List<UptimeCell> uptime = new ArrayList<>(WINDOWS.size());
             for (int i = 0; i < WINDOWS.size(); i++) {
                 OptionalDouble r = o == null ? OptionalDouble.empty() : o.uptime().get(i).ratio();
@@ -315,11 +318,12 @@ final class StatusView {
     }
 
     /**
-     * The 90 day cells. {@code days} oldest first, may be empty (no history: 90 days without data).
+     * The 90 day cells. {@code days} oldest first, may be empty (no history: 90 days without data);
+     * they are days of {@code times}' zone, the last one today there.
      * Consecutive "ok" or "none" days without incidents are one rectangle with one tooltip; every other
      * day is its own, with its uptime, down time and first incidents in the tooltip.
      */
-    static void bars(Html h, List<DayBar> days, Instant now) {
+    static void bars(Html h, List<DayBar> days, Instant now, Times times) {
         int n = DAYS;
         String[] cls = new String[n];
         int offset = n - days.size();
@@ -336,7 +340,7 @@ final class StatusView {
                 .attr("aria-label", "Last 90 days: " + (overall.isPresent() ? Format.percent(overall) + " uptime" : "no data")
                         + (incidents > 0 ? ", " + incidents + (incidents == 1 ? " incident" : " incidents") : ""))
                 .raw(">");
-        java.time.LocalDate today = java.time.LocalDate.ofInstant(now, ZoneOffset.UTC);
+        java.time.LocalDate today = times.date(now);
         int i = 0;
         while (i < n) {
             DayBar bar = i >= offset ? days.get(i - offset) : null;
@@ -355,7 +359,7 @@ final class StatusView {
             } else if (bar == null || bar.uptime().isEmpty()) {
                 h.text(from + ": no data");
             } else {
-                h.text(dayTooltip(bar));
+                h.text(dayTooltip(bar, times));
             }
             h.raw("</title></rect>");
             i = j;
@@ -365,7 +369,7 @@ final class StatusView {
     }
 
     /** "2026-11-20: 99.95% up, 43 s down, 1 incident: down at 14:03 UTC (status 503)". */
-    static String dayTooltip(DayBar b) {
+    static String dayTooltip(DayBar b, Times times) {
         StringBuilder s = new StringBuilder().append(b.date()).append(": ").append(Format.percent(b.uptime())).append(" up");
         if (b.down().toSeconds() > 0) {
             s.append(", ").append(Format.duration(b.down())).append(" down");
@@ -374,9 +378,7 @@ final class StatusView {
             s.append(", ").append(b.incidentCount()).append(b.incidentCount() == 1 ? " incident" : " incidents");
             String sep = ": ";
             for (DayBar.Incident i : b.incidents()) {
-                s.append(sep).append(i.to().id()).append(" at ")
-                        .append(DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC).format(i.at()))
-                        .append(" UTC");
+                s.append(sep).append(i.to().id()).append(" at ").append(times.minutes(i.at()));
                 if (!i.reason().isBlank()) {
                     s.append(" (").append(i.reason()).append(')');
                 }

@@ -14,9 +14,10 @@ import java.util.function.UnaryOperator;
  *
  * @param bars  the day bars; null when history cannot be read
  * @param chart null for kinds without response times
+ * @param zone  the zone its days and periods are in, as the page names it ({@code UTC}, {@code Asia/Tokyo})
  */
 public record TargetHistory(boolean historyUnavailable, List<TargetPageView.UptimeCell> uptime, gg.jte.Content bars,
-                            TargetPageView.Chart chart, List<TargetPageView.PartRow> parts) {
+                            TargetPageView.Chart chart, List<TargetPageView.PartRow> parts, String zone) {
 
     /**
      * Where the section's links go: the status page's own pages, or the dashboard's.

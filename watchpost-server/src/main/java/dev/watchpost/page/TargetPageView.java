@@ -16,10 +16,12 @@ import dev.watchpost.probe.RecentChecks;
 import dev.watchpost.targets.TargetDecl;
 import dev.watchpost.web.Html;
 import dev.watchpost.web.Templates;
+import dev.watchpost.web.Times;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -47,9 +49,9 @@ final class TargetPageView {
     static final int METRICS = 60;
     static final int METRIC_TEXT = 200;
 
-    private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter END = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT);
+    private static final DateTimeFormatter END = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT);
 
     private TargetPageView() {
     }
@@ -61,12 +63,13 @@ final class TargetPageView {
      *
      * @param since   when the current state began; null when it never changed
      * @param message null when there is none
+     * @param zone    how the page names the zone its times and days are in ({@code UTC}, {@code Asia/Tokyo})
      * @param history uptime, day bars, the response-time chart and a composite's parts ({@code page/history.jte})
      */
     record Page(Layout.Shell shell, List<FleetView.Crumb> crumbs, String id, String name, String state, String label,
                 StatusView.Stamp since, String sinceFor, String message, String description, List<Fact> facts,
                 TargetHistory history, List<Fact> metrics, List<TransitionRow> transitions, boolean transitionsUnavailable,
-                List<StatusView.NoticeRow> notices, List<LocationRow> locations, StatusView.Stamp asOf) {
+                List<StatusView.NoticeRow> notices, List<LocationRow> locations, StatusView.Stamp asOf, String zone) {
     }
 
     /** @param href null when it is not a link; @param time null unless the value is a moment */
@@ -120,6 +123,7 @@ final class TargetPageView {
     }
 
     static Page page(Layout layout, boolean fleetTab, TargetRoutes.Data d, ChartRange range) {
+        Times times = layout.times();
         TargetView v = d.view();
         List<FleetView.Crumb> crumbs = new ArrayList<>();
         crumbs.add(new FleetView.Crumb("Status", "/", false));
@@ -129,21 +133,22 @@ final class TargetPageView {
         crumbs.add(new FleetView.Crumb(v.name(), href(v.id()), true));
         String message = v.message() == null || v.message().isBlank() ? null : v.message();
         String description = d.decl().flatMap(TargetDecl::description).filter(s -> !s.isBlank()).orElse(null);
-        StatusView.Stamp since = v.since() > 0 ? StatusView.Stamp.of(Instant.ofEpochMilli(v.since())) : null;
+        StatusView.Stamp since = v.since() > 0 ? StatusView.Stamp.of(Instant.ofEpochMilli(v.since()), times) : null;
         String sinceFor = v.since() > 0 ? Format.duration(Duration.ofMillis(d.now().toEpochMilli() - v.since())) : null;
         return new Page(layout.shell(v.name(), Layout.Nav.STATUS, false, fleetTab), crumbs, v.id(), v.name(), v.state().id(),
-                Format.state(v.state()), since, sinceFor, message, description, facts(d),
-                history(d, range, links(v.id())), metrics(v.metrics()), transitions(d.transitions()),
-                d.transitionsUnavailable(), notices(d.notices()), locations(d.locations()),
-                StatusView.Stamp.of(d.now()));
+                Format.state(v.state()), since, sinceFor, message, description, facts(d, times),
+                history(d, range, links(v.id()), times), metrics(v.metrics()), transitions(d.transitions(), times),
+                d.transitionsUnavailable(), notices(d.notices(), times), locations(d.locations()),
+                StatusView.Stamp.of(d.now(), times), times.label());
     }
 
     /**
      * The history section of {@code d}'s page ({@code page/history.jte}) with its chart over {@code range},
      * linking where {@code links} say: the one place it is built, for the status page and the dashboard.
      */
-    static TargetHistory history(TargetRoutes.Data d, ChartRange range, TargetHistory.Links links) {
-        return new TargetHistory(d.historyUnavailable(), uptime(d), bars(d), chart(d, range, links), parts(d, links));
+    static TargetHistory history(TargetRoutes.Data d, ChartRange range, TargetHistory.Links links, Times times) {
+        return new TargetHistory(d.historyUnavailable(), uptime(d, times), bars(d, times), chart(d, range, links, times),
+                parts(d, links), times.label());
     }
 
     /** The status page's links from the page of {@code targetId}: target pages, groups' sections, this page's ranges. */
@@ -171,7 +176,7 @@ final class TargetPageView {
         return "/#group:" + groupId;
     }
 
-    private static List<Fact> facts(TargetRoutes.Data d) {
+    private static List<Fact> facts(TargetRoutes.Data d, Times times) {
         TargetView v = d.view();
         List<Fact> out = new ArrayList<>();
         out.add(Fact.text("Kind", kind(v, d.decl(), d.groups())));
@@ -181,7 +186,7 @@ final class TargetPageView {
         }
         out.add(v.lastSeen() >= 0
                 ? new Fact(v.kind().probed() ? "Last check" : "Last report", null, null,
-                StatusView.Stamp.of(Instant.ofEpochMilli(v.lastSeen())))
+                StatusView.Stamp.of(Instant.ofEpochMilli(v.lastSeen()), times))
                 : Fact.text(v.kind().probed() ? "Last check" : "Last report", "none yet"));
         if (!Double.isNaN(v.latencyMs())) {
             out.add(Fact.text("Last response time", Format.millis(v.latencyMs())));
@@ -230,7 +235,7 @@ final class TargetPageView {
         return String.join(", ", why) + "; its reports say " + h.underlying().id();
     }
 
-    private static List<UptimeCell> uptime(TargetRoutes.Data d) {
+    private static List<UptimeCell> uptime(TargetRoutes.Data d, Times times) {
         List<UptimeCell> out = new ArrayList<>(WINDOW_LABELS.size());
         if (d.uptime().isEmpty()) {
             WINDOW_LABELS.forEach(w -> out.add(new UptimeCell(w, "—", d.historyUnavailable() ? "" : "no data yet")));
@@ -248,7 +253,7 @@ final class TargetPageView {
                     parts.add(Format.duration(w.down()) + " down");
                 }
                 if (w.from().isAfter(d.now().minus(w.length()).plus(Duration.ofDays(1)))) {
-                    parts.add("since " + DATE.format(w.from()));
+                    parts.add("since " + times.date(w.from()));
                 }
                 detail = String.join(", ", parts);
             } else {
@@ -259,12 +264,12 @@ final class TargetPageView {
         return out;
     }
 
-    private static gg.jte.Content bars(TargetRoutes.Data d) {
+    private static gg.jte.Content bars(TargetRoutes.Data d, Times times) {
         if (d.historyUnavailable()) {
             return null;
         }
         Html h = new Html(2_048);
-        StatusView.bars(h, d.days(), d.now());
+        StatusView.bars(h, d.days(), d.now(), times);
         return h.content();
     }
 
@@ -274,7 +279,7 @@ final class TargetPageView {
                 || d.latency().stream().anyMatch(b -> b.latencyCount() > 0);
     }
 
-    private static Chart chart(TargetRoutes.Data d, ChartRange range, TargetHistory.Links to) {
+    private static Chart chart(TargetRoutes.Data d, ChartRange range, TargetHistory.Links to, Times times) {
         if (!measured(d)) {
             return null;
         }
@@ -297,13 +302,15 @@ final class TargetPageView {
             return new Chart(links, rangeText, null, none, List.of(), 0, false);
         }
         LatencyChart.Scale scale = LatencyChart.scale(points, checks);
-        String summary = summary(s, range, checks.size(), scale);
+        String summary = summary(s, range, checks.size(), scale, times);
         Html h = new Html(8_192 + checks.size() * 16);
-        LatencyChart.draw(h, points, checks, range, now, "Response time of " + v.name() + ", " + range.text(), summary);
+        LatencyChart.draw(h, points, checks, range, now, "Response time of " + v.name() + ", " + range.text(), summary,
+                times.zone());
         List<ChartRow> rows = new ArrayList<>();
         for (LatencyChart.Point p : points) {
             if (p.measured() || p.failures() > 0) {
-                rows.add(new ChartRow(StatusView.Stamp.of(Instant.ofEpochMilli(p.startMs())), period(p, range),
+                rows.add(new ChartRow(StatusView.Stamp.of(Instant.ofEpochMilli(p.startMs()), times),
+                        period(p, range, times),
                         String.format(Locale.ROOT, "%,d", p.count()), ms(p.p50()), ms(p.p95()), ms(p.max()),
                         String.format(Locale.ROOT, "%,d", p.failures())));
             }
@@ -317,7 +324,7 @@ final class TargetPageView {
     }
 
     /** The range's figures in words: what the chart shows, for screen readers and as its caption. */
-    static String summary(LatencyChart.Summary s, ChartRange range, int checks, LatencyChart.Scale scale) {
+    static String summary(LatencyChart.Summary s, ChartRange range, int checks, LatencyChart.Scale scale, Times times) {
         StringBuilder b = new StringBuilder(capital(range.text())).append(": ");
         if (s.count() == 0) {
             b.append("no response times in the buckets yet");
@@ -325,7 +332,7 @@ final class TargetPageView {
             b.append("median ").append(Format.millis(s.p50().getAsDouble()))
                     .append(", 95th percentile ").append(Format.millis(s.p95().getAsDouble()))
                     .append(", highest ").append(Format.millis(s.max().getAsDouble()))
-                    .append(" (").append(period(s.maxAtMs(), range)).append(")")
+                    .append(" (").append(period(s.maxAtMs(), range, times)).append(")")
                     .append(", from ").append(String.format(Locale.ROOT, "%,d", s.count()))
                     .append(s.count() == 1 ? " measurement" : " measurements");
         }
@@ -355,18 +362,28 @@ final class TargetPageView {
         };
     }
 
-    private static String period(LatencyChart.Point p, ChartRange range) {
-        Instant from = Instant.ofEpochMilli(p.startMs());
-        return switch (range) {
-            case YEAR -> DATE.format(from);
-            default -> HOUR.format(from) + "–" + END.format(Instant.ofEpochMilli(p.endMs())) + " UTC";
-        };
+    private static String period(LatencyChart.Point p, ChartRange range, Times times) {
+        return range == ChartRange.YEAR ? day(p.startMs()) : hours(p.startMs(), p.endMs(), times);
     }
 
-    private static String period(long startMs, ChartRange range) {
+    private static String period(long startMs, ChartRange range, Times times) {
+        return range == ChartRange.YEAR ? "on " + day(startMs) : "at " + hours(startMs, startMs + range.stepMs(), times);
+    }
+
+    /** "2026-11-23 21:00–22:00 JST": a point of hours, in the page's zone. */
+    private static String hours(long startMs, long endMs, Times times) {
         Instant from = Instant.ofEpochMilli(startMs);
-        return range == ChartRange.YEAR ? "on " + DATE.format(from)
-                : "at " + HOUR.format(from) + "–" + END.format(from.plusMillis(range.stepMs())) + " UTC";
+        ZoneId zone = times.zone();
+        return HOUR.withZone(zone).format(from) + "–" + END.withZone(zone).format(Instant.ofEpochMilli(endMs)) + " "
+                + times.name(from);
+    }
+
+    /**
+     * A point of the year's chart: a UTC day (the day buckets history keeps), named by its UTC date,
+     * which is the date of most of it in any zone within 12 hours of UTC.
+     */
+    private static String day(long startMs) {
+        return DATE.withZone(ZoneOffset.UTC).format(Instant.ofEpochMilli(startMs));
     }
 
     private static String ms(double v) {
@@ -445,14 +462,14 @@ final class TargetPageView {
         return text.length() > METRIC_TEXT ? text.substring(0, METRIC_TEXT - 1) + "…" : text;
     }
 
-    private static List<TransitionRow> transitions(List<Transition> transitions) {
-        return transitions.stream().map(t -> new TransitionRow(StatusView.Stamp.of(t.at()), t.from().id(),
+    private static List<TransitionRow> transitions(List<Transition> transitions, Times times) {
+        return transitions.stream().map(t -> new TransitionRow(StatusView.Stamp.of(t.at(), times), t.from().id(),
                 Format.state(t.from()), t.to().id(), Format.state(t.to()), t.reason())).toList();
     }
 
-    private static List<StatusView.NoticeRow> notices(List<Notices.Notice> notices) {
+    private static List<StatusView.NoticeRow> notices(List<Notices.Notice> notices, Times times) {
         return notices.stream().map(n -> new StatusView.NoticeRow(n.state().id(), n.label(), n.title(),
-                StatusView.Stamp.of(n.at()), n.message())).toList();
+                StatusView.Stamp.of(n.at(), times), n.message())).toList();
     }
 
     private static List<LocationRow> locations(List<Locations.Result> results) {

@@ -31,7 +31,6 @@ import io.helidon.webserver.http.ServerResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -166,7 +165,7 @@ public final class TargetRoutes implements HttpService {
      */
     public Optional<TargetHistory> history(String id, String range, TargetHistory.Links links) {
         ChartRange r = range.isEmpty() ? ChartRange.DEFAULT : ChartRange.parse(range).orElseThrow(() -> new BadRange(range));
-        return load(id, r, true).map(d -> TargetPageView.history(d, r, links));
+        return load(id, r, true).map(d -> TargetPageView.history(d, r, links, pages.layout().times()));
     }
 
     /**
@@ -210,7 +209,7 @@ public final class TargetRoutes implements HttpService {
             try {
                 History h = sources.history();
                 uptime = h.uptime(id, now);
-                days = h.days(id, DAYS, ZoneOffset.UTC, now);
+                days = h.days(id, DAYS, pages.layout().times().zone(), now);
                 latency = h.buckets(id, range.source(), Instant.ofEpochMilli(range.startMs(now.toEpochMilli())), now);
             } catch (StoreException e) {
                 historyUnavailable = true;
@@ -247,7 +246,7 @@ public final class TargetRoutes implements HttpService {
         for (var list : List.of(board.current(), board.recent())) {
             for (dev.watchpost.notice.Notice n : list) {
                 if (n.targets().stream().anyMatch(names::contains)) {
-                    out.add(Notices.page(n, now));
+                    out.add(Notices.page(n, now, pages.layout().times()));
                 }
             }
         }

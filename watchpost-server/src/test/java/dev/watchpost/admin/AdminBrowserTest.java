@@ -150,8 +150,25 @@ class AdminBrowserTest {
         assertThat(notice.get("title").asText()).isEqualTo("Outage " + SCRIPT);
         assertThat(notice.get("targets").get(0).asText()).isEqualTo("web");
 
-        go("/admin/notices/new?kind=maintenance");
-        browser.screenshot("admin-maintenance-form");
+        // No zone is configured: a new window's form starts in the browser's zone, while a window being
+        // edited keeps the zone its times are written in (replacing it would move the window on save).
+        driver.executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", "Europe/Berlin"));
+        try {
+            go("/admin/notices/new?kind=maintenance");
+            await().atMost(Duration.ofSeconds(5)).until(() -> "Europe/Berlin".equals(driver.findElement(By.id("f-tz"))
+                    .getDomProperty("value")));
+            browser.screenshot("admin-maintenance-form");
+            Instant starts = Instant.now().plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+            HttpResponse<String> made = api.postJson("/api/v1/notices", "{\"kind\":\"maintenance\",\"title\":\"Move\","
+                    + "\"message\":\"New rack\",\"targets\":[\"web\"],\"starts_at\":\"" + starts + "\",\"ends_at\":\""
+                    + starts.plus(Duration.ofHours(1)) + "\"}", TestServer.ADMIN);
+            assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+            go("/admin/notice?id=" + Http.json(made).get("id").asLong());
+            await().atMost(Duration.ofSeconds(5)).until(() -> driver.findElement(By.id("f-tz")).isDisplayed());
+            assertThat(driver.findElement(By.id("f-tz")).getDomProperty("value")).isEqualTo("UTC");
+        } finally {
+            driver.executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", ""));
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.watchpost.testing.ClusterNodes;
 import dev.watchpost.testing.Http;
 import dev.watchpost.testing.Postgres;
 import dev.watchpost.testing.TestServer;
+import dev.watchpost.web.Times;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -168,7 +169,7 @@ class AdminClusterTest {
                 new ClusterView.Node("node-d", "http://10.0.0.8:8080", "1.0.0", false, false, now - 3_600_000, 0,
                         now, 0, true)),
                 Partitions.COUNT, 3, 412);
-        String html = ClusterPages.render(Optional.of(v), OptionalLong.of(42));
+        String html = ClusterPages.render(Optional.of(v), OptionalLong.of(42), Times.UTC);
         assertThat(html).doesNotContain("<script>alert").doesNotContain("<img src=x")
                 .contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(1)&gt;")
                 .contains("<dd id=\"nodes-live\">2 live of 4 known</dd>")
@@ -188,7 +189,7 @@ class AdminClusterTest {
         assertThat(html).as("the shapes are decoration; the words say it").contains("<span class=\"shape\" aria-hidden=\"true\">✕</span> lost");
 
         String none = ClusterPages.render(Optional.of(new ClusterView("node-a", List.of(), Partitions.COUNT, Partitions.COUNT, -1)),
-                OptionalLong.empty());
+                OptionalLong.empty(), Times.UTC);
         assertThat(none).contains("<dd id=\"renewal\">not yet</dd>").contains("No nodes read yet")
                 .doesNotContain("Reports forwarded").doesNotContain("<table");
     }

@@ -62,7 +62,7 @@ final class Rig implements AutoCloseable {
     private void open() {
         live = new LiveState(db, clock, Duration.ofMinutes(1), new SimpleMeterRegistry());
         engine = new AlertEngine(live, db, box, clock, new WatchpostConfig.Alerts(grace, channels, rules),
-                Optional.of(URI.create("https://status.example.com/")), Duration.ofHours(1),
+                Optional.of(URI.create("https://status.example.com/")), dev.watchpost.web.Times.UTC, Duration.ofHours(1),
                 new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30)), Duration.ofSeconds(5));
         live.addTransitionWriter(engine.writer()); // as the composition root wires it
         topology = new Topology(live, new TopologyStore(db, box), clock);

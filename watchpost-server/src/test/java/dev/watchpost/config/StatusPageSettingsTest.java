@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.Map;
 import java.util.Optional;
 
@@ -119,6 +120,24 @@ class StatusPageSettingsTest {
                 .startsWith("invalid configuration: unknown key 'status-page.colour' in watchpost.yml (known: status-page.accent,");
         assertThat(error("status-page: { name: \"" + "x".repeat(81) + "\" }\n")).contains("status-page.name", "at most 80 characters");
         assertThat(error("status-page: [ name ]\n")).contains("section 'status-page' in watchpost.yml must be a mapping");
+    }
+
+    @Test
+    void theTimeZoneIsAZoneIdAndABadOneStopsLoading() throws IOException {
+        assertThat(load("server: { port: 0 }\n").statusPage().timeZone()).isEqualTo(ZoneId.of("UTC"));
+        assertThat(load("status-page: { time-zone: Europe/Berlin }\n").statusPage().timeZone())
+                .isEqualTo(ZoneId.of("Europe/Berlin"));
+        assertThat(load("status-page: { time-zone: \"+05:30\" }\n").statusPage().timeZone()).isEqualTo(ZoneId.of("+05:30"));
+
+        assertThat(error("status-page: { time-zone: Mars/Olympus }\n"))
+                .isEqualTo("invalid configuration: status-page.time-zone = \"Mars/Olympus\" (from watchpost.yml): "
+                        + "expected an IANA time zone id such as Europe/Berlin, America/New_York or UTC");
+        assertThat(error("status-page: { time-zone: europe/berlin }\n")).as("ids are case-sensitive")
+                .startsWith("invalid configuration: status-page.time-zone = \"europe/berlin\"")
+                .endsWith("(did you mean Europe/Berlin?)");
+        assertThat(error("status-page: { time-zone: PST }\n")).endsWith("(did you mean America/Los_Angeles?)");
+        assertThat(error("status-page: { time-zone: [UTC] }\n")).contains("status-page.time-zone", "a single value");
+        assertThat(error("status-page: { zone: UTC }\n")).contains("unknown key 'status-page.zone'", "status-page.time-zone");
     }
 
     @Test

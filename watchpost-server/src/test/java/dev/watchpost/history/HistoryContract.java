@@ -339,6 +339,24 @@ abstract class HistoryContract {
     }
 
     @Test
+    void thePagesOverviewCutsDaysAtTheZonesMidnights() {
+        Instant now = recordThreeDays();                 // 2025-03-11T00:00 JST
+        ZoneId tokyo = ZoneId.of("Asia/Tokyo");
+        List<Duration> windows = List.of(Duration.ofHours(24));
+        for (ZoneId zone : List.of(tokyo, NEW_YORK)) {
+            assertThat(history.overview(List.of(ID), 3, windows, zone, now).get(ID).days()).as(zone.getId())
+                    .isEqualTo(history.days(ID, 3, zone, now));
+        }
+        List<DayBar> bars = history.overview(List.of(ID), 3, windows, tokyo, now).get(ID).days();
+        assertThat(bars).extracting(DayBar::date).containsExactly(
+                LocalDate.parse("2025-03-09"), LocalDate.parse("2025-03-10"), LocalDate.parse("2025-03-11"));
+        assertThat(bars.get(0).down()).as("[03-08T15:00Z, 03-09T15:00Z)").isEqualTo(Duration.ofMinutes(60));
+        assertThat(bars.get(0).incidentCount()).isEqualTo(1);
+        assertThat(bars.get(1).down()).as("[03-09T15:00Z, 03-10T15:00Z)").isEqualTo(Duration.ofMinutes(225));
+        assertThat(bars.get(1).incidentCount()).as("03:00Z on the 10th is noon in Tokyo").isEqualTo(4);
+    }
+
+    @Test
     void dayBarsBeyondTheHourRetentionComeFromDayBuckets() {
         Instant now = at("2025-06-15T12:00:00Z");
         history.observe(ID, at("2024-06-01T08:00:00Z"), true, 10);

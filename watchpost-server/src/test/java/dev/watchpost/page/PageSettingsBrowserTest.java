@@ -36,7 +36,8 @@ import static org.awaitility.Awaitility.await;
  * A status page set up by its operator ({@code status-page:}), in headless Chromium against a real
  * server: its title, name, logo and favicon (served by Watchpost itself), footer links and accent
  * colour, readable in both themes; no Fleet tab while Argus is not used, one once a member
- * registers; private targets absent. Screenshots land in {@code target/screenshots/}.
+ * registers; private targets absent; times in the operator's zone, also those the live module
+ * writes. Screenshots land in {@code target/screenshots/}.
  */
 @Tag("browser")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the second registers an Argus member for good
@@ -63,6 +64,7 @@ class PageSettingsBrowserTest {
                   logo: logo.png
                   favicon: favicon.png
                   accent: "%s"
+                  time-zone: Asia/Tokyo
                   footer:
                     - { text: Contact support, url: "https://acme.example/support" }
                     - { text: Status API, url: /api/v1/snapshot }
@@ -191,5 +193,26 @@ class PageSettingsBrowserTest {
         WebElement tab = browser.findElement(By.cssSelector("nav[aria-label='Views'] a[href='/fleet']"));
         assertThat(tab.getText()).isEqualTo("Fleet");
         Browser.screenshot(browser, "settings-fleet-tab");
+    }
+
+    @Test
+    @Order(3)
+    void timesTheLiveModuleWritesAreInTheOperatorsZoneToo() {
+        open("/");
+        WebElement asOf = browser.findElement(By.cssSelector("#banner time"));
+        String before = asOf.getDomAttribute("datetime");
+        assertThat(asOf.getText()).isEqualTo(tokyo(before));
+
+        http.postJson("/api/v1/heartbeat/web/api", "{\"state\":\"degraded\"}", TestServer.INGEST);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !before.equals(asOf.getDomAttribute("datetime")));
+        String after = asOf.getDomAttribute("datetime");
+        assertThat(after).endsWith("Z");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(asOf.getText()).isEqualTo(tokyo(after)));
+    }
+
+    /** As the server writes a time in Tokyo: {@code 2026-06-01 21:00:00 JST}. */
+    static String tokyo(String iso) {
+        return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'JST'", java.util.Locale.ROOT)
+                .withZone(java.time.ZoneId.of("Asia/Tokyo")).format(java.time.Instant.parse(iso));
     }
 }

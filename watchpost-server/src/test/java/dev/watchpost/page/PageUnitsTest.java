@@ -1,6 +1,7 @@
 package dev.watchpost.page;
 
 import dev.watchpost.web.Html;
+import dev.watchpost.web.Times;
 import dev.watchpost.history.DayBar;
 import dev.watchpost.live.State;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,25 @@ class PageUnitsTest {
     }
 
     @Test
+    void dayCellsAreDaysOfThePagesZoneAndIncidentsReadItsClock() {
+        // 20:00 UTC is already the 24th in Tokyo: today is the 24th there, and 14:03 UTC reads 23:03 JST.
+        Instant now = Instant.parse("2026-11-23T20:00:00Z");
+        Times tokyo = new Times(java.time.ZoneId.of("Asia/Tokyo"));
+        LocalDate today = LocalDate.parse("2026-11-24");
+        List<DayBar> days = new java.util.ArrayList<>();
+        for (int i = 1; i >= 0; i--) {
+            days.add(day(today.minusDays(i), OptionalDouble.of(i == 1 ? 0.9 : 1.0), i == 1 ? 1 : 0));
+        }
+        Html h = new Html(4_096);
+        StatusView.bars(h, days, now, tokyo);
+        assertThat(h.toString())
+                .contains("<title>" + today.minusDays(89) + " – " + today.minusDays(2) + ": no data</title>")
+                .contains("<title>2026-11-23: 90.00% up, 2 h 24 min down, 1 incident: down at 23:03 JST (status 503)</title>")
+                .contains("<title>2026-11-24: 100% up</title>");
+        assertThat(StatusView.dayTooltip(days.get(0), Times.UTC)).contains("down at 14:03 UTC");
+    }
+
+    @Test
     void alikeDaysMergeButNotableDaysStandAlone() {
         Instant now = Instant.parse("2026-11-23T12:00:00Z");
         LocalDate today = LocalDate.parse("2026-11-23");
@@ -60,7 +80,7 @@ class PageUnitsTest {
                     : day(d, OptionalDouble.of(1.0), 0));
         }
         Html h = new Html(4_096);
-        StatusView.bars(h, days, now);
+        StatusView.bars(h, days, now, Times.UTC);
         String svg = h.toString();
         assertThat(svg).contains("<rect x=\"0\" width=\"39\" height=\"10\" class=\"d-none\">");
         assertThat(svg).contains("<rect x=\"39\" width=\"40\" height=\"10\" class=\"d-ok\"><title>2026-10-04 – 2026-11-12: 100% up, no incidents");

@@ -13,10 +13,12 @@ import dev.watchpost.probe.Outcome;
 import dev.watchpost.probe.RecentChecks;
 import dev.watchpost.web.Html;
 import dev.watchpost.web.Templates;
+import dev.watchpost.web.Times;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -133,7 +135,8 @@ class TargetPageUnitsTest {
                 new RecentChecks.Result(NOW, Outcome.UP, 75));
         Html h = new Html();
         List<LatencyChart.Point> points = LatencyChart.points(hours, ChartRange.DAY, NOW_MS);
-        LatencyChart.draw(h, points, checks, ChartRange.DAY, NOW_MS, "Response time of <b>x</b>", "median & more");
+        LatencyChart.draw(h, points, checks, ChartRange.DAY, NOW_MS, "Response time of <b>x</b>", "median & more",
+                ZoneOffset.UTC);
         String svg = h.toString();
         assertThat(svg).startsWith("<svg class=\"chart\" viewBox=\"0 0 720 240\" role=\"img\" aria-labelledby=\"chart-title chart-desc\">")
                 .contains("<title id=\"chart-title\">Response time of &lt;b&gt;x&lt;/b&gt;</title>")
@@ -148,7 +151,7 @@ class TargetPageUnitsTest {
         assertThat(checkLine.chars().filter(c -> c == 'M')).as("a check without an answer breaks the line").hasSize(2);
 
         String words = TargetPageView.summary(LatencyChart.summary(points), ChartRange.DAY, checks.size(),
-                LatencyChart.scale(points, checks));
+                LatencyChart.scale(points, checks), Times.UTC);
         assertThat(words).startsWith("Last 24 hours: median ").contains("highest 83 ms (at 2026-11-23 12:00–13:00 UTC)")
                 .contains("from 230 measurements").contains("The last 3 checks are drawn one by one.");
     }
@@ -157,9 +160,43 @@ class TargetPageUnitsTest {
     void aYearIsLabelledByMonthWithTheYearAtJanuary() {
         Html h = new Html();
         List<Bucket> days = List.of(bucket(Resolution.DAY, Instant.parse("2026-03-02T00:00:00Z"), 100, 90, 0));
-        LatencyChart.draw(h, LatencyChart.points(days, ChartRange.YEAR, NOW_MS), List.of(), ChartRange.YEAR, NOW_MS, "t", "d");
+        LatencyChart.draw(h, LatencyChart.points(days, ChartRange.YEAR, NOW_MS), List.of(), ChartRange.YEAR, NOW_MS, "t", "d",
+                ZoneOffset.UTC);
         assertThat(h.toString()).contains(">Dec</text>", ">2026</text>", ">Feb</text>", ">Nov</text>").doesNotContain(">Jan</text>");
-        assertThat(LatencyChart.xTicks(ChartRange.YEAR, ChartRange.YEAR.startMs(NOW_MS), ChartRange.YEAR.endMs(NOW_MS))).hasSize(12);
+        assertThat(LatencyChart.xTicks(ChartRange.YEAR, ChartRange.YEAR.startMs(NOW_MS), ChartRange.YEAR.endMs(NOW_MS),
+                ZoneOffset.UTC)).hasSize(12);
+    }
+
+    @Test
+    void theAxisAndThePeriodsReadThePagesClock() {
+        java.time.ZoneId tokyo = java.time.ZoneId.of("Asia/Tokyo");
+        // The last 24 hours end at 22:00 JST: ticks at Tokyo's 00:00, 06:00, 12:00 and 18:00.
+        assertThat(LatencyChart.xTicks(ChartRange.DAY, ChartRange.DAY.startMs(NOW_MS), ChartRange.DAY.endMs(NOW_MS), tokyo))
+                .containsExactly(ms("2026-11-22T15:00:00Z"), ms("2026-11-22T21:00:00Z"), ms("2026-11-23T03:00:00Z"),
+                        ms("2026-11-23T09:00:00Z"));
+        // A week across the end of summer time in New York (1 November 2026): each local midnight.
+        long nowMs = ms("2026-11-04T12:30:00Z");
+        java.time.ZoneId newYork = java.time.ZoneId.of("America/New_York");
+        assertThat(LatencyChart.xTicks(ChartRange.WEEK, ChartRange.WEEK.startMs(nowMs), ChartRange.WEEK.endMs(nowMs), newYork))
+                .containsExactly(ms("2026-10-29T04:00:00Z"), ms("2026-10-30T04:00:00Z"), ms("2026-10-31T04:00:00Z"),
+                        ms("2026-11-01T04:00:00Z"), ms("2026-11-02T05:00:00Z"), ms("2026-11-03T05:00:00Z"),
+                        ms("2026-11-04T05:00:00Z"));
+
+        long start = ChartRange.DAY.startMs(NOW_MS);
+        List<Bucket> hours = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            hours.add(bucket(Resolution.HOUR, Instant.ofEpochMilli(start + i * 3_600_000L), 10, 60 + i, 0));
+        }
+        List<LatencyChart.Point> points = LatencyChart.points(hours, ChartRange.DAY, NOW_MS);
+        assertThat(TargetPageView.summary(LatencyChart.summary(points), ChartRange.DAY, 0, LatencyChart.scale(points, List.of()),
+                new Times(tokyo))).contains("highest 83 ms (at 2026-11-23 21:00–22:00 JST)");
+        Html h = new Html();
+        LatencyChart.draw(h, points, List.of(), ChartRange.DAY, NOW_MS, "t", "d", tokyo);
+        assertThat(h.toString()).contains(">00:00</text>", ">06:00</text>", ">12:00</text>", ">18:00</text>");
+    }
+
+    private static long ms(String iso) {
+        return Instant.parse(iso).toEpochMilli();
     }
 
     @Test
@@ -195,7 +232,7 @@ class TargetPageUnitsTest {
     void theHistorySectionLinksWhereItsPageSaysAndSaysWhenHistoryCannotBeRead() {
         TargetView api = view("web/api", "Public API", TargetKind.HTTP, State.ONLINE);
         String down = Templates.render("page/history.jte", TargetPageView.history(data(api, List.of(), true), ChartRange.WEEK,
-                ELSEWHERE));
+                ELSEWHERE, Times.UTC));
         assertThat(down).contains("<p id=\"history-unavailable\" class=\"note history-unavailable\" role=\"status\">History unavailable")
                 .contains("<p class=\"empty\">Response times cannot be read now: the database is unavailable.</p>")
                 .contains("<a href=\"/elsewhere/target?id=here#response-time\">24h</a>")
@@ -203,7 +240,7 @@ class TargetPageUnitsTest {
                 .doesNotContain("uptime-title").doesNotContain("class=\"bars\"").doesNotContain("day-gaps");
 
         String up = Templates.render("page/history.jte", TargetPageView.history(data(api, List.of(), false), ChartRange.DAY,
-                ELSEWHERE));
+                ELSEWHERE, Times.UTC));
         assertThat(up).doesNotContain("history-unavailable").contains("<dt>24 h</dt><dd><strong>—</strong> <span class=\"detail\">no data yet</span>")
                 .contains("<svg class=\"bars\"", "<pattern id=\"day-gaps\"", "No response times in the last 24 hours.");
 
@@ -212,7 +249,7 @@ class TargetPageUnitsTest {
         String parts = Templates.render("page/history.jte", TargetPageView.history(data(site, List.of(
                 new TargetRoutes.Part("web/api", true, Optional.of(api), Optional.empty()),
                 new TargetRoutes.Part("bots/main", false, Optional.empty(), Optional.of(bots)),
-                new TargetRoutes.Part("gone", false, Optional.empty(), Optional.empty())), false), ChartRange.DAY, ELSEWHERE));
+                new TargetRoutes.Part("gone", false, Optional.empty(), Optional.empty())), false), ChartRange.DAY, ELSEWHERE, Times.UTC));
         assertThat(parts).doesNotContain("id=\"response-time\"")
                 .contains("<tr data-part=\"web/api\"><th scope=\"row\"><a href=\"/elsewhere/target?id=web/api\">Public API</a>")
                 .contains("<tr data-part=\"bots/main\"><th scope=\"row\"><a href=\"/elsewhere/group?id=bots/main\">Main bot (group)</a>")

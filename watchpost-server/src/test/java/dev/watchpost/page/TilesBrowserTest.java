@@ -219,6 +219,8 @@ class TilesBrowserTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> panel.getText().contains("gateway closed"));
         assertThat(panel.getText()).contains("Shard 21", "Offline", "since ", "gateway closed: 4000 unknown error",
                 "guilds", "1,523", "latency_ms", "87", "members", "40,210", "Open shard 21's page");
+        assertThat(panel.getText()).as("the time as the server writes it, to the minute")
+                .containsPattern("since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC \\(");
         // Not by colour alone: the focused tile has an outline in the focus colour.
         assertThat((String) browser.executeScript("return getComputedStyle(document.activeElement).outlineStyle"))
                 .isEqualTo("solid");
