@@ -11,11 +11,14 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -314,7 +317,7 @@ final class Texts {
      */
     static List<Entity> entities(List<Alert> alerts) {
         Comparator<Alert> byTime = Comparator.comparing(Alert::at).thenComparing(Alert::event).thenComparingLong(Alert::id);
-        Map<String, List<Alert>> byTarget = new java.util.TreeMap<>();
+        Map<String, List<Alert>> byTarget = new TreeMap<>();
         for (Alert a : alerts) {
             // digests first, as before; a group and a target of the same id are two entities
             String key = a.targetId().map(id -> "1" + id + (a.group() ? "\tgroup" : "")).orElse("0" + a.id());
@@ -382,17 +385,87 @@ final class Texts {
         if (problems.isEmpty()) {
             b.append("- none\n");
         }
-        for (int i = 0; i < problems.size() && i < MAX_PROBLEMS_LISTED; i++) {
-            TargetView v = problems.get(i);
-            b.append("- ").append(escape.apply(v.name() + " (" + v.id() + "): " + v.state().id() + " since "
-                    + ctx.time(Instant.ofEpochMilli(v.since())) + (v.message() == null ? "" : ": " + v.message())))
-                    .append('\n');
+        List<String> lines = problemLines(problems, ctx);
+        for (int i = 0; i < lines.size() && i < MAX_PROBLEMS_LISTED; i++) {
+            b.append("- ").append(escape.apply(lines.get(i))).append('\n');
         }
-        if (problems.size() > MAX_PROBLEMS_LISTED) {
-            b.append("- and ").append(problems.size() - MAX_PROBLEMS_LISTED).append(" more\n");
+        if (lines.size() > MAX_PROBLEMS_LISTED) {
+            b.append("- and ").append(lines.size() - MAX_PROBLEMS_LISTED).append(" more\n");
         }
         pageUrl(ctx).ifPresent(u -> b.append("\nStatus page: ").append(u).append('\n'));
         return b.toString().stripTrailing();
+    }
+
+    /**
+     * One line per problem, except that the shards of a sharded group share one line, where the
+     * group's first shard would be: an e-mail during a bot's outage says "Main bot (bots/main): 45
+     * shards" once instead of listing 45 near-identical lines above the problems that differ.
+     */
+    static List<String> problemLines(List<TargetView> problems, Context ctx) {
+        Map<String, List<TargetView>> shards = new LinkedHashMap<>();
+        List<Object> order = new ArrayList<>(); // a TargetView, or the group id of a shards' line
+        for (TargetView v : problems) {
+            if (v.shard() >= 0 && v.groupId() != null) {
+                shards.computeIfAbsent(v.groupId(), g -> {
+                    order.add(g);
+                    return new ArrayList<>();
+                }).add(v);
+            } else {
+                order.add(v);
+            }
+        }
+        List<String> lines = new ArrayList<>(order.size());
+        for (Object o : order) {
+            if (o instanceof TargetView v) {
+                lines.add(v.name() + " (" + v.id() + "): " + v.state().id() + " since "
+                        + ctx.time(Instant.ofEpochMilli(v.since())) + (v.message() == null ? "" : ": " + v.message()));
+            } else {
+                lines.add(shardsLine((String) o, shards.get(o), ctx));
+            }
+        }
+        return lines;
+    }
+
+    /** "Main bot (bots/main): 45 shards (40 offline, 5 down), the first since …: shards 0-39, 41, 43-47". */
+    private static String shardsLine(String groupId, List<TargetView> members, Context ctx) {
+        if (members.size() == 1) {
+            TargetView v = members.get(0);
+            return v.name() + " (" + v.id() + "): " + v.state().id() + " since " + ctx.time(Instant.ofEpochMilli(v.since()))
+                    + (v.message() == null ? "" : ": " + v.message());
+        }
+        String name = members.get(0).name();
+        int hash = name.lastIndexOf(" #");
+        name = hash > 0 ? name.substring(0, hash) : groupId;
+        Map<String, Integer> states = new TreeMap<>();
+        long first = Long.MAX_VALUE;
+        int[] numbers = new int[members.size()];
+        for (int i = 0; i < members.size(); i++) {
+            TargetView v = members.get(i);
+            states.merge(v.state().id(), 1, Integer::sum);
+            first = Math.min(first, v.since());
+            numbers[i] = v.shard();
+        }
+        Arrays.sort(numbers);
+        List<String> counts = states.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).toList();
+        return name + " (" + groupId + "): " + members.size() + " shards (" + String.join(", ", counts) + "), the first since "
+                + ctx.time(Instant.ofEpochMilli(first)) + ": shards " + ranges(numbers);
+    }
+
+    /** "0-39, 41, 43-47" for sorted shard numbers, as the group alerts write them. */
+    static String ranges(int[] sorted) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < sorted.length; ) {
+            int j = i;
+            while (j + 1 < sorted.length && sorted[j + 1] == sorted[j] + 1) {
+                j++;
+            }
+            b.append(b.isEmpty() ? "" : ", ").append(sorted[i]);
+            if (j > i) {
+                b.append(j == i + 1 ? ", " : "-").append(sorted[j]);
+            }
+            i = j + 1;
+        }
+        return b.toString();
     }
 
     private static String bullet(Entity e, Context ctx, UnaryOperator<String> escape) {

@@ -202,6 +202,37 @@ class AlertEmailTest {
     }
 
     @Test
+    void aBatchedMailListsTheShardsOfAGroupOnOneLine() throws Exception {
+        rig = new Rig(dir, channel(true), "[{\"notify\":[\"ops-mail\"]}]");
+        rig.group("bots", "Bots", 0, null);
+        rig.group("bots/main", "Main bot", 12, "1h");
+        rig.target("web/api", "API");
+        rig.reportAll(State.ONLINE, Rig.shards("bots/main", 0, 11));
+        rig.report("web/api", State.ONLINE);
+        rig.round();
+        rig.settle();
+        int before = SMTP.getReceivedMessages().length;
+
+        rig.reportAll(State.OFFLINE, Rig.shards("bots/main", 0, 4));
+        rig.reportAll(State.OFFLINE, "bots/main/6", "bots/main/8", "bots/main/9");
+        rig.report("bots/main/11", State.DOWN, "gateway closed");
+        rig.report("web/api", State.DOWN, "HTTP 503");
+        rig.clock.advance(Duration.ofMinutes(1));
+        rig.round();
+        await().atMost(Duration.ofSeconds(10)).until(() -> SMTP.getReceivedMessages().length >= before + 3);
+        rig.settle();
+
+        String body = GreenMailUtil.getBody(SMTP.getReceivedMessages()[SMTP.getReceivedMessages().length - 1])
+                .replace("\r\n", "\n");
+        // nine shards are one line, with their states counted and their numbers as ranges; the API keeps its own
+        assertThat(body).contains("""
+                Current problems (10):
+                - Main bot (bots/main): 9 shards (1 down, 8 offline), the first since 2026-06-01 12:00:00 UTC: shards 0-4, 6, 8, 9, 11
+                - API (web/api): down since 2026-06-01 12:00:00 UTC: HTTP 503
+                """).doesNotContain("Main bot #");
+    }
+
+    @Test
     void aFailingCompositeIsOneNewEventAndTheMailCountsIssuesAndOk() throws Exception {
         rig = new Rig(dir, channel(true), "[{\"notify\":[\"ops-mail\"], \"on\": [\"down\", \"recovered\", \"availability\"]}]");
         rig.target("lab/data", "Data");
