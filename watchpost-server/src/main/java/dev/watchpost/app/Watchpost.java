@@ -28,6 +28,7 @@ import dev.watchpost.history.History;
 import dev.watchpost.history.HistoryRoutes;
 import dev.watchpost.history.HistoryService;
 import dev.watchpost.live.LiveState;
+import dev.watchpost.location.Probers;
 import dev.watchpost.manual.ManualRoutes;
 import dev.watchpost.manual.ManualService;
 import dev.watchpost.page.FleetSource;
@@ -279,7 +280,7 @@ public final class Watchpost implements AutoCloseable {
                     List.of(topologyRoutes.exactReads(), // first: a target named like a route (api/health) reads as itself
                             new ObserveRoutes(db::available, meters, access),
                             new ClusterRoutes(membership, live, config.cluster().secret(), access),
-                            new TokenRoutes(tokens, access),
+                            new TokenRoutes(tokens, access, Probers::nameProblem),
                             new HistoryRoutes(history.history(), live, access, clock),
                             new ProbeRoutes(probes, live, access),
                             new CompositeRoutes(composites, live, access),
