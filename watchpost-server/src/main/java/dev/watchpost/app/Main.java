@@ -10,6 +10,7 @@ import dev.watchpost.auth.Tokens;
 import dev.watchpost.config.ConfigException;
 import dev.watchpost.config.ConfigLoader;
 import dev.watchpost.config.WatchpostConfig;
+import dev.watchpost.location.Probers;
 import dev.watchpost.store.Database;
 import dev.watchpost.store.SecretBox;
 import dev.watchpost.store.SecretKeys;
@@ -41,7 +42,8 @@ public final class Main {
                                                         starts nothing (no port, no probe), safe beside a running server
                    watchpost check --start [--config FILE]
                                                         also start the server in full on its port, then stop at once
-                   watchpost token create --scope ingest|read|admin [--name NAME] [--config FILE]
+                   watchpost token create --scope ingest|read|admin|prober [--location NAME] [--name NAME] [--config FILE]
+                                                        --location binds a prober token to the one location it speaks for
                    watchpost token list [--config FILE]
                    watchpost token revoke ID [--config FILE]
                    watchpost password set [--password-stdin] [--config FILE]
@@ -255,13 +257,24 @@ public final class Main {
         }
         String sub = args.command.get(1);
         if (sub.equals("create") && args.scope.isEmpty()) {
-            err.println("watchpost: token create needs --scope ingest|read|admin");
+            err.println("watchpost: token create needs --scope ingest|read|admin|prober");
             return 2;
         }
         Optional<Scope> scope = args.scope.map(s -> Scope.parse(s).orElse(null));
         if (args.scope.isPresent() && scope.isEmpty()) {
-            err.println("watchpost: --scope must be one of ingest, read, admin (got '" + args.scope.get() + "')");
+            err.println("watchpost: --scope must be one of " + Scope.names() + " (got '" + args.scope.get() + "')");
             return 2;
+        }
+        if (args.location.isPresent()) {
+            if (!sub.equals("create") || scope.orElse(null) != Scope.PROBER) {
+                err.println("watchpost: --location binds a prober token to its location: token create --scope prober --location NAME");
+                return 2;
+            }
+            Optional<String> problem = Probers.nameProblem(args.location.get());
+            if (problem.isPresent()) {
+                err.println("watchpost: --location: " + problem.get());
+                return 2;
+            }
         }
         if (!List.of("create", "list", "revoke").contains(sub)) {
             err.println("watchpost: unknown token subcommand '" + sub + "' (create, list, revoke)");
@@ -284,17 +297,19 @@ public final class Main {
              Tokens tokens = new Tokens(new TokenStore(db), writer, Clock.systemUTC(), config.auth())) {
             switch (sub) {
                 case "create" -> {
-                    Tokens.Created c = tokens.create(scope.get(), args.name.orElse(scope.get().id() + " token"));
+                    Tokens.Created c = tokens.create(scope.get(), args.name.orElse(scope.get().id() + " token"), args.location);
                     out.println(c.token());
                     err.println("Created " + c.stored().scope().id() + " token #" + c.stored().id() + " ("
-                            + c.stored().name() + "). Store it now: it is not shown again.");
+                            + c.stored().name() + c.stored().location().map(l -> ", for location " + l).orElse("")
+                            + "). Store it now: it is not shown again.");
                     return 0;
                 }
                 case "list" -> {
                     out.printf("%-5s %-7s %-10s %-25s %-25s %s%n", "ID", "SCOPE", "HINT", "CREATED", "REVOKED", "NAME");
                     for (ApiToken t : tokens.list()) {
                         out.printf("%-5d %-7s %-10s %-25s %-25s %s%n", t.id(), t.scope().id(), t.hint() + "…",
-                                t.createdAt(), t.revokedAt().map(Object::toString).orElse("-"), t.name());
+                                t.createdAt(), t.revokedAt().map(Object::toString).orElse("-"),
+                                t.name() + t.location().map(l -> " (location " + l + ")").orElse(""));
                     }
                     return 0;
                 }
@@ -509,6 +524,7 @@ public final class Main {
         Optional<String> config = Optional.empty();
         Optional<String> scope = Optional.empty();
         Optional<String> name = Optional.empty();
+        Optional<String> location = Optional.empty();
         boolean insecure;
         boolean help;
         boolean passwordStdin;
@@ -523,6 +539,7 @@ public final class Main {
                     case "--config", "-c" -> a.config = Optional.of(value(argv, ++i, arg));
                     case "--scope" -> a.scope = Optional.of(value(argv, ++i, arg));
                     case "--name" -> a.name = Optional.of(value(argv, ++i, arg));
+                    case "--location" -> a.location = Optional.of(value(argv, ++i, arg));
                     case "--insecure" -> a.insecure = true;
                     case "--password-stdin" -> a.passwordStdin = true;
                     case "--new-key-stdin" -> a.newKeyStdin = true;
@@ -535,6 +552,8 @@ public final class Main {
                             a.scope = Optional.of(arg.substring("--scope=".length()));
                         } else if (arg.startsWith("--name=")) {
                             a.name = Optional.of(arg.substring("--name=".length()));
+                        } else if (arg.startsWith("--location=")) {
+                            a.location = Optional.of(arg.substring("--location=".length()));
                         } else if (arg.startsWith("-")) {
                             throw new IllegalArgumentException("unknown option '" + arg + "'");
                         } else {

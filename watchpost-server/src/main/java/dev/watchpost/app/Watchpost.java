@@ -28,6 +28,9 @@ import dev.watchpost.history.History;
 import dev.watchpost.history.HistoryRoutes;
 import dev.watchpost.history.HistoryService;
 import dev.watchpost.live.LiveState;
+import dev.watchpost.location.Assignments;
+import dev.watchpost.location.ProberRoutes;
+import dev.watchpost.location.Probers;
 import dev.watchpost.manual.ManualRoutes;
 import dev.watchpost.manual.ManualService;
 import dev.watchpost.page.FleetSource;
@@ -177,6 +180,10 @@ public final class Watchpost implements AutoCloseable {
                     new ProbeScheduler.Settings(config.probes().maxConcurrent(), config.probes().maxPerHost()),
                     probeClients, meters);
             started.push(probes); // stops before the live state: no results arrive after it closed
+            Probers probers = new Probers(); // remote locations: what `locations: all` means, who is there
+            probes.knowLocationsFrom(probers::known);
+            probes.recordLocationsIn((id, location, at, ok, latency) ->
+                    history.history().observe(History.locationSeries(id, location), at, ok, latency));
             CompositeEngine composites = new CompositeEngine(live, db, clock);
             started.push(composites); // stops before the live state
             AlertEngine alerts = new AlertEngine(live, db, box, clock, config.alerts(), config.server().publicUrl(), times);
@@ -186,6 +193,8 @@ public final class Watchpost implements AutoCloseable {
             Topology topology = new Topology(live, topologyStore, clock);
             alerts.tagsFrom(id -> topology.declaration(id).map(TargetDecl::tags).orElse(java.util.Set.of()));
             topology.addListener(new Activation(live, probes, composites));
+            Assignments assignments = new Assignments(topology); // what each remote location checks
+            topology.addListener(assignments);
             ManualService manual = new ManualService(db, live, topology, clock);
             topology.addListener(manual); // before load: it drops the events of targets no longer manual
             topology.load(config.declarations());
@@ -283,7 +292,8 @@ public final class Watchpost implements AutoCloseable {
                     List.of(topologyRoutes.exactReads(), // first: a target named like a route (api/health) reads as itself
                             new ObserveRoutes(db::available, meters, access),
                             new ClusterRoutes(membership, live, config.cluster().secret(), access),
-                            new TokenRoutes(tokens, access),
+                            new TokenRoutes(tokens, access, Probers::nameProblem),
+                            new ProberRoutes(assignments, probers, probes, access, clock),
                             new HistoryRoutes(history.history(), live, access, clock),
                             new ProbeRoutes(probes, live, access),
                             new CompositeRoutes(composites, live, access),
@@ -309,7 +319,8 @@ public final class Watchpost implements AutoCloseable {
                 throw new StartupException(e.getMessage());
             }
             started.push(http);
-            // Long-lived streams end before the server waits for in-flight requests.
+            // Long-lived streams and held polls end before the server waits for in-flight requests.
+            started.push(assignments);
             started.push(feed);
             started.push(glanceFeed);
             started.push(platypus);

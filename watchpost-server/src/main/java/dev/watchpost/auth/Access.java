@@ -32,6 +32,17 @@ public final class Access {
         };
     }
 
+    /** A route's handler that needs to know who called: a prober's token says which location it may speak for. */
+    @FunctionalInterface
+    public interface Authorized {
+        void handle(ServerRequest req, io.helidon.webserver.http.ServerResponse res, Principal who) throws Exception;
+    }
+
+    /** {@code handler}, answered only for a token whose scope grants {@code scope}, and told whose it is. */
+    public Handler requireAs(Scope scope, Authorized handler) {
+        return (req, res) -> handler.handle(req, res, authenticate(req, scope));
+    }
+
     /** Whether read routes answer without a token ({@code auth.public-read}). */
     public boolean readsArePublic() {
         return publicRead;

@@ -7,10 +7,11 @@ import java.util.Optional;
 /**
  * A token as stored: never the token itself, only what identifies it to a person.
  *
- * @param hint the first characters of the token, enough to recognise it in a list
+ * @param hint     the first characters of the token, enough to recognise it in a list
+ * @param location for a prober token bound at issue, the one location it may speak for
  */
 public record ApiToken(long id, String name, Scope scope, String hint, Instant createdAt,
-                       Optional<Instant> lastUsedAt, Optional<Instant> revokedAt) {
+                       Optional<Instant> lastUsedAt, Optional<Instant> revokedAt, Optional<String> location) {
 
     public ApiToken {
         Objects.requireNonNull(name, "name");
@@ -19,6 +20,7 @@ public record ApiToken(long id, String name, Scope scope, String hint, Instant c
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(lastUsedAt, "lastUsedAt");
         Objects.requireNonNull(revokedAt, "revokedAt");
+        Objects.requireNonNull(location, "location");
     }
 
     public boolean active() {

@@ -25,20 +25,21 @@ public final class TokenStore {
         this.db = db;
     }
 
-    ApiToken insert(String name, Scope scope, String hashHex, String hint, Instant now) {
+    ApiToken insert(String name, Scope scope, String hashHex, String hint, Instant now, Optional<String> location) {
         return db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO api_token (name, scope, token_hash, hint, created_at) VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO api_token (name, scope, token_hash, hint, created_at, location) VALUES (?, ?, ?, ?, ?, ?)",
                     Statement.RETURN_GENERATED_KEYS)) {
                 ps.setString(1, name);
                 ps.setString(2, scope.id());
                 ps.setString(3, hashHex);
                 ps.setString(4, hint);
                 ps.setLong(5, now.toEpochMilli());
+                ps.setString(6, location.orElse(null));
                 ps.executeUpdate();
                 try (ResultSet keys = ps.getGeneratedKeys()) {
                     keys.next();
-                    return new ApiToken(keys.getLong(1), name, scope, hint, now, Optional.empty(), Optional.empty());
+                    return new ApiToken(keys.getLong(1), name, scope, hint, now, Optional.empty(), Optional.empty(), location);
                 }
             }
         });
@@ -52,7 +53,7 @@ public final class TokenStore {
     List<Stored> all() {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, name, scope, hint, created_at, last_used_at, revoked_at, token_hash "
+                    "SELECT id, name, scope, hint, created_at, last_used_at, revoked_at, token_hash, location "
                             + "FROM api_token ORDER BY id");
                  ResultSet rs = ps.executeQuery()) {
                 List<Stored> out = new ArrayList<>();
@@ -62,7 +63,8 @@ public final class TokenStore {
                         continue; // a scope a newer version introduced; this version cannot honour it
                     }
                     out.add(new Stored(new ApiToken(rs.getLong(1), rs.getString(2), scope.get(), rs.getString(4),
-                            Instant.ofEpochMilli(rs.getLong(5)), instant(rs, 6), instant(rs, 7)), rs.getString(8)));
+                            Instant.ofEpochMilli(rs.getLong(5)), instant(rs, 6), instant(rs, 7),
+                            Optional.ofNullable(rs.getString(9))), rs.getString(8)));
                 }
                 return out;
             }

@@ -114,12 +114,24 @@ public final class Tokens implements AutoCloseable {
 
     /** Creates and stores a token; the returned plain text is the only copy there will ever be. */
     public Created create(Scope scope, String name) {
+        return create(scope, name, Optional.empty());
+    }
+
+    /**
+     * As {@link #create(Scope, String)}, bound to one location: a prober token that may speak for
+     * {@code location} alone. Only prober tokens are bound; the caller checks the name.
+     */
+    public Created create(Scope scope, String name, Optional<String> location) {
+        if (location.isPresent() && scope != Scope.PROBER) {
+            throw new IllegalArgumentException("only prober tokens are bound to a location");
+        }
         String token = newToken();
         String hint = token.substring(0, PREFIX.length() + 4);
-        ApiToken stored = store.insert(name, scope, TokenHash.hex(token), hint, clock.instant());
+        ApiToken stored = store.insert(name, scope, TokenHash.hex(token), hint, clock.instant(), location);
         reload();
         changes.changed(dev.watchpost.store.ChangeFeed.Kind.TOKENS, Long.toString(stored.id()));
-        LOG.info("event=token.created id={} scope={} name=\"{}\"", stored.id(), scope.id(), stored.name());
+        LOG.info("event=token.created id={} scope={} name=\"{}\"{}", stored.id(), scope.id(), stored.name(),
+                location.map(l -> " location=" + l).orElse(""));
         return new Created(token, stored);
     }
 
@@ -182,7 +194,7 @@ public final class Tokens implements AutoCloseable {
         for (TokenStore.Stored s : store.all()) {
             if (s.token().active()) {
                 next.add(new Entry(HexFormat.of().parseHex(s.hashHex()),
-                        new Principal(s.token().id(), s.token().name(), s.token().scope())));
+                        new Principal(s.token().id(), s.token().name(), s.token().scope(), s.token().location())));
             }
         }
         entries = List.copyOf(next);

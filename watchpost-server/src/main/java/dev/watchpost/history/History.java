@@ -119,6 +119,18 @@ public final class History {
     }
 
     /**
+     * The series in which one location's checks of a target are counted, when the target is checked
+     * from several locations (its own series counts the rounds its locations decided): samples,
+     * failures and latency per bucket, as for a target, and no state time (that is the target's).
+     * Kept in the same buckets under its own key, {@code <target>@<location>}, which no target can
+     * have ({@code @} is not allowed in ids): flushed, pruned and read like any target's, with no
+     * table of its own.
+     */
+    public static String locationSeries(String targetId, String location) {
+        return targetId + "@" + location;
+    }
+
+    /**
      * Counts one heartbeat or probe result. Memory only, O(1), safe from any thread; allocates nothing
      * except when the target's minute rolls over before a flush (a few small objects per target per
      * minute at most) or when the target is new since the last flush (its accumulator).

@@ -3,6 +3,7 @@ package dev.watchpost.history;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.watchpost.auth.Access;
 import dev.watchpost.live.LiveState;
+import dev.watchpost.probe.ProbeLocations;
 import dev.watchpost.web.ApiException;
 import dev.watchpost.web.Json;
 import io.helidon.http.Status;
@@ -23,6 +24,8 @@ import java.util.OptionalDouble;
 /**
  * {@code GET /api/v1/targets/{id}/history?days=90&tz=Europe/Berlin}: uptime for 24 h / 7 d / 30 d /
  * 1 y and one bar per day, all from buckets. As current as the last history flush (every minute).
+ * With {@code &location=eu}, the checks of one location of a target checked from several: per day
+ * their count, failures and latency (state time is the target's, not a location's).
  * Must be registered before the target routes, whose {@code {+id}} would otherwise take the path.
  */
 public final class HistoryRoutes implements HttpService {
@@ -55,6 +58,16 @@ public final class HistoryRoutes implements HttpService {
         int days = days(req.query().first("days").asOptional());
         ZoneId zone = zone(req.query().first("tz").asOptional());
         Instant now = clock.instant();
+        Optional<String> location = req.query().first("location").asOptional();
+        if (location.isPresent()) {
+            if (!ProbeLocations.isName(location.get())) {
+                throw ApiException.badRequest("location '" + location.get() + "' is not a location name (lower-case "
+                        + "letters, digits and '-', at most 32)");
+            }
+            location(res, id, location.get(), history.days(History.locationSeries(id, location.get()), days, zone, now),
+                    zone);
+            return;
+        }
         Optional<Uptime> uptime = history.uptime(id, now);
         List<DayBar> bars = history.days(id, days, zone, now);
         Json.stream(res, Status.OK_200, g -> {
@@ -89,6 +102,28 @@ public final class HistoryRoutes implements HttpService {
                     g.writeEndObject();
                 }
                 g.writeEndArray();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    /** One location's days: its checks, their failures and latency; no uptime, which is the target's. */
+    private static void location(ServerResponse res, String id, String location, List<DayBar> bars, ZoneId zone) {
+        Json.stream(res, Status.OK_200, g -> {
+            g.writeStartObject();
+            g.writeStringField("target", id);
+            g.writeStringField("location", location);
+            g.writeStringField("timezone", zone.getId());
+            g.writeArrayFieldStart("days");
+            for (DayBar d : bars) {
+                g.writeStartObject();
+                g.writeStringField("date", d.date().toString());
+                g.writeNumberField("samples", d.samples());
+                g.writeNumberField("failures", d.failures());
+                number(g, "latency_avg_ms", d.latencyAverageMs());
+                number(g, "latency_max_ms", d.latencyMaxMs());
                 g.writeEndObject();
             }
             g.writeEndArray();

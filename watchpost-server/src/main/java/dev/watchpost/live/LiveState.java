@@ -424,6 +424,38 @@ public final class LiveState implements AutoCloseable {
     }
 
     /**
+     * Replaces a target's message, nothing else: what a target checked from several locations shows
+     * when a round decided nothing (too few locations reporting, or no quorum). Its state stays, its
+     * lease is not refreshed and history counts no sample, as none of them is a result. A held
+     * target keeps the message for when its hold ends. Memory only, as {@link #observe}.
+     *
+     * @return false when there is no such target
+     */
+    public boolean note(String targetId, String message) {
+        Objects.requireNonNull(message, "message");
+        TargetCell cell = cells.get(targetId);
+        if (cell == null) {
+            return false;
+        }
+        synchronized (cell) {
+            if (cell.removed) {
+                return false;
+            }
+            Hold hold = cell.hold;
+            if (message.equals(hold == null ? cell.message : hold.message)) {
+                return true; // the same each round while nothing changes: nothing to show again
+            }
+            if (hold == null) {
+                cell.message = message;
+            } else {
+                hold.message = message;
+            }
+        }
+        markDirty(cell);
+        return true;
+    }
+
+    /**
      * Reports of one request (a batch): this node's targets are applied at once; those other nodes
      * own are passed on together and waited for in {@link Batch#finish}, so a batch of a thousand costs
      * one round trip per owner, not one per report. A target's reports keep their order.

@@ -106,6 +106,11 @@ public record ProbeLocations(boolean all, List<String> named, OptionalInt quorum
         return quorum.isPresent() ? quorum.getAsInt() : majority(n);
     }
 
+    /** Whether the target is checked from {@code location}: it is named, or the target takes every location. */
+    public boolean uses(String location) {
+        return all || named.contains(location);
+    }
+
     /** The target is checked by this server alone, as before locations existed. */
     public boolean localOnly() {
         return !all && named.equals(List.of(LOCAL));

@@ -8,8 +8,9 @@ import java.util.Objects;
  * from where.
  *
  * @param every     time between runs on the target's grid (see {@link ProbeSchedule}); at least 1 s
- * @param locations where it is checked from and the quorum of them that decides; carried, not yet
- *                  acted on: the scheduler checks every target from this server alone, as before
+ * @param locations where it is checked from and the quorum of them that decides: this server checks
+ *                  it only when {@code local} is among them, and with more than {@code local} alone
+ *                  its state follows the locations' {@link Quorum}
  */
 public record ProbePlan(Check check, Duration every, DampingState.Thresholds thresholds, ProbeLocations locations) {
 

@@ -16,8 +16,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code GET /api/v1/targets/{id}/probe}: a probed target's last run and damping;
- * {@code POST /api/v1/targets/{id}/check} (admin): run its check now.
+ * {@code GET /api/v1/targets/{id}/probe}: a probed target's last run and damping, and for a target
+ * checked from several locations its quorum and each location's latest result;
+ * {@code POST /api/v1/targets/{id}/check} (admin): run its check now (from here: 409 for a target
+ * this server does not check itself).
  */
 public final class ProbeRoutes implements HttpService {
 
@@ -43,6 +45,7 @@ public final class ProbeRoutes implements HttpService {
             throw ApiException.notFound("no probed target '" + id + "'");
         }
         Optional<ProbeScheduler.Run> run = probes.lastRun(id);
+        Optional<ProbeScheduler.LocationsView> locations = probes.locations(id);
         Json.stream(res, Status.OK_200, g -> {
             g.writeStartObject();
             g.writeStringField("target", id);
@@ -52,12 +55,19 @@ public final class ProbeRoutes implements HttpService {
             } else {
                 g.writeNullField("last");
             }
+            if (locations.isPresent()) {
+                locations(g, locations.get());
+            }
             g.writeEndObject();
         });
     }
 
     private void checkNow(ServerRequest req, ServerResponse res) {
         String id = probed(req);
+        if (!probes.runsHere(id)) {
+            throw new ApiException(Status.CONFLICT_409, "'" + id + "' is checked only from other locations, not by this "
+                    + "server (its locations do not include local)");
+        }
         Optional<ProbeScheduler.Run> run;
         try {
             run = probes.runNow(id);
@@ -79,6 +89,57 @@ public final class ProbeRoutes implements HttpService {
         return id;
     }
 
+    /** The quorum ("needs 2 of 3", the last round's verdict) and each location's latest result. */
+    private static void locations(JsonGenerator g, ProbeScheduler.LocationsView v) throws IOException {
+        g.writeObjectFieldStart("quorum");
+        g.writeNumberField("needs", v.quorum().k());
+        g.writeNumberField("of", v.quorum().locations().size());
+        g.writeStringField("every", dev.watchpost.config.Durations.format(v.quorum().every()));
+        g.writeStringField("silent_after", dev.watchpost.config.Durations.format(v.quorum().silentAfter()));
+        if (v.decision().isPresent()) {
+            Quorum.Decision d = v.decision().get();
+            g.writeStringField("decision", d.kind().name().toLowerCase(java.util.Locale.ROOT));
+            if (d.outcome().isPresent()) {
+                g.writeStringField("outcome", d.outcome().get().name().toLowerCase(java.util.Locale.ROOT));
+            }
+            g.writeStringField("summary", d.summary());
+            g.writeStringField("decided_at", v.decidedAt().map(Object::toString).orElse(null));
+        } else {
+            g.writeNullField("decision");
+        }
+        g.writeEndObject();
+        g.writeArrayFieldStart("locations");
+        for (ProbeScheduler.LocationResult l : v.locations()) {
+            g.writeStartObject();
+            g.writeStringField("location", l.location());
+            g.writeBooleanField("live", l.live());
+            if (l.latest().isPresent()) {
+                Quorum.Seen s = l.latest().get();
+                ProbeResult r = s.result();
+                g.writeStringField("checked_at", s.at().toString());
+                g.writeStringField("outcome", r.outcome().name().toLowerCase(java.util.Locale.ROOT));
+                g.writeStringField("reason", r.reason());
+                latency(g, r);
+                if (r.statusCode().isPresent()) {
+                    g.writeNumberField("status_code", r.statusCode().getAsInt());
+                }
+            } else {
+                g.writeNullField("checked_at");
+                g.writeNullField("outcome");
+            }
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    private static void latency(JsonGenerator g, ProbeResult r) throws IOException {
+        if (Double.isNaN(r.latencyMs())) {
+            g.writeNullField("latency_ms");
+        } else {
+            g.writeNumberField("latency_ms", Math.round(r.latencyMs() * 10) / 10.0);
+        }
+    }
+
     private static void run(JsonGenerator g, ProbeScheduler.Run run) throws IOException {
         ProbeResult r = run.result();
         DampingState d = run.damping();
@@ -86,11 +147,7 @@ public final class ProbeRoutes implements HttpService {
         g.writeStringField("at", run.at().toString());
         g.writeStringField("outcome", r.outcome().name().toLowerCase(java.util.Locale.ROOT));
         g.writeStringField("reason", r.reason());
-        if (Double.isNaN(r.latencyMs())) {
-            g.writeNullField("latency_ms");
-        } else {
-            g.writeNumberField("latency_ms", Math.round(r.latencyMs() * 10) / 10.0);
-        }
+        latency(g, r);
         if (r.statusCode().isPresent()) {
             g.writeNumberField("status_code", r.statusCode().getAsInt());
         }

@@ -36,6 +36,18 @@ final class ProbeSchedule {
         return Instant.ofEpochSecond(0, Math.addExact(t - phase, p));
     }
 
+    /**
+     * The slot of the grid nearest to {@code at}: the round a check started at {@code at} belongs to.
+     * Every location runs a target on the same grid, so one round's checks, started a little late
+     * (drift) or dated a little early (another clock), all fall to the same slot while those
+     * differences stay under half an interval.
+     */
+    public static Instant nearest(String targetId, Duration interval, Instant at) {
+        Instant next = nextRun(targetId, interval, at);
+        Instant previous = next.minus(interval); // at or before `at`
+        return Duration.between(previous, at).compareTo(Duration.between(at, next)) <= 0 ? previous : next;
+    }
+
     /** How late a run started: positive when late, negative when early. */
     public static Duration startDrift(Instant planned, Instant actual) {
         Objects.requireNonNull(planned, "planned");

@@ -18,9 +18,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,9 +33,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * Runs every probed target's checks on its schedule and feeds the damped results to the live state.
+ * A target checked from several locations ({@link ProbeLocations}) runs its check here only when
+ * {@code local} is among them, and takes the other locations' results through {@link #report}; its
+ * state follows their {@link Quorum}, decided once per round.
  *
  * <ul>
  *   <li><b>Timing.</b> A queue ordered by due time; a tick every 100 ms takes the due entries off its
@@ -48,6 +55,17 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li><b>First runs.</b> A target that has no state yet (new, or never probed) runs within its
  *       first 10 s (spread by the same hash), not a whole interval later; one restored with a state
  *       keeps it and waits for its grid slot, so a restart causes no burst of probes.</li>
+ *   <li><b>Several locations.</b> Each location's latest result is kept with the target. A round is
+ *       a slot of the target's grid (every location runs it on the same one); a result belongs to
+ *       the slot nearest its check's start. The round is decided as soon as every live location has
+ *       reported it, if they are at least the quorum; else at its deadline (slot + timeout +
+ *       {@link Quorum#GRACE}), queued by the slot's run event and by the round's first result. That
+ *       one decision is one damping step, so thresholds count rounds, not results. Nothing decided
+ *       (too few live, or no agreement) leaves damping and state as they were and puts the reason
+ *       in the target's message. Every result, fresh or late, counts in its location's history;
+ *       only fresh ones (newer than the location's latest, within {@link Quorum#silentAfter()})
+ *       reach the quorum. Targets on {@code local} alone keep the path above: each result is its
+ *       own round.</li>
  * </ul>
  */
 public final class ProbeScheduler implements AutoCloseable {
@@ -72,6 +90,45 @@ public final class ProbeScheduler implements AutoCloseable {
     public record Run(ProbeResult result, DampingState damping, Instant at) {
     }
 
+    /** Where each location's results of a target checked from several locations are counted: history, per location. */
+    @FunctionalInterface
+    public interface LocationHistory {
+        void observed(String targetId, String location, long atMs, boolean ok, double latencyMs);
+    }
+
+    /** What became of a result {@linkplain #report reported} from a location. */
+    public enum Reported {
+        /** The location's latest: kept, and it feeds the target's quorum. */
+        CURRENT,
+        /**
+         * In the location's history only: older than the location's latest result or than
+         * {@link Quorum#silentAfter()} (buffered while the server was out of reach), so it says
+         * nothing about the target now.
+         */
+        HISTORY,
+        /** The location's latest result once more (a batch sent again): already counted. */
+        DUPLICATE,
+        /** Not checked from that location: unknown, not probed, paused, or declared for other locations. */
+        NOT_ASSIGNED,
+        /** Cluster mode: another node owns the target; its locations' results are kept there. */
+        ELSEWHERE
+    }
+
+    /** One location of a target checked from several: its latest result, and whether that still counts now. */
+    public record LocationResult(String location, Optional<Quorum.Seen> latest, boolean live) {
+    }
+
+    /**
+     * A target checked from several locations, as its quorum sees it now.
+     *
+     * @param quorum    the locations in use now and how many must agree
+     * @param locations each of them, in the quorum's order
+     * @param decision  the last round's verdict, and when it was taken; empty before the first
+     */
+    public record LocationsView(Quorum quorum, List<LocationResult> locations, Optional<Quorum.Decision> decision,
+                                Optional<Instant> decidedAt) {
+    }
+
     private final LiveState live;
     private final Clock clock;
     private final Settings settings;
@@ -84,6 +141,9 @@ public final class ProbeScheduler implements AutoCloseable {
     private final LongAdder skipped = new LongAdder();
     private final Map<Outcome, Counter> outcomes = new EnumMap<>(Outcome.class);
     private final ExecutorService runs = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("probe-", 0).factory());
+    private final Map<Reported, Counter> reported = new EnumMap<>(Reported.class);
+    private volatile Supplier<? extends Collection<String>> knownLocations = List::of;
+    private volatile LocationHistory locationHistory = (id, location, at, ok, latency) -> { };
     private ScheduledExecutorService ticker;
 
     public ProbeScheduler(LiveState live, Clock clock, Settings settings, HttpClients clients, MeterRegistry meters) {
@@ -101,6 +161,10 @@ public final class ProbeScheduler implements AutoCloseable {
         Gauge.builder("watchpost.probes.in.flight", global, g -> settings.maxConcurrent() - g.availablePermits())
                 .register(meters);
         Gauge.builder("watchpost.probes.targets", entries, Map::size).register(meters);
+        for (Reported r : Reported.values()) {
+            reported.put(r, Counter.builder("watchpost.probe.location.results").tag("fate", r.name().toLowerCase(java.util.Locale.ROOT))
+                    .description("Results reported from remote locations, by what became of them").register(meters));
+        }
         // Fixed buckets (cumulative counters) rather than a client-side percentile, so any window's
         // percentile can be read from two scrapes.
         this.drift = Timer.builder("watchpost.probe.start.drift")
@@ -125,12 +189,30 @@ public final class ProbeScheduler implements AutoCloseable {
         }
         Entry e = new Entry(id, plan, plan.check().prober(clients), start,
                 old == null ? new RecentChecks() : old.recent); // a changed plan keeps the checks so far
+        if (old != null && e.several && old.several) {
+            synchronized (old) {
+                // The locations' latest results stay valid under the new declaration; a round
+                // already decided is not decided again.
+                e.seen.putAll(old.seen);
+                e.decidedRound = old.decidedRound;
+            }
+        }
         Entry previous = entries.put(id, e);
         if (previous != null) {
             previous.cancelled = true;
         }
         Instant now = clock.instant();
         enqueue(start.decided() == State.UNKNOWN ? firstRun(id, plan.every(), now) : ProbeSchedule.nextRun(id, plan.every(), now), e);
+    }
+
+    /** Where the remote locations come from that targets declared {@code locations: all} are checked from. */
+    public void knowLocationsFrom(Supplier<? extends Collection<String>> known) {
+        this.knownLocations = Objects.requireNonNull(known, "known");
+    }
+
+    /** Where the results of targets checked from several locations are counted, per location. */
+    public void recordLocationsIn(LocationHistory history) {
+        this.locationHistory = Objects.requireNonNull(history, "history");
     }
 
     /** Stops probing a target; a run in flight finishes but its result is dropped. */
@@ -143,6 +225,61 @@ public final class ProbeScheduler implements AutoCloseable {
 
     public boolean isScheduled(String id) {
         return entries.containsKey(id);
+    }
+
+    /** Whether this server runs the target's check itself: it is probed, and {@code local} is among its locations. */
+    public boolean runsHere(String id) {
+        Entry e = entries.get(id);
+        return e != null && e.runsHere;
+    }
+
+    /**
+     * A result of {@code location}'s check of {@code id}, started at {@code at} (on this server's
+     * clock): counted in the location's history, and when it is the location's newest and still
+     * within {@link Quorum#silentAfter()}, kept as its latest for the target's quorum (which may
+     * decide the round at once, when every live location has reported it). Memory only.
+     *
+     * @param at at most {@link Quorum#GRACE} after now; callers refuse results dated later
+     */
+    public Reported report(String id, String location, ProbeResult result, Instant at) {
+        Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(result, "result");
+        Objects.requireNonNull(at, "at");
+        Instant now = clock.instant();
+        if (at.isAfter(now.plus(Quorum.GRACE))) {
+            throw new IllegalArgumentException("a result from the future: " + at + " (now " + now + ")");
+        }
+        Entry e = entries.get(id);
+        Reported fate;
+        if (e == null || !e.plan.locations().uses(location)) {
+            fate = Reported.NOT_ASSIGNED;
+        } else if (!live.owns(id)) {
+            fate = Reported.ELSEWHERE;
+        } else {
+            synchronized (e) {
+                fate = e.cancelled ? Reported.NOT_ASSIGNED : accept(e, location, result, at);
+            }
+        }
+        reported.get(fate).increment();
+        return fate;
+    }
+
+    /** A target checked from several locations, as its quorum sees it now; empty for one on {@code local} alone or not probed. */
+    public Optional<LocationsView> locations(String id) {
+        Entry e = entries.get(id);
+        if (e == null || !e.several) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        Quorum q = quorum(e);
+        synchronized (e) {
+            List<LocationResult> out = new ArrayList<>(q.locations().size());
+            for (String l : q.locations()) {
+                Optional<Quorum.Seen> s = Optional.ofNullable(e.seen.get(l));
+                out.add(new LocationResult(l, s, s.map(x -> q.live(x.at(), now)).orElse(false)));
+            }
+            return Optional.of(new LocationsView(q, out, Optional.ofNullable(e.decision), Optional.ofNullable(e.decidedAt)));
+        }
     }
 
     /** The last run of a target, if it has run since Watchpost started. */
@@ -174,11 +311,14 @@ public final class ProbeScheduler implements AutoCloseable {
      * and returns it. Blocks the calling (virtual) thread for at most the check's timeout plus the
      * time waiting for a permit.
      *
-     * @return empty when the target is not probed
+     * With several locations the result is this location's, and takes its place in the round like
+     * a scheduled one; the state then follows the round's decision.
+     *
+     * @return empty when the target is not probed, or not from here ({@link #runsHere})
      */
     public Optional<Run> runNow(String id) throws InterruptedException {
         Entry e = entries.get(id);
-        if (e == null) {
+        if (e == null || !e.runsHere) {
             return Optional.empty();
         }
         return Optional.ofNullable(execute(e, clock.millis(), false));
@@ -227,10 +367,26 @@ public final class ProbeScheduler implements AutoCloseable {
         if (e.cancelled) {
             return;
         }
+        if (d.round != Due.RUN) {
+            if (live.owns(e.id)) { // in cluster mode the owner decides, where the results are
+                closeRound(e, d.round);
+            }
+            return;
+        }
         // The next slot on the target's grid, skipping slots already missed. At least half an
         // interval away: a first run (off the grid) is not followed by a slot moments later.
         Duration every = e.plan.every();
         enqueue(ProbeSchedule.nextRun(e.id, every, Instant.ofEpochMilli(Math.max(d.atMs + every.toMillis() / 2, now))), e);
+        if (e.several) {
+            // The round this slot opens is decided at the latest once its checks had their timeout
+            // and the grace. From the run's planned time, not only the slot's: a first run (off the
+            // grid) may belong to a slot that lies before it.
+            long round = ProbeSchedule.nearest(e.id, every, Instant.ofEpochMilli(d.atMs)).toEpochMilli();
+            closeAt(e, round, Math.max(round, d.atMs));
+        }
+        if (!e.runsHere) {
+            return; // checked from elsewhere only: this slot only opens the round
+        }
         if (e.running) {
             skipped.increment();
             return;
@@ -284,6 +440,11 @@ public final class ProbeScheduler implements AutoCloseable {
             if (e.cancelled) {
                 return null;
             }
+            if (e.several) {
+                // One location's result among others: the round decides, not this result.
+                accept(e, ProbeLocations.LOCAL, r, at);
+                return new Run(r, e.damping, at);
+            }
             e.damping = e.damping.next(r, e.plan.thresholds());
             e.last = r;
             e.lastAt = at;
@@ -291,6 +452,107 @@ public final class ProbeScheduler implements AutoCloseable {
             // Under the entry's lock, so results of one target reach the live state in order.
             live.observe(e.id, observation(e.damping, r, e.plan.thresholds()));
             return new Run(r, e.damping, at);
+        }
+    }
+
+    /** The quorum of a target checked from several locations, over the locations in use now. */
+    private Quorum quorum(Entry e) {
+        return Quorum.of(e.plan, knownLocations.get());
+    }
+
+    /** The round (its slot, epoch ms) a check started at {@code at} belongs to. */
+    private static long roundOf(Entry e, Instant at) {
+        return ProbeSchedule.nearest(e.id, e.plan.every(), at).toEpochMilli();
+    }
+
+    /** Takes one location's result for a target checked from several; the caller holds the entry's lock. */
+    private Reported accept(Entry e, String location, ProbeResult r, Instant at) {
+        Quorum.Seen previous = e.seen.get(location);
+        if (previous != null && previous.at().equals(at)) {
+            return Reported.DUPLICATE; // sent again after an answer was lost: counted the first time
+        }
+        locationHistory.observed(e.id, location, at.toEpochMilli(), r.outcome() != Outcome.DOWN, r.latencyMs());
+        Instant now = clock.instant();
+        Quorum q = quorum(e);
+        if ((previous != null && at.isBefore(previous.at())) || !q.live(at, now)) {
+            return Reported.HISTORY;
+        }
+        e.seen.put(location, new Quorum.Seen(location, r, at));
+        long round = roundOf(e, at);
+        if (round > e.decidedRound) {
+            if (roundComplete(e, q, round, now)) {
+                decide(e, round, q, now);
+            } else {
+                // Its deadline, should the slot's own run event have been skipped (a late tick)
+                closeAt(e, round, round);
+            }
+        }
+        return Reported.CURRENT;
+    }
+
+    /**
+     * Whether {@code round} can be decided before its deadline: every location whose latest result
+     * is live has reported it (no one left to wait for), and they are at least the quorum. Fewer
+     * wait for the deadline, so locations coming back (a prober's first results after a restart)
+     * are not shut out of a round the first of them decided alone.
+     */
+    private static boolean roundComplete(Entry e, Quorum q, long round, Instant now) {
+        int reported = 0;
+        for (String l : q.locations()) {
+            Quorum.Seen s = e.seen.get(l);
+            if (s != null && q.live(s.at(), now)) {
+                if (roundOf(e, s.at()) != round) {
+                    return false;
+                }
+                reported++;
+            }
+        }
+        return reported >= q.k();
+    }
+
+    /**
+     * Queues the deadline of {@code round}, once per round: its checks' timeout and the grace after
+     * {@code from} (the slot, or a first run's later start).
+     */
+    private void closeAt(Entry e, long round, long from) {
+        long deadline = from + e.plan.check().timeout().toMillis() + Quorum.GRACE.toMillis();
+        synchronized (queue) {
+            if (round > e.closeQueued) {
+                e.closeQueued = round;
+                queue.add(new Due(deadline, e, round));
+            }
+        }
+    }
+
+    /** The deadline of {@code round} came: decide it, unless it was decided already. */
+    private void closeRound(Entry e, long round) {
+        synchronized (e) {
+            if (!e.cancelled && round > e.decidedRound) {
+                decide(e, round, quorum(e), clock.instant());
+            }
+        }
+    }
+
+    /**
+     * One round's verdict, one damping step: an agreement reaches the live state as a result would
+     * (the summary as its message, streak spelled out); no agreement changes only the message, so
+     * the state stays and no sample is counted. The caller holds the entry's lock.
+     */
+    private void decide(Entry e, long round, Quorum q, Instant now) {
+        e.decidedRound = round;
+        Quorum.Decision d = q.decide(e.seen.values(), now);
+        e.decision = d;
+        e.decidedAt = now;
+        if (d.decided()) {
+            ProbeResult r = d.result().orElseThrow();
+            Instant slot = Instant.ofEpochMilli(round);
+            e.damping = d.damp(e.damping, e.plan.thresholds());
+            e.last = r;
+            e.lastAt = slot;
+            e.recent.add(slot, r);
+            live.observe(e.id, observation(e.damping, r, e.plan.thresholds()));
+        } else {
+            live.note(e.id, d.summary());
         }
     }
 
@@ -329,7 +591,7 @@ public final class ProbeScheduler implements AutoCloseable {
 
     private void enqueue(Instant at, Entry e) {
         synchronized (queue) {
-            queue.add(new Due(at.toEpochMilli(), e));
+            queue.add(new Due(at.toEpochMilli(), e, Due.RUN));
         }
     }
 
@@ -346,7 +608,13 @@ public final class ProbeScheduler implements AutoCloseable {
         }
     }
 
-    private record Due(long atMs, Entry entry) implements Comparable<Due> {
+    /**
+     * An entry's next event: a run of its slot, or the deadline of a round ({@code round}, the
+     * slot's epoch ms) of a target checked from several locations.
+     */
+    private record Due(long atMs, Entry entry, long round) implements Comparable<Due> {
+        static final long RUN = Long.MIN_VALUE;
+
         @Override
         public int compareTo(Due o) {
             return Long.compare(atMs, o.atMs);
@@ -357,9 +625,19 @@ public final class ProbeScheduler implements AutoCloseable {
         final String id;
         final ProbePlan plan;
         final Prober prober;
+        /** Checked from more than {@code local} alone: results go through the quorum, once per round. */
+        final boolean several;
+        /** {@code local} is among its locations: this server runs the check. */
+        final boolean runsHere;
         DampingState damping; // guarded by this
-        ProbeResult last;     // guarded by this
+        ProbeResult last;     // guarded by this; with several locations, the last round agreed
         Instant lastAt;       // guarded by this
+        /** Each location's latest result; guarded by this. Null unless several: most targets never need one. */
+        final Map<String, Quorum.Seen> seen;
+        long decidedRound = Long.MIN_VALUE; // guarded by this: the slot (epoch ms) of the last round decided
+        long closeQueued = Long.MIN_VALUE;  // guarded by the queue: the latest round whose deadline is queued
+        Quorum.Decision decision;           // guarded by this
+        Instant decidedAt;                  // guarded by this
         final RecentChecks recent;
         volatile boolean running;
         volatile boolean cancelled;
@@ -370,6 +648,9 @@ public final class ProbeScheduler implements AutoCloseable {
             this.prober = prober;
             this.damping = damping;
             this.recent = recent;
+            this.several = !plan.locations().localOnly();
+            this.runsHere = plan.locations().uses(ProbeLocations.LOCAL);
+            this.seen = several ? new HashMap<>(4) : null;
         }
     }
 }

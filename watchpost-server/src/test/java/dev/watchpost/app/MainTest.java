@@ -72,10 +72,23 @@ class MainTest {
     }
 
     @Test
+    void aProberTokenIsBoundToItsLocationOnTheCommandLine() {
+        Result created = run(env(), "token", "create", "--scope", "prober", "--location", "eu", "--name", "eu-1");
+        assertThat(created.code()).as(created.err()).isEqualTo(0);
+        assertThat(created.err()).contains("Created prober token #1 (eu-1, for location eu)");
+        assertThat(run(env(), "token", "list").out()).contains("prober").contains("eu-1 (location eu)");
+        assertThat(run(env(), "token", "create", "--scope", "read", "--location", "eu").err())
+                .contains("--location binds a prober token to its location");
+        Result local = run(env(), "token", "create", "--scope", "prober", "--location", "local");
+        assertThat(local.code()).isEqualTo(2);
+        assertThat(local.err()).contains("--location: 'local' is this server's own location");
+    }
+
+    @Test
     void tokenCommandsValidateTheirArguments() {
         assertThat(run(env(), "token", "create").err()).contains("token create needs --scope ingest|read|admin");
         assertThat(run(env(), "token", "create", "--scope", "god").err())
-                .contains("--scope must be one of ingest, read, admin (got 'god')");
+                .contains("--scope must be one of ingest, read, admin, prober (got 'god')");
         assertThat(run(env(), "token", "revoke", "x").err()).contains("numeric id");
         assertThat(run(env(), "token", "frobnicate").code()).isEqualTo(2);
     }

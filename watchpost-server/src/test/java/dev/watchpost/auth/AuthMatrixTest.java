@@ -38,6 +38,8 @@ class AuthMatrixTest {
         ADMIN,
         /** Ingest (or admin) token: nothing without one (401), a read token 403. */
         INGEST,
+        /** A prober token, and no other: nothing without one (401), every other scope 403, admin included. */
+        PROBER,
         /** Glance's passphrase (or an ingest token): 401 for anything else, as Glance answered. */
         GLANCE,
         /** The dashboard: a session cookie, same origin and its CSRF token; a bearer token of any scope is refused. */
@@ -77,6 +79,7 @@ class AuthMatrixTest {
             Case.of("POST /api/v1/heartbeat/\\{\\+id}", Guard.INGEST),
             Case.of("POST /api/v1/heartbeats", Guard.INGEST),
             Case.of("POST /fleet/(register|heartbeat)", Guard.INGEST),
+            Case.of("POST /api/v1/prober/results", Guard.PROBER),
             Case.of("(POST|PUT|DELETE|\\*) /api/status/\\{cluster}/\\{id}/\\{state}", Guard.GLANCE, "/api/status/main/0/3"),
             Case.of("(POST|PUT|DELETE|\\*) /api/health/\\{cluster}/\\{id}", Guard.GLANCE, "/api/health/main/0"),
             Case.of("(POST|PUT|DELETE) /admin/.*", Guard.SESSION),
@@ -148,6 +151,7 @@ class AuthMatrixTest {
         return switch (g) {
             case ADMIN -> Map.of("none", 401, WRONG, 401, TestServer.READ, 403, TestServer.INGEST, 403);
             case INGEST -> Map.of("none", 401, WRONG, 401, TestServer.READ, 403);
+            case PROBER -> Map.of("none", 401, WRONG, 401, TestServer.READ, 403, TestServer.INGEST, 403, TestServer.ADMIN, 403);
             case GLANCE -> Map.of("none", 401, WRONG, 401, TestServer.READ, 401);
             case SESSION -> Map.of("none", 403, WRONG, 403, TestServer.READ, 403, TestServer.INGEST, 403, TestServer.ADMIN, 403);
             case KEY_IN_PATH -> Map.of("none", 404, TestServer.ADMIN, 404);

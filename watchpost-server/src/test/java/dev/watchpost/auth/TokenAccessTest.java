@@ -133,9 +133,9 @@ class TokenAccessTest {
     void createRejectsBadScopeAndName() {
         HttpResponse<String> r = http.postJson("/api/v1/tokens", "{\"scope\":\"root\"}", TestServer.ADMIN);
         assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(Http.json(r).get("error").asText()).isEqualTo("field 'scope' must be one of ingest, read, admin (got 'root')");
+        assertThat(Http.json(r).get("error").asText()).isEqualTo("field 'scope' must be one of ingest, read, admin, prober (got 'root')");
         r = http.postJson("/api/v1/tokens", "{}", TestServer.ADMIN);
-        assertThat(Http.json(r).get("error").asText()).isEqualTo("field 'scope' is required: one of ingest, read, admin");
+        assertThat(Http.json(r).get("error").asText()).isEqualTo("field 'scope' is required: one of ingest, read, admin, prober");
         r = http.postJson("/api/v1/tokens", "[1]", TestServer.ADMIN);
         assertThat(r.statusCode()).isEqualTo(400);
         r = http.postJson("/api/v1/tokens", "{\"scope\":\"read\",\"name\":\"" + "n".repeat(101) + "\"}", TestServer.ADMIN);

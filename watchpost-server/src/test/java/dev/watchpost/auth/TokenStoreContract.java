@@ -41,14 +41,28 @@ public final class TokenStoreContract {
             assertThat(tokens.revoke(a.stored().id())).isFalse();
             assertThat(tokens.authenticate(a.token())).isEmpty();
             assertThat(tokens.hasAdmin()).isFalse();
+
+            // A prober token bound to its location (V17): stored, read back, and known to the check.
+            Tokens.Created eu = tokens.create(Scope.PROBER, "eu-1", java.util.Optional.of("eu"));
+            assertThat(eu.stored().location()).contains("eu");
+            assertThat(tokens.authenticate(eu.token())).hasValueSatisfying(p -> {
+                assertThat(p.scope()).isEqualTo(Scope.PROBER);
+                assertThat(p.location()).contains("eu");
+                assertThat(p.mayActFor("eu")).isTrue();
+                assertThat(p.mayActFor("us")).isFalse();
+                assertThat(p.scope().grants(Scope.READ)).isFalse();
+            });
+            assertThat(Scope.ADMIN.grants(Scope.PROBER)).isFalse();
             writer.close();
 
             List<ApiToken> all = store.list();
-            assertThat(all).extracting(ApiToken::name).containsExactly("first", "second");
+            assertThat(all).extracting(ApiToken::name).containsExactly("first", "second", "eu-1");
+            assertThat(all.get(2).location()).contains("eu");
             assertThat(all.get(0).revokedAt()).contains(Instant.parse("2026-05-05T06:05:05Z"));
             assertThat(all.get(0).lastUsedAt()).contains(Instant.parse("2026-05-05T05:05:05Z"));
             assertThat(all.get(1).active()).isTrue();
             assertThat(all.get(1).hint()).isEqualTo(b.token().substring(0, 7));
+            assertThat(all.get(1).location()).isEmpty();
         }
     }
 }

@@ -114,4 +114,17 @@ class ProbeScheduleTest {
         assertThatThrownBy(() -> ProbeSchedule.nextRun("a", THIRTY_S, null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> ProbeSchedule.startDrift(null, T0)).isInstanceOf(NullPointerException.class);
     }
+
+    @Test
+    void aCheckBelongsToTheRoundOfTheNearestSlot() {
+        Duration every = Duration.ofSeconds(60);
+        Instant slot = ProbeSchedule.nextRun("web/shop", every, Instant.parse("2026-03-01T12:00:00Z"));
+        assertThat(ProbeSchedule.nearest("web/shop", every, slot)).isEqualTo(slot);
+        // started late (drift) or dated early (another clock): the same round
+        assertThat(ProbeSchedule.nearest("web/shop", every, slot.plusSeconds(29))).isEqualTo(slot);
+        assertThat(ProbeSchedule.nearest("web/shop", every, slot.minusSeconds(29))).isEqualTo(slot);
+        // half an interval away is the earlier round; past it the next
+        assertThat(ProbeSchedule.nearest("web/shop", every, slot.plusSeconds(30))).isEqualTo(slot);
+        assertThat(ProbeSchedule.nearest("web/shop", every, slot.plusSeconds(31))).isEqualTo(slot.plus(every));
+    }
 }

@@ -79,7 +79,7 @@ public final class StashboardRoutes implements HttpService {
      */
     private static final Set<String> NATIVE = Set.of("status", "health", "feed", "fleet");
     private static final Set<String> NATIVE_V1 = Set.of("targets", "groups", "snapshot", "stream", "heartbeat",
-            "heartbeats", "query", "guilds", "tokens", "alerts", "channels", "rules", "notices", "cluster");
+            "heartbeats", "query", "guilds", "tokens", "alerts", "channels", "rules", "notices", "cluster", "prober");
 
     private final ManualService manual;
     private final Topology topology;
