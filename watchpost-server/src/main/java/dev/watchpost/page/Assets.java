@@ -1,5 +1,6 @@
 package dev.watchpost.page;
 
+import dev.watchpost.web.Responses;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -105,6 +106,17 @@ final class Assets {
             res.send(gzip);
         } else {
             res.send(plain);
+        }
+    }
+
+    /** The same for bodies sent many times (see {@link Responses}). */
+    static void sendMaybeGzip(ServerRequest req, ServerResponse res, Responses.Body plain, Responses.Body gzip) {
+        if (gzip.length() < plain.length()
+                && req.headers().first(HeaderNames.ACCEPT_ENCODING).map(v -> v.contains("gzip")).orElse(false)) {
+            res.header(HeaderNames.CONTENT_ENCODING, "gzip");
+            Responses.send(res, gzip);
+        } else {
+            Responses.send(res, plain);
         }
     }
 

@@ -14,6 +14,7 @@ import dev.watchpost.web.ApiException;
 import dev.watchpost.web.Json;
 import dev.watchpost.web.Templates;
 import dev.watchpost.web.Times;
+import dev.watchpost.web.Responses;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -93,7 +94,7 @@ public final class PageRoutes implements HttpService {
      * @param view the snapshot it shows (the full one, or its public view)
      */
     private record Rendered(Snapshot view, PageHistory history, List<Notices.Notice> notices, boolean fleetTab,
-                            byte[] html, byte[] gzip, String etag) {
+                            Responses.Body html, Responses.Body gzip, String etag) {
     }
 
     /** {@code /status.json} of one view of one snapshot version: every viewer asks after every change. */
@@ -259,7 +260,7 @@ public final class PageRoutes implements HttpService {
                 return cached;
             }
             byte[] html = render(s, full, ph, shown, Optional.empty(), verdict, fleetTab);
-            cached = new Rendered(s, ph, shown, fleetTab, html, Assets.gzip(html),
+            cached = new Rendered(s, ph, shown, fleetTab, Responses.Body.of(html), Responses.Body.of(Assets.gzip(html)),
                     "\"p" + s.version() + (all ? "" : "p") + (fleetTab ? "f" : "") + "-" + ph.generation() + "-"
                             + Integer.toHexString(System.identityHashCode(ph))
                             + "-" + Integer.toHexString(shown.hashCode()) + "\"");

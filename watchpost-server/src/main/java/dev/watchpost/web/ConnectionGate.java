@@ -53,7 +53,11 @@ final class ConnectionGate implements SocketOptions {
         }
     }
 
-    private final SocketOptions options = SocketOptions.create();
+    /**
+     * No Nagle delay: a response written in two parts (see {@link Responses}) and live events
+     * written back to back must leave at once, not wait for the client's delayed acknowledgement.
+     */
+    private final SocketOptions options = SocketOptions.builder().tcpNoDelay(true).build();
     private final int total;
     private final int perAddress;
     private final Map<Refusal, Counter> refused = new HashMap<>();

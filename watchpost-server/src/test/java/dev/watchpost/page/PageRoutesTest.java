@@ -66,6 +66,53 @@ class PageRoutesTest {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
+    /**
+     * The page is sent from its cached bytes in two writes (its first byte with the headers, then the
+     * rest): on one kept-alive connection, each answer's length is what its Content-Length says, the
+     * next request on the same socket is answered as well, and the gzip holds the same page.
+     */
+    @Test
+    void aLargePageArrivesWholeOnAKeptAliveConnection() throws Exception {
+        byte[] plain = http.get("/").body().getBytes(StandardCharsets.UTF_8);
+        assertThat(plain.length).as("large enough to be sent in two writes").isGreaterThan(16 * 1024);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.app().port())) {
+            socket.setSoTimeout(10_000);
+            var out = socket.getOutputStream();
+            var in = new java.io.BufferedInputStream(socket.getInputStream());
+            for (String encoding : new String[] {"identity", "gzip", "identity"}) {
+                out.write(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: " + encoding + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                Map<String, String> head = new java.util.HashMap<>();
+                String status = line(in);
+                for (String l = line(in); !l.isEmpty(); l = line(in)) {
+                    head.put(l.substring(0, l.indexOf(':')).toLowerCase(java.util.Locale.ROOT), l.substring(l.indexOf(':') + 1).trim());
+                }
+                assertThat(status).isEqualTo("HTTP/1.1 200 OK");
+                assertThat(head).doesNotContainKey("transfer-encoding");
+                byte[] body = in.readNBytes(Integer.parseInt(head.get("content-length")));
+                byte[] page = "gzip".equals(encoding)
+                        ? new GZIPInputStream(new ByteArrayInputStream(body)).readAllBytes() : body;
+                assertThat(head.getOrDefault("content-encoding", "identity")).isEqualTo(encoding);
+                assertThat(new String(page, StandardCharsets.UTF_8).strip()).startsWith("<!doctype html>").endsWith("</html>")
+                        .contains("data-shard=\"9\" data-state=\"starting\"");
+            }
+        }
+    }
+
+    private static String line(java.io.InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new IOException("connection closed after " + b);
+            }
+            if (c != '\r') {
+                b.append((char) c);
+            }
+        }
+        return b.toString();
+    }
+
     @Test
     void operatorsNoticesAppearAndFollowTheirUpdates() {
         HttpResponse<String> created = http.postJson("/api/v1/notices",
