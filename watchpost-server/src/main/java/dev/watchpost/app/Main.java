@@ -11,6 +11,7 @@ import dev.watchpost.config.ConfigException;
 import dev.watchpost.config.ConfigLoader;
 import dev.watchpost.config.WatchpostConfig;
 import dev.watchpost.location.Probers;
+import dev.watchpost.location.RemoteProber;
 import dev.watchpost.store.Database;
 import dev.watchpost.store.SecretBox;
 import dev.watchpost.store.SecretKeys;
@@ -31,7 +32,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The {@code watchpost} command: {@code serve} (the default), {@code check}, {@code token create|list|revoke}
- * and {@code agent}.
+ * {@code agent} and {@code prober}.
  * Exit codes: 0 success, 1 failure while running, 2 bad usage or configuration.
  */
 public final class Main {
@@ -56,8 +57,13 @@ public final class Main {
                                                         --new-key-stdin, else made); run it with Watchpost stopped
                    watchpost agent [--host 127.0.0.1] [--port 9191] [--path /platy] [--disk /]
                                                         answer a stats probe with this host's cpu, memory and disk use
+                   watchpost prober --server URL --token T --location NAME [--buffer DIR]
+                                                        run a remote location: fetch its checks from the server, run them,
+                                                        send the results (kept in --buffer, default ./prober-buffer, while
+                                                        the server is out of reach); each option also from
+                                                        WATCHPOST_PROBER_SERVER, _TOKEN, _LOCATION, _BUFFER
             Settings come from --config FILE (or WATCHPOST_CONFIG) and WATCHPOST_* environment variables;
-            the agent reads neither (only its options).""";
+            the agent and the prober read neither (only their options; the prober its WATCHPOST_PROBER_* too).""";
 
     private Main() {
     }
@@ -80,6 +86,10 @@ public final class Main {
         if (argv.length > 0 && argv[0].equals("agent")) {
             // The agent runs on the monitored hosts: no configuration file, no database, only its options.
             return agent(Arrays.copyOfRange(argv, 1, argv.length), out, err);
+        }
+        if (argv.length > 0 && argv[0].equals("prober")) {
+            // A remote location: no configuration file, no database, only its options.
+            return prober(Arrays.copyOfRange(argv, 1, argv.length), env, out, err);
         }
         Args args;
         try {
@@ -176,6 +186,81 @@ public final class Main {
         }
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("watchpost-agent-shutdown").unstarted(agent::close));
         return -1;
+    }
+
+    /** Starts a remote location's prober; it runs until a signal stops it (the shutdown hook closes it). */
+    private static int prober(String[] argv, Map<String, String> env, PrintStream out, PrintStream err) {
+        RemoteProber.Settings settings;
+        try {
+            Optional<RemoteProber.Settings> parsed = proberSettings(argv, env);
+            if (parsed.isEmpty()) {
+                out.println(USAGE);
+                return 0;
+            }
+            settings = parsed.get();
+        } catch (IllegalArgumentException e) {
+            err.println("watchpost: prober: " + e.getMessage());
+            return 2;
+        }
+        Logging.configure("info");
+        RemoteProber prober;
+        try {
+            prober = RemoteProber.start(settings, Clock.systemUTC());
+        } catch (java.io.UncheckedIOException e) { // the buffer directory cannot be made or read
+            err.println("watchpost: prober: " + e.getMessage());
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("watchpost-prober-shutdown").unstarted(prober::close));
+        return -1;
+    }
+
+    /**
+     * The prober's options, each over its {@code WATCHPOST_PROBER_*} variable (the token is better
+     * passed that way: a command line is visible to every user of the machine); empty for help.
+     */
+    static Optional<RemoteProber.Settings> proberSettings(String[] argv, Map<String, String> env) {
+        Map<String, String> values = new java.util.HashMap<>();
+        for (String k : List.of("server", "token", "location", "buffer")) {
+            String v = env.get("WATCHPOST_PROBER_" + k.toUpperCase(java.util.Locale.ROOT));
+            if (v != null && !v.isBlank()) {
+                values.put(k, v.strip());
+            }
+        }
+        for (int i = 0; i < argv.length; i++) {
+            String arg = argv[i];
+            int eq = arg.indexOf('=');
+            String option = arg.startsWith("--") && eq > 0 ? arg.substring(0, eq) : arg;
+            switch (option) {
+                case "--help", "-h", "help" -> {
+                    return Optional.empty();
+                }
+                case "--server", "--token", "--location", "--buffer" -> {
+                    String value = eq > 0 && arg.startsWith("--") ? arg.substring(eq + 1) : Args.value(argv, ++i, option);
+                    if (value.isBlank()) {
+                        throw new IllegalArgumentException(option + " needs a value");
+                    }
+                    values.put(option.substring(2), value.strip());
+                }
+                default -> throw new IllegalArgumentException(arg.startsWith("-")
+                        ? "unknown option '" + arg + "' (options: --server, --token, --location, --buffer)"
+                        : "unexpected argument '" + arg + "'");
+            }
+        }
+        for (String k : List.of("server", "location", "token")) {
+            if (!values.containsKey(k)) {
+                throw new IllegalArgumentException("--" + k + " is required (or WATCHPOST_PROBER_"
+                        + k.toUpperCase(java.util.Locale.ROOT) + ")");
+            }
+        }
+        java.net.URI server;
+        try {
+            server = new java.net.URI(values.get("server"));
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("--server: expected the server's URL, such as https://status.example.com "
+                    + "(got '" + values.get("server") + "')");
+        }
+        return Optional.of(new RemoteProber.Settings(server, values.get("token"), values.get("location"),
+                Path.of(values.getOrDefault("buffer", "prober-buffer"))));
     }
 
     /** The agent's options over its defaults; empty when help was asked for. */

@@ -103,6 +103,17 @@ public final class Specs {
      */
     static final List<String> ROUTE_SUFFIXES = List.of("probe", "health", "history", "events");
 
+    /**
+     * A probe section ({@code http}, {@code tcp}, {@code tls} or {@code stats}) read into its plan,
+     * as a target's is: a remote prober reads its assignments with this, so it checks exactly what
+     * the server would.
+     *
+     * @throws IllegalArgumentException not a probe kind, or the section is wrong; the message says where
+     */
+    public static dev.watchpost.probe.ProbePlan probePlan(String kind, JsonNode section, String where) {
+        return ProbeSpecs.parse(kind, section, where);
+    }
+
     public static TargetDecl target(JsonNode spec, String where, String source, java.util.function.Predicate<String> knownGroup) {
         object(spec, where);
         keys(spec, where, TARGET_KEYS);

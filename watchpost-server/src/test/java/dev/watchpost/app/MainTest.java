@@ -1,6 +1,7 @@
 package dev.watchpost.app;
 
 import dev.watchpost.agent.StatsAgent;
+import dev.watchpost.location.RemoteProber;
 import dev.watchpost.testing.TestServer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -137,6 +138,29 @@ class MainTest {
                 .contains(new StatsAgent.Settings("0.0.0.0", 0, "/stats", Path.of("/var")));
         assertThat(Main.agentSettings(new String[0])).contains(StatsAgent.Settings.defaults());
         assertThat(Main.agentSettings(new String[] {"-h"})).isEmpty();
+    }
+
+    @Test
+    void proberOptionsOverItsEnvironmentAndItsMistakes() {
+        Map<String, String> env = Map.of("WATCHPOST_PROBER_TOKEN", "t0k", "WATCHPOST_PROBER_SERVER", "https://status.example.com");
+        assertThat(Main.proberSettings(new String[] {"--location", "eu"}, env)).contains(new RemoteProber.Settings(
+                java.net.URI.create("https://status.example.com"), "t0k", "eu", Path.of("prober-buffer")));
+        assertThat(Main.proberSettings(new String[] {"--location=us", "--server", "http://10.0.0.1:8080", "--buffer", "/var/b"},
+                env)).contains(new RemoteProber.Settings(java.net.URI.create("http://10.0.0.1:8080"), "t0k", "us", Path.of("/var/b")));
+        assertThat(Main.proberSettings(new String[] {"--help"}, Map.of())).isEmpty();
+
+        Result missing = run(Map.of(), "prober", "--server", "https://s.example", "--location", "eu");
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).startsWith("watchpost: prober: --token is required (or WATCHPOST_PROBER_TOKEN)");
+        Result local = run(Map.of("WATCHPOST_PROBER_TOKEN", "x"), "prober", "--server", "https://s.example", "--location", "local");
+        assertThat(local.code()).isEqualTo(2);
+        assertThat(local.err()).startsWith("watchpost: prober: --location: 'local' is this server's own location");
+        Result url = run(Map.of("WATCHPOST_PROBER_TOKEN", "x"), "prober", "--server", "s.example", "--location", "eu");
+        assertThat(url.code()).isEqualTo(2);
+        assertThat(url.err()).startsWith("watchpost: prober: --server: expected the server's URL");
+        Result help = run(Map.of(), "prober", "-h");
+        assertThat(help.code()).isEqualTo(0);
+        assertThat(help.out()).contains("watchpost prober --server URL --token T --location NAME [--buffer DIR]");
     }
 
     @Test

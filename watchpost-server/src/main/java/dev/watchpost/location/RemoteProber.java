@@ -1,0 +1,495 @@
+package dev.watchpost.location;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.watchpost.probe.HttpClients;
+import dev.watchpost.probe.ProbePlan;
+import dev.watchpost.probe.ProbeResult;
+import dev.watchpost.probe.ProbeScheduler;
+import dev.watchpost.probe.RemoteProbes;
+import dev.watchpost.targets.Specs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code watchpost prober}: a remote location. Outbound HTTP(S) only, so it works behind NAT:
+ * <ul>
+ *   <li>long-polls {@code GET /api/v1/prober/assignments} with its last ETag, reads each check with
+ *       the server's own parser ({@link Specs#probePlan}) and runs them with the server's checkers,
+ *       grid and limits ({@link RemoteProbes});</li>
+ *   <li>sends results in batches of at most {@link ResultBatch#MAX_RESULTS}, once a second, with
+ *       {@code sent_at} so the server can correct its clock;</li>
+ *   <li>while the server is unreachable, answers 5xx, or refuses the token, keeps checking and puts
+ *       the results in its {@link ResultBuffer} on disk, then sends them oldest first, with their
+ *       original times, once the server takes them (they land in history, not the current state).</li>
+ * </ul>
+ * The token is never logged, nor the checks' contents (they carry secrets); target ids are.
+ */
+public final class RemoteProber implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteProber.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** The disk buffer's bound: about 400,000 results, hours of an outage for thousands of targets. */
+    public static final long BUFFER_CAP = 64L * 1024 * 1024;
+    static final Duration SEND_EVERY = Duration.ofSeconds(1);
+    static final Duration POLL_WAIT = Duration.ofSeconds(30);
+    /**
+     * After a 401 or 403, how long before asking again. Slow: the token will not mend itself often,
+     * and a prober that stays up resumes by itself when it does (a token table restored, a proxy
+     * fixed) without a supervisor restarting it in a loop that logs the refusal every few seconds.
+     */
+    static final Duration REFUSED_RETRY = Duration.ofSeconds(30);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+    /**
+     * How to reach the server and which location to speak for.
+     *
+     * @param server   the server's base URL ({@code https://status.example.com})
+     * @param token    a token of scope {@code prober}
+     * @param location the location's name
+     * @param buffer   the directory results wait in while the server is out of reach
+     */
+    public record Settings(URI server, String token, String location, Path buffer) {
+        public Settings {
+            String scheme = server.getScheme();
+            if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || server.getHost() == null) {
+                throw new IllegalArgumentException("--server: expected the server's URL, such as https://status.example.com "
+                        + "(got '" + server + "')");
+            }
+            if (token == null || token.isBlank()) {
+                throw new IllegalArgumentException("--token: a token of scope prober is needed (watchpost token create "
+                        + "--scope prober --location " + location + ")");
+            }
+            Probers.nameProblem(location).ifPresent(p -> {
+                throw new IllegalArgumentException("--location: " + p);
+            });
+        }
+
+        /** The server's address for the log: no credentials, should the URL carry any. */
+        String shownServer() {
+            return server.getScheme() + "://" + server.getHost() + (server.getPort() > 0 ? ":" + server.getPort() : "")
+                    + Optional.ofNullable(server.getPath()).orElse("");
+        }
+    }
+
+    private final Settings settings;
+    private final Clock clock;
+    private final HttpClient http;
+    private final HttpClients clients = new HttpClients();
+    private final RemoteProbes probes;
+    private final ResultBuffer buffer;
+    private final String base;
+    private final ConcurrentLinkedQueue<ObjectNode> fresh = new ConcurrentLinkedQueue<>();
+    private final Map<String, ProbePlan> plans = new HashMap<>(); // the poller's only
+    private final AtomicBoolean unreachable = new AtomicBoolean();
+    private final AtomicBoolean refused = new AtomicBoolean();
+    private final ScheduledExecutorService sender;
+    private final Thread poller;
+    private volatile boolean closed;
+    // The sender's only:
+    private long lastRefusedAttemptMs;
+    private long dropped;
+    private long backlogSent;
+    private long backlogHistory;
+    private long backlogCurrent;
+
+    private RemoteProber(Settings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+        String s = settings.server().toString();
+        this.base = s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+        this.buffer = new ResultBuffer(settings.buffer(), BUFFER_CAP);
+        this.probes = new RemoteProbes(clock, new ProbeScheduler.Settings(256, 16), clients, this::checked);
+        this.sender = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "prober-sender");
+            t.setDaemon(true);
+            return t;
+        });
+        // Not a daemon: the process lives as long as the prober polls (until a signal closes it).
+        this.poller = Thread.ofPlatform().daemon(false).name("prober-assignments").unstarted(this::pollLoop);
+    }
+
+    /** Starts polling, checking and sending; runs until {@link #close}. */
+    public static RemoteProber start(Settings settings, Clock clock) {
+        RemoteProber p = new RemoteProber(settings, clock);
+        if (!p.buffer.isEmpty()) {
+            LOG.info("event=prober.buffer_found dir={} files={} hint=\"results kept from an earlier run; sent once the "
+                    + "server takes them\"", p.buffer.dir(), p.buffer.files().size());
+        }
+        p.probes.start();
+        p.poller.start();
+        long every = SEND_EVERY.toMillis();
+        p.sender.scheduleWithFixedDelay(p::sendSafely, every, every, TimeUnit.MILLISECONDS);
+        return p;
+    }
+
+    private void checked(String target, ProbeResult r, Instant at) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("target", target);
+        o.put("checked_at", at.toString());
+        o.put("outcome", r.outcome().name().toLowerCase(Locale.ROOT));
+        if (Double.isNaN(r.latencyMs())) {
+            o.putNull("latency_ms");
+        } else {
+            o.put("latency_ms", r.latencyMs());
+        }
+        o.put("reason", r.reason());
+        r.statusCode().ifPresent(c -> o.put("status_code", c));
+        if (!r.stats().isEmpty()) {
+            ObjectNode stats = o.putObject("stats");
+            r.stats().forEach(stats::put);
+        }
+        fresh.add(o);
+    }
+
+    // ------------------------------------------------------------------ assignments
+
+    private void pollLoop() {
+        String etag = null;
+        boolean started = false;
+        Duration backoff = Duration.ofSeconds(1);
+        String url = base + "/api/v1/prober/assignments?location=" + URLEncoder.encode(settings.location(), StandardCharsets.UTF_8);
+        while (!closed) {
+            Duration pause = Duration.ZERO;
+            try {
+                HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(etag == null ? url : url + "&wait="
+                        + POLL_WAIT.toSeconds() + "s"))
+                        .timeout(POLL_WAIT.plusSeconds(15)).header("Authorization", "Bearer " + settings.token()).GET();
+                if (etag != null) {
+                    req.header("If-None-Match", etag);
+                }
+                HttpResponse<byte[]> res = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+                int status = res.statusCode();
+                if (status == 200 || status == 304) {
+                    reached();
+                    accepted();
+                    backoff = Duration.ofSeconds(1);
+                    etag = res.headers().firstValue("ETag").orElse(null);
+                    if (status == 200) {
+                        apply(MAPPER.readTree(res.body()), !started);
+                        started = true;
+                    }
+                } else if (status == 401 || status == 403) {
+                    reached();
+                    tokenRefused(status, res.body());
+                    pause = REFUSED_RETRY;
+                } else {
+                    unreachable("assignments: status " + status);
+                    pause = backoff;
+                    backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
+                }
+            } catch (IOException e) {
+                unreachable("assignments: " + describe(e));
+                pause = backoff;
+                backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("event=prober.assignments_failed error=\"{}\"", e.toString(), e);
+                pause = MAX_BACKOFF;
+            }
+            if (!started && !pause.isZero()) {
+                started = true; // the start line once, even while the server cannot be reached
+                LOG.info("event=prober.started server={} location={} targets=0 buffer={} note=\"no assignments yet: "
+                        + "the server did not answer them\"", settings.shownServer(), settings.location(), buffer.dir());
+            }
+            if (!pause.isZero()) {
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** The location's assignments: new targets start, changed ones take their new plan, removed ones stop. */
+    private void apply(JsonNode body, boolean first) {
+        Map<String, ProbePlan> next = new HashMap<>();
+        JsonNode list = body.path("targets");
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode t = list.get(i);
+            String id = t.path("id").asText();
+            String kind = t.path("kind").asText();
+            try {
+                next.put(id, Specs.probePlan(kind, t.get(kind), "targets[" + i + "]." + kind));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                // A check this prober cannot read (a newer server's option): the others still run.
+                LOG.warn("event=prober.assignment_unreadable target={} kind={} error=\"{}\"", id, kind, e.getMessage());
+            }
+        }
+        List<String> added = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        for (Map.Entry<String, ProbePlan> e : next.entrySet()) {
+            ProbePlan old = plans.get(e.getKey());
+            if (old == null) {
+                added.add(e.getKey());
+            } else if (!old.equals(e.getValue())) {
+                changed.add(e.getKey());
+            }
+            probes.schedule(e.getKey(), e.getValue());
+        }
+        for (String id : plans.keySet()) {
+            if (!next.containsKey(id)) {
+                removed.add(id);
+                probes.unschedule(id);
+            }
+        }
+        plans.clear();
+        plans.putAll(next);
+        if (first) {
+            LOG.info("event=prober.started server={} location={} targets={} buffer={}", settings.shownServer(),
+                    settings.location(), next.size(), buffer.dir());
+        } else if (!added.isEmpty() || !changed.isEmpty() || !removed.isEmpty()) {
+            LOG.info("event=prober.assignments location={} targets={} added={} changed={} removed={}", settings.location(),
+                    next.size(), names(added), names(changed), names(removed));
+        }
+    }
+
+    private static String names(List<String> ids) {
+        List<String> sorted = ids.stream().sorted().toList();
+        return sorted.size() <= 10 ? "[" + String.join(",", sorted) + "]"
+                : "[" + String.join(",", sorted.subList(0, 10)) + ",+" + (sorted.size() - 10) + " more]";
+    }
+
+    // ------------------------------------------------------------------ results
+
+    private enum Sent { TAKEN, RETRY, DROPPED }
+
+    private void sendSafely() {
+        try {
+            send();
+        } catch (RuntimeException e) {
+            LOG.error("event=prober.send_failed error=\"{}\"", e.toString(), e);
+        }
+    }
+
+    /**
+     * Once a second: what was checked since goes straight to the server when nothing waits before
+     * it; otherwise (a backlog, or the server out of reach) onto the disk behind the backlog, which
+     * then goes oldest first, so the server always gets a location's results in order.
+     */
+    private void send() {
+        List<ObjectNode> now = new ArrayList<>();
+        for (ObjectNode o; (o = fresh.poll()) != null; ) {
+            now.add(o);
+        }
+        List<List<ObjectNode>> batches = chunks(now);
+        int i = 0;
+        if (buffer.isEmpty() && !refused.get()) {
+            for (; i < batches.size(); i++) {
+                Sent s = post(batches.get(i), false);
+                if (s == Sent.RETRY) {
+                    break;
+                }
+            }
+        }
+        for (; i < batches.size(); i++) {
+            keep(batches.get(i));
+        }
+        deliverBacklog();
+    }
+
+    private void deliverBacklog() {
+        if (buffer.isEmpty()) {
+            return;
+        }
+        long nowMs = clock.millis();
+        if (refused.get() && nowMs - lastRefusedAttemptMs < REFUSED_RETRY.toMillis()) {
+            return;
+        }
+        lastRefusedAttemptMs = nowMs;
+        for (Path file : buffer.files()) {
+            if (closed) {
+                return;
+            }
+            List<ObjectNode> results = buffer.read(file);
+            Sent s = results.isEmpty() ? Sent.TAKEN : post(results, true);
+            if (s == Sent.RETRY) {
+                return;
+            }
+            buffer.delete(file);
+        }
+        LOG.info("event=prober.backlog_delivered location={} results={} current={} history_only={} dropped_when_full={}",
+                settings.location(), backlogSent, backlogCurrent, backlogHistory, dropped);
+        backlogSent = 0;
+        backlogCurrent = 0;
+        backlogHistory = 0;
+        dropped = 0;
+    }
+
+    private void keep(List<ObjectNode> batch) {
+        try {
+            long lost = buffer.append(batch, clock.millis());
+            if (lost > 0) {
+                if (dropped == 0) {
+                    LOG.warn("event=prober.buffer_full dir={} cap_mb={} action=\"dropping the oldest results; the count "
+                            + "is logged once they are delivered\"", buffer.dir(), BUFFER_CAP / (1024 * 1024));
+                }
+                dropped += lost;
+            }
+        } catch (IOException e) {
+            LOG.error("event=prober.buffer_write_failed dir={} results_lost={} error=\"{}\"", buffer.dir(), batch.size(),
+                    e.toString());
+        }
+    }
+
+    /** Posts one batch; RETRY when it should be sent again later (unreachable, 5xx, token refused). */
+    private Sent post(List<ObjectNode> results, boolean backlog) {
+        ObjectNode body = MAPPER.createObjectNode();
+        body.put("location", settings.location());
+        body.put("sent_at", clock.instant().toString());
+        ArrayNode list = body.putArray("results");
+        results.forEach(list::add);
+        try {
+            HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/api/v1/prober/results"))
+                    .timeout(Duration.ofSeconds(10))
+                    .header("Authorization", "Bearer " + settings.token())
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(MAPPER.writeValueAsBytes(body))).build();
+            HttpResponse<byte[]> res = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+            int status = res.statusCode();
+            if (status == 200) {
+                reached();
+                accepted();
+                JsonNode answer = MAPPER.readTree(res.body());
+                JsonNode refusedList = answer.path("refused");
+                if (refusedList.size() > 0) {
+                    // Sending them again cannot help: the server said why, once per batch in the log.
+                    LOG.warn("event=prober.results_refused location={} refused={} first=\"{}\"", settings.location(),
+                            refusedList.size(), refusedList.get(0).path("error").asText());
+                }
+                if (backlog) {
+                    backlogSent += results.size();
+                    backlogCurrent += answer.path("current").asLong();
+                    backlogHistory += answer.path("history_only").asLong();
+                }
+                return Sent.TAKEN;
+            }
+            if (status == 401 || status == 403) {
+                reached();
+                tokenRefused(status, res.body());
+                return Sent.RETRY;
+            }
+            if (status >= 500 || status == 429 || status == 408) {
+                unreachable("results: status " + status);
+                return Sent.RETRY;
+            }
+            // 400, 413: the batch itself is wrong, and would be again.
+            reached();
+            LOG.error("event=prober.batch_refused location={} status={} results={} error=\"{}\"", settings.location(), status,
+                    results.size(), errorOf(res.body()));
+            return Sent.DROPPED;
+        } catch (IOException e) {
+            unreachable("results: " + describe(e));
+            return Sent.RETRY;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Sent.RETRY;
+        }
+    }
+
+    private static List<List<ObjectNode>> chunks(List<ObjectNode> all) {
+        List<List<ObjectNode>> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += ResultBatch.MAX_RESULTS) {
+            out.add(all.subList(i, Math.min(all.size(), i + ResultBatch.MAX_RESULTS)));
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ what the log says
+
+    private void unreachable(String why) {
+        if (unreachable.compareAndSet(false, true)) {
+            LOG.warn("event=prober.server_unreachable server={} reason=\"{}\" action=\"checking on; results wait in {}\"",
+                    settings.shownServer(), why, buffer.dir());
+        }
+    }
+
+    private void reached() {
+        if (unreachable.compareAndSet(true, false)) {
+            LOG.info("event=prober.server_back server={}", settings.shownServer());
+        }
+    }
+
+    private void tokenRefused(int status, byte[] body) {
+        if (refused.compareAndSet(false, true)) {
+            String what = status == 401 ? "the server refused the prober's token (401): revoked or wrong"
+                    : "the server refused the prober's token (403): not a prober token, or bound to another location";
+            LOG.error("event=prober.token_refused server={} location={} status={} message=\"{}\" server_says=\"{}\" "
+                    + "action=\"checking on, results kept in {}; asking again every {} s\"", settings.shownServer(),
+                    settings.location(), status, what, errorOf(body), buffer.dir(), REFUSED_RETRY.toSeconds());
+        }
+    }
+
+    private void accepted() {
+        if (refused.compareAndSet(true, false)) {
+            LOG.info("event=prober.token_accepted server={} location={}", settings.shownServer(), settings.location());
+        }
+    }
+
+    private static String errorOf(byte[] body) {
+        try {
+            return MAPPER.readTree(body).path("error").asText("");
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    private static String describe(IOException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** Stops; results not sent yet go to the buffer, so the next start delivers them. */
+    @Override
+    public void close() {
+        closed = true;
+        poller.interrupt();
+        probes.close();
+        sender.shutdown();
+        try {
+            sender.awaitTermination(15, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<ObjectNode> left = new ArrayList<>();
+        for (ObjectNode o; (o = fresh.poll()) != null; ) {
+            left.add(o);
+        }
+        chunks(left).forEach(this::keep);
+        clients.close();
+    }
+}
