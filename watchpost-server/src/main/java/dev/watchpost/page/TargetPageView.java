@@ -69,7 +69,7 @@ final class TargetPageView {
     record Page(Layout.Shell shell, List<FleetView.Crumb> crumbs, String id, String name, String state, String label,
                 StatusView.Stamp since, String sinceFor, String message, String description, List<Fact> facts,
                 TargetHistory history, List<Fact> metrics, List<TransitionRow> transitions, boolean transitionsUnavailable,
-                List<StatusView.NoticeRow> notices, List<LocationRow> locations, StatusView.Stamp asOf, String zone) {
+                List<StatusView.NoticeRow> notices, StatusView.Stamp asOf, String zone) {
     }
 
     /** @param href null when it is not a link; @param time null unless the value is a moment */
@@ -139,7 +139,7 @@ final class TargetPageView {
         return new Page(layout.shell(v.name(), Layout.Nav.STATUS, false, fleetTab), crumbs, v.id(), v.name(), v.state().id(),
                 Format.state(v.state()), since, sinceFor, message, description, facts(d, times),
                 history(d, range, links(v.id()), times), metrics(v.metrics()), transitions(d.transitions(), times),
-                d.transitionsUnavailable(), notices(d.notices(), times), locations(d.locations(), d.now(), times),
+                d.transitionsUnavailable(), notices(d.notices(), times),
                 StatusView.Stamp.of(d.now(), times), times.label());
     }
 
@@ -149,7 +149,7 @@ final class TargetPageView {
      */
     static TargetHistory history(TargetRoutes.Data d, ChartRange range, TargetHistory.Links links, Times times) {
         return new TargetHistory(d.historyUnavailable(), uptime(d, times), bars(d, times), chart(d, range, links, times),
-                parts(d, links), times.label());
+                parts(d, links), locations(d.locations(), d.now(), times), times.label());
     }
 
     /** The status page's links from the page of {@code targetId}: target pages, groups' sections, this page's ranges. */
