@@ -201,7 +201,15 @@ public final class AlertEngine implements AutoCloseable {
         rounds.start();
     }
 
-    /** Alerts about Watchpost itself, for batched e-mails: channels failing, alerts held back by rate limits. */
+    /**
+     * More alerts about Watchpost itself, asked for at a moment: remote locations lost (made after
+     * the engine). Asked every round too, so whatever they track moves on without a digest due.
+     */
+    public void systemAlertsFrom(Function<Instant, List<String>> source) {
+        rounds.systemAlertsFrom(source);
+    }
+
+    /** Alerts about Watchpost itself, for batched e-mails: channels failing, alerts held back by rate limits, locations lost. */
     List<String> systemAlerts() {
         return rounds.systemAlerts();
     }

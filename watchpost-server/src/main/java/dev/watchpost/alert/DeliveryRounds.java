@@ -97,6 +97,8 @@ final class DeliveryRounds implements AutoCloseable {
 
     /** Channel id → its failure; cleared by a success. */
     private final Map<String, Failure> failing = new ConcurrentHashMap<>();
+    /** System alerts from elsewhere (remote locations lost), at a moment; see {@link AlertEngine#systemAlertsFrom}. */
+    private volatile Function<Instant, List<String>> moreSystemAlerts = now -> List.of();
     /** Channel id → alerts held back by its rate limit (0 when none). */
     private final Map<String, Integer> held = new ConcurrentHashMap<>();
     // engine thread only
@@ -165,6 +167,7 @@ final class DeliveryRounds implements AutoCloseable {
 
     private void round() {
         Instant now = clock.instant();
+        moreSystemAlerts.apply(now); // steps their watches, so a loss is logged within a round, not at the next digest
         Supplier<Set<String>> nodes = liveNodes;
         if (nodes != null) {
             int resumed = outbox.resumeOrphaned(now, nodes.get());
@@ -556,12 +559,16 @@ final class DeliveryRounds implements AutoCloseable {
 
     /** Alerts about Watchpost itself, for batched e-mails: channels failing, alerts held back by rate limits. */
     List<String> systemAlerts() {
-        List<String> out = new ArrayList<>();
+        List<String> out = new ArrayList<>(moreSystemAlerts.apply(clock.instant()));
         new java.util.TreeMap<>(failing).forEach((id, f) -> out.add("alerts to channel " + id + " are failing since "
                 + times.text(f.since()) + ": " + f.error()));
         new java.util.TreeMap<>(held).forEach((id, n) -> out.add(Texts.count(n, "alert") + " to channel " + id
                 + " held back by its rate limit"));
         return out;
+    }
+
+    void systemAlertsFrom(Function<Instant, List<String>> source) {
+        this.moreSystemAlerts = java.util.Objects.requireNonNull(source, "source");
     }
 
     /**

@@ -191,6 +191,7 @@ public final class Watchpost implements AutoCloseable {
             started.push(alerts); // stops before the live state: its last transitions' alerts wait in the outbox
             TopologyStore topologyStore = new TopologyStore(db, box);
             Topology topology = new Topology(live, topologyStore, clock);
+            alerts.systemAlertsFrom(now -> probers.lost(now, times::text)); // "Location eu lost: …"
             alerts.tagsFrom(id -> topology.declaration(id).map(TargetDecl::tags).orElse(java.util.Set.of()));
             topology.addListener(new Activation(live, probes, composites));
             Assignments assignments = new Assignments(topology); // what each remote location checks

@@ -1,17 +1,23 @@
 package dev.watchpost.location;
 
 import dev.watchpost.probe.ProbeLocations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The remote locations this server has heard from (an assignment poll or a batch of results), and
  * when each was last heard. Targets declared {@code locations: all} are checked from these and from
- * {@code local}; the "location lost" watch will read the times.
+ * {@code local}; {@link #lost} tells which of them are lost.
  *
  * <p>Memory only: after a restart a location counts again from its prober's next poll, which comes
  * within one long poll (30 s). Bounded by the locations that exist: only an authenticated prober
@@ -22,7 +28,10 @@ public final class Probers {
     /** More locations than any deployment has; past it a new name is not remembered (and {@code all} ignores it). */
     static final int MAX = 1_000;
 
+    private static final Logger LOG = LoggerFactory.getLogger(Probers.class);
+
     private final Map<String, Instant> lastHeard = new ConcurrentHashMap<>();
+    private final LocationWatch watch = new LocationWatch();
 
     /**
      * What is wrong with {@code name} as a prober's location, if anything: it must be a location
@@ -54,5 +63,29 @@ public final class Probers {
     /** When {@code location} was last heard from, if it has been since this server started. */
     public Optional<Instant> lastHeard(String location) {
         return Optional.ofNullable(lastHeard.get(location));
+    }
+
+    /**
+     * The locations lost at {@code now}, as system alerts tell them ("Location eu lost: no results or
+     * polls since …", times written by {@code text}), in name order. Steps the watch too, so each loss
+     * and each return is logged once, whoever asks first: the alert engine asks every round.
+     */
+    public List<String> lost(Instant now, Function<Instant, String> text) {
+        for (LocationWatch.Change c : watch.step(Map.copyOf(lastHeard), now)) {
+            if (c.lost()) {
+                LOG.warn("event=location.lost location={} last_heard={} hint=\"its prober has neither polled nor sent results "
+                        + "for {} s; its results are left out of every quorum until it is back\"", c.location(), c.lastHeard(),
+                        LocationWatch.LOST_AFTER.toSeconds());
+            } else {
+                LOG.info("event=location.back location={}", c.location());
+            }
+        }
+        List<String> out = new ArrayList<>();
+        new TreeMap<>(lastHeard).forEach((location, at) -> {
+            if (LocationWatch.isLost(at, now)) {
+                out.add("Location " + location + " lost: no results or polls since " + text.apply(at));
+            }
+        });
+        return out;
     }
 }

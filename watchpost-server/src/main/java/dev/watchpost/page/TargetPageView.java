@@ -69,7 +69,7 @@ final class TargetPageView {
     record Page(Layout.Shell shell, List<FleetView.Crumb> crumbs, String id, String name, String state, String label,
                 StatusView.Stamp since, String sinceFor, String message, String description, List<Fact> facts,
                 TargetHistory history, List<Fact> metrics, List<TransitionRow> transitions, boolean transitionsUnavailable,
-                List<StatusView.NoticeRow> notices, List<LocationRow> locations, StatusView.Stamp asOf, String zone) {
+                List<StatusView.NoticeRow> notices, StatusView.Stamp asOf, String zone) {
     }
 
     /** @param href null when it is not a link; @param time null unless the value is a moment */
@@ -110,7 +110,8 @@ final class TargetPageView {
     record TransitionRow(StatusView.Stamp at, String from, String fromLabel, String to, String toLabel, String reason) {
     }
 
-    record LocationRow(String location, String state, String label, String message, String latency) {
+    /** @param state a state id, or {@code silent} for a location whose latest result no longer counts; @param at null when it never reported */
+    record LocationRow(String location, String state, String label, String message, String latency, StatusView.Stamp at) {
     }
 
     // ---------------------------------------------------------------- building it
@@ -138,7 +139,7 @@ final class TargetPageView {
         return new Page(layout.shell(v.name(), Layout.Nav.STATUS, false, fleetTab), crumbs, v.id(), v.name(), v.state().id(),
                 Format.state(v.state()), since, sinceFor, message, description, facts(d, times),
                 history(d, range, links(v.id()), times), metrics(v.metrics()), transitions(d.transitions(), times),
-                d.transitionsUnavailable(), notices(d.notices(), times), locations(d.locations()),
+                d.transitionsUnavailable(), notices(d.notices(), times),
                 StatusView.Stamp.of(d.now(), times), times.label());
     }
 
@@ -148,7 +149,7 @@ final class TargetPageView {
      */
     static TargetHistory history(TargetRoutes.Data d, ChartRange range, TargetHistory.Links links, Times times) {
         return new TargetHistory(d.historyUnavailable(), uptime(d, times), bars(d, times), chart(d, range, links, times),
-                parts(d, links), times.label());
+                parts(d, links), locations(d.locations(), d.now(), times), times.label());
     }
 
     /** The status page's links from the page of {@code targetId}: target pages, groups' sections, this page's ranges. */
@@ -472,11 +473,20 @@ final class TargetPageView {
                 StatusView.Stamp.of(n.at(), times), n.message())).toList();
     }
 
-    private static List<LocationRow> locations(List<Locations.Result> results) {
+    static List<LocationRow> locations(List<Locations.Result> results, Instant now, Times times) {
         if (results.size() < 2) {
             return List.of(); // one location says no more than the target's own state above
         }
-        return results.stream().map(r -> new LocationRow(r.location(), r.state().id(), Format.state(r.state()),
-                r.message(), Double.isNaN(r.latencyMs()) ? "—" : Format.millis(r.latencyMs()))).toList();
+        return results.stream().map(r -> {
+            StatusView.Stamp at = r.at().map(t -> StatusView.Stamp.of(t, times)).orElse(null);
+            String latency = Double.isNaN(r.latencyMs()) ? "—" : Format.millis(r.latencyMs());
+            if (r.live()) {
+                return new LocationRow(r.location(), r.state().id(), Format.state(r.state()), r.message(), latency, at);
+            }
+            // Silent: left out of the quorum, never counted as down; its last result is only a clue.
+            String message = r.at().map(t -> "No result for " + Format.duration(Duration.between(t, now))
+                    + (r.message() == null ? "" : "; the last said: " + r.message())).orElse("No result yet");
+            return new LocationRow(r.location(), "silent", "Silent", message, latency, at);
+        }).toList();
     }
 }

@@ -104,7 +104,7 @@ public final class TargetRoutes implements HttpService {
 
     /** @param pages the status page, whose look (name, logo, accent, Fleet tab) target pages share */
     public TargetRoutes(Sources sources, Access access, Clock clock, PageRoutes pages) {
-        this(sources, access, clock, pages, Locations.ONE);
+        this(sources, access, clock, pages, Locations.of(sources.probes()));
     }
 
     TargetRoutes(Sources sources, Access access, Clock clock, PageRoutes pages, Locations locations) {

@@ -71,6 +71,7 @@ class AdminTargetHistoryTest {
                   - { id: web/api, name: Public API, http: { url: "http://127.0.0.1:%d/health", every: 1h } }
                   - { id: ops/db, name: Internal DB, public: false, push: { every: 1h } }
                   - { id: web/site, name: Site, composite: { parts: [web/api, ops/db], required: [web/api] } }
+                  - { id: web/world, name: World, http: { url: "https://world.example/", every: 1h, locations: [eu, us] } }
                 """.formatted(service.getAddress().getPort()));
         server = TestServer.start(dir, Clock.systemUTC(), Map.of("WATCHPOST_CONFIG", config.toString()));
         for (int i = 0; i < 2; i++) { // the recent checks the 24 h chart draws one by one
@@ -200,7 +201,8 @@ class AdminTargetHistoryTest {
     void everyClassOfTheHistorySectionIsStyledByTheDashboardsStylesheet() {
         String css = admin.get("/admin/assets/admin.css").body();
         Set<String> classes = new TreeSet<>();
-        for (String path : List.of("/admin/target?id=web/api", "/admin/target?id=web/site")) {
+        reportFromEuAndUs();
+        for (String path : List.of("/admin/target?id=web/api", "/admin/target?id=web/site", "/admin/target?id=web/world")) {
             Matcher m = Pattern.compile("class=\"([^\"]+)\"").matcher(history(page(path)));
             while (m.find()) {
                 classes.addAll(List.of(m.group(1).split(" ")));
@@ -208,11 +210,36 @@ class AdminTargetHistoryTest {
         }
         // Hooks only: styled through their context (or the dashboard's own rules for them, as .state).
         Set<String> unstyled = Set.of("axis", "facts", "hist", "wide", "label", "sym", "state", "parts", "message");
-        assertThat(classes).contains("chart", "p50", "bars", "d-ok", "key", "ranges", "uptime-windows");
+        assertThat(classes).contains("chart", "p50", "bars", "d-ok", "key", "ranges", "uptime-windows", "scroll");
         for (String c : classes) {
             if (!unstyled.contains(c)) {
                 assertThat(css).as("admin.css styles ." + c).containsPattern("\\." + Pattern.quote(c) + "(?![\\w-])");
             }
+        }
+    }
+
+    /** A target checked from two locations: the dashboard's page lists each one's latest result, as the status page does. */
+    @Test
+    void aTargetCheckedFromSeveralLocationsShowsEachOnesLatestResult() {
+        reportFromEuAndUs();
+        String html = history(page("/admin/target?id=web/world"));
+        assertThat(html).contains("<h2 id=\"locations-title\">By location</h2>");
+        assertThat(html).containsPattern("<tr><th scope=\"row\">eu</th><td data-state=\"online\">.*?<td>42 ms</td><td class=\"message\">status 200</td>");
+        assertThat(html).containsPattern("<tr><th scope=\"row\">us</th><td data-state=\"down\">.*?<td>7 ms</td><td class=\"message\">connection refused</td>");
+        assertThat(history(page("/admin/target?id=web/api"))).doesNotContain("By location");
+    }
+
+    /** eu sees web/world up, us sees it down, both checked just now. */
+    static void reportFromEuAndUs() {
+        HttpResponse<String> t = server.http().postJson("/api/v1/tokens", "{\"scope\":\"prober\"}", TestServer.ADMIN);
+        assertThat(t.statusCode()).as(t.body()).isEqualTo(201);
+        String token = dev.watchpost.testing.Http.json(t).get("token").asText();
+        Instant now = Instant.now();
+        for (String[] r : new String[][] {{"eu", "up", "42", "status 200"}, {"us", "down", "7", "connection refused"}}) {
+            HttpResponse<String> sent = server.http().postJson("/api/v1/prober/results", "{\"location\":\"" + r[0]
+                    + "\",\"results\":[{\"target\":\"web/world\",\"checked_at\":\"" + now + "\",\"outcome\":\"" + r[1]
+                    + "\",\"latency_ms\":" + r[2] + ",\"reason\":\"" + r[3] + "\"}]}", token);
+            assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
         }
     }
 }

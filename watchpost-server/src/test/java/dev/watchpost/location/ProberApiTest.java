@@ -412,6 +412,51 @@ class ProberApiTest {
         assertThat(view("web/remote").message()).isEqualTo("status 500");
     }
 
+    @Test
+    void theTargetPageListsEachLocationsLatestResultAndASilentOneAsSilent() {
+        create("{\"id\":\"web/shop\",\"http\":{\"url\":\"http://127.0.0.1:" + port + "/ok\",\"every\":\"60s\",\"timeout\":\"5s\","
+                + "\"locations\":[\"local\",\"eu\",\"us\"]}}");
+        create("{\"id\":\"web/here\",\"http\":{\"url\":\"http://127.0.0.1:" + port + "/ok\",\"every\":\"60s\"}}");
+        String eu = proberToken("eu");
+        String us = proberToken("us");
+        clock.advance(Duration.ofSeconds(10)); // a new target's first check comes within 10 s
+        await().atMost(Duration.ofSeconds(5)).until(() -> !json(http.get("/api/v1/targets/web/shop/probe"))
+                .at("/locations/0/checked_at").isNull());
+        Instant at = Instant.parse(json(http.get("/api/v1/targets/web/shop/probe")).at("/locations/0/checked_at").asText());
+        HttpResponse<String> r = results(eu, "{\"location\":\"eu\",\"results\":[" + result("web/shop", at, "up", "status 200", 80)
+                + "]}");
+        assertThat(json(r).get("current").asInt()).as(r.body()).isEqualTo(1);
+        r = results(us, "{\"location\":\"us\",\"results\":[" + result("web/shop", at, "down", "status 503", 250) + "]}");
+        assertThat(json(r).get("current").asInt()).as(r.body()).isEqualTo(1);
+
+        String page = http.get("/targets/web/shop").body();
+        assertThat(page).contains("<h2 id=\"locations-title\">By location</h2>");
+        assertThat(locationRow(page, "local")).contains("data-state=\"online\"").contains("status 200");
+        assertThat(locationRow(page, "eu")).contains("data-state=\"online\"").contains("<td>80 ms</td>")
+                .contains("<td class=\"message\">status 200</td>").contains("<time datetime=\"" + at + "\"");
+        assertThat(locationRow(page, "us")).contains("data-state=\"down\"").contains("<td>250 ms</td>")
+                .contains("<td class=\"message\">status 503</td>");
+        // A target checked from here alone: its state says it all, no list.
+        assertThat(http.get("/targets/web/here").body()).doesNotContain("By location");
+
+        // us falls silent (nothing for 2 × every + 5 s) while eu keeps reporting: shown as silent,
+        // with how long and what it last said, never as down.
+        clock.advance(Duration.ofSeconds(130));
+        send(eu, "eu", "web/shop", "up", "status 200");
+        String later = http.get("/targets/web/shop").body();
+        assertThat(locationRow(later, "eu")).contains("data-state=\"online\"");
+        assertThat(locationRow(later, "us")).contains("data-state=\"silent\"").contains(">Silent<")
+                .contains("<td class=\"message\">No result for 2 min; the last said: status 503</td>")
+                .contains("<time datetime=\"" + at + "\"");
+    }
+
+    /** The "By location" row of {@code location} on a target page. */
+    private static String locationRow(String page, String location) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<tr><th scope=\"row\">" + location + "</th>.*?</tr>").matcher(page);
+        assertThat(m.find()).as("a row for %s", location).isTrue();
+        return m.group();
+    }
+
     // ------------------------------------------------------------------ bad batches
 
     @Test
