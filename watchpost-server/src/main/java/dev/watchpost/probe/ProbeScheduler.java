@@ -30,7 +30,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -135,8 +134,7 @@ public final class ProbeScheduler implements AutoCloseable {
     private final HttpClients clients;
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
     private final PriorityQueue<Due> queue = new PriorityQueue<>(); // guarded by itself
-    private final Semaphore global;
-    private final ConcurrentHashMap<String, Semaphore> hosts = new ConcurrentHashMap<>();
+    private final CheckSlots slots;
     private final Timer drift;
     private final LongAdder skipped = new LongAdder();
     private final Map<Outcome, Counter> outcomes = new EnumMap<>(Outcome.class);
@@ -151,14 +149,14 @@ public final class ProbeScheduler implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         this.clients = clients;
-        this.global = new Semaphore(settings.maxConcurrent());
+        this.slots = new CheckSlots(settings.maxConcurrent(), settings.maxPerHost());
         for (Outcome o : Outcome.values()) {
             outcomes.put(o, Counter.builder("watchpost.probes").tag("outcome", o.name().toLowerCase(java.util.Locale.ROOT))
                     .description("Probe runs by outcome, before damping").register(meters));
         }
         FunctionCounter.builder("watchpost.probes.skipped", skipped, LongAdder::doubleValue)
                 .description("Probe slots skipped because the previous run of the target was still in flight").register(meters);
-        Gauge.builder("watchpost.probes.in.flight", global, g -> settings.maxConcurrent() - g.availablePermits())
+        Gauge.builder("watchpost.probes.in.flight", slots, CheckSlots::inFlight)
                 .register(meters);
         Gauge.builder("watchpost.probes.targets", entries, Map::size).register(meters);
         for (Reported r : Reported.values()) {
@@ -407,32 +405,15 @@ public final class ProbeScheduler implements AutoCloseable {
     }
 
     private Run execute(Entry e, long plannedMs, boolean scheduled) throws InterruptedException {
-        Semaphore host = hosts.computeIfAbsent(e.plan.check().host(), h -> new Semaphore(settings.maxPerHost()));
-        host.acquire();
-        try {
-            global.acquire();
-            try {
-                Instant start = clock.instant();
-                if (scheduled) {
-                    drift.record(Math.max(0, start.toEpochMilli() - plannedMs), TimeUnit.MILLISECONDS);
-                }
-                ProbeResult r;
-                try {
-                    r = e.prober.probe(start);
-                } catch (RuntimeException ex) {
-                    // A prober must not throw for anything the target does; this is our bug, but the
-                    // target still gets a result rather than silently keeping its old state.
-                    LOG.error("event=probe.failed target={} error=\"{}\"", e.id, ex.toString(), ex);
-                    r = ProbeResult.down("probe failed: " + ex.getClass().getSimpleName());
-                }
-                outcomes.get(r.outcome()).increment();
-                return apply(e, r, start);
-            } finally {
-                global.release();
+        return slots.run(e.plan.check().host(), () -> {
+            Instant start = clock.instant();
+            if (scheduled) {
+                drift.record(Math.max(0, start.toEpochMilli() - plannedMs), TimeUnit.MILLISECONDS);
             }
-        } finally {
-            host.release();
-        }
+            ProbeResult r = CheckSlots.probe(e.id, e.prober, start);
+            outcomes.get(r.outcome()).increment();
+            return apply(e, r, start);
+        });
     }
 
     private Run apply(Entry e, ProbeResult r, Instant at) {

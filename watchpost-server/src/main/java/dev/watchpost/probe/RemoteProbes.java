@@ -16,7 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,8 +44,7 @@ public final class RemoteProbes implements AutoCloseable {
     private final Sink sink;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final PriorityQueue<Due> queue = new PriorityQueue<>(); // guarded by itself
-    private final Semaphore global;
-    private final Map<String, Semaphore> hosts = new ConcurrentHashMap<>();
+    private final CheckSlots slots;
     private final ExecutorService runs = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("probe-", 0).factory());
     private ScheduledExecutorService ticker;
 
@@ -55,7 +53,7 @@ public final class RemoteProbes implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clients = Objects.requireNonNull(clients, "clients");
         this.sink = Objects.requireNonNull(sink, "sink");
-        this.global = new Semaphore(settings.maxConcurrent());
+        this.slots = new CheckSlots(settings.maxConcurrent(), settings.maxPerHost());
     }
 
     /** Adds a target or replaces its plan; unchanged, nothing happens (its grid goes on). */
@@ -143,28 +141,14 @@ public final class RemoteProbes implements AutoCloseable {
     }
 
     private void run(Entry e) throws InterruptedException {
-        Semaphore host = hosts.computeIfAbsent(e.plan.check().host(), h -> new Semaphore(settings.maxPerHost()));
-        host.acquire();
-        try {
-            global.acquire();
-            try {
-                Instant start = clock.instant();
-                ProbeResult r;
-                try {
-                    r = e.prober.probe(start);
-                } catch (RuntimeException ex) {
-                    LOG.error("event=probe.failed target={} error=\"{}\"", e.id, ex.toString(), ex);
-                    r = ProbeResult.down("probe failed: " + ex.getClass().getSimpleName());
-                }
-                if (!e.cancelled) {
-                    sink.result(e.id, r, start);
-                }
-            } finally {
-                global.release();
+        slots.run(e.plan.check().host(), () -> {
+            Instant start = clock.instant();
+            ProbeResult r = CheckSlots.probe(e.id, e.prober, start);
+            if (!e.cancelled) {
+                sink.result(e.id, r, start);
             }
-        } finally {
-            host.release();
-        }
+            return null;
+        });
     }
 
     private void enqueue(Instant at, Entry e) {
