@@ -101,7 +101,7 @@ public final class RemoteProber implements AutoCloseable {
     private final Settings settings;
     private final Clock clock;
     private final HttpClient http;
-    private final HttpClients clients = new HttpClients();
+    private final HttpClients clients;
     private final RemoteProbes probes;
     private final ResultBuffer buffer;
     private final String base;
@@ -121,6 +121,7 @@ public final class RemoteProber implements AutoCloseable {
 
     private RemoteProber(Settings settings, Clock clock) {
         this.settings = settings;
+        this.clients = HttpClients.forLocation(settings.location());
         this.clock = clock;
         String s = settings.server().toString();
         this.base = s.endsWith("/") ? s.substring(0, s.length() - 1) : s;

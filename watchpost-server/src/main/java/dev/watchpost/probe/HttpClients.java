@@ -24,7 +24,11 @@ public final class HttpClients implements AutoCloseable {
     private record Key(Duration connectTimeout, boolean verifyTls) {
     }
 
+    /** What probes call themselves when a check sets no {@code User-Agent} of its own. */
+    static final String USER_AGENT = "Watchpost probe";
+
     private final X509ExtendedTrustManager trust;
+    private final String userAgent;
     /** Made on first use: the trust store is loaded only when a target is probed over HTTP. */
     private SSLContext verifying;   // guarded by this
     private SSLContext trustingAll; // guarded by this
@@ -41,7 +45,26 @@ public final class HttpClients implements AutoCloseable {
      *              or a test certificate); host names are checked as well
      */
     public HttpClients(X509ExtendedTrustManager trust) {
+        this(trust, USER_AGENT);
+    }
+
+    private HttpClients(X509ExtendedTrustManager trust, String userAgent) {
         this.trust = trust; // null: the JDK's default trust store, loaded on first use
+        this.userAgent = Objects.requireNonNull(userAgent, "userAgent");
+    }
+
+    /**
+     * The clients of a remote location's prober: its checks say where they come from
+     * ({@code Watchpost probe (location eu)}), so the owner of a site can tell the locations' traffic
+     * apart in its logs, allow it through a firewall, or (in tests) answer each location differently.
+     */
+    public static HttpClients forLocation(String location) {
+        return new HttpClients(null, USER_AGENT + " (location " + location + ")");
+    }
+
+    /** The {@code User-Agent} sent when a check names none. */
+    String userAgent() {
+        return userAgent;
     }
 
     private synchronized SSLContext context(boolean verify) {

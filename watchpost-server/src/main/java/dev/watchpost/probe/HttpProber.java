@@ -135,7 +135,7 @@ final class HttpProber implements Prober {
                         : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         check.headers().forEach(b::header);
         if (!check.headers().keySet().stream().anyMatch(h -> h.equalsIgnoreCase("User-Agent"))) {
-            b.header("User-Agent", "Watchpost probe");
+            b.header("User-Agent", clients.userAgent());
         }
         return b.build();
     }

@@ -48,7 +48,7 @@ public final class StatsProber implements Prober {
         Exchange.Response r;
         try {
             HttpRequest request = HttpRequest.newBuilder(check.url()).timeout(timeout)
-                    .header("Accept", "application/json").header("User-Agent", "Watchpost probe").GET().build();
+                    .header("Accept", "application/json").header("User-Agent", clients.userAgent()).GET().build();
             r = Exchange.send(clients.client(timeout, true), request, deadline);
         } catch (TimeoutException e) {
             return ProbeResult.down(Reasons.timeout(timeout));
