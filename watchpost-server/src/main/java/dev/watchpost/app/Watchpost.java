@@ -194,7 +194,7 @@ public final class Watchpost implements AutoCloseable {
             alerts.systemAlertsFrom(now -> probers.lost(now, times::text)); // "Location eu lost: …"
             alerts.tagsFrom(id -> topology.declaration(id).map(TargetDecl::tags).orElse(java.util.Set.of()));
             topology.addListener(new Activation(live, probes, composites));
-            Assignments assignments = new Assignments(topology); // what each remote location checks
+            Assignments assignments = new Assignments(topology, probes.settings()); // what each remote location checks
             topology.addListener(assignments);
             ManualService manual = new ManualService(db, live, topology, clock);
             topology.addListener(manual); // before load: it drops the events of targets no longer manual

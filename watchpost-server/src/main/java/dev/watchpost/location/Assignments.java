@@ -3,6 +3,7 @@ package dev.watchpost.location;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.watchpost.config.Durations;
 import dev.watchpost.probe.ProbePlan;
+import dev.watchpost.probe.ProbeScheduler;
 import dev.watchpost.targets.TargetDecl;
 import dev.watchpost.targets.Topology;
 import dev.watchpost.targets.TopologyListener;
@@ -54,17 +55,20 @@ public final class Assignments implements TopologyListener, AutoCloseable {
     }
 
     private final Supplier<? extends Collection<TargetDecl>> declarations;
+    private final ProbeScheduler.Settings limits;
     private final AtomicLong generation = new AtomicLong();
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
     private volatile CompletableFuture<Void> nextChange = new CompletableFuture<>();
     private volatile boolean closed;
 
-    public Assignments(Topology topology) {
-        this(topology::declarations);
+    /** @param limits the server's probe limits, which its probers run under too */
+    public Assignments(Topology topology, ProbeScheduler.Settings limits) {
+        this(topology::declarations, limits);
     }
 
-    Assignments(Supplier<? extends Collection<TargetDecl>> declarations) {
+    Assignments(Supplier<? extends Collection<TargetDecl>> declarations, ProbeScheduler.Settings limits) {
         this.declarations = declarations;
+        this.limits = java.util.Objects.requireNonNull(limits, "limits");
     }
 
     @Override
@@ -139,6 +143,10 @@ public final class Assignments implements TopologyListener, AutoCloseable {
         byte[] body = Json.bytes(g -> {
             g.writeStartObject();
             g.writeStringField("location", location);
+            g.writeObjectFieldStart("limits");
+            g.writeNumberField("max_concurrent", limits.maxConcurrent());
+            g.writeNumberField("max_per_host", limits.maxPerHost());
+            g.writeEndObject();
             g.writeArrayFieldStart("targets");
             for (TargetDecl d : assigned) {
                 ProbePlan plan = d.probe().orElseThrow();

@@ -171,6 +171,11 @@ public final class ProbeScheduler implements AutoCloseable {
                 .register(meters);
     }
 
+    /** The limits checks run under, which this server's probers run under too. */
+    public Settings settings() {
+        return settings;
+    }
+
     /** Adds a probed target, or replaces its plan. A replaced target keeps its decided state. */
     public void schedule(String id, ProbePlan plan) {
         Entry old = entries.get(id);

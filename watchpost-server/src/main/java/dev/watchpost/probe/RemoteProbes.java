@@ -42,9 +42,25 @@ public final class RemoteProbes implements AutoCloseable {
     private final ProbeScheduler.Settings settings;
     private final HttpClients clients;
     private final Sink sink;
+    /** Upper bounds (ms) of the start-drift buckets, as the server's histogram reads at a glance; the last is "more". */
+    static final long[] DRIFT_BOUNDS_MS = {10, 25, 50, 75, 100, 150, 200, 300, 500, 750, 1_000, 2_000, 5_000, 10_000,
+            Long.MAX_VALUE};
+
+    /**
+     * What ran since the previous window: checks started, slots skipped because the previous run
+     * was still in flight, and how late checks started after their slot (upper bounds of the
+     * buckets holding p50, p99 and the latest; -1 when nothing ran, {@code Long.MAX_VALUE} past 10 s).
+     */
+    public record Window(long checks, long skipped, long driftP50Ms, long driftP99Ms, long driftMaxMs) {
+    }
+
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final PriorityQueue<Due> queue = new PriorityQueue<>(); // guarded by itself
-    private final CheckSlots slots;
+    private volatile CheckSlots slots;
+    private volatile ProbeScheduler.Settings limits;
+    /** Start drift since the last {@link #window}: counts per upper bound of {@link #DRIFT_BOUNDS_MS}. */
+    private final java.util.concurrent.atomic.AtomicLongArray drift = new java.util.concurrent.atomic.AtomicLongArray(DRIFT_BOUNDS_MS.length);
+    private final java.util.concurrent.atomic.AtomicLong skipped = new java.util.concurrent.atomic.AtomicLong();
     private final ExecutorService runs = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("probe-", 0).factory());
     private ScheduledExecutorService ticker;
 
@@ -53,7 +69,54 @@ public final class RemoteProbes implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clients = Objects.requireNonNull(clients, "clients");
         this.sink = Objects.requireNonNull(sink, "sink");
+        this.limits = settings;
         this.slots = new CheckSlots(settings.maxConcurrent(), settings.maxPerHost());
+    }
+
+    /**
+     * The server's limits, as its assignments carry them: a prober runs under the same ones as the
+     * server's own checks (a site's owner who allows 16 checks at once allows them from everywhere).
+     * Runs in flight finish under the old ones.
+     */
+    public void limits(ProbeScheduler.Settings next) {
+        Objects.requireNonNull(next, "next");
+        if (!next.equals(limits)) {
+            limits = next;
+            slots = new CheckSlots(next.maxConcurrent(), next.maxPerHost());
+        }
+    }
+
+    /** The limits checks run under now. */
+    public ProbeScheduler.Settings limits() {
+        return limits;
+    }
+
+    /** What ran since the last call (and starts the next window). */
+    public Window window() {
+        long[] counts = new long[DRIFT_BOUNDS_MS.length];
+        long total = 0;
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = drift.getAndSet(i, 0);
+            total += counts[i];
+        }
+        return new Window(total, skipped.getAndSet(0), bound(counts, total, 0.50), bound(counts, total, 0.99),
+                bound(counts, total, 1.0));
+    }
+
+    /** The upper bound of the bucket holding quantile {@code q}; -1 for an empty window. */
+    private static long bound(long[] counts, long total, double q) {
+        if (total == 0) {
+            return -1;
+        }
+        long rank = (long) Math.ceil(q * total);
+        long seen = 0;
+        for (int i = 0; i < counts.length; i++) {
+            seen += counts[i];
+            if (seen >= rank) {
+                return DRIFT_BOUNDS_MS[i];
+            }
+        }
+        return DRIFT_BOUNDS_MS[counts.length - 1];
     }
 
     /** Adds a target or replaces its plan; unchanged, nothing happens (its grid goes on). */
@@ -125,12 +188,14 @@ public final class RemoteProbes implements AutoCloseable {
             // The next slot of the grid, at least half an interval away (as the server's scheduler).
             enqueue(ProbeSchedule.nextRun(e.id, every, Instant.ofEpochMilli(Math.max(d.atMs + every.toMillis() / 2, now))), e);
             if (e.running) {
+                skipped.incrementAndGet();
                 continue; // the previous run is still in flight: this slot is skipped, not piled up
             }
             e.running = true;
+            long plannedMs = d.atMs;
             runs.execute(() -> {
                 try {
-                    run(e);
+                    run(e, plannedMs);
                 } catch (InterruptedException ignored) {
                     // stopping: the run is abandoned
                 } finally {
@@ -140,9 +205,15 @@ public final class RemoteProbes implements AutoCloseable {
         }
     }
 
-    private void run(Entry e) throws InterruptedException {
+    private void run(Entry e, long plannedMs) throws InterruptedException {
         slots.run(e.plan.check().host(), () -> {
             Instant start = clock.instant();
+            long late = Math.max(0, start.toEpochMilli() - plannedMs);
+            int bucket = 0;
+            while (DRIFT_BOUNDS_MS[bucket] < late) {
+                bucket++;
+            }
+            drift.incrementAndGet(bucket);
             ProbeResult r = CheckSlots.probe(e.id, e.prober, start);
             if (!e.cancelled) {
                 sink.result(e.id, r, start);

@@ -101,6 +101,9 @@ class ProberApiTest {
         assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
         JsonNode body = json(r);
         assertThat(body.get("location").asText()).isEqualTo("eu");
+        // The server's probe limits, which its probers run under too (the defaults here).
+        assertThat(body.at("/limits/max_concurrent").asInt()).isEqualTo(256);
+        assertThat(body.at("/limits/max_per_host").asInt()).isEqualTo(16);
         assertThat(body.get("targets").findValuesAsText("id")).containsExactly("web/everywhere", "web/shop");
         JsonNode shop = body.get("targets").get(1);
         assertThat(shop.get("kind").asText()).isEqualTo("http");

@@ -65,6 +65,19 @@ class RemoteProbesTest {
                 await().atMost(Duration.ofSeconds(5)).until(() -> got.size() == 2);
                 assertThat(got.get(1)).isEqualTo(new Got("db/main", slot, Outcome.UP));
 
+                // What ran, for the prober's log line: the first run started when the test clock
+                // was moved past its slot (late), the second on its slot.
+                RemoteProbes.Window w = probes.window();
+                assertThat(w.checks()).isEqualTo(2);
+                assertThat(w.skipped()).isZero();
+                assertThat(w.driftP50Ms()).isEqualTo(10);
+                assertThat(w.driftMaxMs()).isGreaterThan(10);
+                assertThat(probes.window()).as("a new window").isEqualTo(new RemoteProbes.Window(0, 0, -1, -1, -1));
+
+                // The server's limits, as its assignments carry them, replace the ones it started with.
+                probes.limits(new ProbeScheduler.Settings(300, 200));
+                assertThat(probes.limits()).isEqualTo(new ProbeScheduler.Settings(300, 200));
+
                 probes.unschedule("db/main");
                 assertThat(probes.targets()).isEmpty();
                 clock.advance(every.multipliedBy(3));
