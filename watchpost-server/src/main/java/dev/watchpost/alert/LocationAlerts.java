@@ -61,8 +61,9 @@ final class LocationAlerts {
         LocationSource s = source;
         Map<String, Instant> lost = new TreeMap<>(s.lost(now));
         lost.forEach((location, lastHeard) -> {
-            if (raised.add(location)) {
+            if (!raised.contains(location)) {
                 raise(location, lastHeard, s.checkedFrom(location), now);
+                raised.add(location); // only once written: a round that failed on the database tries again
             }
         });
         raised.retainAll(lost.keySet());
