@@ -209,6 +209,14 @@ public final class AlertEngine implements AutoCloseable {
         rounds.systemAlertsFrom(source);
     }
 
+    /**
+     * Where the remote locations come from: a lost one alerts the channels of the rules that take
+     * {@code on: down} over a target checked from it, and its return ends that (see {@link LocationAlerts}).
+     */
+    public void locationsFrom(LocationSource source) {
+        rounds.locationsFrom(source);
+    }
+
     /** Alerts about Watchpost itself, for batched e-mails: channels failing, alerts held back by rate limits, locations lost. */
     List<String> systemAlerts() {
         return rounds.systemAlerts();

@@ -109,6 +109,7 @@ final class DeliveryRounds implements AutoCloseable {
     private final Map<String, Silence> silences = new LinkedHashMap<>();
     private Instant nextPrune = Instant.MIN;
     private volatile Supplier<Set<String>> liveNodes;
+    private final LocationAlerts locations;
 
     DeliveryRounds(LiveState live, Clock clock, Outbox outbox, Supplier<Routing> routing,
                    Supplier<Function<String, Set<String>>> tagSource, Groups groups, Optional<URI> publicUrl, Times times,
@@ -125,6 +126,7 @@ final class DeliveryRounds implements AutoCloseable {
         this.round = round;
         this.backoff = backoff;
         this.timeout = timeout;
+        this.locations = new LocationAlerts(outbox, routing, tagSource, graceEnd);
     }
 
     private HttpClient http() {
@@ -179,6 +181,7 @@ final class DeliveryRounds implements AutoCloseable {
         reminders(now);
         worse(now);
         neverReported(now);
+        locations.round(now);
         digests(now);
         dispatch(now);
         if (!now.isBefore(nextPrune)) {
@@ -565,6 +568,11 @@ final class DeliveryRounds implements AutoCloseable {
         new java.util.TreeMap<>(held).forEach((id, n) -> out.add(Texts.count(n, "alert") + " to channel " + id
                 + " held back by its rate limit"));
         return out;
+    }
+
+    /** Where the remote locations come from whose losses alert the channels (see {@link LocationAlerts}). */
+    void locationsFrom(LocationSource source) {
+        locations.from(source);
     }
 
     void systemAlertsFrom(Function<Instant, List<String>> source) {

@@ -24,6 +24,10 @@ enum Event {
     WORSE(false),
     /** Shards of a sharded group have not reported once, a lease after the group was declared or the server started. */
     NEVER_REPORTED(true),
+    /** A remote location's prober has been silent past the lost threshold: its results are left out of every quorum. */
+    LOCATION_LOST(true),
+    /** A lost remote location is heard from again, after its loss was notified. */
+    LOCATION_BACK(false),
     /** The scheduled list of everything down. */
     DIGEST(false),
     /** A "send test" from the API. */
@@ -47,6 +51,11 @@ enum Event {
     /** Problems, reminders and follow-ups: what a phone rings for (ntfy's priority). */
     boolean loud() {
         return problem || this == REMINDER || this == WORSE;
+    }
+
+    /** About a remote location rather than a target or group: its alert's target is {@code location:<name>}. */
+    boolean location() {
+        return this == LOCATION_LOST || this == LOCATION_BACK;
     }
 
     /** As a title starts: "DOWN", "NEVER REPORTED". */

@@ -369,6 +369,9 @@ final class HttpSender implements Sender {
         if (a.group()) {
             g.writeNullField("target");
             groupFields(g, a, ctx);
+        } else if (a.event().location()) {
+            g.writeNullField("target");
+            locationFields(g, a, ctx);
         } else if (a.targetId().isPresent()) {
             g.writeObjectFieldStart("target");
             g.writeStringField("id", a.targetId().get());
@@ -400,6 +403,25 @@ final class HttpSender implements Sender {
             }
             g.writeEndArray();
         }
+    }
+
+    /**
+     * A location alert's location: {@code "location": {"name", "targets" (how many are checked from
+     * it), "url" (the status page), "lost_since" (a return: when it was last heard before it was lost)}}.
+     */
+    private static void locationFields(JsonGenerator g, Alert a, Texts.Context ctx) throws IOException {
+        Texts.LocationBody b = Texts.location(a);
+        g.writeObjectFieldStart("location");
+        g.writeStringField("name", b.location());
+        g.writeNumberField("targets", b.targets());
+        Optional<String> url = Texts.url(a, ctx);
+        if (url.isPresent()) {
+            g.writeStringField("url", url.get());
+        }
+        if (b.lostSince().isPresent()) {
+            g.writeStringField("lost_since", b.lostSince().get().toString());
+        }
+        g.writeEndObject();
     }
 
     /**

@@ -27,6 +27,8 @@ final class Outbox {
             + "created_at, status, next_at, attempts, delivery, reminders, remind_at, finished_at, scope, notified";
     /** {@code scope} of a group alert (NULL: a target's own). */
     static final String GROUP = "group";
+    /** {@code scope} of an alert about a remote location (lost, back); its target_id is {@code location:<name>}. */
+    static final String LOCATION = "location";
 
     private final Database db;
 
@@ -68,7 +70,7 @@ final class Outbox {
             ps.setInt(12, a.open() ? 1 : 0);
             setMillis(ps, 13, a.remindAt());
             ps.setString(14, a.dedup());
-            ps.setString(15, a.group() ? GROUP : null);
+            ps.setString(15, a.group() ? GROUP : a.event().location() ? LOCATION : null);
             if (ps.executeUpdate() == 0) {
                 return -1;
             }
@@ -458,6 +460,53 @@ final class Outbox {
                 n += ps.executeUpdate();
             }
             return n;
+        });
+    }
+
+    // ---------------------------------------------------------------- remote locations
+
+    /** Open "location lost" alerts, oldest first: each waits for its location to be heard from again. */
+    List<Alert> openLocationProblems(int limit) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM alert "
+                    + "WHERE open_problem = 1 AND scope = 'location' ORDER BY id LIMIT ?")) {
+                ps.setInt(1, limit);
+                return list(ps);
+            }
+        });
+    }
+
+    /** How a "location lost" alert ended once its location was heard from again. */
+    enum LocationEnd {
+        /** Still held (the start-up grace) and never tried: taken back, nothing is sent. */
+        TAKEN_BACK,
+        /** Sent or being sent: closed, and its "location back" written. */
+        BACK,
+        /** Ended already (by another node of a cluster, or an earlier round). */
+        ENDED
+    }
+
+    /**
+     * Ends the open "location lost" alert {@code id}: taken back quietly while it was never tried,
+     * else closed with {@code back} written in the same transaction. Once, across nodes: only the
+     * transaction that closes it writes {@code back}.
+     */
+    LocationEnd endLocationProblem(long id, Alert.New back, Instant now) {
+        return db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE alert SET status = 'cancelled', open_problem = 0, next_at = NULL, finished_at = ?, dedup = NULL "
+                            + "WHERE id = ? AND open_problem = 1 AND status = 'pending' AND attempts = 0")) {
+                ps.setLong(1, now.toEpochMilli());
+                ps.setLong(2, id);
+                if (ps.executeUpdate() == 1) {
+                    return LocationEnd.TAKEN_BACK;
+                }
+            }
+            if (!close(c, id)) {
+                return LocationEnd.ENDED;
+            }
+            insert(c, back, now);
+            return LocationEnd.BACK;
         });
     }
 

@@ -154,7 +154,7 @@ record Rule(String id, List<Glob> targets, Set<String> tags, Set<On> on, List<St
             case DEGRADED -> on.contains(On.DEGRADED);
             case UNAVAILABLE, AVAILABLE -> on.contains(On.AVAILABILITY);
             case RECOVERED -> on.contains(On.RECOVERED);
-            case NEVER_REPORTED -> on.contains(On.DOWN);
+            case NEVER_REPORTED, LOCATION_LOST -> on.contains(On.DOWN);
             default -> false;
         };
     }

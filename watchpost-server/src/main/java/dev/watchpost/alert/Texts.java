@@ -9,6 +9,7 @@ import dev.watchpost.web.Times;
 
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,6 +40,8 @@ final class Texts {
             Event.RECOVERED, "{target} ({id}) is {state} again since {since} (was {previous})",
             Event.AVAILABLE, "{target} ({id}) is available again since {since} ({state})",
             Event.REMINDER, "{target} ({id}) is still {state} since {since}: {reason}",
+            Event.LOCATION_LOST, "{target} lost: {reason}",
+            Event.LOCATION_BACK, "{target} is {reason}",
             Event.TEST, "Test message from Watchpost: this channel works.");
 
     /** Group alerts: what a group's members are, counted and listed when the alert is sent. */
@@ -74,6 +77,9 @@ final class Texts {
         if (a.group()) {
             return group(a).name();
         }
+        if (a.event().location()) {
+            return "Location " + location(a).location();
+        }
         return a.targetId().map(id -> ctx.targets().apply(id).map(TargetView::name).orElse(id)).orElse("Watchpost");
     }
 
@@ -81,6 +87,9 @@ final class Texts {
     static Map<String, String> values(Alert a, Context ctx) {
         if (a.group()) {
             return groupValues(a, ctx);
+        }
+        if (a.event().location()) {
+            return locationValues(a, ctx);
         }
         Map<String, String> v = new HashMap<>();
         v.put("target", name(a, ctx));
@@ -111,6 +120,7 @@ final class Texts {
         return switch (a.event()) {
             case DIGEST -> "DIGEST: " + count(digest(a).size(), "target") + " down";
             case TEST -> "TEST: Watchpost channel " + a.channelId();
+            case LOCATION_LOST, LOCATION_BACK -> a.event().label() + ": " + location(a).location();
             default -> a.event().name() + ": " + name(a, ctx);
         };
     }
@@ -222,7 +232,7 @@ final class Texts {
     /**
      * The target's own page: {@code <public-url>/targets/<id>} (state, uptime, response times, its
      * changes); for a group's alert its section of the status page ({@code /#group:<id>}); the status
-     * page itself for an alert about no one target; empty without a public URL. Ids are URL-safe as
+     * page itself for an alert about no one target or about a remote location; empty without a public URL. Ids are URL-safe as
      * they are (lower-case letters, digits, {@code . _ - /}).
      */
     static Optional<String> url(Alert a, Context ctx) {
@@ -230,6 +240,9 @@ final class Texts {
             return Optional.empty();
         }
         String base = stripSlash(ctx.publicUrl().get().toString());
+        if (a.event().location()) {
+            return Optional.of(base); // a location has no page of its own; each target's shows its row
+        }
         return Optional.of(a.targetId().map(id -> a.group() ? base + "/#group:" + id : base + "/targets/" + id).orElse(base));
     }
 
@@ -239,6 +252,89 @@ final class Texts {
 
     private static String stripSlash(String s) {
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    // ---------------------------------------------------------------- remote locations
+
+    /**
+     * A location alert's body: the location, how many targets are checked from it, and for a
+     * "location back" when it was last heard from before it was lost.
+     */
+    record LocationBody(String location, int targets, Optional<Instant> lostSince) {
+    }
+
+    static String locationBody(LocationBody b) {
+        return new String(Json.bytes(g -> {
+            g.writeStartObject();
+            g.writeStringField("location", b.location());
+            g.writeNumberField("targets", b.targets());
+            if (b.lostSince().isPresent()) {
+                g.writeNumberField("lost_since", b.lostSince().get().toEpochMilli());
+            }
+            g.writeEndObject();
+        }), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** A location alert's body; one without (never written so) names the location after its target. */
+    static LocationBody location(Alert a) {
+        String fallback = a.targetId().map(id -> id.startsWith(LocationAlerts.PREFIX)
+                ? id.substring(LocationAlerts.PREFIX.length()) : id).orElse("");
+        if (a.body().isEmpty()) {
+            return new LocationBody(fallback, 0, Optional.empty());
+        }
+        try {
+            JsonNode b = Json.MAPPER.readTree(a.body().get());
+            return new LocationBody(b.path("location").asText(fallback), b.path("targets").asInt(),
+                    b.hasNonNull("lost_since") ? Optional.of(Instant.ofEpochMilli(b.path("lost_since").asLong())) : Optional.empty());
+        } catch (IOException e) {
+            throw new IllegalStateException("location alert body is not JSON", e);
+        }
+    }
+
+    /**
+     * "no results or polls since …; its results are left out of every quorum (12 targets are checked
+     * from it)"; for a return "back after 4 min".
+     */
+    private static String locationReason(Alert a, LocationBody b, Context ctx) {
+        if (a.event() == Event.LOCATION_BACK) {
+            return "back after " + duration(Duration.between(b.lostSince().orElse(a.at()), a.at()));
+        }
+        return "no results or polls since " + ctx.time(a.at()) + "; its results are left out of every quorum ("
+                + count(b.targets(), "target") + (b.targets() == 1 ? " is" : " are") + " checked from it)";
+    }
+
+    private static Map<String, String> locationValues(Alert a, Context ctx) {
+        LocationBody b = location(a);
+        Map<String, String> v = new HashMap<>();
+        v.put("target", "Location " + b.location());
+        v.put("id", a.targetId().orElse(""));
+        v.put("state", a.event() == Event.LOCATION_LOST ? "lost" : "back");
+        v.put("previous", a.event() == Event.LOCATION_LOST ? "" : "lost");
+        v.put("since", ctx.time(a.at()));
+        v.put("reason", locationReason(a, b, ctx));
+        v.put("url", url(a, ctx).orElse(""));
+        v.put("event", a.event().id());
+        v.put("count", Integer.toString(b.targets()));
+        v.put("total", "");
+        v.put("members", "");
+        return v;
+    }
+
+    /** "43 s", "4 min", "3 h 5 min", "2 d 4 h", as the pages write durations. */
+    static String duration(Duration d) {
+        long s = Math.max(0, d.toSeconds());
+        if (s < 60) {
+            return s + " s";
+        }
+        long m = s / 60;
+        if (m < 60) {
+            return m + " min";
+        }
+        long h = m / 60;
+        if (h < 24) {
+            return h + " h" + (m % 60 == 0 ? "" : " " + m % 60 + " min");
+        }
+        return h / 24 + " d" + (h % 24 == 0 ? "" : " " + h % 24 + " h");
     }
 
     // ---------------------------------------------------------------- digests

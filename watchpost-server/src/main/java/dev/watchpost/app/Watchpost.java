@@ -2,6 +2,7 @@ package dev.watchpost.app;
 
 import dev.watchpost.alert.AlertEngine;
 import dev.watchpost.alert.AlertRoutes;
+import dev.watchpost.alert.LocationSource;
 import dev.watchpost.admin.AdminRoutes;
 import dev.watchpost.auth.Access;
 import dev.watchpost.auth.TokenRoutes;
@@ -67,9 +68,11 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -196,6 +199,23 @@ public final class Watchpost implements AutoCloseable {
             topology.addListener(new Activation(live, probes, composites));
             Assignments assignments = new Assignments(topology, probes.settings()); // what each remote location checks
             topology.addListener(assignments);
+            alerts.locationsFrom(new LocationSource() { // a location lost or back: alerts to the channels
+                @Override
+                public Map<String, Instant> lost(Instant now) {
+                    return probers.lostAt(now);
+                }
+
+                @Override
+                public java.util.Set<String> live(Instant now) {
+                    return probers.live(now);
+                }
+
+                @Override
+                public List<LocationSource.Checked> checkedFrom(String location) {
+                    return assignments.checkedFrom(location).stream()
+                            .map(d -> new LocationSource.Checked(d.id(), d.def().groupId().orElse(null))).toList();
+                }
+            });
             ManualService manual = new ManualService(db, live, topology, clock);
             topology.addListener(manual); // before load: it drops the events of targets no longer manual
             topology.load(config.declarations());

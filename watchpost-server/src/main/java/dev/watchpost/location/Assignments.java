@@ -135,11 +135,16 @@ public final class Assignments implements TopologyListener, AutoCloseable {
         }
     }
 
-    private Answer build(String location) {
-        List<TargetDecl> assigned = declarations.get().stream()
+    /** The targets checked from {@code location} now, by id: probed, not paused, declared for it (by name or {@code all}). */
+    public List<TargetDecl> checkedFrom(String location) {
+        return declarations.get().stream()
                 .filter(d -> d.probe().isPresent() && !d.paused() && d.probe().get().locations().uses(location))
                 .sorted(Comparator.comparing(TargetDecl::id))
                 .toList();
+    }
+
+    private Answer build(String location) {
+        List<TargetDecl> assigned = checkedFrom(location);
         byte[] body = Json.bytes(g -> {
             g.writeStartObject();
             g.writeStringField("location", location);

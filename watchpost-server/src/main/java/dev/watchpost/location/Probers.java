@@ -65,6 +65,28 @@ public final class Probers {
         return Optional.ofNullable(lastHeard.get(location));
     }
 
+    /** The locations lost at {@code now}, each with when it was last heard from. */
+    public Map<String, Instant> lostAt(Instant now) {
+        Map<String, Instant> out = new TreeMap<>();
+        lastHeard.forEach((location, at) -> {
+            if (LocationWatch.isLost(at, now)) {
+                out.put(location, at);
+            }
+        });
+        return out;
+    }
+
+    /** The locations heard from at {@code now} recently enough not to be lost. */
+    public Set<String> live(Instant now) {
+        Set<String> out = new java.util.HashSet<>();
+        lastHeard.forEach((location, at) -> {
+            if (!LocationWatch.isLost(at, now)) {
+                out.add(location);
+            }
+        });
+        return out;
+    }
+
     /**
      * The locations lost at {@code now}, as system alerts tell them ("Location eu lost: no results or
      * polls since …", times written by {@code text}), in name order. Steps the watch too, so each loss
