@@ -183,7 +183,7 @@ public final class Watchpost implements AutoCloseable {
                     new ProbeScheduler.Settings(config.probes().maxConcurrent(), config.probes().maxPerHost()),
                     probeClients, meters);
             started.push(probes); // stops before the live state: no results arrive after it closed
-            Probers probers = new Probers(); // remote locations: what `locations: all` means, who is there
+            Probers probers = new Probers(config.probes().locationLostAfter()); // remote locations: what `locations: all` means, who is there
             probes.knowLocationsFrom(probers::known);
             probes.recordLocationsIn((id, location, at, ok, latency) ->
                     history.history().observe(History.locationSeries(id, location), at, ok, latency));

@@ -62,6 +62,7 @@ public final class ConfigLoader {
         GLANCE_HEALTH_TIMEOUT("glance.health-timeout", "GLANCE_HEALTH_TIMEOUT", "30s", false),
         PROBES_MAX_CONCURRENT("probes.max-concurrent", "WATCHPOST_PROBES_MAX_CONCURRENT", "256", false),
         PROBES_MAX_PER_HOST("probes.max-per-host", "WATCHPOST_PROBES_MAX_PER_HOST", "16", false),
+        PROBES_LOCATION_LOST_AFTER("probes.location-lost-after", "WATCHPOST_PROBES_LOCATION_LOST_AFTER", "2m", false),
         ALERTS_STARTUP_GRACE("alerts.startup-grace", "WATCHPOST_ALERTS_STARTUP_GRACE", "1m", false),
         // A second variable name is Argus' own, read with Argus' meaning when Watchpost's is not set.
         ARGUS_INTERVAL("argus.interval", "ARGUS_FLEET_INTERVAL", "15s", false, "ARGUS_FLEET_HEARTBEAT_INTERVAL"),
@@ -425,7 +426,8 @@ public final class ConfigLoader {
                 raw.keySet().stream().anyMatch(k -> k.key.startsWith("argus.")));
         var probes = new WatchpostConfig.Probes(
                 intIn(Setting.PROBES_MAX_CONCURRENT, 1, 100_000, "an integer 1-100000"),
-                intIn(Setting.PROBES_MAX_PER_HOST, 1, 100_000, "an integer 1-100000"));
+                intIn(Setting.PROBES_MAX_PER_HOST, 1, 100_000, "an integer 1-100000"),
+                duration(Setting.PROBES_LOCATION_LOST_AFTER, Duration.ofSeconds(20), Duration.ofHours(1)));
         var declared = new WatchpostConfig.Declarations(declarations.getOrDefault("groups", List.of()),
                 declarations.getOrDefault("targets", List.of()));
         var alerts = new WatchpostConfig.Alerts(duration(Setting.ALERTS_STARTUP_GRACE, Duration.ZERO, Duration.ofHours(1)),

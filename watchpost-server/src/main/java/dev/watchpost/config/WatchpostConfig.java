@@ -202,13 +202,15 @@ public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging
     }
 
     /**
-     * Limits of the probe scheduler.
+     * Limits of the probe scheduler, and when a remote location counts as lost.
      *
      * @param maxConcurrent probes in flight at once, over all targets
      * @param maxPerHost    probes in flight at once against one host, so many targets on one server
      *                      never look like an attack to it
+     * @param locationLostAfter how long a remote location's prober may go unheard (no poll, no
+     *                      results) before the location is lost: left out, and one alert
      */
-    public record Probes(int maxConcurrent, int maxPerHost) {
+    public record Probes(int maxConcurrent, int maxPerHost, Duration locationLostAfter) {
     }
 
     /**

@@ -70,7 +70,9 @@ public final class ProberRoutes implements HttpService {
             throw ApiException.badRequest("location: " + p);
         });
         speaksFor(who, location);
-        Duration wait = waitParameter(req.query().first("wait").asOptional());
+        Duration asked = waitParameter(req.query().first("wait").asOptional());
+        // Held at most half the lost-after, so an idle prober is heard from before it would count as lost.
+        Duration wait = asked.compareTo(probers.longestPoll()) > 0 ? probers.longestPoll() : asked;
         probers.heard(location, clock.instant());
         Optional<String> held = req.headers().first(HeaderNames.IF_NONE_MATCH);
         Optional<Assignments.Answer> answer = assignments.await(location, held, wait);

@@ -31,7 +31,25 @@ public final class Probers {
     private static final Logger LOG = LoggerFactory.getLogger(Probers.class);
 
     private final Map<String, Instant> lastHeard = new ConcurrentHashMap<>();
-    private final LocationWatch watch = new LocationWatch();
+    private final LocationWatch watch;
+
+    /** With the default: a location is lost after two minutes unheard. */
+    public Probers() {
+        this(LocationWatch.DEFAULT_LOST_AFTER);
+    }
+
+    /** @param lostAfter how long a location may go unheard before it is lost ({@code probes.location-lost-after}) */
+    public Probers(java.time.Duration lostAfter) {
+        this.watch = new LocationWatch(lostAfter);
+    }
+
+    /**
+     * The longest a prober's poll is held: half the time after which it counts as lost, so a prober
+     * with nothing to send is still heard from in time.
+     */
+    java.time.Duration longestPoll() {
+        return watch.lostAfter().dividedBy(2);
+    }
 
     /**
      * What is wrong with {@code name} as a prober's location, if anything: it must be a location
@@ -69,7 +87,7 @@ public final class Probers {
     public Map<String, Instant> lostAt(Instant now) {
         Map<String, Instant> out = new TreeMap<>();
         lastHeard.forEach((location, at) -> {
-            if (LocationWatch.isLost(at, now)) {
+            if (watch.isLost(at, now)) {
                 out.put(location, at);
             }
         });
@@ -80,7 +98,7 @@ public final class Probers {
     public Set<String> live(Instant now) {
         Set<String> out = new java.util.HashSet<>();
         lastHeard.forEach((location, at) -> {
-            if (!LocationWatch.isLost(at, now)) {
+            if (!watch.isLost(at, now)) {
                 out.add(location);
             }
         });
@@ -97,14 +115,14 @@ public final class Probers {
             if (c.lost()) {
                 LOG.warn("event=location.lost location={} last_heard={} hint=\"its prober has neither polled nor sent results "
                         + "for {} s; its results are left out of every quorum until it is back\"", c.location(), c.lastHeard(),
-                        LocationWatch.LOST_AFTER.toSeconds());
+                        watch.lostAfter().toSeconds());
             } else {
                 LOG.info("event=location.back location={}", c.location());
             }
         }
         List<String> out = new ArrayList<>();
         new TreeMap<>(lastHeard).forEach((location, at) -> {
-            if (LocationWatch.isLost(at, now)) {
+            if (watch.isLost(at, now)) {
                 out.add("Location " + location + " lost: no results or polls since " + text.apply(at));
             }
         });

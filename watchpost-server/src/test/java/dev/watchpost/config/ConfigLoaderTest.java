@@ -109,6 +109,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aRemoteLocationIsLostAfterTwoMinutesByDefaultAndNeverSoonerThanTwentySeconds() {
+        assertThat(env(Map.of()).probes().locationLostAfter()).isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThat(env(Map.of("WATCHPOST_PROBES_LOCATION_LOST_AFTER", "45s")).probes().locationLostAfter())
+                .isEqualTo(java.time.Duration.ofSeconds(45));
+        assertThatThrownBy(() -> env(Map.of("WATCHPOST_PROBES_LOCATION_LOST_AFTER", "10s")))
+                .hasMessageContaining("probes.location-lost-after = \"10s\" (from WATCHPOST_PROBES_LOCATION_LOST_AFTER)")
+                .hasMessageContaining("between 20s and 1h");
+    }
+
+    @Test
     void environmentOverridesTheFile() throws IOException {
         Path file = dir.resolve("watchpost.yml");
         Files.writeString(file, """

@@ -20,10 +20,10 @@ class LocationWatchTest {
         Map<String, Instant> heard = new HashMap<>(Map.of("eu", T0, "us", T0));
 
         assertThat(watch.step(heard, T0.plusSeconds(60))).isEmpty();
-        assertThat(watch.step(heard, T0.plus(LocationWatch.LOST_AFTER))).as("exactly two minutes: not yet").isEmpty();
+        assertThat(watch.step(heard, T0.plus(LocationWatch.DEFAULT_LOST_AFTER))).as("exactly two minutes: not yet").isEmpty();
 
         heard.put("us", T0.plusSeconds(100)); // us keeps polling; eu does not
-        Instant later = T0.plus(LocationWatch.LOST_AFTER).plusSeconds(1);
+        Instant later = T0.plus(LocationWatch.DEFAULT_LOST_AFTER).plusSeconds(1);
         assertThat(watch.step(heard, later)).containsExactly(new LocationWatch.Change("eu", true, T0));
         assertThat(watch.step(heard, later.plusSeconds(30))).as("told once").isEmpty();
 
