@@ -40,7 +40,9 @@ import java.util.concurrent.TimeoutException;
  *       {@code wait} (default 30 s, at most 60 s) and answered as soon as the set changes, else 304.</li>
  *   <li>{@code POST /api/v1/prober/results}: a batch of the location's results ({@link ResultBatch}),
  *       each taken, kept for history only, or refused on its own; a batch whose {@code batch_id} was
- *       seen lately is answered as the first time and applied once ({@link RecentBatches}).</li>
+ *       seen lately is answered as the first time and applied once ({@link RecentBatches}). In
+ *       cluster mode the results for targets another node owns are passed to it in the background
+ *       ({@link ResultRelay}) and counted {@code forwarded}.</li>
  * </ul>
  * Both tell the server the location is there ({@link Probers}). A token bound to a location speaks
  * for that one alone.
@@ -59,8 +61,12 @@ public final class ProberRoutes implements HttpService {
     private final Access access;
     private final Clock clock;
     private final RecentBatches<Answer> recent = new RecentBatches<>();
+    private final Optional<ResultRelay> relay;
 
-    public ProberRoutes(Assignments assignments, Probers probers, ProbeScheduler probes, Access access, Clock clock) {
+    /** @param relay cluster mode: passes results for targets other nodes own to them; empty on a single node */
+    public ProberRoutes(Assignments assignments, Probers probers, ProbeScheduler probes, Access access, Clock clock,
+                        Optional<ResultRelay> relay) {
+        this.relay = relay;
         this.assignments = assignments;
         this.probers = probers;
         this.probes = probes;
@@ -102,15 +108,15 @@ public final class ProberRoutes implements HttpService {
      * What a batch's sending did, as the prober is told: {@code duplicates} counts the results not
      * applied because they already were; a {@code repeated} batch (an id seen lately) applied nothing.
      */
-    record Answer(int received, int current, int history, int duplicates, List<ResultBatch.Refusal> refused,
-                  boolean repeated) {
+    record Answer(int received, int current, int history, int duplicates, int forwarded,
+                  List<ResultBatch.Refusal> refused, boolean repeated) {
         Answer {
             refused = List.copyOf(refused);
         }
 
         /** The answer to the same batch sent again: what the first sending did, all of it a duplicate now. */
         Answer again() {
-            return new Answer(received, current, history, received - refused.size(), refused, true);
+            return new Answer(received, current, history, received - refused.size(), forwarded, refused, true);
         }
     }
 
@@ -167,20 +173,27 @@ public final class ProberRoutes implements HttpService {
     private Answer apply(ResultBatch batch, Principal who) {
         Map<ProbeScheduler.Reported, Integer> fates = new EnumMap<>(ProbeScheduler.Reported.class);
         List<ResultBatch.Refusal> refused = new ArrayList<>(batch.refused());
+        List<ResultBatch.Result> elsewhere = new ArrayList<>();
         for (ResultBatch.Result r : batch.results()) {
             ProbeScheduler.Reported fate = probes.report(r.target(), batch.location(), r.result(), r.at());
             fates.merge(fate, 1, Integer::sum);
+            if (fate == ProbeScheduler.Reported.ELSEWHERE && relay.isPresent()) {
+                elsewhere.add(r);
+                continue;
+            }
             switch (fate) {
                 case NOT_ASSIGNED -> refused.add(new ResultBatch.Refusal(r.index(), Optional.of(r.target()),
                         "results[" + r.index() + "].target: '" + r.target() + "' is not checked from location '"
                                 + batch.location() + "'"));
                 case ELSEWHERE -> refused.add(new ResultBatch.Refusal(r.index(), Optional.of(r.target()),
                         "results[" + r.index() + "].target: '" + r.target() + "' is checked by another node of the "
-                                + "cluster, which keeps its locations' results; this node cannot take it yet"));
+                                + "cluster, which keeps its locations' results; this node cannot pass it on"));
                 default -> {
                 }
             }
         }
+        // Passed on in the background: the prober's answer does not wait on another node.
+        int forwarded = elsewhere.isEmpty() ? 0 : relay.orElseThrow().pass(batch.location(), elsewhere);
         refused.sort(Comparator.comparingInt(ResultBatch.Refusal::index));
         if (!refused.isEmpty()) {
             LOG.warn("event=prober.results_refused location={} token={} refused={} first=\"{}\"", batch.location(),
@@ -189,7 +202,7 @@ public final class ProberRoutes implements HttpService {
         return new Answer(batch.results().size() + batch.refused().size(),
                 fates.getOrDefault(ProbeScheduler.Reported.CURRENT, 0),
                 fates.getOrDefault(ProbeScheduler.Reported.HISTORY, 0),
-                fates.getOrDefault(ProbeScheduler.Reported.DUPLICATE, 0), refused, false);
+                fates.getOrDefault(ProbeScheduler.Reported.DUPLICATE, 0), forwarded, refused, false);
     }
 
     private static void send(ServerResponse res, ResultBatch batch, Answer a) {
@@ -204,6 +217,7 @@ public final class ProberRoutes implements HttpService {
             g.writeNumberField("current", a.current());
             g.writeNumberField("history_only", a.history());
             g.writeNumberField("duplicates", a.duplicates());
+            g.writeNumberField("forwarded", a.forwarded());
             g.writeNumberField("clock_offset_ms", batch.offset().toMillis());
             g.writeArrayFieldStart("refused");
             for (ResultBatch.Refusal r : a.refused()) {

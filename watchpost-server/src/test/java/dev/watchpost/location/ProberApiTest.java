@@ -510,6 +510,9 @@ class ProberApiTest {
         assertError(results(eu, "{\"location\":\"local\",\"results\":[]}"), 400,
                 "body.location: 'local' is this server's own location; a prober runs elsewhere under a name of its own");
         assertError(results(eu, "{\"location\":\"us\",\"results\":[]}"), 403, "this token speaks for location 'eu' only, not 'us'");
+        // Where other nodes pass results on in cluster mode: nobody's on a single node.
+        assertError(http.postJson("/internal/cluster/prober-results", "{\"batches\":[]}", eu), 401,
+                "node-to-node route: it needs the cluster secret, and cluster mode on");
         assertError(results(eu, "{\"location\":\"eu\",\"sent_at\":\"yesterday\",\"results\":[]}"), 400,
                 "body.sent_at: expected a time such as 2026-03-01T12:00:00Z (the prober's clock when it sent the batch)");
         List<String> many = new ArrayList<>();
