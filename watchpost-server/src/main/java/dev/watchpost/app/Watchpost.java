@@ -32,6 +32,8 @@ import dev.watchpost.live.LiveState;
 import dev.watchpost.location.Assignments;
 import dev.watchpost.location.ProberRoutes;
 import dev.watchpost.location.Probers;
+import dev.watchpost.location.RelayRoutes;
+import dev.watchpost.location.ResultRelay;
 import dev.watchpost.manual.ManualRoutes;
 import dev.watchpost.manual.ManualService;
 import dev.watchpost.page.FleetSource;
@@ -184,6 +186,10 @@ public final class Watchpost implements AutoCloseable {
                     probeClients, meters);
             started.push(probes); // stops before the live state: no results arrive after it closed
             Probers probers = new Probers(config.probes().locationLostAfter()); // remote locations: what `locations: all` means, who is there
+            // cluster mode: a prober may talk to any node; results for others' targets go on to their owners
+            Optional<ResultRelay> relay = membership.map(m -> new ResultRelay(id -> m.ownerUrl(Partitions.of(id)), probes,
+                    config.cluster().secret().orElseThrow(), meters));
+            relay.ifPresent(started::push); // stops before the scheduler it applies to
             probes.knowLocationsFrom(probers::known);
             probes.recordLocationsIn((id, location, at, ok, latency) ->
                     history.history().observe(History.locationSeries(id, location), at, ok, latency));
@@ -314,7 +320,8 @@ public final class Watchpost implements AutoCloseable {
                             new ObserveRoutes(db::available, meters, access),
                             new ClusterRoutes(membership, live, config.cluster().secret(), access),
                             new TokenRoutes(tokens, access, Probers::nameProblem),
-                            new ProberRoutes(assignments, probers, probes, access, clock),
+                            new ProberRoutes(assignments, probers, probes, access, clock, relay),
+                            new RelayRoutes(probes, probers, membership.flatMap(m -> config.cluster().secret()), clock),
                             new HistoryRoutes(history.history(), live, access, clock),
                             new ProbeRoutes(probes, live, access),
                             new CompositeRoutes(composites, live, access),

@@ -21,9 +21,16 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * What a remote location's prober calls, with a token of scope {@code prober} (and no other):
@@ -32,7 +39,10 @@ import java.util.Optional;
  *       included, with an ETag; sent with {@code If-None-Match} it is a long poll, held up to
  *       {@code wait} (default 30 s, at most 60 s) and answered as soon as the set changes, else 304.</li>
  *   <li>{@code POST /api/v1/prober/results}: a batch of the location's results ({@link ResultBatch}),
- *       each taken, kept for history only, or refused on its own.</li>
+ *       each taken, kept for history only, or refused on its own; a batch whose {@code batch_id} was
+ *       seen lately is answered as the first time and applied once ({@link RecentBatches}). In
+ *       cluster mode the results for targets another node owns are passed to it in the background
+ *       ({@link ResultRelay}) and counted {@code forwarded}.</li>
  * </ul>
  * Both tell the server the location is there ({@link Probers}). A token bound to a location speaks
  * for that one alone.
@@ -41,6 +51,8 @@ public final class ProberRoutes implements HttpService {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProberRoutes.class);
     static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
+    /** How long a batch sent again waits for its first sending's answer, when that is still being applied. */
+    static final Duration REPEAT_PATIENCE = Duration.ofSeconds(5);
     private static final io.helidon.http.Header NO_STORE = HeaderValues.createCached(HeaderNames.CACHE_CONTROL, "no-store");
 
     private final Assignments assignments;
@@ -48,8 +60,13 @@ public final class ProberRoutes implements HttpService {
     private final ProbeScheduler probes;
     private final Access access;
     private final Clock clock;
+    private final RecentBatches<Answer> recent = new RecentBatches<>();
+    private final Optional<ResultRelay> relay;
 
-    public ProberRoutes(Assignments assignments, Probers probers, ProbeScheduler probes, Access access, Clock clock) {
+    /** @param relay cluster mode: passes results for targets other nodes own to them; empty on a single node */
+    public ProberRoutes(Assignments assignments, Probers probers, ProbeScheduler probes, Access access, Clock clock,
+                        Optional<ResultRelay> relay) {
+        this.relay = relay;
         this.assignments = assignments;
         this.probers = probers;
         this.probes = probes;
@@ -89,6 +106,22 @@ public final class ProberRoutes implements HttpService {
         res.status(Status.OK_200).send(a.body());
     }
 
+    /**
+     * What a batch's sending did, as the prober is told: {@code duplicates} counts the results not
+     * applied because they already were; a {@code repeated} batch (an id seen lately) applied nothing.
+     */
+    record Answer(int received, int current, int history, int duplicates, int forwarded,
+                  List<ResultBatch.Refusal> refused, boolean repeated) {
+        Answer {
+            refused = List.copyOf(refused);
+        }
+
+        /** The answer to the same batch sent again: what the first sending did, all of it a duplicate now. */
+        Answer again() {
+            return new Answer(received, current, history, received - refused.size(), forwarded, refused, true);
+        }
+    }
+
     private void results(ServerRequest req, ServerResponse res, Principal who) {
         JsonNode body = Json.read(req);
         Instant now = clock.instant();
@@ -103,40 +136,93 @@ public final class ProberRoutes implements HttpService {
         }
         speaksFor(who, batch.location());
         probers.heard(batch.location(), now);
+        Answer answer;
+        if (batch.id().isEmpty()) {
+            answer = apply(batch, who);
+        } else {
+            CompletableFuture<Answer> mine = new CompletableFuture<>();
+            Optional<CompletableFuture<Answer>> earlier = recent.claim(batch.location(), batch.id().get(), mine);
+            if (earlier.isPresent()) {
+                answer = earlierAnswer(earlier.get()).again();
+            } else {
+                try {
+                    answer = apply(batch, who);
+                    mine.complete(answer);
+                } catch (RuntimeException e) {
+                    recent.forget(batch.location(), batch.id().get(), mine);
+                    mine.completeExceptionally(e);
+                    throw e;
+                }
+            }
+        }
+        send(res, batch, answer);
+    }
+
+    /** The answer a batch's first sending got, waiting a little while it is still being applied. */
+    private static Answer earlierAnswer(CompletableFuture<Answer> earlier) {
+        try {
+            return earlier.get(REPEAT_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException e) {
+            // still being applied, or it failed (then a resend after forget() is a first sending)
+        }
+        throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "this batch's first sending is still being applied; "
+                + "send it again shortly with the same batch_id", Map.of("retry_after_s", 2));
+    }
+
+    /** Applies each result of a batch seen for the first time. */
+    private Answer apply(ResultBatch batch, Principal who) {
         Map<ProbeScheduler.Reported, Integer> fates = new EnumMap<>(ProbeScheduler.Reported.class);
-        java.util.List<ResultBatch.Refusal> refused = new java.util.ArrayList<>(batch.refused());
+        List<ResultBatch.Refusal> refused = new ArrayList<>(batch.refused());
+        List<ResultBatch.Result> elsewhere = new ArrayList<>();
         for (ResultBatch.Result r : batch.results()) {
             ProbeScheduler.Reported fate = probes.report(r.target(), batch.location(), r.result(), r.at());
             fates.merge(fate, 1, Integer::sum);
+            if (fate == ProbeScheduler.Reported.ELSEWHERE && relay.isPresent()) {
+                elsewhere.add(r);
+                continue;
+            }
             switch (fate) {
                 case NOT_ASSIGNED -> refused.add(new ResultBatch.Refusal(r.index(), Optional.of(r.target()),
                         "results[" + r.index() + "].target: '" + r.target() + "' is not checked from location '"
                                 + batch.location() + "'"));
                 case ELSEWHERE -> refused.add(new ResultBatch.Refusal(r.index(), Optional.of(r.target()),
                         "results[" + r.index() + "].target: '" + r.target() + "' is checked by another node of the "
-                                + "cluster, which keeps its locations' results; this node cannot take it yet"));
+                                + "cluster, which keeps its locations' results; this node cannot pass it on"));
                 default -> {
                 }
             }
         }
-        refused.sort(java.util.Comparator.comparingInt(ResultBatch.Refusal::index));
+        // Passed on in the background: the prober's answer does not wait on another node.
+        int forwarded = elsewhere.isEmpty() ? 0 : relay.orElseThrow().pass(batch.location(), elsewhere);
+        refused.sort(Comparator.comparingInt(ResultBatch.Refusal::index));
         if (!refused.isEmpty()) {
             LOG.warn("event=prober.results_refused location={} token={} refused={} first=\"{}\"", batch.location(),
                     who.name(), refused.size(), refused.get(0).error());
         }
-        int current = fates.getOrDefault(ProbeScheduler.Reported.CURRENT, 0);
-        int history = fates.getOrDefault(ProbeScheduler.Reported.HISTORY, 0);
-        int duplicates = fates.getOrDefault(ProbeScheduler.Reported.DUPLICATE, 0);
+        return new Answer(batch.results().size() + batch.refused().size(),
+                fates.getOrDefault(ProbeScheduler.Reported.CURRENT, 0),
+                fates.getOrDefault(ProbeScheduler.Reported.HISTORY, 0),
+                fates.getOrDefault(ProbeScheduler.Reported.DUPLICATE, 0), forwarded, refused, false);
+    }
+
+    private static void send(ServerResponse res, ResultBatch batch, Answer a) {
         Json.stream(res, Status.OK_200, g -> {
             g.writeStartObject();
             g.writeStringField("location", batch.location());
-            g.writeNumberField("received", batch.results().size() + batch.refused().size());
-            g.writeNumberField("current", current);
-            g.writeNumberField("history_only", history);
-            g.writeNumberField("duplicates", duplicates);
+            if (batch.id().isPresent()) {
+                g.writeStringField("batch_id", batch.id().get());
+                g.writeBooleanField("repeated", a.repeated());
+            }
+            g.writeNumberField("received", a.received());
+            g.writeNumberField("current", a.current());
+            g.writeNumberField("history_only", a.history());
+            g.writeNumberField("duplicates", a.duplicates());
+            g.writeNumberField("forwarded", a.forwarded());
             g.writeNumberField("clock_offset_ms", batch.offset().toMillis());
             g.writeArrayFieldStart("refused");
-            for (ResultBatch.Refusal r : refused) {
+            for (ResultBatch.Refusal r : a.refused()) {
                 g.writeStartObject();
                 g.writeNumberField("index", r.index());
                 if (r.target().isPresent()) {

@@ -16,7 +16,8 @@ import java.util.function.Function;
 
 /**
  * The remote locations this server has heard from (an assignment poll or a batch of results), and
- * when each was last heard. Targets declared {@code locations: all} are checked from these and from
+ * when each was last heard; in cluster mode also those whose results another node passed on
+ * ({@link #relayed}), known but not watched here. Targets declared {@code locations: all} are checked from these and from
  * {@code local}; {@link #lost} tells which of them are lost.
  *
  * <p>Memory only: after a restart a location counts again from its prober's next poll, which comes
@@ -31,6 +32,8 @@ public final class Probers {
     private static final Logger LOG = LoggerFactory.getLogger(Probers.class);
 
     private final Map<String, Instant> lastHeard = new ConcurrentHashMap<>();
+    /** Those heard from and those whose results another node of a cluster passed on: what {@code all} counts. */
+    private final Set<String> known = ConcurrentHashMap.newKeySet();
     private final LocationWatch watch;
 
     /** With the default: a location is lost after two minutes unheard. */
@@ -70,12 +73,29 @@ public final class Probers {
     void heard(String location, Instant now) {
         if (lastHeard.size() < MAX || lastHeard.containsKey(location)) {
             lastHeard.merge(location, now, (a, b) -> b.isAfter(a) ? b : a);
+            known.add(location);
         }
     }
 
-    /** The remote locations heard from since this server started: a live, unmodifiable view. */
+    /**
+     * Cluster mode: another node passed on {@code location}'s results (its prober talks to that
+     * node). Known from now on, so {@code locations: all} counts it here, where its targets' quorums
+     * are; but not heard from: "lost" is told by the nodes the prober talks to, which hear its every
+     * poll, not by an owner that hears only of the results for its own targets (for an hourly target,
+     * one an hour) and would call a working prober lost between two of them.
+     */
+    void relayed(String location) {
+        if (known.size() < MAX || known.contains(location)) {
+            known.add(location);
+        }
+    }
+
+    /**
+     * The remote locations heard from since this server started, or (cluster mode) whose results
+     * another node passed on: a live, unmodifiable view.
+     */
     public Set<String> known() {
-        return java.util.Collections.unmodifiableSet(lastHeard.keySet());
+        return java.util.Collections.unmodifiableSet(known);
     }
 
     /** When {@code location} was last heard from, if it has been since this server started. */

@@ -324,6 +324,16 @@ public final class RemoteProber implements AutoCloseable {
 
     private enum Sent { TAKEN, RETRY, DROPPED }
 
+    /**
+     * A batch as it goes out, its id made once: kept with it on disk until the server answers, so a
+     * batch sent again after its answer was lost is known for the same (empty: an older prober's file).
+     */
+    private record Outgoing(Optional<String> id, List<ObjectNode> results) {
+        static Outgoing of(List<ObjectNode> results) {
+            return new Outgoing(Optional.of(java.util.UUID.randomUUID().toString().replace("-", "")), results);
+        }
+    }
+
     private void sendSafely() {
         try {
             send();
@@ -342,7 +352,7 @@ public final class RemoteProber implements AutoCloseable {
         for (ObjectNode o; (o = fresh.poll()) != null; ) {
             now.add(o);
         }
-        List<List<ObjectNode>> batches = chunks(now);
+        List<Outgoing> batches = chunks(now);
         int i = 0;
         if (buffer.isEmpty() && !refused.get()) {
             for (; i < batches.size(); i++) {
@@ -372,7 +382,7 @@ public final class RemoteProber implements AutoCloseable {
                 return;
             }
             List<ObjectNode> results = buffer.read(file);
-            Sent s = results.isEmpty() ? Sent.TAKEN : post(results, true);
+            Sent s = results.isEmpty() ? Sent.TAKEN : post(new Outgoing(ResultBuffer.batchId(file), results), true);
             if (s == Sent.RETRY) {
                 return;
             }
@@ -386,9 +396,9 @@ public final class RemoteProber implements AutoCloseable {
         dropped = 0;
     }
 
-    private void keep(List<ObjectNode> batch) {
+    private void keep(Outgoing batch) {
         try {
-            long lost = buffer.append(batch, clock.millis());
+            long lost = buffer.append(batch.id().orElseThrow(), batch.results(), clock.millis());
             if (lost > 0) {
                 if (dropped == 0) {
                     LOG.warn("event=prober.buffer_full dir={} cap_mb={} action=\"dropping the oldest results; the count "
@@ -397,15 +407,17 @@ public final class RemoteProber implements AutoCloseable {
                 dropped += lost;
             }
         } catch (IOException e) {
-            LOG.error("event=prober.buffer_write_failed dir={} results_lost={} error=\"{}\"", buffer.dir(), batch.size(),
+            LOG.error("event=prober.buffer_write_failed dir={} results_lost={} error=\"{}\"", buffer.dir(), batch.results().size(),
                     e.toString());
         }
     }
 
     /** Posts one batch; RETRY when it should be sent again later (unreachable, 5xx, token refused). */
-    private Sent post(List<ObjectNode> results, boolean backlog) {
+    private Sent post(Outgoing batch, boolean backlog) {
+        List<ObjectNode> results = batch.results();
         ObjectNode body = MAPPER.createObjectNode();
         body.put("location", settings.location());
+        batch.id().ifPresent(id -> body.put("batch_id", id));
         body.put("sent_at", clock.instant().toString());
         ArrayNode list = body.putArray("results");
         results.forEach(list::add);
@@ -457,10 +469,10 @@ public final class RemoteProber implements AutoCloseable {
         }
     }
 
-    private static List<List<ObjectNode>> chunks(List<ObjectNode> all) {
-        List<List<ObjectNode>> out = new ArrayList<>();
+    private static List<Outgoing> chunks(List<ObjectNode> all) {
+        List<Outgoing> out = new ArrayList<>();
         for (int i = 0; i < all.size(); i += ResultBatch.MAX_RESULTS) {
-            out.add(all.subList(i, Math.min(all.size(), i + ResultBatch.MAX_RESULTS)));
+            out.add(Outgoing.of(all.subList(i, Math.min(all.size(), i + ResultBatch.MAX_RESULTS))));
         }
         return out;
     }

@@ -36,12 +36,17 @@ import java.util.Set;
  * count in the current round as if checked now, when nobody knows when it was. Older than
  * {@link #MAX_AGE} is refused too (no prober buffers that long; such a date is a fault).
  *
+ * <p><b>Batch id.</b> {@code batch_id} (optional, so older probers still work) names the batch: a
+ * prober keeps it with the batch until the server has answered, so a batch sent again after its
+ * answer was lost carries the same id and the server applies it once ({@link RecentBatches}).
+ *
  * @param location the location the batch speaks for
+ * @param id       the batch's id, when the prober sent one
  * @param offset   what was added to each {@code checked_at} (zero when the clocks agree or no {@code sent_at})
  * @param results  the results that passed, oldest first (so each target's rounds are taken in order)
  * @param refused  the results that did not, in batch order
  */
-record ResultBatch(String location, Duration offset, List<Result> results, List<Refusal> refused) {
+record ResultBatch(String location, Optional<String> id, Duration offset, List<Result> results, List<Refusal> refused) {
 
     /** Most results in one batch: a prober sends what waits, in batches of at most this many. */
     static final int MAX_RESULTS = 500;
@@ -52,8 +57,10 @@ record ResultBatch(String location, Duration offset, List<Result> results, List<
     static final int MAX_REASON = 1_000;
     static final int MAX_STATS = 32;
     static final double MAX_LATENCY_MS = Duration.ofDays(1).toMillis();
+    /** A batch id: what a prober makes (32 hex digits), with room for other makers' UUIDs and the like. */
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{8,64}");
 
-    private static final Set<String> BODY_KEYS = Set.of("location", "sent_at", "results");
+    private static final Set<String> BODY_KEYS = Set.of("location", "batch_id", "sent_at", "results");
     private static final Set<String> RESULT_KEYS = Set.of("target", "checked_at", "outcome", "latency_ms", "reason",
             "status_code", "stats");
     static final String EXAMPLE = "{\"location\": \"eu\", \"sent_at\": \"2026-03-01T12:00:00Z\", \"results\": [{\"target\": "
@@ -79,6 +86,7 @@ record ResultBatch(String location, Duration offset, List<Result> results, List<
 
     ResultBatch {
         Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(id, "id");
         Objects.requireNonNull(offset, "offset");
         results = List.copyOf(results);
         refused = List.copyOf(refused);
@@ -97,6 +105,12 @@ record ResultBatch(String location, Duration offset, List<Result> results, List<
         Probers.nameProblem(location).ifPresent(p -> {
             throw new IllegalArgumentException("body.location: " + p);
         });
+        JsonNode rawId = body.get("batch_id");
+        Optional<String> id = rawId == null || rawId.isNull() ? Optional.empty() : Optional.of(rawId.asText());
+        if (id.isPresent() && (!rawId.isTextual() || !ID.matcher(id.get()).matches())) {
+            throw new IllegalArgumentException("body.batch_id: expected 8 to 64 letters, digits, '-' or '_', such as "
+                    + "3f2a9c0e5b7d41e8a6c2f0b9d8e7a1c4 (the same for every sending of one batch)");
+        }
         Duration offset = Duration.ZERO;
         Optional<String> sent = SpecReader.optionalText(body, "sent_at", "body");
         if (sent.isPresent()) {
@@ -129,7 +143,7 @@ record ResultBatch(String location, Duration offset, List<Result> results, List<
             }
         }
         ok.sort(Comparator.comparing(Result::at)); // stable: a target's results keep their order at one time
-        return new ResultBatch(location, offset, ok, refused);
+        return new ResultBatch(location, id, offset, ok, refused);
     }
 
     private static Result result(JsonNode item, int index, String where, Duration offset, Instant now) {

@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 /**
  * A prober's results that the server has not taken yet, on disk: one file per batch (at most
  * {@link ResultBatch#MAX_RESULTS} results, one JSON object a line, exactly as the batch sends them),
- * named by when it was written, so the oldest goes first. On disk rather than in memory so that a
+ * named by when it was written, so the oldest goes first, and by the batch's id, so a batch sent
+ * again after its answer was lost carries the id it had (the server then applies it once). On disk rather than in memory so that a
  * prober stopped or killed during an outage still delivers them when it starts again.
  *
  * <p>Bounded: past {@code capBytes} the oldest files are dropped, and the count of results lost is
@@ -28,6 +29,8 @@ final class ResultBuffer {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String SUFFIX = ".jsonl";
+    /** A batch id as kept in a file's name: no '-', which separates the name's parts. */
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9_]{8,64}");
 
     private final Path dir;
     private final long capBytes;
@@ -60,7 +63,10 @@ final class ResultBuffer {
      *
      * @return how many results older files held that were dropped to stay under the cap
      */
-    long append(List<ObjectNode> results, long nowMs) throws IOException {
+    long append(String batchId, List<ObjectNode> results, long nowMs) throws IOException {
+        if (!ID.matcher(batchId).matches()) {
+            throw new IllegalArgumentException("a batch id is letters, digits and '_' (got '" + batchId + "')");
+        }
         if (results.isEmpty()) {
             return 0;
         }
@@ -69,8 +75,8 @@ final class ResultBuffer {
             text.append(MAPPER.writeValueAsString(r)).append('\n');
         }
         byte[] body = text.toString().getBytes(StandardCharsets.UTF_8);
-        // Zero-padded time then a sequence: the names sort as the files were written.
-        String name = String.format("%015d-%09d", nowMs, sequence++ % 1_000_000_000L);
+        // Zero-padded time then a sequence: the names sort as the files were written; then the batch's id.
+        String name = String.format("%015d-%09d-%s", nowMs, sequence++ % 1_000_000_000L, batchId);
         Path tmp = dir.resolve(name + ".tmp");
         Files.write(tmp, body);
         Files.move(tmp, dir.resolve(name + SUFFIX), StandardCopyOption.ATOMIC_MOVE);
@@ -91,6 +97,14 @@ final class ResultBuffer {
         } catch (IOException e) {
             return List.of();
         }
+    }
+
+    /** The id of the batch a file holds; empty for a file an older prober wrote, which named none. */
+    static java.util.Optional<String> batchId(Path file) {
+        String name = file.getFileName().toString();
+        String[] parts = name.substring(0, name.length() - SUFFIX.length()).split("-", 3);
+        return parts.length == 3 && ID.matcher(parts[2]).matches() ? java.util.Optional.of(parts[2])
+                : java.util.Optional.empty();
     }
 
     /** A file's results; a line that cannot be read (a disk fault) is skipped, not fatal. */

@@ -460,6 +460,42 @@ class ProberApiTest {
         return m.group();
     }
 
+    @Test
+    void aBatchSentAgainWithItsIdIsAnsweredAsBeforeAndCountedOnceInHistory() {
+        create("{\"id\":\"web/shop\",\"http\":{\"url\":\"https://shop.example/\"," + EVERY + ",\"locations\":[\"eu\",\"us\"]}}");
+        String us = proberToken("us");
+        send(us, "us", "web/shop", "up", "status 200");
+        // Buffered while the server was out of reach, then sent; the answer was lost, so the prober sends it again.
+        String old = "{\"location\":\"us\",\"batch_id\":\"3f2a9c0e5b7d41e8a6c2f0b9d8e7a1c4\",\"results\":["
+                + result("web/shop", clock.instant().minusSeconds(600), "down", "connection refused", 12) + ","
+                + result("web/shop", clock.instant().minusSeconds(540), "down", "connection refused", 14) + ","
+                + result("nowhere", clock.instant().minusSeconds(540), "down", "connection refused", 14) + "]}";
+        JsonNode first = json(results(us, old));
+        assertThat(first.get("batch_id").asText()).isEqualTo("3f2a9c0e5b7d41e8a6c2f0b9d8e7a1c4");
+        assertThat(first.get("repeated").asBoolean()).isFalse();
+        assertThat(first.get("history_only").asInt()).isEqualTo(2);
+        assertThat(first.get("duplicates").asInt()).isZero();
+        JsonNode again = json(results(us, old));
+        assertThat(again.get("repeated").asBoolean()).isTrue();
+        assertThat(again.get("received").asInt()).isEqualTo(3);
+        assertThat(again.get("history_only").asInt()).isEqualTo(2); // what the first sending did
+        assertThat(again.get("duplicates").asInt()).isEqualTo(2); // nothing applied this time
+        assertThat(again.get("refused")).isEqualTo(first.get("refused"));
+
+        server.app().history().flush();
+        JsonNode usDays = json(http.get("/api/v1/targets/web/shop/history?days=1&location=us"));
+        assertThat(usDays.at("/days/0/samples").asInt()).isEqualTo(3);
+        assertThat(usDays.at("/days/0/failures").asInt()).isEqualTo(2);
+
+        // Another id is another batch; an id is letters, digits, '-' and '_', 8 to 64 of them, as text.
+        assertThat(json(results(us, old.replace("3f2a9c0e", "00000000"))).get("repeated").asBoolean()).isFalse();
+        String bad = "body.batch_id: expected 8 to 64 letters, digits, '-' or '_', such as "
+                + "3f2a9c0e5b7d41e8a6c2f0b9d8e7a1c4 (the same for every sending of one batch)";
+        assertError(results(us, "{\"location\":\"us\",\"batch_id\":\"short\",\"results\":[]}"), 400, bad);
+        assertError(results(us, "{\"location\":\"us\",\"batch_id\":\"a b c d e f g h\",\"results\":[]}"), 400, bad);
+        assertError(results(us, "{\"location\":\"us\",\"batch_id\":123456789,\"results\":[]}"), 400, bad);
+    }
+
     // ------------------------------------------------------------------ bad batches
 
     @Test
@@ -473,10 +509,13 @@ class ProberApiTest {
         assertError(results(eu, "{\"results\":[]}"), 400, "body: 'location' is required");
         assertError(results(eu, "{\"location\":\"eu\"}"), 400, "body.results: expected a list of results (it may be empty)");
         assertError(results(eu, "{\"location\":\"eu\",\"results\":[],\"colour\":1}"), 400,
-                "body: unknown key 'colour' (allowed: location, results, sent_at)");
+                "body: unknown key 'colour' (allowed: batch_id, location, results, sent_at)");
         assertError(results(eu, "{\"location\":\"local\",\"results\":[]}"), 400,
                 "body.location: 'local' is this server's own location; a prober runs elsewhere under a name of its own");
         assertError(results(eu, "{\"location\":\"us\",\"results\":[]}"), 403, "this token speaks for location 'eu' only, not 'us'");
+        // Where other nodes pass results on in cluster mode: nobody's on a single node.
+        assertError(http.postJson("/internal/cluster/prober-results", "{\"batches\":[]}", eu), 401,
+                "node-to-node route: it needs the cluster secret, and cluster mode on");
         assertError(results(eu, "{\"location\":\"eu\",\"sent_at\":\"yesterday\",\"results\":[]}"), 400,
                 "body.sent_at: expected a time such as 2026-03-01T12:00:00Z (the prober's clock when it sent the batch)");
         List<String> many = new ArrayList<>();

@@ -80,6 +80,19 @@ class ResultBatchTest {
     }
 
     @Test
+    void aBatchIdIsOptionalAndWhenGivenAShortWordOfSafeCharacters() throws Exception {
+        assertThat(read("{\"location\":\"eu\",\"results\":[]}").id()).isEmpty();
+        assertThat(read("{\"location\":\"eu\",\"batch_id\":null,\"results\":[]}").id()).isEmpty();
+        assertThat(read("{\"location\":\"eu\",\"batch_id\":\"3f2a9c0e-5b7d-41e8-a6c2-f0b9d8e7a1c4\",\"results\":[]}").id())
+                .hasValue("3f2a9c0e-5b7d-41e8-a6c2-f0b9d8e7a1c4");
+        for (String bad : new String[] {"\"\"", "\"1234567\"", "\"" + "a".repeat(65) + "\"", "\"abc/defgh\"", "12345678",
+                "[\"abcdefgh\"]"}) {
+            assertThatThrownBy(() -> read("{\"location\":\"eu\",\"batch_id\":" + bad + ",\"results\":[]}"))
+                    .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("body.batch_id: expected 8 to 64");
+        }
+    }
+
+    @Test
     void statsAreNumbersAndFew() throws Exception {
         JsonNode body = JSON.readTree("{\"location\":\"eu\",\"results\":[{\"target\":\"a\",\"checked_at\":\"" + NOW
                 + "\",\"outcome\":\"up\",\"reason\":\"ok\",\"stats\":{\"cpu\":\"high\"}}]}");
