@@ -54,14 +54,10 @@ class ClusterProbersTest {
         try (ClusterNodes cluster = ClusterNodes.builder(dir).nodes(2).config(yaml.toString()).start()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> cluster.liveNodes(0) == 2 && cluster.unowned(0) == 0
                     && cluster.liveNodes(1) == 2 && cluster.unowned(1) == 0);
-            String owner = cluster.node(0).id();
-            String target = null;
-            for (int i = 0; i < TARGETS && target == null; i++) {
-                if (owner.equals(ownerOf(cluster, "web/" + i))) {
-                    target = "web/" + i;
-                }
-            }
-            assertThat(target).as("node 0 owns one of the targets").isNotNull();
+            // Partitions are shared out between the two nodes a little after both are live: wait for
+            // node 0 to own one of the targets rather than reading the first moment's split.
+            String target = await().atMost(Duration.ofSeconds(30)).until(() -> ownedBy(cluster, cluster.node(0).id()),
+                    java.util.Objects::nonNull);
             Http a = cluster.node(0).http();
             Http b = cluster.node(1).http();
             HttpResponse<String> t = a.postJson("/api/v1/tokens", "{\"scope\":\"prober\"}", ClusterNodes.ADMIN);
@@ -122,6 +118,16 @@ class ClusterProbersTest {
 
     private static String state(Http node, String id) {
         return json(node.get("/api/v1/targets/" + id, ClusterNodes.ADMIN)).path("target").path("state").asText();
+    }
+
+    /** A target that {@code node} owns now, or null. */
+    private static String ownedBy(ClusterNodes cluster, String node) throws Exception {
+        for (int i = 0; i < TARGETS; i++) {
+            if (node.equals(ownerOf(cluster, "web/" + i))) {
+                return "web/" + i;
+            }
+        }
+        return null;
     }
 
     private static String ownerOf(ClusterNodes cluster, String targetId) throws Exception {
