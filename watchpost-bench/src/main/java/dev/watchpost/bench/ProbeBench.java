@@ -148,7 +148,7 @@ public final class ProbeBench {
     }
 
     /** The upper edge of the bucket holding quantile q, as text ("≤ 100 ms"). */
-    private static String quantile(Map<Double, Double> cumulative, double total, double q) {
+    static String quantile(Map<Double, Double> cumulative, double total, double q) {
         double rank = Math.ceil(q * total);
         for (var e : cumulative.entrySet()) {
             if (e.getValue() >= rank) {
@@ -158,11 +158,11 @@ public final class ProbeBench {
         return "n/a";
     }
 
-    private static double pct(long[] sorted, double q) {
+    static double pct(long[] sorted, double q) {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
     }
 
-    private static Map<Double, Double> buckets(String metrics) {
+    static Map<Double, Double> buckets(String metrics) {
         Map<Double, Double> out = new TreeMap<>();
         Matcher m = BUCKET.matcher(metrics);
         while (m.find()) {
@@ -172,7 +172,7 @@ public final class ProbeBench {
         return out;
     }
 
-    private static Map<String, Double> counters(Pattern p, String metrics) {
+    static Map<String, Double> counters(Pattern p, String metrics) {
         Map<String, Double> out = new TreeMap<>();
         Matcher m = p.matcher(metrics);
         while (m.find()) {
@@ -186,12 +186,12 @@ public final class ProbeBench {
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
-    private static String get(HttpClient client, String url) throws IOException, InterruptedException {
+    static String get(HttpClient client, String url) throws IOException, InterruptedException {
         return client.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     /** utime + stime of the process, in clock ticks. */
-    private static long cpuTicks(long pid) throws IOException {
+    static long cpuTicks(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
