@@ -33,8 +33,8 @@ import java.util.regex.Pattern;
  *   <li>{@code backend PORT DELAY_MS}: an HTTP server on 127.0.0.1 answering after DELAY_MS. It tells
  *       the locations apart by the {@code User-Agent} a prober sends ({@code (location p1)}), and
  *       {@code POST /control/fail?locations=p1,p2&below=N} makes {@code /health/i} with i &lt; N answer
- *       503 to those locations from then on. It keeps, per target and location, when it last answered
- *       503 ({@code GET /control/latest503}: lines "id location epoch-ms").</li>
+ *       503 to those locations from then on. It keeps, per target and location, when it answered
+ *       503 ({@code GET /control/answered503}: a line "id location epoch-ms" per 503 answered).</li>
  *   <li>{@code measure SERVER_PID PROBER_PIDS PORT BACKEND_PORT TARGETS SECONDS FAIL_LOCATIONS FAIL}:
  *       over SECONDS, the server's CPU and the results it took (its
  *       {@code watchpost_probe_location_results_total}), the probers' CPU and memory; then it fails
@@ -67,7 +67,7 @@ public final class RemoteProbeBench {
 
     private static void backend(int port, long delayMs) throws IOException {
         Map<String, Integer> failBelow = new ConcurrentHashMap<>(); // location -> targets below this index fail
-        Map<String, Long> latest503 = new ConcurrentHashMap<>();    // "id location" -> epoch ms
+        Map<String, List<Long>> answered503 = new ConcurrentHashMap<>(); // "id location" -> epoch ms of each 503
         HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
         s.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         byte[] ok = "ok".getBytes(StandardCharsets.UTF_8);
@@ -87,7 +87,8 @@ public final class RemoteProbeBench {
                     out.write(body);
                 }
                 if (fail) {
-                    latest503.put("probe/" + index + " " + location, System.currentTimeMillis());
+                    answered503.computeIfAbsent("probe/" + index + " " + location, x -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                            .add(System.currentTimeMillis());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -107,9 +108,9 @@ public final class RemoteProbeBench {
             ex.sendResponseHeaders(204, -1);
             ex.close();
         });
-        s.createContext("/control/latest503", ex -> {
+        s.createContext("/control/answered503", ex -> {
             StringBuilder out = new StringBuilder();
-            latest503.forEach((k, v) -> out.append(k).append(' ').append(v).append('\n'));
+            answered503.forEach((k, times) -> times.forEach(t -> out.append(k).append(' ').append(t).append('\n')));
             byte[] body = out.toString().getBytes(StandardCharsets.UTF_8);
             ex.sendResponseHeaders(200, body.length);
             try (OutputStream o = ex.getResponseBody()) {
@@ -208,23 +209,28 @@ public final class RemoteProbeBench {
         while (downAt.size() < fail && System.currentTimeMillis() < deadline) {
             Thread.sleep(200);
         }
-        String latest = ProbeBench.get(client, "http://127.0.0.1:" + backendPort + "/control/latest503");
+        String latest = ProbeBench.get(client, "http://127.0.0.1:" + backendPort + "/control/answered503");
         reader.interrupt();
         stream.body().close();
 
-        Map<String, List<Long>> answers = new ConcurrentHashMap<>();
+        // Per target, each failing location's latest 503 before the change; the k-th of them is the latest.
+        Map<String, Map<String, Long>> answers = new ConcurrentHashMap<>();
         for (String line : latest.split("\n")) {
             String[] f = line.split(" ");
             if (f.length == 3) {
-                answers.computeIfAbsent(f[0], k -> new ArrayList<>()).add(Long.parseLong(f[2]));
+                long t = Long.parseLong(f[2]);
+                Long down = downAt.get(f[0]);
+                if (down != null && t <= down) {
+                    answers.computeIfAbsent(f[0], x -> new ConcurrentHashMap<>()).merge(f[1], t, Math::max);
+                }
             }
         }
         int k = failLocations.split(",").length;
         List<Long> lags = new ArrayList<>();
         for (var e : downAt.entrySet()) {
-            List<Long> times = answers.getOrDefault(e.getKey(), List.of()).stream().filter(t -> t <= e.getValue()).sorted().toList();
-            if (times.size() >= k) {
-                lags.add(e.getValue() - times.get(times.size() - 1)); // the k-th (last) of the disagreeing answers
+            Map<String, Long> byLocation = answers.getOrDefault(e.getKey(), Map.of());
+            if (byLocation.size() >= k) {
+                lags.add(e.getValue() - java.util.Collections.max(byLocation.values())); // the k-th disagreeing answer
             }
         }
         long[] sorted = lags.stream().mapToLong(Long::longValue).sorted().toArray();
