@@ -302,6 +302,56 @@ class ProberApiTest {
     }
 
     @Test
+    void maintenanceHoldsAndCompositesActOnWhatTheLocationsAgree() {
+        create("{\"id\":\"web/shop\",\"http\":{\"url\":\"https://shop.example/\"," + EVERY
+                + ",\"locations\":[\"eu\",\"us\"],\"failure-threshold\":1}}");
+        create("{\"id\":\"web/all\",\"composite\":{\"parts\":[\"web/shop\"],\"startup-grace\":0}}");
+        String eu = proberToken("eu");
+        String us = proberToken("us");
+        send(eu, "eu", "web/shop", "up", "status 200");
+        send(us, "us", "web/shop", "up", "status 200");
+        assertThat(view("web/shop").state()).isEqualTo(State.ONLINE);
+        await().atMost(Duration.ofSeconds(10)).until(() -> view("web/all").state() == State.ONLINE);
+
+        // In maintenance, the locations agreeing on down change what it shows after, not now.
+        Instant now = clock.instant();
+        HttpResponse<String> made = http.postJson("/api/v1/notices", "{\"kind\":\"maintenance\",\"title\":\"Move\","
+                + "\"message\":\"New rack\",\"targets\":[\"web/shop\"],\"starts_at\":\"" + now.minusSeconds(60)
+                + "\",\"ends_at\":\"" + now.plusSeconds(3600) + "\"}", TestServer.ADMIN);
+        assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+        assertThat(view("web/shop").state()).isEqualTo(State.MAINTENANCE);
+        clock.advance(Duration.ofSeconds(60));
+        send(eu, "eu", "web/shop", "down", "status 503");
+        send(us, "us", "web/shop", "down", "status 503");
+        assertThat(view("web/shop").state()).isEqualTo(State.MAINTENANCE);
+
+        // Released: the agreed state shows, and the composite follows its part.
+        long id = json(made).get("id").asLong();
+        HttpResponse<String> ended = http.send(http.request("/api/v1/notices/" + id)
+                .header("Authorization", "Bearer " + TestServer.ADMIN).header("Content-Type", "application/json")
+                .method("PUT", HttpRequest.BodyPublishers.ofString("{\"ends_at\":\"" + clock.instant() + "\"}")).build());
+        assertThat(ended.statusCode()).as(ended.body()).isEqualTo(200);
+        assertThat(view("web/shop").state()).isEqualTo(State.DOWN);
+        assertThat(view("web/shop").message()).isEqualTo("down from eu and us: status 503");
+        await().atMost(Duration.ofSeconds(10)).until(() -> view("web/all").state().severity()
+                == dev.watchpost.live.Severity.BAD);
+
+        // One location back is not a quorum of two: still down; both, and the composite is back too.
+        clock.advance(Duration.ofSeconds(60));
+        send(eu, "eu", "web/shop", "up", "status 200");
+        send(us, "us", "web/shop", "down", "status 503");
+        assertThat(view("web/shop").state()).isEqualTo(State.DOWN);
+        clock.advance(Duration.ofSeconds(60));
+        send(eu, "eu", "web/shop", "up", "status 200");
+        send(us, "us", "web/shop", "up", "status 200");
+        clock.advance(Duration.ofSeconds(60));
+        send(eu, "eu", "web/shop", "up", "status 200");
+        send(us, "us", "web/shop", "up", "status 200");
+        assertThat(view("web/shop").state()).isEqualTo(State.ONLINE);
+        await().atMost(Duration.ofSeconds(10)).until(() -> view("web/all").state() == State.ONLINE);
+    }
+
+    @Test
     void aSilentLocationIsLeftOutNeverCountedDownAndTooFewLiveKeepTheStateAndSaySo() {
         create("{\"id\":\"web/shop\",\"http\":{\"url\":\"https://shop.example/\"," + EVERY
                 + ",\"locations\":[\"eu\",\"us\",\"asia\"],\"quorum\":2,\"failure-threshold\":1}}");
