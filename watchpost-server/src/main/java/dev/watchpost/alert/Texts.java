@@ -297,7 +297,7 @@ final class Texts {
      */
     private static String locationReason(Alert a, LocationBody b, Context ctx) {
         if (a.event() == Event.LOCATION_BACK) {
-            return "back after " + duration(Duration.between(b.lostSince().orElse(a.at()), a.at()));
+            return "back after " + Times.duration(Duration.between(b.lostSince().orElse(a.at()), a.at()));
         }
         return "no results or polls since " + ctx.time(a.at()) + "; its results are left out of every quorum ("
                 + count(b.targets(), "target") + (b.targets() == 1 ? " is" : " are") + " checked from it)";
@@ -318,23 +318,6 @@ final class Texts {
         v.put("total", "");
         v.put("members", "");
         return v;
-    }
-
-    /** "43 s", "4 min", "3 h 5 min", "2 d 4 h", as the pages write durations. */
-    static String duration(Duration d) {
-        long s = Math.max(0, d.toSeconds());
-        if (s < 60) {
-            return s + " s";
-        }
-        long m = s / 60;
-        if (m < 60) {
-            return m + " min";
-        }
-        long h = m / 60;
-        if (h < 24) {
-            return h + " h" + (m % 60 == 0 ? "" : " " + m % 60 + " min");
-        }
-        return h / 24 + " d" + (h % 24 == 0 ? "" : " " + h % 24 + " h");
     }
 
     // ---------------------------------------------------------------- digests

@@ -34,21 +34,9 @@ final class Format {
         return String.format(Locale.ROOT, "%.2f%%", floored);
     }
 
-    /** "43 s", "12 min", "3 h 5 min", "2 d 4 h". */
+    /** "43 s", "12 min", "3 h 5 min", "2 d 4 h": as alerts write them ({@link dev.watchpost.web.Times#duration}). */
     static String duration(Duration d) {
-        long s = Math.max(0, d.toSeconds());
-        if (s < 60) {
-            return s + " s";
-        }
-        long m = s / 60;
-        if (m < 60) {
-            return m + " min";
-        }
-        long h = m / 60;
-        if (h < 24) {
-            return h + " h" + (m % 60 == 0 ? "" : " " + m % 60 + " min");
-        }
-        return h / 24 + " d" + (h % 24 == 0 ? "" : " " + h % 24 + " h");
+        return dev.watchpost.web.Times.duration(d);
     }
 
     /** "41 ms", "1.25 s". */

@@ -60,6 +60,26 @@ public record Times(ZoneId zone) {
         return LocalDate.ofInstant(t, zone);
     }
 
+    /**
+     * How long something lasted, as pages and alerts write it: {@code 43 s}, {@code 12 min},
+     * {@code 3 h 5 min}, {@code 2 d 4 h} (no zone needed, so static).
+     */
+    public static String duration(java.time.Duration d) {
+        long s = Math.max(0, d.toSeconds());
+        if (s < 60) {
+            return s + " s";
+        }
+        long m = s / 60;
+        if (m < 60) {
+            return m + " min";
+        }
+        long h = m / 60;
+        if (h < 24) {
+            return h + " h" + (m % 60 == 0 ? "" : " " + m % 60 + " min");
+        }
+        return h / 24 + " d" + (h % 24 == 0 ? "" : " " + h % 24 + " h");
+    }
+
     /** How prose names the zone: {@code UTC}, {@code Asia/Tokyo}. */
     public String label() {
         return zone.getId();
