@@ -17,18 +17,12 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -48,16 +42,13 @@ final class Forwarder implements Forwarding, AutoCloseable {
     /** Longer than a lease and a round: a failed owner's partitions have a new owner by then. */
     static final Duration PATIENCE = Duration.ofSeconds(10);
     /** How long one request to an owner may take before its reports are asked about again. */
-    static final Duration OWNER_TIMEOUT = Duration.ofSeconds(3);
+    static final Duration OWNER_TIMEOUT = OwnerLanes.OWNER_TIMEOUT;
     static final int BATCH = 500;
     static final String PATH = "/internal/cluster/observations";
 
     private final Membership membership;
     private final LiveState live;
-    private final String secret;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(1)).build();
-    private final ConcurrentHashMap<URI, Lane> lanes = new ConcurrentHashMap<>();
+    private final OwnerLanes<Pending> lanes;
     private final Counter forwarded;
     private final Counter retried;
     private volatile boolean closed;
@@ -65,7 +56,10 @@ final class Forwarder implements Forwarding, AutoCloseable {
     Forwarder(Membership membership, LiveState live, String secret, MeterRegistry meters) {
         this.membership = membership;
         this.live = live;
-        this.secret = secret;
+        this.lanes = new OwnerLanes<>(PATH, BATCH, "watchpost-forward", secret, this::send, (to, batch, e) -> {
+            LOG.debug("event=cluster.forward_failed owner={} reports={} error=\"{}\"", to, batch.size(), e.toString());
+            batch.forEach(p -> p.answer().completeExceptionally(e));
+        }, left -> left.forEach(p -> p.answer().completeExceptionally(new IOException("this node is stopping"))));
         this.forwarded = Counter.builder("watchpost.cluster.forwarded").description("Reports passed to their owner")
                 .register(meters);
         this.retried = Counter.builder("watchpost.cluster.forward.retries")
@@ -94,7 +88,7 @@ final class Forwarder implements Forwarding, AutoCloseable {
             Optional<URI> owner = membership.ownerUrl(partition);
             if (owner.isPresent()) {
                 Pending p = new Pending(targetId, o, new CompletableFuture<>());
-                lane(owner.get()).queue.add(p);
+                lanes.offer(owner.get(), p);
                 try {
                     Optional<Answer> a = await(p, owner.get(), partition, targetId, deadline);
                     if (a.isPresent() && a.get() != Answer.MOVED) {
@@ -142,73 +136,31 @@ final class Forwarder implements Forwarding, AutoCloseable {
     /** How often a waiting report looks whether its partition moved. */
     static final Duration CHECK_OWNER_EVERY = Duration.ofMillis(200);
 
-    private Lane lane(URI owner) {
-        return lanes.computeIfAbsent(owner, Lane::new);
-    }
-
-    /** The queue of reports for one owner and the virtual thread that sends them. */
-    private final class Lane {
-        final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-        final URI target;
-
-        Lane(URI owner) {
-            this.target = owner.resolve(PATH);
-            Thread.ofVirtual().name("watchpost-forward").start(this::run);
+    /** One batch to its owner; reports given up by their callers meanwhile were sent to the next owner and are left out. */
+    private void send(URI to, List<Pending> all) throws IOException, InterruptedException {
+        List<Pending> batch = all.stream().filter(p -> !p.answer().isDone()).toList();
+        if (batch.isEmpty()) {
+            return;
         }
-
-        private void run() {
-            List<Pending> batch = new ArrayList<>(BATCH);
-            while (!closed) {
-                try {
-                    Pending first = queue.poll(1, TimeUnit.SECONDS);
-                    if (first == null) {
-                        continue;
-                    }
-                    batch.add(first);
-                    queue.drainTo(batch, BATCH - 1);
-                    batch.removeIf(p -> p.answer().isDone()); // given up by their callers: sent to the next owner
-                    if (!batch.isEmpty()) {
-                        send(batch);
-                    }
-                } catch (InterruptedException e) {
-                    return;
-                } catch (IOException | RuntimeException e) {
-                    LOG.debug("event=cluster.forward_failed owner={} reports={} error=\"{}\"", target, batch.size(), e.toString());
-                    batch.forEach(p -> p.answer().completeExceptionally(e));
-                } finally {
-                    batch.clear();
-                }
-            }
+        ArrayNode body = Json.MAPPER.createArrayNode();
+        for (Pending p : batch) {
+            body.add(ObservationJson.write(p.targetId(), p.observation()));
         }
-
-        private void send(List<Pending> batch) throws IOException, InterruptedException {
-            ArrayNode body = Json.MAPPER.createArrayNode();
-            for (Pending p : batch) {
-                body.add(ObservationJson.write(p.targetId(), p.observation()));
-            }
-            HttpResponse<String> res = http.send(HttpRequest.newBuilder(target).timeout(OWNER_TIMEOUT)
-                    .header("Authorization", "Bearer " + secret).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(body))).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (res.statusCode() != 200) {
-                throw new IOException("owner answered " + res.statusCode());
-            }
-            JsonNode answers = Json.MAPPER.readTree(res.body()).path("results");
-            for (int i = 0; i < batch.size(); i++) {
-                String a = answers.path(i).asText("moved");
-                batch.get(i).answer().complete(switch (a) {
-                    case "ok" -> Answer.OK;
-                    case "unknown" -> Answer.UNKNOWN;
-                    default -> Answer.MOVED;
-                });
-            }
+        JsonNode answers = Json.MAPPER.readTree(lanes.post(to, Json.MAPPER.writeValueAsBytes(body))).path("results");
+        for (int i = 0; i < batch.size(); i++) {
+            String a = answers.path(i).asText("moved");
+            batch.get(i).answer().complete(switch (a) {
+                case "ok" -> Answer.OK;
+                case "unknown" -> Answer.UNKNOWN;
+                default -> Answer.MOVED;
+            });
         }
     }
-
 
     @Override
     public void close() {
         closed = true;
+        lanes.close();
     }
 
     /** An observation on the wire between nodes. */

@@ -27,7 +27,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -164,22 +163,7 @@ public final class RemoteProber implements AutoCloseable {
     }
 
     private void checked(String target, ProbeResult r, Instant at) {
-        ObjectNode o = MAPPER.createObjectNode();
-        o.put("target", target);
-        o.put("checked_at", at.toString());
-        o.put("outcome", r.outcome().name().toLowerCase(Locale.ROOT));
-        if (Double.isNaN(r.latencyMs())) {
-            o.putNull("latency_ms");
-        } else {
-            o.put("latency_ms", r.latencyMs());
-        }
-        o.put("reason", r.reason());
-        r.statusCode().ifPresent(c -> o.put("status_code", c));
-        if (!r.stats().isEmpty()) {
-            ObjectNode stats = o.putObject("stats");
-            r.stats().forEach(stats::put);
-        }
-        fresh.add(o);
+        fresh.add(ResultBatch.json(target, at, r));
     }
 
     // ------------------------------------------------------------------ assignments

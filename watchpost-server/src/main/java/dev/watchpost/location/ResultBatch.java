@@ -1,10 +1,12 @@
 package dev.watchpost.location;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.watchpost.config.SpecReader;
 import dev.watchpost.probe.Outcome;
 import dev.watchpost.probe.ProbeResult;
 import dev.watchpost.probe.Quorum;
+import dev.watchpost.web.Json;
 
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -98,6 +100,26 @@ record ResultBatch(String location, Optional<String> id, Duration offset, List<R
      * @throws TooLarge                 more than {@link #MAX_RESULTS} results
      * @throws IllegalArgumentException the batch as a whole is wrong; the message says where and what
      */
+    /** One result as a prober sends it (and a node passes it on): what {@link #read} reads back. */
+    static ObjectNode json(String target, Instant checkedAt, ProbeResult r) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("target", target);
+        o.put("checked_at", checkedAt.toString());
+        o.put("outcome", r.outcome().name().toLowerCase(java.util.Locale.ROOT));
+        if (Double.isNaN(r.latencyMs())) {
+            o.putNull("latency_ms");
+        } else {
+            o.put("latency_ms", r.latencyMs());
+        }
+        o.put("reason", r.reason());
+        r.statusCode().ifPresent(c -> o.put("status_code", c));
+        if (!r.stats().isEmpty()) {
+            ObjectNode stats = o.putObject("stats");
+            r.stats().forEach(stats::put);
+        }
+        return o;
+    }
+
     static ResultBatch read(JsonNode body, Instant now) {
         SpecReader.object(body, "body", EXAMPLE);
         SpecReader.keys(body, "body", BODY_KEYS);

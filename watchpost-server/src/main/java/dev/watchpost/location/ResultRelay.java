@@ -3,7 +3,7 @@ package dev.watchpost.location;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.watchpost.probe.ProbeResult;
+import dev.watchpost.cluster.OwnerLanes;
 import dev.watchpost.probe.ProbeScheduler;
 import dev.watchpost.web.Json;
 import io.micrometer.core.instrument.Counter;
@@ -13,19 +13,13 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,8 +31,8 @@ import java.util.function.Function;
  * any node, and its answer does not wait on another node: the results are counted {@code forwarded}
  * and go on in the background.
  *
- * <p>One lane per owner, as {@code cluster.Forwarder} has: a virtual thread that sends whatever
- * waits for that owner, at most {@link ResultBatch#MAX_RESULTS} results a request, so a prober's
+ * <p>One lane per owner ({@code cluster.OwnerLanes}, as push reports have): a virtual thread that
+ * sends whatever waits for that owner, at most {@link ResultBatch#MAX_RESULTS} results a request, so a prober's
  * batch travels whole when it can and the owner gets a location's results in the order they came.
  * A result the owner no longer owns ({@code moved}), or whose request failed, is routed again
  * against the owner the cluster names then (a failed node's partitions move within a lease); one
@@ -56,17 +50,13 @@ public final class ResultRelay implements AutoCloseable {
     static final String PATH = "/internal/cluster/prober-results";
     /** Longer than a lease and a few rounds: a failed owner's partitions have a new owner by then. */
     static final Duration PATIENCE = Duration.ofSeconds(60);
-    static final Duration OWNER_TIMEOUT = Duration.ofSeconds(3);
     static final Duration RETRY_AFTER = Duration.ofMillis(500);
     /** Results waiting for their owners, at most: a minute of 1,000 results a second and more. */
     static final int MAX_WAITING = 100_000;
 
     private final Function<String, Optional<URI>> ownerUrl;
     private final ProbeScheduler probes;
-    private final String secret;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(1)).build();
-    private final ConcurrentHashMap<URI, Lane> lanes = new ConcurrentHashMap<>();
+    private final OwnerLanes<Item> lanes;
     private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "watchpost-relay-retry");
         t.setDaemon(true);
@@ -85,7 +75,10 @@ public final class ResultRelay implements AutoCloseable {
     public ResultRelay(Function<String, Optional<URI>> ownerUrl, ProbeScheduler probes, String secret, MeterRegistry meters) {
         this.ownerUrl = ownerUrl;
         this.probes = probes;
-        this.secret = secret;
+        this.lanes = new OwnerLanes<>(PATH, ResultBatch.MAX_RESULTS, "watchpost-relay", secret, this::send, (to, batch, e) -> {
+            LOG.debug("event=prober.relay_failed owner={} results={} error=\"{}\"", to, batch.size(), e.toString());
+            later(batch); // the owner may have moved: asked again shortly
+        }, left -> drop(left, "the node stopped"));
         this.relayed = Counter.builder("watchpost.prober.relayed")
                 .description("Prober results passed to the node that owns their target, and taken there").register(meters);
         this.dropped = Counter.builder("watchpost.prober.relay.dropped")
@@ -135,7 +128,7 @@ public final class ResultRelay implements AutoCloseable {
             String target = item.result().target();
             Optional<URI> owner = ownerUrl.apply(target);
             if (owner.isPresent()) {
-                lane(owner.get()).queue.add(item);
+                lanes.offer(owner.get(), item);
                 continue;
             }
             ProbeScheduler.Reported fate = probes.report(target, item.location(), item.result().result(), item.result().at());
@@ -176,113 +169,49 @@ public final class ResultRelay implements AutoCloseable {
                 first.result().target(), why);
     }
 
-    private Lane lane(URI owner) {
-        return lanes.computeIfAbsent(owner, Lane::new);
-    }
-
-    /** The results waiting for one owner and the virtual thread that sends them. */
-    private final class Lane {
-        final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
-        final URI target;
-
-        Lane(URI owner) {
-            this.target = owner.resolve(PATH);
-            Thread.ofVirtual().name("watchpost-relay").start(this::run);
+    /** One request for what waits, grouped by location in the order it came; each result's answer decides its fate. */
+    private void send(URI to, List<Item> batch) throws IOException, InterruptedException {
+        Map<String, List<Item>> byLocation = new LinkedHashMap<>();
+        for (Item item : batch) {
+            byLocation.computeIfAbsent(item.location(), l -> new ArrayList<>()).add(item);
         }
-
-        private void run() {
-            List<Item> batch = new ArrayList<>(ResultBatch.MAX_RESULTS);
-            while (!closed) {
-                try {
-                    Item first = queue.poll(1, TimeUnit.SECONDS);
-                    if (first == null) {
-                        continue;
-                    }
-                    batch.add(first);
-                    queue.drainTo(batch, ResultBatch.MAX_RESULTS - 1);
-                    send(batch);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (IOException | RuntimeException e) {
-                    LOG.debug("event=prober.relay_failed owner={} results={} error=\"{}\"", target, batch.size(), e.toString());
-                    later(List.copyOf(batch)); // the owner may have moved: asked again shortly
-                } finally {
-                    batch.clear();
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        ArrayNode groups = body.putArray("batches");
+        for (Map.Entry<String, List<Item>> e : byLocation.entrySet()) {
+            ObjectNode g = groups.addObject();
+            g.put("location", e.getKey());
+            ArrayNode list = g.putArray("results");
+            for (Item item : e.getValue()) {
+                ResultBatch.Result r = item.result();
+                list.add(ResultBatch.json(r.target(), r.at(), r.result()));
+            }
+        }
+        JsonNode answers = Json.MAPPER.readTree(lanes.post(to, Json.MAPPER.writeValueAsBytes(body))).path("batches");
+        List<Item> moved = new ArrayList<>();
+        int taken = 0;
+        int g = 0;
+        for (List<Item> items : byLocation.values()) {
+            JsonNode fates = answers.path(g++);
+            for (int i = 0; i < items.size(); i++) {
+                String fate = fates.path(i).asText("moved");
+                if (fate.equals("moved")) {
+                    moved.add(items.get(i));
+                } else {
+                    // taken (current, history, duplicate), or refused by the owner (not assigned there any more):
+                    // either way nothing more to do for it
+                    taken++;
                 }
             }
-            List<Item> left = new ArrayList<>();
-            queue.drainTo(left);
-            drop(left, "the node stopped");
         }
-
-        /** One request for what waits, grouped by location in the order it came; each result's answer decides its fate. */
-        private void send(List<Item> batch) throws IOException, InterruptedException {
-            Map<String, List<Item>> byLocation = new LinkedHashMap<>();
-            for (Item item : batch) {
-                byLocation.computeIfAbsent(item.location(), l -> new ArrayList<>()).add(item);
-            }
-            ObjectNode body = Json.MAPPER.createObjectNode();
-            ArrayNode groups = body.putArray("batches");
-            for (Map.Entry<String, List<Item>> e : byLocation.entrySet()) {
-                ObjectNode g = groups.addObject();
-                g.put("location", e.getKey());
-                ArrayNode list = g.putArray("results");
-                e.getValue().forEach(item -> list.add(json(item.result())));
-            }
-            HttpResponse<String> res = http.send(HttpRequest.newBuilder(target).timeout(OWNER_TIMEOUT)
-                    .header("Authorization", "Bearer " + secret).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(body))).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (res.statusCode() != 200) {
-                throw new IOException("owner answered " + res.statusCode());
-            }
-            JsonNode answers = Json.MAPPER.readTree(res.body()).path("batches");
-            List<Item> moved = new ArrayList<>();
-            int taken = 0;
-            int g = 0;
-            for (List<Item> items : byLocation.values()) {
-                JsonNode fates = answers.path(g++);
-                for (int i = 0; i < items.size(); i++) {
-                    String fate = fates.path(i).asText("moved");
-                    if (fate.equals("moved")) {
-                        moved.add(items.get(i));
-                    } else {
-                        // taken (current, history, duplicate), or refused by the owner (not assigned there any more):
-                        // either way nothing more to do for it
-                        taken++;
-                    }
-                }
-            }
-            done(taken);
-            relayed.increment(taken);
-            route(moved);
-        }
-    }
-
-    /** A result as a prober sends it, its time already on this cluster's clock. */
-    static ObjectNode json(ResultBatch.Result r) {
-        ProbeResult p = r.result();
-        ObjectNode o = Json.MAPPER.createObjectNode();
-        o.put("target", r.target());
-        o.put("checked_at", r.at().toString());
-        o.put("outcome", p.outcome().name().toLowerCase(Locale.ROOT));
-        if (Double.isNaN(p.latencyMs())) {
-            o.putNull("latency_ms");
-        } else {
-            o.put("latency_ms", p.latencyMs());
-        }
-        o.put("reason", p.reason());
-        p.statusCode().ifPresent(c -> o.put("status_code", c));
-        if (!p.stats().isEmpty()) {
-            ObjectNode stats = o.putObject("stats");
-            p.stats().forEach(stats::put);
-        }
-        return o;
+        done(taken);
+        relayed.increment(taken);
+        route(moved);
     }
 
     @Override
     public void close() {
         closed = true;
+        lanes.close();
         later.shutdownNow();
     }
 }

@@ -63,6 +63,9 @@ class ClusterProbersTest {
             HttpResponse<String> t = a.postJson("/api/v1/tokens", "{\"scope\":\"prober\"}", ClusterNodes.ADMIN);
             assertThat(t.statusCode()).as(t.body()).isEqualTo(201);
             String prober = json(t).get("token").asText();
+            // Another node learns of a new token within its refresh (5 s): wait for b to take it.
+            await().atMost(Duration.ofSeconds(15)).until(() ->
+                    b.get("/api/v1/prober/assignments?location=eu&wait=0s", prober).statusCode() == 200);
 
             // eu sends to b, which does not own the target: it answers at once, counting the result passed on
             Instant at = Instant.now();
