@@ -62,7 +62,7 @@ public final class AlertEngine implements AutoCloseable {
     private final SpecStore specs;
     private final Instant graceEnd;
     private final AtomicReference<Routing> routing = new AtomicReference<>(Routing.EMPTY);
-    private final WatchpostConfig.Alerts config;
+    private volatile WatchpostConfig.Alerts config; // replaced by a reload of the config file
     private volatile dev.watchpost.store.ChangeFeed changes = dev.watchpost.store.ChangeFeed.NONE;
     private final DeliveryRounds rounds;
     private final Groups groups;
@@ -186,6 +186,68 @@ public final class AlertEngine implements AutoCloseable {
     /** Another node changed channels or rules through its API: read them all again (the config file's win, as at start). */
     public synchronized void reload() {
         routing.set(load(config));
+    }
+
+    /** The channels and rules a reload of the config file adds, changes and removes (ids). */
+    public record ConfigChanges(List<String> added, List<String> changed, List<String> removed) {
+        public ConfigChanges {
+            added = List.copyOf(added);
+            changed = List.copyOf(changed);
+            removed = List.copyOf(removed);
+        }
+    }
+
+    /**
+     * What applying {@code next} (the config file read again) would change, checked whole: channels
+     * as {@code channel:id}, rules as {@code rule:id}.
+     *
+     * @throws dev.watchpost.config.ConfigException naming the item; nothing is applied
+     */
+    public synchronized ConfigChanges diffConfig(WatchpostConfig.Alerts next) {
+        return diff(routing.get(), load(next));
+    }
+
+    /**
+     * Applies the config file's channels and rules read again (digests are rules): checked whole,
+     * then swapped in at once. The API's own channels and rules stay; alerts already written keep
+     * their course (a removed channel's pending alerts are dropped by the rounds, as when the API
+     * removes one).
+     *
+     * @throws dev.watchpost.config.ConfigException naming the item; nothing was applied
+     */
+    public synchronized ConfigChanges reloadConfig(WatchpostConfig.Alerts next) {
+        Routing now = routing.get();
+        Routing loaded = load(next);
+        config = next;
+        routing.set(loaded);
+        ConfigChanges c = diff(now, loaded);
+        c.changed().stream().filter(k -> k.startsWith("channel:")).forEach(k -> rounds.channelSaved(k.substring(8)));
+        return c;
+    }
+
+    private static ConfigChanges diff(Routing before, Routing after) {
+        List<String> added = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        Map<String, Object> was = new java.util.TreeMap<>();
+        Map<String, Object> is = new java.util.TreeMap<>();
+        before.channels().values().stream().filter(c -> before.managedByConfig().contains(c.id()))
+                .forEach(c -> was.put("channel:" + c.id(), c.spec()));
+        after.channels().values().stream().filter(c -> after.managedByConfig().contains(c.id()))
+                .forEach(c -> is.put("channel:" + c.id(), c.spec()));
+        before.rules().values().stream().filter(r -> before.managedByConfig().contains("rule:" + r.id()))
+                .forEach(r -> was.put("rule:" + r.id(), r.spec()));
+        after.rules().values().stream().filter(r -> after.managedByConfig().contains("rule:" + r.id()))
+                .forEach(r -> is.put("rule:" + r.id(), r.spec()));
+        is.forEach((k, v) -> {
+            if (!was.containsKey(k)) {
+                added.add(k);
+            } else if (!was.get(k).equals(v)) {
+                changed.add(k);
+            }
+        });
+        was.keySet().stream().filter(k -> !is.containsKey(k)).forEach(removed::add);
+        return new ConfigChanges(added, changed, removed);
     }
 
     /**

@@ -31,6 +31,8 @@ import dev.watchpost.history.HistoryService;
 import dev.watchpost.live.LiveState;
 import dev.watchpost.location.Assignments;
 import dev.watchpost.location.ProberRoutes;
+import dev.watchpost.reload.ConfigReload;
+import dev.watchpost.reload.ReloadRoutes;
 import dev.watchpost.location.Probers;
 import dev.watchpost.location.RelayRoutes;
 import dev.watchpost.location.ResultRelay;
@@ -289,6 +291,9 @@ public final class Watchpost implements AutoCloseable {
             probes.start();
             composites.start();
             alerts.start();
+            ConfigReload reload = new ConfigReload(config, topology, alerts, clock); // edits of the file apply in place
+            started.push(reload);
+            reload.start();
 
             Platypus platypus = new Platypus(live, topology, config.platypus(), access::mayRead, access::seesPrivate,
                     config.server().streamKeepAlive());
@@ -326,6 +331,7 @@ public final class Watchpost implements AutoCloseable {
                             new ProbeRoutes(probes, live, access),
                             new CompositeRoutes(composites, live, access),
                             new AlertRoutes(alerts, access),
+                            new ReloadRoutes(reload, access),
                             new ManualRoutes(manual, live, access), // before the topology's greedy {+id} routes
                             topologyRoutes,
                             new IngestRoutes(live, access),

@@ -153,7 +153,12 @@ public final class ConfigLoader {
         if (insecure) {
             loader.raw.put(Setting.INSECURE, new Raw(List.of("true"), "--insecure"));
         }
-        return loader.build();
+        return loader.build(new WatchpostConfig.Source(file, env, insecure));
+    }
+
+    /** Reads the configuration again from where {@code source} says it came from (a reload). */
+    public static WatchpostConfig reload(WatchpostConfig.Source source) {
+        return load(source.file(), source.env(), source.insecure());
     }
 
     /** The config file to read: {@code --config} wins over {@code WATCHPOST_CONFIG}. */
@@ -346,7 +351,7 @@ public final class ConfigLoader {
                 || s == Setting.ARGUS_INGEST_TOKENS || s == Setting.ARGUS_VIEWER_TOKENS || s == Setting.ARGUS_TOKEN;
     }
 
-    private WatchpostConfig build() {
+    private WatchpostConfig build(WatchpostConfig.Source source) {
         var server = new WatchpostConfig.Server(
                 host(),
                 intIn(Setting.PORT, 0, 65535, "a port number 0-65535"),
@@ -433,7 +438,7 @@ public final class ConfigLoader {
         var alerts = new WatchpostConfig.Alerts(duration(Setting.ALERTS_STARTUP_GRACE, Duration.ZERO, Duration.ofHours(1)),
                 declarations.getOrDefault("channels", List.of()), declarations.getOrDefault("rules", List.of()));
         return new WatchpostConfig(server, storage, auth, new WatchpostConfig.Logging(level), glance, argus, probes,
-                declared, alerts, platypus(), cluster(server, storage), statusPage);
+                declared, alerts, platypus(), cluster(server, storage), statusPage, source);
     }
 
     /**

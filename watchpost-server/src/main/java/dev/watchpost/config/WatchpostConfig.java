@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -14,7 +15,7 @@ import java.util.Optional;
  */
 public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging logging, Glance glance,
                               Argus argus, Probes probes, Declarations declarations, Alerts alerts, Platypus platypus,
-                              Cluster cluster, StatusPage statusPage) {
+                              Cluster cluster, StatusPage statusPage, Source source) {
 
     public WatchpostConfig {
         Objects.requireNonNull(server, "server");
@@ -29,6 +30,32 @@ public record WatchpostConfig(Server server, Storage storage, Auth auth, Logging
         Objects.requireNonNull(platypus, "platypus");
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(statusPage, "statusPage");
+        Objects.requireNonNull(source, "source");
+    }
+
+    /**
+     * Where the configuration came from, so it can be read again (a reload): the file, the
+     * environment and {@code --insecure}. Never printed: the environment holds secrets.
+     */
+    public record Source(Optional<Path> file, Map<String, String> env, boolean insecure) {
+        public Source {
+            Objects.requireNonNull(file, "file");
+            env = Map.copyOf(env);
+        }
+
+        @Override
+        public String toString() {
+            return "Source[file=" + file.map(Object::toString).orElse("none") + ", env=" + env.size() + " variables]";
+        }
+    }
+
+    /**
+     * The same configuration with its reloadable parts, the declarations and the alerts, taken from
+     * {@code next}: what a reload applies (the other sections need a restart).
+     */
+    public WatchpostConfig withReloaded(WatchpostConfig next) {
+        return new WatchpostConfig(server, storage, auth, logging, glance, argus, probes, next.declarations(), next.alerts(),
+                platypus, cluster, statusPage, source);
     }
 
     /**

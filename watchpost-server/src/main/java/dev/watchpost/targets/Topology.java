@@ -46,11 +46,15 @@ public final class Topology {
     private final TopologyStore store;
     private final Clock clock;
     private final Set<String> managedByConfig = new HashSet<>();
+    /** Groups the config file declares (not those protocols' settings declare): what a reload may change. */
+    private final Set<String> fileGroups = new HashSet<>();
     /** Target id → its index in the config file's {@code targets}, for messages. */
     private final Map<String, Integer> configIndex = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, TargetDecl> declarations = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<TopologyListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile dev.watchpost.store.ChangeFeed changes = dev.watchpost.store.ChangeFeed.NONE;
+    /** Parts that may name nothing yet (see {@link #requireCompositeParts}); kept for reloads. */
+    private volatile java.util.function.Predicate<String> appearsLater = id -> false;
 
     public Topology(LiveState live, TopologyStore store, Clock clock) {
         this.live = live;
@@ -181,6 +185,7 @@ public final class Topology {
                 for (GroupDef g : Specs.groups(declaredGroups.get(i), where, "config")) {
                     groups.put(g.id(), g);
                     managedByConfig.add(g.id());
+                    fileGroups.add(g.id());
                 }
             } catch (IllegalArgumentException e) {
                 throw ConfigException.inItem(where, ConfigException.idOf(declaredGroups.get(i)), e.getMessage());
@@ -222,6 +227,173 @@ public final class Topology {
     }
 
     /**
+     * What a reload of the config file changed: ids of groups and targets added, changed (declared
+     * differently) and removed.
+     */
+    public record ConfigChanges(List<String> groupsAdded, List<String> groupsChanged, List<String> groupsRemoved,
+                                List<String> targetsAdded, List<String> targetsChanged, List<String> targetsRemoved) {
+        public ConfigChanges {
+            groupsAdded = List.copyOf(groupsAdded);
+            groupsChanged = List.copyOf(groupsChanged);
+            groupsRemoved = List.copyOf(groupsRemoved);
+            targetsAdded = List.copyOf(targetsAdded);
+            targetsChanged = List.copyOf(targetsChanged);
+            targetsRemoved = List.copyOf(targetsRemoved);
+        }
+
+        public boolean none() {
+            return groupsAdded.isEmpty() && groupsChanged.isEmpty() && groupsRemoved.isEmpty() && targetsAdded.isEmpty()
+                    && targetsChanged.isEmpty() && targetsRemoved.isEmpty();
+        }
+    }
+
+    /**
+     * Applies a config file read again, in place: groups and targets it adds are defined, those it
+     * declares differently are defined anew (a replaced target keeps its live state, history and
+     * ping key, as a target replaced through the API does), and those it no longer declares are
+     * removed; what the API or protocols made is left alone. Every item is read and checked first,
+     * against what exists and what the file itself declares, so nothing changes when anything is wrong.
+     *
+     * @throws ConfigException naming the item; nothing was applied
+     */
+    public synchronized ConfigChanges reloadConfig(WatchpostConfig.Declarations declared) {
+        Plan plan = plan(declared);
+        ConfigChanges c = plan.changes();
+        for (GroupDef g : plan.groups()) { // parents first
+            if (c.groupsAdded().contains(g.id()) || c.groupsChanged().contains(g.id())) {
+                live.defineGroup(g);
+            }
+            managedByConfig.add(g.id());
+            fileGroups.add(g.id());
+        }
+        configIndex.clear();
+        for (int i = 0; i < plan.targets().size(); i++) {
+            TargetDecl t = plan.targets().get(i);
+            if (c.targetsAdded().contains(t.id()) || c.targetsChanged().contains(t.id())) {
+                define(t);
+            }
+            managedByConfig.add(t.id());
+            configIndex.put(t.id(), i);
+        }
+        for (String id : c.targetsRemoved()) {
+            managedByConfig.remove(id);
+            if (live.removeTarget(id)) {
+                undeclare(id);
+            }
+        }
+        List<String> groupsGone = new ArrayList<>(c.groupsRemoved());
+        groupsGone.sort(Comparator.comparingLong((String id) -> id.chars().filter(ch -> ch == '/').count()).reversed());
+        for (String id : groupsGone) { // children first
+            managedByConfig.remove(id);
+            fileGroups.remove(id);
+            try {
+                live.removeGroup(id);
+            } catch (IllegalStateException e) {
+                // checked in plan(); a member added through the API meanwhile keeps it, as an API group now
+                LOG.warn("event=config.group_kept group={} error=\"{}\"", id, e.getMessage());
+            }
+        }
+        return c;
+    }
+
+    private record Plan(List<GroupDef> groups, List<TargetDecl> targets, ConfigChanges changes) {
+    }
+
+    private Plan plan(WatchpostConfig.Declarations declared) {
+        Map<String, GroupDef> groups = new LinkedHashMap<>();
+        List<JsonNode> declaredGroups = declared.groups();
+        for (int i = 0; i < declaredGroups.size(); i++) {
+            String where = "groups[" + i + "]";
+            try {
+                for (GroupDef g : Specs.groups(declaredGroups.get(i), where, "config")) {
+                    if (groups.put(g.id(), g) != null) {
+                        throw new IllegalArgumentException(where + ".id: '" + g.id() + "' is declared twice");
+                    }
+                    if (managedByConfig.contains(g.id()) && !fileGroups.contains(g.id())) {
+                        throw new IllegalArgumentException(where + ".id: '" + g.id() + "' is declared by a protocol's settings");
+                    }
+                }
+            } catch (IllegalArgumentException e) {
+                throw ConfigException.inItem(where, ConfigException.idOf(declaredGroups.get(i)), e.getMessage());
+            }
+        }
+        List<GroupDef> ordered = new ArrayList<>(groups.values());
+        ordered.sort(Comparator.comparingLong(g -> g.id().chars().filter(c -> c == '/').count()));
+        List<String> groupsAdded = new ArrayList<>();
+        List<String> groupsChanged = new ArrayList<>();
+        for (GroupDef g : ordered) {
+            if (g.parentId().isPresent() && !groups.containsKey(g.parentId().get())
+                    && (live.group(g.parentId().get()).isEmpty() || fileGroups.contains(g.parentId().get()))) {
+                throw new ConfigException("group '" + g.id() + "': its parent group '" + g.parentId().get() + "' is not declared");
+            }
+            Optional<GroupDef> now = live.group(g.id()).map(n -> n.def());
+            if (now.isEmpty() || !fileGroups.contains(g.id())) {
+                groupsAdded.add(g.id());
+            } else if (!now.get().equals(g)) {
+                groupsChanged.add(g.id());
+            }
+        }
+        java.util.function.Predicate<String> groupExists = id -> groups.containsKey(id)
+                || (live.group(id).isPresent() && !fileGroups.contains(id));
+        List<TargetDecl> targets = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        List<JsonNode> declaredTargets = declared.targets();
+        List<String> targetsAdded = new ArrayList<>();
+        List<String> targetsChanged = new ArrayList<>();
+        for (int i = 0; i < declaredTargets.size(); i++) {
+            String where = "targets[" + i + "]";
+            try {
+                TargetDecl t = Specs.target(declaredTargets.get(i), where, "config", groupExists);
+                if (!ids.add(t.id())) {
+                    throw new IllegalArgumentException(where + ".id: '" + t.id() + "' is declared twice");
+                }
+                if (managedByConfig.contains(t.id()) && !configIndex.containsKey(t.id())) {
+                    throw new IllegalArgumentException(where + ".id: '" + t.id() + "' is declared by a protocol's settings");
+                }
+                TargetDecl now = declarations.get(t.id());
+                if (now == null || !configIndex.containsKey(t.id())) {
+                    requireAddressable(t, where);
+                    targetsAdded.add(t.id());
+                } else if (!now.spec().equals(t.spec())) {
+                    targetsChanged.add(t.id());
+                }
+                targets.add(t);
+            } catch (IllegalArgumentException e) {
+                throw ConfigException.inItem(where, ConfigException.idOf(declaredTargets.get(i)), e.getMessage());
+            }
+        }
+        for (TargetDecl t : targets) {
+            if (t.composite().isEmpty()) {
+                continue;
+            }
+            for (String part : t.composite().get().parts()) {
+                boolean remains = ids.contains(part) || groups.containsKey(part)
+                        || (live.target(part).isPresent() && !configIndex.containsKey(part))
+                        || (live.group(part).isPresent() && !fileGroups.contains(part)) || appearsLater.test(part);
+                if (!remains) {
+                    String where = "targets[" + targets.indexOf(t) + "]";
+                    throw ConfigException.inItem(where, t.id(), where + ".composite.parts: '" + part + "' is no target or group");
+                }
+            }
+        }
+        List<String> targetsRemoved = configIndex.keySet().stream().filter(id -> !ids.contains(id)).sorted().toList();
+        List<String> groupsRemoved = fileGroups.stream().filter(id -> !groups.containsKey(id)).sorted().toList();
+        for (String id : groupsRemoved) {
+            // A group the file drops must be empty once the file's own targets and groups are gone.
+            boolean kept = declarations.values().stream().anyMatch(d -> !targetsRemoved.contains(d.id())
+                    && d.def().groupId().filter(id::equals).isPresent() && !ids.contains(d.id()))
+                    || targets.stream().anyMatch(t -> t.def().groupId().filter(id::equals).isPresent())
+                    || groups.values().stream().anyMatch(g -> g.parentId().filter(id::equals).isPresent());
+            if (kept) {
+                throw new ConfigException("group '" + id + "' is no longer declared but still holds targets or groups; "
+                        + "move or remove them first");
+            }
+        }
+        return new Plan(ordered, targets, new ConfigChanges(groupsAdded, groupsChanged, groupsRemoved, targetsAdded,
+                targetsChanged, targetsRemoved));
+    }
+
+    /**
      * Refuses a composite of the config file whose part names nothing: a typo ({@code web/shopp})
      * would otherwise be a part that is missing for ever. Call once everything declared at start
      * exists (the config file, stored API objects, protocols' settings such as {@code GLANCE_BOTS}).
@@ -232,6 +404,7 @@ public final class Topology {
      * @throws ConfigException naming the composite and the part
      */
     public void requireCompositeParts(java.util.function.Predicate<String> appearsLater) {
+        this.appearsLater = appearsLater;
         configIndex.entrySet().stream().sorted(Map.Entry.comparingByValue()).forEach(e -> {
             TargetDecl d = declarations.get(e.getKey());
             if (d == null || d.composite().isEmpty()) {

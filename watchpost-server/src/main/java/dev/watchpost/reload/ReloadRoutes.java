@@ -1,0 +1,102 @@
+package dev.watchpost.reload;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.watchpost.auth.Access;
+import dev.watchpost.auth.Scope;
+import dev.watchpost.web.ApiException;
+import dev.watchpost.web.Json;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The config file's reloads, for operators (admin token):
+ * <ul>
+ *   <li>{@code GET /api/v1/config/status}: the file, when the configuration in force was read, the
+ *       last reload tried and whether it applied, why not, and what the last one changed;</li>
+ *   <li>{@code POST /api/v1/config/reload}: reads the file now and applies it ({@code 200} with what
+ *       changed), or refuses it ({@code 422} with the one-line error; the running configuration
+ *       stays).</li>
+ * </ul>
+ */
+public final class ReloadRoutes implements HttpService {
+
+    private final ConfigReload reload;
+    private final Access access;
+
+    public ReloadRoutes(ConfigReload reload, Access access) {
+        this.reload = reload;
+        this.access = access;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/api/v1/config/status", access.require(Scope.ADMIN, this::status))
+                .post("/api/v1/config/reload", access.require(Scope.ADMIN, this::reload));
+    }
+
+    private void status(ServerRequest req, ServerResponse res) {
+        ConfigReload.Status s = reload.status();
+        Json.stream(res, Status.OK_200, g -> {
+            g.writeStartObject();
+            g.writeStringField("file", s.file().map(Object::toString).orElse(null));
+            g.writeStringField("applied_at", s.appliedAt().toString());
+            g.writeStringField("attempted_at", s.attemptedAt().map(Object::toString).orElse(null));
+            g.writeBooleanField("ok", s.ok());
+            g.writeStringField("error", s.error().orElse(null));
+            if (s.last().isPresent()) {
+                g.writeFieldName("last_changes");
+                changes(g, s.last().get());
+            } else {
+                g.writeNullField("last_changes");
+            }
+            g.writeEndObject();
+        });
+    }
+
+    private void reload(ServerRequest req, ServerResponse res) {
+        if (reload.status().file().isEmpty()) {
+            throw new ApiException(Status.CONFLICT_409, "this server was started without a config file: there is nothing to "
+                    + "reload (set WATCHPOST_CONFIG or --config)");
+        }
+        ConfigReload.Result r = reload.reload(ConfigReload.Trigger.API);
+        if (r.error().isPresent()) {
+            throw new ApiException(Status.create(422, "Unprocessable Content"), r.error().get());
+        }
+        Json.stream(res, Status.OK_200, g -> {
+            g.writeStartObject();
+            g.writeBooleanField("applied", true);
+            g.writeFieldName("changes");
+            changes(g, r.changes().orElseThrow());
+            g.writeEndObject();
+        });
+    }
+
+    private static void changes(JsonGenerator g, ConfigReload.Changes c) throws IOException {
+        g.writeStartObject();
+        list(g, "groups_added", c.topology().groupsAdded());
+        list(g, "groups_changed", c.topology().groupsChanged());
+        list(g, "groups_removed", c.topology().groupsRemoved());
+        list(g, "targets_added", c.topology().targetsAdded());
+        list(g, "targets_changed", c.topology().targetsChanged());
+        list(g, "targets_removed", c.topology().targetsRemoved());
+        list(g, "alerts_added", c.alerts().added());
+        list(g, "alerts_changed", c.alerts().changed());
+        list(g, "alerts_removed", c.alerts().removed());
+        list(g, "restart_needed", c.restartNeeded());
+        g.writeEndObject();
+    }
+
+    private static void list(JsonGenerator g, String name, List<String> ids) throws IOException {
+        g.writeArrayFieldStart(name);
+        for (String id : ids) {
+            g.writeString(id);
+        }
+        g.writeEndArray();
+    }
+}
