@@ -29,8 +29,21 @@ public final class LiveStream implements AutoCloseable {
     private volatile InputStream current;
     private volatile boolean connected;
     private volatile String lastEventId;
+    private volatile long lastRead = System.nanoTime();
+    private final long idleNanos;
+    private final java.util.concurrent.ScheduledExecutorService watchdog;
 
-    LiveStream(Api api, String token, StreamListener listener, Backoff backoff) {
+    LiveStream(Api api, String token, StreamListener listener, Backoff backoff, Duration idle) {
+        this.idleNanos = idle.toNanos();
+        this.watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "watchpost-stream-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        // The server writes a keep-alive every 15 s; a connection silent for much longer is dead
+        // (a half-open TCP connection after a network fault) and blocking reads would wait forever.
+        long check = Math.max(100, idle.toMillis() / 4);
+        watchdog.scheduleWithFixedDelay(this::closeIfSilent, check, check, java.util.concurrent.TimeUnit.MILLISECONDS);
         this.api = api;
         this.token = token;
         this.listener = listener;
@@ -83,6 +96,7 @@ public final class LiveStream implements AutoCloseable {
                 String body = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
                 throw new WatchpostException(r.statusCode(), Api.errorOf(r.statusCode(), body), null);
             }
+            lastRead = System.nanoTime();
             current = in;
             if (closed) {
                 return;
@@ -93,6 +107,7 @@ public final class LiveStream implements AutoCloseable {
             StringBuilder data = new StringBuilder();
             String line;
             while ((line = lines.readLine()) != null) {
+                lastRead = System.nanoTime();
                 if (line.isEmpty()) {
                     if (data.length() > 0 || event != null) {
                         dispatch(event == null ? "message" : event, data.toString());
@@ -163,9 +178,22 @@ public final class LiveStream implements AutoCloseable {
         }
     }
 
+    private void closeIfSilent() {
+        InputStream in = current;
+        if (in != null && System.nanoTime() - lastRead > idleNanos) {
+            LOG.log(Level.WARNING, "Watchpost stream: nothing for " + idleNanos / 1_000_000_000 + " s, not even a keep-alive; reconnecting");
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // the reader ends either way
+            }
+        }
+    }
+
     @Override
     public void close() {
         closed = true;
+        watchdog.shutdownNow();
         InputStream in = current;
         if (in != null) {
             try {

@@ -47,6 +47,7 @@ final class Reporter implements AutoCloseable {
     private final AtomicBoolean rejectionLogged = new AtomicBoolean();
     private final AtomicBoolean outageLogged = new AtomicBoolean();
     private volatile boolean closing;
+    private volatile boolean closed;
     private volatile long closeDeadline;
     private int maxItems = MAX_ITEMS;
 
@@ -67,7 +68,10 @@ final class Reporter implements AutoCloseable {
         if (!closing) {
             pending.incrementAndGet();
             if (queue.offer(heartbeat)) {
-                return true;
+                // close() may have taken the queue's last contents just before this offer: take it back
+                if (!closed || !queue.remove(heartbeat)) {
+                    return true;
+                }
             }
             pending.decrementAndGet();
         }
@@ -243,6 +247,14 @@ final class Reporter implements AutoCloseable {
         } catch (InterruptedException e) {
             thread.interrupt();
             Thread.currentThread().interrupt();
+        }
+        closed = true;
+        // what was offered while the thread was ending: dropped, and counted
+        List<Map<String, Object>> late = new ArrayList<>();
+        queue.drainTo(late);
+        if (!late.isEmpty()) {
+            dropped.addAndGet(late.size());
+            pending.addAndGet(-late.size());
         }
     }
 }

@@ -188,7 +188,7 @@ public final class Watchpost implements AutoCloseable {
 
     /** Listens to the live stream until the answer is closed; reconnects by itself. */
     public LiveStream stream(StreamListener listener) {
-        return new LiveStream(api, adminToken, Objects.requireNonNull(listener, "listener"), backoff());
+        return new LiveStream(api, adminToken, Objects.requireNonNull(listener, "listener"), backoff(), settings.streamIdle);
     }
 
     // --- operators: manual statuses and notices (admin token) ---
@@ -310,6 +310,7 @@ public final class Watchpost implements AutoCloseable {
         private Duration closeTimeout = Duration.ofSeconds(5);
         private Duration firstRetry = Duration.ofMillis(250);
         private Duration maxRetry = Duration.ofSeconds(30);
+        private Duration streamIdle = Duration.ofSeconds(45);
 
         private Builder() {
         }
@@ -371,6 +372,16 @@ public final class Watchpost implements AutoCloseable {
         public Builder retry(Duration first, Duration max) {
             this.firstRetry = requirePositive("retry first", first);
             this.maxRetry = requirePositive("retry max", max);
+            return this;
+        }
+
+        /**
+         * How long the live stream may stay silent before it is taken for dead and reconnected
+         * (default 45 s: three of the server's 15 s keep-alives; keep it above the server's
+         * {@code server.stream-keepalive}).
+         */
+        public Builder streamIdleTimeout(Duration idle) {
+            this.streamIdle = requirePositive("streamIdleTimeout", idle);
             return this;
         }
 

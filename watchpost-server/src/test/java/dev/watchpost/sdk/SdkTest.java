@@ -362,6 +362,70 @@ class SdkTest {
         }
     }
 
+    @Test
+    void aStreamSilentPastTheIdleTimeoutIsReconnectedAndKeepAlivesKeepItOpen() throws Exception {
+        try (TestServer quiet = TestServer.start(dir.resolve("quiet"), Clock.systemUTC(), Map.of("WATCHPOST_STREAM_KEEPALIVE", "1m"));
+             TestServer talking = TestServer.start(dir.resolve("talking"), Clock.systemUTC(), Map.of("WATCHPOST_STREAM_KEEPALIVE", "200ms"))) {
+            BlockingQueue<Object> fromQuiet = new LinkedBlockingQueue<>();
+            BlockingQueue<Object> fromTalking = new LinkedBlockingQueue<>();
+            try (Watchpost a = Watchpost.builder().url("http://127.0.0.1:" + quiet.app().port()).token(TestServer.READ)
+                         .streamIdleTimeout(Duration.ofMillis(800)).retry(Duration.ofMillis(50), Duration.ofMillis(200)).build();
+                 Watchpost b = Watchpost.builder().url("http://127.0.0.1:" + talking.app().port()).token(TestServer.READ)
+                         .streamIdleTimeout(Duration.ofMillis(800)).build();
+                 LiveStream sa = a.stream(recorder(fromQuiet));
+                 LiveStream sb = b.stream(recorder(fromTalking))) {
+                next(fromQuiet, Snapshot.class);
+                next(fromTalking, Snapshot.class);
+                assertThat(next(fromQuiet, String.class)).as("nothing for 800 ms: taken for dead").isEqualTo("disconnected");
+                Object back = events(fromQuiet, 5).stream().filter(e -> e instanceof Snapshot || "resumed".equals(e)).findFirst().orElse(null);
+                assertThat(back).as("connected again").isNotNull();
+                Thread.sleep(2_000);
+                assertThat(fromTalking).as("keep-alives every 200 ms hold it open").doesNotContain("disconnected");
+                assertThat(sb.connected()).isTrue();
+            }
+        }
+    }
+
+    private static StreamListener recorder(BlockingQueue<Object> events) {
+        return new StreamListener() {
+            @Override
+            public void onSnapshot(Snapshot snapshot) {
+                events.add(snapshot);
+            }
+
+            @Override
+            public void onTransition(Transition transition) {
+                events.add(transition);
+            }
+
+            @Override
+            public void onResumed(long replayed) {
+                events.add("resumed");
+            }
+
+            @Override
+            public void onDisconnected(Throwable cause) {
+                events.add("disconnected");
+            }
+        };
+    }
+
+    /** What arrives within {@code seconds}, stopping at the first snapshot or resumption. */
+    private static List<Object> events(BlockingQueue<Object> events, int seconds) throws InterruptedException {
+        List<Object> seen = new ArrayList<>();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < end) {
+            Object e = events.poll(100, TimeUnit.MILLISECONDS);
+            if (e != null) {
+                seen.add(e);
+                if (e instanceof Snapshot || "resumed".equals(e)) {
+                    break;
+                }
+            }
+        }
+        return seen;
+    }
+
     /** The next event of that type, skipping others (e.g. a transition between two snapshots). */
     private static Object next(BlockingQueue<Object> events, Class<?> type) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
