@@ -47,4 +47,13 @@ class ReadmeExampleTest {
         }
         assertThat(dir.resolve(name.group(1) + ".class")).exists();
     }
+
+    @Test
+    void theSdkIsBuiltForJava17() throws IOException {
+        try (var in = dev.watchpost.client.Watchpost.class.getResourceAsStream("Watchpost.class")) {
+            byte[] head = in.readNBytes(8);
+            int major = ((head[6] & 0xff) << 8) | (head[7] & 0xff);
+            assertThat(major).as("class file version (61 is Java 17)").isEqualTo(61);
+        }
+    }
 }
