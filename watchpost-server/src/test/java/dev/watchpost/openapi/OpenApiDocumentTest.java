@@ -90,8 +90,10 @@ class OpenApiDocumentTest {
         List<String> missing = routes.stream().filter(r -> ops.stream().noneMatch(o -> serves(r, o))).map(Object::toString).distinct().toList();
         List<String> invented = ops.stream().filter(o -> routes.stream().noneMatch(r -> serves(r, o))).map(Object::toString).toList();
 
-        assertThat(missing).as("routes the server registers that the document does not describe (or add them to NOT_API, saying why)").isEmpty();
-        assertThat(invented).as("operations in the document that no route serves").isEmpty();
+        List<String> wrong = new ArrayList<>();
+        missing.forEach(r -> wrong.add("not in the document (describe it, or add it to NOT_API saying why): " + r));
+        invented.forEach(o -> wrong.add("in the document, but no route serves it: " + o));
+        assertThat(wrong).as("the document and the server's routes differ").isEmpty();
         assertThat(ops).as("the document was read").hasSizeGreaterThan(80);
     }
 
@@ -189,7 +191,9 @@ class OpenApiDocumentTest {
         check(misfits, "POST", "/api/v1/targets/{id}/status", "/api/v1/targets/web/status", admin,
                 "{\"status\":\"down\",\"message\":\"looking into it\"}", 201);
 
-        // read it back
+        // read it back, once the snapshot (rebuilt at most every 250 ms) holds what was made
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> server.http().get("/api/v1/groups/bots").statusCode() == 200);
         check(misfits, "GET", "/api/v1/snapshot", "/api/v1/snapshot", null, null, 200);
         check(misfits, "GET", "/api/v1/targets", "/api/v1/targets", null, null, 200);
         check(misfits, "GET", "/api/v1/targets/{id}", "/api/v1/targets/bots/mailer", null, null, 200);
