@@ -316,4 +316,14 @@ class OpenApiDocumentTest {
         assertThat(page.body()).contains("<code>POST /api/v1/heartbeats</code>", "id=\"schema-Snapshot\"", "href=\"/admin/assets/admin.css\"")
                 .doesNotContain("<script", "https://");
     }
+
+    @Test
+    void theDocumentIsOpenEvenWhereReadingNeedsAToken(@TempDir Path other) {
+        // it describes routes, not data: a client needs it before it has a token
+        try (TestServer closed = TestServer.start(other, Clock.systemUTC(), Map.of("WATCHPOST_PUBLIC_READ", "false"))) {
+            assertThat(closed.http().get("/api/v1/snapshot").statusCode()).isEqualTo(401);
+            assertThat(closed.http().get("/api/v1/openapi.json").statusCode()).isEqualTo(200);
+            assertThat(closed.http().get("/api/v1/openapi.html").statusCode()).isEqualTo(200);
+        }
+    }
 }
