@@ -56,6 +56,8 @@ import dev.watchpost.targets.TopologyRoutes;
 import dev.watchpost.targets.TopologyStore;
 import dev.watchpost.observe.Metrics;
 import dev.watchpost.observe.ObserveRoutes;
+import dev.watchpost.openapi.ApiDocument;
+import dev.watchpost.openapi.OpenApiRoutes;
 import dev.watchpost.observe.StateChanges;
 import dev.watchpost.store.Database;
 import dev.watchpost.store.SecretBox;
@@ -323,6 +325,7 @@ public final class Watchpost implements AutoCloseable {
                     meters,
                     List.of(topologyRoutes.exactReads(), // first: a target named like a route (api/health) reads as itself
                             new ObserveRoutes(db::available, meters, access),
+                            new OpenApiRoutes(ApiDocument.load()),
                             new ClusterRoutes(membership, live, config.cluster().secret(), access),
                             new TokenRoutes(tokens, access, Probers::nameProblem),
                             new ProberRoutes(assignments, probers, probes, access, clock, relay),

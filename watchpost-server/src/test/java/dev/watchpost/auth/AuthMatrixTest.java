@@ -86,9 +86,8 @@ class AuthMatrixTest {
             Case.of("\\* /admin/api", Guard.NOTHING_THERE),
             Case.of("\\* /admin/api/\\{\\+rest}", Guard.ADMIN, "/admin/api/v1/services"),
             Case.of("(POST|HEAD) /ping/.*", Guard.KEY_IN_PATH),
-            Case.of("POST /internal/cluster/observations", Guard.CLUSTER),
+            Case.of("POST /internal/cluster/(observations|prober-results)", Guard.CLUSTER),
             Case.of("POST /api/v1/config/reload", Guard.ADMIN),
-            Case.of("POST /internal/cluster/prober-results", Guard.CLUSTER),
             Case.of("\\* /api/v1/(services|statuses|service-lists|levels|status-images)(/\\{\\+rest})?", Guard.READ_ONLY),
             Case.of("\\* /api/(\\{\\+rest})?", Guard.NOTHING_THERE));
 
