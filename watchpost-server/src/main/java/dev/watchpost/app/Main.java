@@ -322,6 +322,7 @@ public final class Main {
         out.println("ok: configuration valid, database schema " + c.schemaVersion() + ", " + c.targets() + " targets, "
                 + c.channels() + " channels, " + c.rules() + " rules declared (nothing started, port "
                 + config.server().port() + " not bound)");
+        out.println(dev.watchpost.reload.RunningServer.compare(config));
         return 0;
     }
 

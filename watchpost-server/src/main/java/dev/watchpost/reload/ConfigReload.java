@@ -185,6 +185,21 @@ public final class ConfigReload implements AutoCloseable {
         return new Result(Optional.of(changes), Optional.empty());
     }
 
+    /**
+     * What a reload with these declarations (another copy of the file, read by {@code watchpost
+     * check}) would change here, applying nothing; sections other than the declarations are not
+     * compared (the copy's are not sent).
+     */
+    public synchronized Result check(WatchpostConfig.Declarations declared, List<com.fasterxml.jackson.databind.JsonNode> channels,
+                                     List<com.fasterxml.jackson.databind.JsonNode> rules) {
+        try {
+            AlertEngine.ConfigChanges a = alerts.diffConfig(new WatchpostConfig.Alerts(current.alerts().startupGrace(), channels, rules));
+            return new Result(Optional.of(new Changes(topology.diffConfig(declared), a, List.of())), Optional.empty());
+        } catch (ConfigException e) {
+            return new Result(Optional.empty(), Optional.of(e.getMessage()));
+        }
+    }
+
     /** Sections other than the declarations and alerts that differ: they apply at a restart. */
     static List<String> restartNeeded(WatchpostConfig a, WatchpostConfig b) {
         List<String> out = new ArrayList<>();

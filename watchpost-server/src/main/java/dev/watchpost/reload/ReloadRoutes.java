@@ -22,6 +22,8 @@ import java.util.List;
  *   <li>{@code POST /api/v1/config/reload}: reads the file now and applies it ({@code 200} with what
  *       changed), or refuses it ({@code 422} with the one-line error; the running configuration
  *       stays).</li>
+ *   <li>{@code POST /api/v1/config/check}: what a reload with the declarations in the body would
+ *       change ({@code watchpost check} sends those of the file it checked), applying nothing.</li>
  * </ul>
  */
 public final class ReloadRoutes implements HttpService {
@@ -37,7 +39,8 @@ public final class ReloadRoutes implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.get("/api/v1/config/status", access.require(Scope.ADMIN, this::status))
-                .post("/api/v1/config/reload", access.require(Scope.ADMIN, this::reload));
+                .post("/api/v1/config/reload", access.require(Scope.ADMIN, this::reload))
+                .post("/api/v1/config/check", access.require(Scope.ADMIN, this::check));
     }
 
     private void status(ServerRequest req, ServerResponse res) {
@@ -71,6 +74,45 @@ public final class ReloadRoutes implements HttpService {
         Json.stream(res, Status.OK_200, g -> {
             g.writeStartObject();
             g.writeBooleanField("applied", true);
+            g.writeFieldName("changes");
+            changes(g, r.changes().orElseThrow());
+            g.writeEndObject();
+        });
+    }
+
+    /**
+     * What a reload with the declarations in the body would change, applying nothing: what
+     * {@code watchpost check} sends to tell an operator before they save the file.
+     */
+    private void check(ServerRequest req, ServerResponse res) {
+        com.fasterxml.jackson.databind.JsonNode body = Json.read(req);
+        if (!body.isObject()) {
+            throw ApiException.badRequest("body: expected an object {\"groups\": [...], \"targets\": [...], \"channels\": [...], "
+                    + "\"rules\": [...]}");
+        }
+        java.util.Map<String, List<com.fasterxml.jackson.databind.JsonNode>> parts = new java.util.HashMap<>();
+        for (String key : List.of("groups", "targets", "channels", "rules")) {
+            com.fasterxml.jackson.databind.JsonNode list = body.path(key);
+            if (!list.isMissingNode() && !list.isArray()) {
+                throw ApiException.badRequest("body." + key + ": expected an array");
+            }
+            List<com.fasterxml.jackson.databind.JsonNode> items = new java.util.ArrayList<>();
+            list.forEach(items::add);
+            parts.put(key, items);
+        }
+        body.fieldNames().forEachRemaining(k -> {
+            if (!parts.containsKey(k)) {
+                throw ApiException.badRequest("body: unknown key '" + k + "' (allowed: channels, groups, rules, targets)");
+            }
+        });
+        ConfigReload.Result r = reload.check(new dev.watchpost.config.WatchpostConfig.Declarations(parts.get("groups"),
+                parts.get("targets")), parts.get("channels"), parts.get("rules"));
+        if (r.error().isPresent()) {
+            throw new ApiException(Status.create(422, "Unprocessable Content"), r.error().get());
+        }
+        Json.stream(res, Status.OK_200, g -> {
+            g.writeStartObject();
+            g.writeBooleanField("applied", false);
             g.writeFieldName("changes");
             changes(g, r.changes().orElseThrow());
             g.writeEndObject();

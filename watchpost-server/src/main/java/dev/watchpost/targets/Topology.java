@@ -248,6 +248,16 @@ public final class Topology {
     }
 
     /**
+     * What applying {@code declared} would change, checked as {@link #reloadConfig} checks it;
+     * nothing is applied.
+     *
+     * @throws ConfigException naming the item
+     */
+    public synchronized ConfigChanges diffConfig(WatchpostConfig.Declarations declared) {
+        return plan(declared).changes();
+    }
+
+    /**
      * Applies a config file read again, in place: groups and targets it adds are defined, those it
      * declares differently are defined anew (a replaced target keeps its live state, history and
      * ping key, as a target replaced through the API does), and those it no longer declares are

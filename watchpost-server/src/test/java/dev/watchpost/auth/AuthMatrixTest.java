@@ -87,7 +87,7 @@ class AuthMatrixTest {
             Case.of("\\* /admin/api/\\{\\+rest}", Guard.ADMIN, "/admin/api/v1/services"),
             Case.of("(POST|HEAD) /ping/.*", Guard.KEY_IN_PATH),
             Case.of("POST /internal/cluster/(observations|prober-results)", Guard.CLUSTER),
-            Case.of("POST /api/v1/config/reload", Guard.ADMIN),
+            Case.of("POST /api/v1/config/(reload|check)", Guard.ADMIN),
             Case.of("\\* /api/v1/(services|statuses|service-lists|levels|status-images)(/\\{\\+rest})?", Guard.READ_ONLY),
             Case.of("\\* /api/(\\{\\+rest})?", Guard.NOTHING_THERE));
 

@@ -185,6 +185,22 @@ class ConfigReloadTest {
         assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
         assertThat(json(again).path("changes").path("targets_changed")).isEmpty();
 
+        // `watchpost check` on another copy says what a reload of it would change, applying nothing.
+        Path candidate = dir.resolve("candidate.yml");
+        Files.writeString(candidate, Files.readString(file).replace("  - { id: web/b, name: Shop, push: { every: 1h } }\n",
+                "  - { id: web/c, name: Site C, push: { every: 1h } }\n"));
+        Map<String, String> env = Map.of("WATCHPOST_CONFIG", candidate.toString(), "WATCHPOST_PORT",
+                Integer.toString(server.app().port()));
+        assertThat(RunningServer.compare(TestServer.config(dir.resolve("data"), env)))
+                .isEqualTo("a reload would add targets [web/c]; remove targets [web/b]");
+        assertThat(http.get("/api/v1/targets/web/c").statusCode()).as("nothing applied").isEqualTo(404);
+        Files.writeString(candidate, Files.readString(file).replace("rules:\n", "rules:\n  - { id: late, notify: [nobody] }\n"));
+        assertThat(RunningServer.compare(TestServer.config(dir.resolve("data"), env)))
+                .startsWith("the running server would refuse it: ").contains("nobody");
+        HttpResponse<String> bad = http.postJson("/api/v1/config/check", "{\"targets\": {}}", TestServer.ADMIN);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(json(bad).path("error").asText()).isEqualTo("body.targets: expected an array");
+
         reporting.set(false);
         bot.join();
         assertThat(refused).as("reports refused during the reloads").isEmpty();
