@@ -295,6 +295,7 @@ public final class Watchpost implements AutoCloseable {
             alerts.start();
             ConfigReload reload = new ConfigReload(config, topology, alerts, clock); // edits of the file apply in place
             started.push(reload);
+            membership.ifPresent(m -> reload.onApplied(m::configReloaded)); // later joins compare with what runs now
             reload.start();
 
             Platypus platypus = new Platypus(live, topology, config.platypus(), access::mayRead, access::seesPrivate,

@@ -33,6 +33,9 @@ final class ConfigDigest {
     static Map<String, String> of(WatchpostConfig config) {
         Map<String, String> out = new TreeMap<>();
         for (var c : WatchpostConfig.class.getRecordComponents()) {
+            if (c.getName().equals("source")) {
+                continue; // where a node read its configuration: its own file path and whole environment
+            }
             Object section = get(c, config);
             StringBuilder text = new StringBuilder();
             canonical(c.getName(), section, text);

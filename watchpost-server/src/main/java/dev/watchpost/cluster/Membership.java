@@ -66,7 +66,7 @@ public final class Membership implements AutoCloseable, dev.watchpost.live.Owner
 
     private final ClusterStore store;
     private final Timing timing;
-    private final Map<String, String> digest;
+    private volatile Map<String, String> digest; // replaced when the config file is reloaded
     private final AtomicLongArray epochs = new AtomicLongArray(Partitions.COUNT);
     /**
      * 1 once the listeners have taken over a partition gained (restored its targets, given each a fresh
@@ -325,6 +325,18 @@ public final class Membership implements AutoCloseable, dev.watchpost.live.Owner
         }
         return new ClusterView(me.id(), List.copyOf(nodes), Partitions.COUNT, unowned,
                 (System.nanoTime() - lastRenewNanos) / 1_000_000);
+    }
+
+    /**
+     * The config file was reloaded: this node's digest follows it from its next renewal, so a node
+     * that joins later with the edited file is compared with what runs, not with what ran at start.
+     */
+    public void configReloaded(dev.watchpost.config.WatchpostConfig config) {
+        Map<String, String> next = ConfigDigest.of(config);
+        digest = next;
+        ClusterStore.NodeRow m = me;
+        me = new ClusterStore.NodeRow(m.id(), m.advertiseUrl(), digestJson(next), m.version(), m.incarnation(), m.startedAt(),
+                m.seenAt());
     }
 
     /** Reports passed to their owner since this node started; empty before a forwarder was made. */

@@ -108,6 +108,7 @@ public final class ConfigReload implements AutoCloseable {
     private final AlertEngine alerts;
     private final Clock clock;
     private volatile WatchpostConfig current;
+    private volatile java.util.function.Consumer<WatchpostConfig> applied = c -> { };
     private volatile Status status;
     private byte[] seen; // the file's hash when last looked at; the watcher's only
     private ScheduledExecutorService watcher;
@@ -119,6 +120,11 @@ public final class ConfigReload implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.status = new Status(config.source().file(), clock.instant(), Optional.empty(), true, Optional.empty(),
                 Optional.empty());
+    }
+
+    /** Told the configuration in force after each reload that applied (cluster mode: the node's digest). */
+    public void onApplied(java.util.function.Consumer<WatchpostConfig> listener) {
+        this.applied = Objects.requireNonNull(listener, "listener");
     }
 
     /** Watches the file and listens for {@code SIGHUP}; without a config file there is nothing to reload. */
@@ -176,6 +182,7 @@ public final class ConfigReload implements AutoCloseable {
             return new Result(Optional.empty(), Optional.of(e.getMessage()));
         }
         current = current.withReloaded(next);
+        applied.accept(current);
         status = new Status(status.file(), now, Optional.of(now), true, Optional.empty(), Optional.of(changes));
         LOG.info("event=config.reloaded trigger={} {}", trigger.name().toLowerCase(java.util.Locale.ROOT), changes.describe());
         if (!changes.restartNeeded().isEmpty()) {

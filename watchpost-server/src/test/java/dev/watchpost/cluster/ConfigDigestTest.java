@@ -13,7 +13,7 @@ import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Nodes compare the status page's look by the images' bytes, wherever each node keeps the files. */
+/** Nodes compare the status page's look by the images' bytes, wherever each node keeps the files and whatever else its environment holds. */
 class ConfigDigestTest {
 
     @TempDir
