@@ -320,22 +320,7 @@ class SdkTest {
             watchpost.declareShardedGroup("bot", null, 2, Duration.ofSeconds(30));
             watchpost.heartbeat("bot/0", State.ONLINE);
             assertThat(watchpost.flush(Duration.ofSeconds(5))).isTrue();
-            try (LiveStream stream = watchpost.stream(new StreamListener() {
-                @Override
-                public void onSnapshot(Snapshot snapshot) {
-                    events.add(snapshot);
-                }
-
-                @Override
-                public void onTransition(Transition transition) {
-                    events.add(transition);
-                }
-
-                @Override
-                public void onDisconnected(Throwable cause) {
-                    events.add("disconnected");
-                }
-            })) {
+            try (LiveStream stream = watchpost.stream(recorder(events))) {
                 Snapshot first = (Snapshot) next(events, Snapshot.class);
                 assertThat(first.target("bot/0")).map(Target::state).contains(State.ONLINE);
 
