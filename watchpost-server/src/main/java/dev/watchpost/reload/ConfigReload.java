@@ -110,7 +110,7 @@ public final class ConfigReload implements AutoCloseable {
     private volatile WatchpostConfig current;
     private volatile java.util.function.Consumer<WatchpostConfig> applied = c -> { };
     private volatile Status status;
-    private byte[] seen; // the file's hash when last looked at; the watcher's only
+    private volatile byte[] seen; // the file's hash when last read
     private ScheduledExecutorService watcher;
 
     public ConfigReload(WatchpostConfig config, Topology topology, AlertEngine alerts, Clock clock) {
@@ -165,6 +165,8 @@ public final class ConfigReload implements AutoCloseable {
     /** Reads the config file again and applies it, or refuses it whole. */
     public synchronized Result reload(Trigger trigger) {
         Instant now = clock.instant();
+        // What is read now counts as seen: a reload by signal or API is not followed by the watcher's.
+        current.source().file().flatMap(ConfigReload::hash).ifPresent(h -> seen = h);
         WatchpostConfig next;
         Changes changes;
         try {
