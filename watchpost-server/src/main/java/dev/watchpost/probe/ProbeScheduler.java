@@ -285,6 +285,16 @@ public final class ProbeScheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * How long this server's last run of a target's check took, in seconds (from its start, once
+     * it held its permits, to its result); {@code NaN} when it has not run here since Watchpost
+     * started. Reads one volatile field: cheap enough for a scrape over every target.
+     */
+    public double lastDurationSeconds(String id) {
+        Entry e = entries.get(id);
+        return e == null ? Double.NaN : e.lastSeconds;
+    }
+
     /** The last run of a target, if it has run since Watchpost started. */
     public Optional<Run> lastRun(String id) {
         Entry e = entries.get(id);
@@ -415,7 +425,9 @@ public final class ProbeScheduler implements AutoCloseable {
             if (scheduled) {
                 drift.record(Math.max(0, start.toEpochMilli() - plannedMs), TimeUnit.MILLISECONDS);
             }
+            long t0 = System.nanoTime();
             ProbeResult r = CheckSlots.probe(e.id, e.prober, start);
+            e.lastSeconds = (System.nanoTime() - t0) / 1e9;
             outcomes.get(r.outcome()).increment();
             return apply(e, r, start);
         });
@@ -627,6 +639,8 @@ public final class ProbeScheduler implements AutoCloseable {
         final RecentChecks recent;
         volatile boolean running;
         volatile boolean cancelled;
+        /** How long this server's last run of the check took, in seconds; NaN before the first. */
+        volatile double lastSeconds = Double.NaN;
 
         Entry(String id, ProbePlan plan, Prober prober, DampingState damping, RecentChecks recent) {
             this.id = id;
