@@ -157,8 +157,9 @@ public final class ProbeScheduler implements AutoCloseable {
         FunctionCounter.builder("watchpost.probes.skipped", skipped, LongAdder::doubleValue)
                 .description("Probe slots skipped because the previous run of the target was still in flight").register(meters);
         Gauge.builder("watchpost.probes.in.flight", slots, CheckSlots::inFlight)
-                .register(meters);
-        Gauge.builder("watchpost.probes.targets", entries, Map::size).register(meters);
+                .description("Checks running now (holding their permits)").register(meters);
+        Gauge.builder("watchpost.probes.targets", entries, Map::size)
+                .description("Targets with a check scheduled on this server").register(meters);
         for (Reported r : Reported.values()) {
             reported.put(r, Counter.builder("watchpost.probe.location.results").tag("fate", r.name().toLowerCase(java.util.Locale.ROOT))
                     .description("Results reported from remote locations, by what became of them").register(meters));
