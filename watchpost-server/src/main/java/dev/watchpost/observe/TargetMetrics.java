@@ -123,11 +123,25 @@ final class TargetMetrics {
                 .ascii("\",group=\"").text(v.groupId() == null ? "" : v.groupId(), true)
                 .ascii("\",kind=\"").ascii(v.kind().id()).ascii("\"} ");
         if (x == Math.rint(x) && Math.abs(x) < 1e15) {
-            ascii(Long.toString((long) x));
+            digits((long) x); // most values (up, state, whole seconds): no string per sample
         } else {
             ascii(Double.toString(x));
         }
         ascii("\n");
+    }
+
+    private void digits(long v) throws IOException {
+        if (v < 0) {
+            put((byte) '-');
+            v = -v;
+        }
+        long div = 1;
+        while (v / div >= 10) {
+            div *= 10;
+        }
+        for (; div > 0; div /= 10) {
+            put((byte) ('0' + (v / div) % 10));
+        }
     }
 
     /** Appends text known to be ASCII without escapes (names, types, numbers). */
