@@ -9,6 +9,7 @@ import dev.watchpost.live.TargetView;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -55,6 +56,12 @@ final class TargetMetrics {
      */
     static void write(Snapshot snapshot, Predicate<TargetView> include, ProbeDurations durations, OutputStream out)
             throws IOException {
+        write(snapshot::forEachTarget, include, durations, out);
+    }
+
+    /** As above, over any source of targets: {@code targets} visits them, once per family. */
+    static void write(Consumer<Consumer<TargetView>> snapshot, Predicate<TargetView> include, ProbeDurations durations,
+                      OutputStream out) throws IOException {
         TargetMetrics w = new TargetMetrics(out);
         w.family("watchpost_target_up", "gauge",
                 "1 when the target's state counts as up (online, starting, stopping, resuming, degraded), else 0");
@@ -97,9 +104,10 @@ final class TargetMetrics {
         ascii("# TYPE ").ascii(name).ascii(" ").ascii(type).ascii("\n");
     }
 
-    private void each(Snapshot snapshot, Predicate<TargetView> include, Value value) throws IOException {
+    private void each(Consumer<Consumer<TargetView>> snapshot, Predicate<TargetView> include, Value value)
+            throws IOException {
         IOException[] failed = new IOException[1];
-        snapshot.forEachTarget(v -> {
+        snapshot.accept(v -> {
             if (failed[0] != null || !include.test(v)) {
                 return;
             }
@@ -124,6 +132,26 @@ final class TargetMetrics {
                 .ascii("\",kind=\"").ascii(v.kind().id()).ascii("\"} ");
         if (x == Math.rint(x) && Math.abs(x) < 1e15) {
             digits((long) x); // most values (up, state, whole seconds): no string per sample
+        } else if (Math.abs(x) >= 1e7 && Math.abs(x) < 1e15) {
+            // Double.toString writes 1.7963784005E9 from here on: valid, but not how a person reads a
+            // timestamp. Such values are Unix times in seconds from milliseconds: written to the millisecond.
+            long ms = Math.round(x * 1000);
+            if (ms < 0) {
+                put((byte) '-');
+                ms = -ms;
+            }
+            digits(ms / 1000);
+            int frac = (int) (ms % 1000);
+            if (frac != 0) {
+                put((byte) '.');
+                put((byte) ('0' + frac / 100));
+                if (frac % 100 != 0) {
+                    put((byte) ('0' + frac / 10 % 10));
+                    if (frac % 10 != 0) {
+                        put((byte) ('0' + frac % 10));
+                    }
+                }
+            }
         } else {
             ascii(Double.toString(x));
         }
