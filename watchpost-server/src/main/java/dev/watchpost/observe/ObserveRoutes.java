@@ -108,8 +108,9 @@ public final class ObserveRoutes implements HttpService {
             try (OutputStream body = res.outputStream();
                  OutputStream out = gzip ? new FastGzip(body) : body) {
                 TargetMetrics.write(s, chosen, durations, out);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e); // the scraper went away; nothing else to tell it
+            } catch (IOException | UncheckedIOException e) {
+                // The scraper went away (its scrape_timeout, with a long answer): the answer has
+                // started, so there is nobody to tell and nothing for the log.
             }
         }));
     }
