@@ -258,6 +258,14 @@ public final class AlertEngine implements AutoCloseable {
         rounds.clusterAs(nodeId, liveNodes);
     }
 
+    /**
+     * Counts every channel's deliveries and failed deliveries in {@code meters}
+     * ({@code watchpost_alert_deliveries_total{channel,kind,result}}). Call before {@link #start()}.
+     */
+    public void countDeliveriesIn(io.micrometer.core.instrument.MeterRegistry meters) {
+        rounds.countWith(DeliveryMeter.of(meters));
+    }
+
     /** Resumes deliveries cut off by a stop and starts the rounds. Call once the live state is started. */
     public void start() {
         rounds.start();

@@ -109,6 +109,7 @@ final class DeliveryRounds implements AutoCloseable {
     private final Map<String, Silence> silences = new LinkedHashMap<>();
     private Instant nextPrune = Instant.MIN;
     private volatile Supplier<Set<String>> liveNodes;
+    private volatile DeliveryMeter meter = DeliveryMeter.NONE;
     private final LocationAlerts locations;
 
     DeliveryRounds(LiveState live, Clock clock, Outbox outbox, Supplier<Routing> routing,
@@ -150,6 +151,11 @@ final class DeliveryRounds implements AutoCloseable {
     void clusterAs(String nodeId, Supplier<Set<String>> liveNodes) {
         outbox.claimAs(nodeId);
         this.liveNodes = liveNodes;
+    }
+
+    /** Counts deliveries from now on with {@code meter}. */
+    void countWith(DeliveryMeter meter) {
+        this.meter = meter;
     }
 
     /** Resumes deliveries cut off by a stop and starts the rounds. Call once the live state is started. */
@@ -529,11 +535,13 @@ final class DeliveryRounds implements AutoCloseable {
                         : Optional.of(attempt.at().plus(backoff.delay(failures)));
                 outbox.attempted(claimed, g.key(), attempt, retry);
                 if (attempt.delivered()) {
+                    meter.delivered(c);
                     failing.remove(c.id());
                     LOG.info("event=alert.delivered channel={} kind={} delivery={} alerts={} event={}", c.id(), c.kind(), g.key(),
                             claimed.size(), g.summary() ? "summary" : claimed.get(0).event().id());
                 } else {
                     String error = attempt.error().get();
+                    meter.failed(c);
                     failing.compute(c.id(), (k, v) -> new Failure(v == null ? at : v.since(), error));
                     LOG.warn("event=alert.delivery_failed channel={} kind={} delivery={} attempt={} retry_at={} error=\"{}\"",
                             c.id(), c.kind(), g.key(), failures, retry.get(), attempt.error().get());

@@ -201,6 +201,7 @@ public final class Watchpost implements AutoCloseable {
             started.push(composites); // stops before the live state
             AlertEngine alerts = new AlertEngine(live, db, box, clock, config.alerts(), config.server().publicUrl(), times);
             membership.ifPresent(m -> alerts.clusterAs(m.nodeId(), m::liveNodeIds));
+            alerts.countDeliveriesIn(meters);
             started.push(alerts); // stops before the live state: its last transitions' alerts wait in the outbox
             TopologyStore topologyStore = new TopologyStore(db, box);
             Topology topology = new Topology(live, topologyStore, clock);
@@ -325,7 +326,7 @@ public final class Watchpost implements AutoCloseable {
                             s.headerTimeout(), s.bodyTimeout()),
                     meters,
                     List.of(topologyRoutes.exactReads(), // first: a target named like a route (api/health) reads as itself
-                            new ObserveRoutes(db::available, meters, access),
+                            new ObserveRoutes(db::available, meters, access, live::snapshot, probes::lastDurationSeconds),
                             new OpenApiRoutes(ApiDocument.load()),
                             new ClusterRoutes(membership, live, config.cluster().secret(), access),
                             new TokenRoutes(tokens, access, Probers::nameProblem),

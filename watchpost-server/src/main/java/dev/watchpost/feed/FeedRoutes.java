@@ -59,7 +59,8 @@ public final class FeedRoutes implements HttpService, TransitionListener, AutoCl
         this.live = live;
         this.access = access;
         this.keepAlive = keepAlive;
-        Gauge.builder("watchpost.stream.subscribers", fanout, Fanout::size).register(meters);
+        Gauge.builder("watchpost.stream.subscribers", fanout, Fanout::size)
+                .description("Live-feed (SSE) clients connected now").register(meters);
         Gauge.builder("watchpost.stream.dropped", fanout, Fanout::dropped)
                 .description("Live-feed clients dropped for falling behind").register(meters);
     }

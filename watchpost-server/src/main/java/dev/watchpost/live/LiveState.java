@@ -115,8 +115,10 @@ public final class LiveState implements AutoCloseable {
                 .description("99th percentile of how late overdue targets were marked Unhealthy, seconds")
                 .baseUnit("seconds").register(meters);
         Gauge.builder("watchpost.lease.expiry.lateness.max", lateness, l -> l.maxMs() / 1000.0)
+                .description("Most late an overdue target was marked Unhealthy since start, seconds")
                 .baseUnit("seconds").register(meters);
-        this.snapshotBuild = Timer.builder("watchpost.snapshot.build").register(meters);
+        this.snapshotBuild = Timer.builder("watchpost.snapshot.build")
+                .description("Building an immutable snapshot of the live state for readers").register(meters);
         Gauge.builder("watchpost.targets", cells, Map::size).description("Targets in the live state").register(meters);
     }
 

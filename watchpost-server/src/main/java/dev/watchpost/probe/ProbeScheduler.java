@@ -157,8 +157,9 @@ public final class ProbeScheduler implements AutoCloseable {
         FunctionCounter.builder("watchpost.probes.skipped", skipped, LongAdder::doubleValue)
                 .description("Probe slots skipped because the previous run of the target was still in flight").register(meters);
         Gauge.builder("watchpost.probes.in.flight", slots, CheckSlots::inFlight)
-                .register(meters);
-        Gauge.builder("watchpost.probes.targets", entries, Map::size).register(meters);
+                .description("Checks running now (holding their permits)").register(meters);
+        Gauge.builder("watchpost.probes.targets", entries, Map::size)
+                .description("Targets with a check scheduled on this server").register(meters);
         for (Reported r : Reported.values()) {
             reported.put(r, Counter.builder("watchpost.probe.location.results").tag("fate", r.name().toLowerCase(java.util.Locale.ROOT))
                     .description("Results reported from remote locations, by what became of them").register(meters));
@@ -283,6 +284,16 @@ public final class ProbeScheduler implements AutoCloseable {
             }
             return Optional.of(new LocationsView(q, out, Optional.ofNullable(e.decision), Optional.ofNullable(e.decidedAt)));
         }
+    }
+
+    /**
+     * How long this server's last run of a target's check took, in seconds (from its start, once
+     * it held its permits, to its result); {@code NaN} when it has not run here since Watchpost
+     * started. Reads one volatile field: cheap enough for a scrape over every target.
+     */
+    public double lastDurationSeconds(String id) {
+        Entry e = entries.get(id);
+        return e == null ? Double.NaN : e.lastSeconds;
     }
 
     /** The last run of a target, if it has run since Watchpost started. */
@@ -415,7 +426,9 @@ public final class ProbeScheduler implements AutoCloseable {
             if (scheduled) {
                 drift.record(Math.max(0, start.toEpochMilli() - plannedMs), TimeUnit.MILLISECONDS);
             }
+            long t0 = System.nanoTime();
             ProbeResult r = CheckSlots.probe(e.id, e.prober, start);
+            e.lastSeconds = (System.nanoTime() - t0) / 1e9;
             outcomes.get(r.outcome()).increment();
             return apply(e, r, start);
         });
@@ -627,6 +640,8 @@ public final class ProbeScheduler implements AutoCloseable {
         final RecentChecks recent;
         volatile boolean running;
         volatile boolean cancelled;
+        /** How long this server's last run of the check took, in seconds; NaN before the first. */
+        volatile double lastSeconds = Double.NaN;
 
         Entry(String id, ProbePlan plan, Prober prober, DampingState damping, RecentChecks recent) {
             this.id = id;

@@ -16,6 +16,12 @@ import java.util.Objects;
 public record TlsCheck(String host, int port, Duration warnBefore, Duration connectTimeout,
                        Duration totalTimeout, boolean verify) implements Check {
 
+    /**
+     * The key of the target's metrics under which every check that saw a certificate reports its
+     * days left (fractional, negative once expired); {@code /metrics/targets} reads it from there.
+     */
+    public static final String DAYS_LEFT = "tls_days_left";
+
     public static final Duration DEFAULT_WARN_BEFORE = Duration.ofDays(14);
 
     public TlsCheck {

@@ -93,7 +93,17 @@ final class TlsProber implements Prober {
             return ProbeResult.down(reason);
         }
         Instant notAfter = chain[0].getNotAfter().toInstant();
-        Instant notBefore = chain[0].getNotBefore().toInstant();
+        // The remaining days ride along as a metric of the target (negative once expired), whatever
+        // the verdict: what /metrics/targets and the API show as the certificate's days left.
+        double daysLeft = Duration.between(now, notAfter).toSeconds() / 86_400.0;
+        return judge(chain[0], now, recording, failure, latency)
+                .withStats(java.util.Map.of(TlsCheck.DAYS_LEFT, daysLeft));
+    }
+
+    private ProbeResult judge(X509Certificate leaf, Instant now, Trust.Recording recording, IOException failure,
+                              double latency) {
+        Instant notAfter = leaf.getNotAfter().toInstant();
+        Instant notBefore = leaf.getNotBefore().toInstant();
         if (notAfter.isBefore(now)) {
             long days = Duration.between(notAfter, now).toDays();
             return ProbeResult.down(days == 0 ? "certificate expired less than a day ago"

@@ -53,7 +53,8 @@ public final class WriteBehind implements AutoCloseable {
         this.intervalNanos = interval.toNanos();
         this.flushTimer = Timer.builder("watchpost.store.flush").description("Background write batches")
                 .register(meters);
-        this.failures = Counter.builder("watchpost.store.flush.failures").register(meters);
+        this.failures = Counter.builder("watchpost.store.flush.failures")
+                .description("Background write batches that failed (their writes are tried again)").register(meters);
         Gauge.builder("watchpost.store.pending.writes", this, WriteBehind::pendingCount)
                 .description("Writes accepted but not yet in the database").register(meters);
         this.thread = Thread.ofPlatform().name("watchpost-writer").daemon(true).unstarted(this::run);

@@ -31,6 +31,7 @@ final class HttpMetrics implements Filter {
             String route = req.matchingPattern().orElse(status == 404 ? "NOT_FOUND" : "UNMATCHED");
             String method = req.prologue().method().text();
             Timer timer = timers.computeIfAbsent(method + ' ' + route + ' ' + status, k -> Timer.builder("http.server.requests")
+                    .description("HTTP requests answered, by method, route pattern and status")
                     .tag("method", method)
                     .tag("uri", route)
                     .tag("status", Integer.toString(status))

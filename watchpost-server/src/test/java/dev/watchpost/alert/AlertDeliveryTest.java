@@ -130,6 +130,14 @@ class AlertDeliveryTest {
         Alert down = history.get(history.size() - 1);
         assertThat(down.log()).last().satisfies(t -> assertThat(t.delivered()).isTrue());
         assertThat(down.log().get(0).error()).hasValueSatisfying(e -> assertThat(e).startsWith("HTTP 500 from 127.0.0.1"));
+        // /metrics counts each request by its result, per channel
+        assertThat(deliveries("delivered")).isEqualTo(receiver.accepted().size());
+        assertThat(deliveries("failed")).isEqualTo(receiver.received.size() - receiver.accepted().size()).isGreaterThanOrEqualTo(3);
+    }
+
+    private double deliveries(String result) {
+        return rig.meters.get("watchpost.alert.deliveries").tags("channel", "hook", "kind", "webhook", "result", result)
+                .counter().count();
     }
 
     @Test

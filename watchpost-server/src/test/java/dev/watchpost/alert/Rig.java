@@ -34,6 +34,8 @@ final class Rig implements AutoCloseable {
     final MutableClock clock = MutableClock.at("2026-06-01T12:00:00Z");
     final Path dir;
     final Database db;
+    /** The alert engine's delivery counters, across restarts. */
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     LiveState live;
     Topology topology;
     AlertEngine engine;
@@ -64,6 +66,7 @@ final class Rig implements AutoCloseable {
         engine = new AlertEngine(live, db, box, clock, new WatchpostConfig.Alerts(grace, channels, rules),
                 Optional.of(URI.create("https://status.example.com/")), dev.watchpost.web.Times.UTC, Duration.ofHours(1),
                 new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30)), Duration.ofSeconds(5));
+        engine.countDeliveriesIn(meters);
         live.addTransitionWriter(engine.writer()); // as the composition root wires it
         topology = new Topology(live, new TopologyStore(db, box), clock);
         engine.tagsFrom(id -> topology.declaration(id).map(dev.watchpost.targets.TargetDecl::tags).orElse(java.util.Set.of()));

@@ -57,6 +57,8 @@ class TlsProberTest {
         assertThat(days).isEqualTo(29);
         assertThat(r.reason()).isEqualTo("certificate valid for 29 days");
         assertThat(r.outcome()).isEqualTo(Outcome.UP);
+        double exact = Duration.between(now, valid.certificate().getNotAfter().toInstant()).toSeconds() / 86_400.0;
+        assertThat(r.stats()).isEqualTo(java.util.Map.of(TlsCheck.DAYS_LEFT, exact)); // what /metrics/targets shows
         assertThat(r.latencyMs()).isPositive();
     }
 
@@ -76,6 +78,7 @@ class TlsProberTest {
         ProbeResult r = new TlsProber(check(expiredPort, true)).probe(Instant.now());
         assertThat(r.outcome()).isEqualTo(Outcome.DOWN);
         assertThat(r.reason()).isEqualTo("certificate expired 2 days ago");
+        assertThat(r.stats().get(TlsCheck.DAYS_LEFT)).isBetween(-3.0, -2.0);
     }
 
     @Test
