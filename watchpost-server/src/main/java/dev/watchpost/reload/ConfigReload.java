@@ -92,12 +92,13 @@ public final class ConfigReload implements AutoCloseable {
      * @param file        the config file, when there is one
      * @param appliedAt   when the configuration in force was read (the start, or the last reload that applied)
      * @param attemptedAt the last reload tried, if any
+     * @param trigger     what asked for it
      * @param ok          whether that one applied (true before any)
      * @param error       why it was refused
      * @param last        what the last applied reload changed
      */
-    public record Status(Optional<Path> file, Instant appliedAt, Optional<Instant> attemptedAt, boolean ok,
-                         Optional<String> error, Optional<Changes> last) {
+    public record Status(Optional<Path> file, Instant appliedAt, Optional<Instant> attemptedAt, Optional<Trigger> trigger,
+                         boolean ok, Optional<String> error, Optional<Changes> last) {
     }
 
     /** A reload's answer: what changed (or would), or why the file was refused. */
@@ -118,8 +119,8 @@ public final class ConfigReload implements AutoCloseable {
         this.topology = Objects.requireNonNull(topology, "topology");
         this.alerts = Objects.requireNonNull(alerts, "alerts");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.status = new Status(config.source().file(), clock.instant(), Optional.empty(), true, Optional.empty(),
-                Optional.empty());
+        this.status = new Status(config.source().file(), clock.instant(), Optional.empty(), Optional.empty(), true,
+                Optional.empty(), Optional.empty());
     }
 
     /** Told the configuration in force after each reload that applied (cluster mode: the node's digest). */
@@ -179,13 +180,14 @@ public final class ConfigReload implements AutoCloseable {
         } catch (ConfigException e) {
             LOG.error("event=config.reload_refused trigger={} error=\"{}\" hint=\"the running configuration stays; fix "
                     + "the file and save it again\"", trigger.name().toLowerCase(java.util.Locale.ROOT), e.getMessage());
-            status = new Status(status.file(), status.appliedAt(), Optional.of(now), false, Optional.of(e.getMessage()),
-                    status.last());
+            status = new Status(status.file(), status.appliedAt(), Optional.of(now), Optional.of(trigger), false,
+                    Optional.of(e.getMessage()), status.last());
             return new Result(Optional.empty(), Optional.of(e.getMessage()));
         }
         current = current.withReloaded(next);
         applied.accept(current);
-        status = new Status(status.file(), now, Optional.of(now), true, Optional.empty(), Optional.of(changes));
+        status = new Status(status.file(), now, Optional.of(now), Optional.of(trigger), true, Optional.empty(),
+                Optional.of(changes));
         LOG.info("event=config.reloaded trigger={} {}", trigger.name().toLowerCase(java.util.Locale.ROOT), changes.describe());
         if (!changes.restartNeeded().isEmpty()) {
             LOG.warn("event=config.restart_needed sections={} hint=\"these sections apply at the next restart\"",

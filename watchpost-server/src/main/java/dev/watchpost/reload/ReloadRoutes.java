@@ -18,7 +18,7 @@ import java.util.List;
  * The config file's reloads, for operators (admin token):
  * <ul>
  *   <li>{@code GET /api/v1/config/status}: the file, when the configuration in force was read, the
- *       last reload tried and whether it applied, why not, and what the last one changed;</li>
+ *       last reload tried, what asked for it (file, sighup, api) and whether it applied, why not, and what the last one changed;</li>
  *   <li>{@code POST /api/v1/config/reload}: reads the file now and applies it ({@code 200} with what
  *       changed), or refuses it ({@code 422} with the one-line error; the running configuration
  *       stays).</li>
@@ -50,6 +50,7 @@ public final class ReloadRoutes implements HttpService {
             g.writeStringField("file", s.file().map(Object::toString).orElse(null));
             g.writeStringField("applied_at", s.appliedAt().toString());
             g.writeStringField("attempted_at", s.attemptedAt().map(Object::toString).orElse(null));
+            g.writeStringField("trigger", s.trigger().map(t -> t.name().toLowerCase(java.util.Locale.ROOT)).orElse(null));
             g.writeBooleanField("ok", s.ok());
             g.writeStringField("error", s.error().orElse(null));
             if (s.last().isPresent()) {
