@@ -24,6 +24,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reports every shard of a JDA bot to Watchpost as the target {@code <group>/<shard id>} of a
@@ -47,6 +49,8 @@ import java.util.concurrent.TimeUnit;
 public final class WatchpostShards implements EventListener, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(WatchpostShards.class.getName());
+    /** The server's answer to a group declared before its parent. */
+    private static final Pattern MISSING_PARENT = Pattern.compile("parent group '([^']+)' does not exist");
 
     private final Watchpost client;
     private final String group;
@@ -119,6 +123,12 @@ public final class WatchpostShards implements EventListener, AutoCloseable {
     public void close() {
         closed = true;
         timer.shutdownNow();
+        try {
+            // a report under way finishes before the caller goes on to close the client
+            timer.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void handle(GenericEvent event) {
@@ -189,7 +199,7 @@ public final class WatchpostShards implements EventListener, AutoCloseable {
             return;
         }
         try {
-            client.declareShardedGroup(group, name, total, lease);
+            declareCreatingParents(() -> client.declareShardedGroup(group, name, total, lease), 0);
             declaredTotal = total;
             LOG.log(System.Logger.Level.INFO, "Watchpost: declared the sharded group " + group + " with " + total + " shards");
         } catch (WatchpostException e) {
@@ -207,6 +217,26 @@ public final class WatchpostShards implements EventListener, AutoCloseable {
                 declareFailureLogged = true;
                 LOG.log(System.Logger.Level.WARNING, "Watchpost: could not declare the group " + group + " yet (" + e.getMessage() + "); trying again");
             }
+        }
+    }
+
+    /**
+     * Runs {@code declaration}; when the server answers that a parent group is missing, creates that
+     * group (plain, named as its id) and tries again. Only a group the server said is missing is
+     * created, so an existing group is never replaced.
+     */
+    private void declareCreatingParents(Runnable declaration, int depth) {
+        try {
+            declaration.run();
+        } catch (WatchpostException e) {
+            Matcher missing = e.status() == 400 && e.error() != null ? MISSING_PARENT.matcher(e.error()) : null;
+            if (missing == null || !missing.find() || depth >= 32) {
+                throw e;
+            }
+            String parent = missing.group(1);
+            declareCreatingParents(() -> client.declareGroup(Map.of("id", parent)), depth + 1);
+            LOG.log(System.Logger.Level.INFO, "Watchpost: created the missing parent group " + parent + " of " + group);
+            declaration.run();
         }
     }
 
