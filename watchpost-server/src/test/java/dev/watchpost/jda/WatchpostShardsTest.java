@@ -10,6 +10,7 @@ import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.events.session.ReadyEvent;
 import net.dv8tion.jda.api.events.session.SessionResumeEvent;
 import net.dv8tion.jda.api.events.session.ShutdownEvent;
+import net.dv8tion.jda.api.sharding.ShardManager;
 import net.dv8tion.jda.internal.JDAImpl;
 import net.dv8tion.jda.internal.entities.GuildImpl;
 import net.dv8tion.jda.internal.utils.UnlockHook;
@@ -48,10 +49,13 @@ class WatchpostShardsTest {
 
         void guilds(int n) {
             // as JDA fills its cache on GUILD_CREATE
-            try (UnlockHook hook = getGuildsView().writeLock()) {
+            UnlockHook lock = getGuildsView().writeLock();
+            try {
                 for (long g = 1; g <= n; g++) {
                     getGuildsView().getMap().put(g, new GuildImpl(this, g));
                 }
+            } finally {
+                lock.close();
             }
         }
     }
@@ -186,6 +190,39 @@ class WatchpostShardsTest {
 
             hook.close();
             await().atMost(Duration.ofSeconds(6)).until(() -> state(client, "bots/main/0") == State.UNHEALTHY);
+        }
+    }
+
+    @Test
+    void withoutAnAdminTokenTheGroupIsNotDeclaredAndTheShardsAreStillReported() throws Exception {
+        try (TestServer server = TestServer.start(dir, Clock.systemUTC(), Map.of());
+             Watchpost admin = client(server);
+             Watchpost ingestOnly = Watchpost.builder().url("http://127.0.0.1:" + server.app().port()).token(TestServer.INGEST)
+                     .batchDelay(Duration.ZERO).build();
+             WatchpostShards hook = new WatchpostShards(ingestOnly, "bot")) {
+            // declared by the operator, with a name the hook must not replace
+            admin.declareShardedGroup("bot", "Operator's name", 2, Duration.ofSeconds(60));
+            Shard shard = new Shard(1, 2);
+            shard.addEventListener(hook);
+            shard.setStatus(JDA.Status.CONNECTED);
+            await().atMost(Duration.ofSeconds(5)).until(() -> state(admin, "bot/1") == State.ONLINE);
+            JsonNode group = JSON.readTree(server.http().get("/api/v1/groups/bot", TestServer.ADMIN).body()).path("group");
+            assertThat(group.path("name").asText()).isEqualTo("Operator's name");
+            assertThat(ingestOnly.rejected()).isZero();
+        }
+    }
+
+    /** The README's one line, compiled: a ShardManager takes the hook as an event listener. */
+    static void readmeLine(ShardManager shardManager, Watchpost watchpost) {
+        shardManager.addEventListener(new WatchpostShards(watchpost, "bots/main"));
+    }
+
+    @Test
+    void theHookIsBuiltForJava17() throws Exception {
+        try (var in = WatchpostShards.class.getResourceAsStream("WatchpostShards.class")) {
+            byte[] head = in.readNBytes(8);
+            int major = ((head[6] & 0xff) << 8) | (head[7] & 0xff);
+            assertThat(major).as("class file version (61 is Java 17)").isEqualTo(61);
         }
     }
 }
