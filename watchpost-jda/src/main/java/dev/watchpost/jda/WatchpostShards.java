@@ -100,10 +100,7 @@ public final class WatchpostShards implements EventListener, AutoCloseable {
         if (closed) {
             return;
         }
-        boolean reported = event instanceof StatusChangeEvent || event instanceof ShutdownEvent
-                || event instanceof ReadyEvent || event instanceof GatewayPingEvent
-                || event instanceof SessionResumeEvent || event instanceof SessionRecreateEvent;
-        if (!reported && isTracked(event.getJDA())) {
+        if (!reported(event) && isTracked(event.getJDA())) {
             return;
         }
         try {
@@ -111,6 +108,13 @@ public final class WatchpostShards implements EventListener, AutoCloseable {
         } catch (RejectedExecutionException closedMeanwhile) {
             // close() ran between the check and here: nothing more is reported
         }
+    }
+
+    /** The events a shard is reported on at once. */
+    private static boolean reported(GenericEvent event) {
+        return event instanceof StatusChangeEvent || event instanceof ShutdownEvent
+                || event instanceof ReadyEvent || event instanceof GatewayPingEvent
+                || event instanceof SessionResumeEvent || event instanceof SessionRecreateEvent;
     }
 
     private boolean isTracked(JDA jda) {
@@ -133,8 +137,10 @@ public final class WatchpostShards implements EventListener, AutoCloseable {
 
     private void handle(GenericEvent event) {
         try {
+            boolean known = isTracked(event.getJDA());
             Shard s = track(event.getJDA());
-            if (s == null) {
+            if (s == null || (known && !reported(event))) {
+                // another kind of event only introduces a shard not seen yet: many may be queued before the first is handled
                 return;
             }
             if (event instanceof ShutdownEvent) {
@@ -175,6 +181,11 @@ public final class WatchpostShards implements EventListener, AutoCloseable {
         Shard s = shards.get(id);
         if (s != null && s.jda == jda) {
             return s.stopped ? null : s;
+        }
+        JDA.Status status = jda.getStatus();
+        if (s != null && (status == JDA.Status.SHUTTING_DOWN || status == JDA.Status.SHUTDOWN)) {
+            // the last events of an instance the ShardManager has already replaced (a shard restart)
+            return null;
         }
         s = new Shard(id, jda);
         shards.put(id, s);

@@ -145,7 +145,7 @@ class WatchpostShardsTest {
     }
 
     @Test
-    void aShutDownShardIsStoppingAndIsNoLongerReported() throws Exception {
+    void aShutDownShardIsStoppingAndIsNoLongerReportedUntilItIsRestarted() throws Exception {
         try (TestServer server = TestServer.start(dir, Clock.systemUTC(), Map.of());
              Watchpost client = client(server);
              WatchpostShards hook = WatchpostShards.builder(client, "bots/main").every(Duration.ofMillis(200)).build()) {
@@ -166,6 +166,19 @@ class WatchpostShardsTest {
             Thread.sleep(1_000);
             assertThat(client.flush(Duration.ofSeconds(5))).isTrue();
             assertThat(client.sent()).isEqualTo(sent);
+
+            // restarted by the ShardManager: a new JDA instance for shard 0, reported from the start
+            Shard restarted = new Shard(0, 1);
+            restarted.addEventListener(hook);
+            restarted.setStatus(JDA.Status.LOGGING_IN);
+            await().atMost(Duration.ofSeconds(5)).until(() -> state(client, "bots/main/0") == State.STARTING);
+            restarted.setStatus(JDA.Status.CONNECTED);
+            await().atMost(Duration.ofSeconds(5)).until(() -> state(client, "bots/main/0") == State.ONLINE);
+            // a late event of the old instance does not take the shard back
+            shard.handleEvent(new ShutdownEvent(shard, OffsetDateTime.now(), 1000));
+            Thread.sleep(500);
+            assertThat(client.flush(Duration.ofSeconds(5))).isTrue();
+            assertThat(state(client, "bots/main/0")).isEqualTo(State.ONLINE);
         }
     }
 
