@@ -161,13 +161,14 @@ public final class WatchpostShards implements EventListener, AutoCloseable {
 
     private void tick() {
         try {
+            if (!shards.isEmpty()) {
+                // a declaration that found no server earlier goes before the reports that need it
+                declare(shards.values().iterator().next().jda);
+            }
             for (Shard s : shards.values()) {
                 if (!s.stopped) {
                     report(s, null);
                 }
-            }
-            if (!shards.isEmpty()) {
-                declare(shards.values().iterator().next().jda);
             }
         } catch (RuntimeException e) {
             // a thrown exception would cancel the schedule: log it and go on
