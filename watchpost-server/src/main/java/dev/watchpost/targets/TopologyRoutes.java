@@ -109,6 +109,11 @@ public final class TopologyRoutes implements HttpService {
     private void getGroup(ServerRequest req, ServerResponse res) {
         String id = req.path().pathParameters().get("id");
         Snapshot s = snapshot(req);
+        if (s.groups().stream().noneMatch(v -> v.id().equals(id)) && live.group(id).isPresent()) {
+            // made a moment ago (a bot declaring its group, then reading it): not in the last snapshot yet
+            Snapshot fresh = live.freshSnapshot();
+            s = access.seesPrivate(req) ? fresh : fresh.publicView();
+        }
         GroupView view = s.groups().stream().filter(v -> v.id().equals(id)).findFirst()
                 .orElseThrow(() -> ApiException.notFound("no group '" + id + "'"));
         List<TargetView> targets = s.targets().stream().filter(t -> id.equals(t.groupId())).toList();
