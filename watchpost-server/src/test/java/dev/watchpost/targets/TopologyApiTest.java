@@ -148,6 +148,19 @@ class TopologyApiTest {
     }
 
     @Test
+    void aGroupJustMadeIsReadAtOnce() {
+        // A bot declares its group on start and reads it back straight away: no wait for the next snapshot.
+        for (int i = 0; i < 20; i++) {
+            assertThat(http.postJson("/api/v1/groups", "{\"id\":\"fresh" + i + "\",\"shards\":2}", TestServer.ADMIN).statusCode())
+                    .isEqualTo(201);
+            HttpResponse<String> read = http.get("/api/v1/groups/fresh" + i);
+            assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+            assertThat(Http.json(read).get("targets")).hasSize(2);
+        }
+        assertThat(http.get("/api/v1/groups/never-made").statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void apiObjectsSurviveARestart() {
         http.postJson("/api/v1/groups", "{\"id\":\"shop\",\"name\":\"Shop\"}", TestServer.ADMIN);
         http.postJson("/api/v1/groups", "{\"id\":\"shop/eu\",\"shards\":4,\"lease\":\"10s\"}", TestServer.ADMIN);
