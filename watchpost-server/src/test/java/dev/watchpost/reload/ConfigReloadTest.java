@@ -157,6 +157,9 @@ class ConfigReloadTest {
         assertThat(status.path("file").asText()).isEqualTo(file.toString());
         assertThat(target("jobs/backup").path("name").asText()).as("the running configuration stays").isEqualTo("Backup");
         assertThat(ids(http.get("/api/v1/rules", TestServer.ADMIN), "rules")).containsExactlyInAnyOrder("web", "morning");
+        HttpResponse<String> asked = http.postJson("/api/v1/config/reload", "", TestServer.ADMIN);
+        assertThat(asked.statusCode()).as(asked.body()).isEqualTo(422);
+        assertThat(json(asked).path("error").asText()).contains("groups[2]").contains("colour");
 
         // Removed: the group and its target, the channel and the digest; the first rule changed back.
         write("""
@@ -207,6 +210,18 @@ class ConfigReloadTest {
         assertThat(sent.get()).isGreaterThan(50);
         assertThat(state("web/a")).isEqualTo("online");
         assertThat(http.postJson("/api/v1/config/reload", "", null).statusCode()).as("admin only").isEqualTo(401);
+    }
+
+    @Test
+    void aServerStartedWithoutAConfigFileHasNothingToReload() throws Exception {
+        try (TestServer bare = TestServer.start(dir.resolve("bare"), Clock.systemUTC(), Map.of())) {
+            HttpResponse<String> r = bare.http().postJson("/api/v1/config/reload", "", TestServer.ADMIN);
+            assertThat(r.statusCode()).isEqualTo(409);
+            assertThat(json(r).path("error").asText()).startsWith("this server was started without a config file");
+            JsonNode status = json(bare.http().get("/api/v1/config/status", TestServer.ADMIN));
+            assertThat(status.path("file").isNull()).isTrue();
+            assertThat(status.path("ok").asBoolean()).isTrue();
+        }
     }
 
     // ------------------------------------------------------------------ helpers
