@@ -1,13 +1,5 @@
 #!/usr/bin/env bash
 # One million push targets: heap per target and lease-expiry lateness when all go quiet at once.
 # Usage: bench/million.sh [targets] [lease-seconds]
-set -euo pipefail
-cd "$(dirname "$0")/.."
-. scripts/find-jdk.sh
-JDK=$(find_jdk)
-export JAVA_HOME=$JDK
-./mvnw -B -q -DskipTests package -pl watchpost-bench -am >&2
-"$JDK/bin/java" -Xmx4g -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED \
-  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-  -cp "watchpost-bench/target/watchpost-bench.jar:watchpost-bench/target/libs/*" dev.watchpost.bench.MillionTargets "$@"
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $("$JDK/bin/java" -version 2>&1 | head -1), $(date -u +%F)"
+. "$(dirname "$0")/harness.sh"
+bench_java 4g MillionTargets "$@"

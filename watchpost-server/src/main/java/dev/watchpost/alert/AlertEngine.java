@@ -198,31 +198,50 @@ public final class AlertEngine implements AutoCloseable {
     }
 
     /**
-     * What applying {@code next} (the config file read again) would change, checked whole: channels
-     * as {@code channel:id}, rules as {@code rule:id}.
-     *
-     * @throws dev.watchpost.config.ConfigException naming the item; nothing is applied
+     * The config file's channels and rules read again and checked whole, ready to apply: what
+     * applying them would change (channels as {@code channel:id}, rules as {@code rule:id}).
      */
-    public synchronized ConfigChanges diffConfig(WatchpostConfig.Alerts next) {
-        return diff(routing.get(), load(next));
+    public static final class PreparedConfig {
+        private final WatchpostConfig.Alerts config;
+        private final Routing base;
+        private final Routing routing;
+        private final ConfigChanges changes;
+
+        private PreparedConfig(WatchpostConfig.Alerts config, Routing base, Routing routing) {
+            this.config = config;
+            this.base = base;
+            this.routing = routing;
+            this.changes = diff(base, routing);
+        }
+
+        public ConfigChanges changes() {
+            return changes;
+        }
     }
 
     /**
-     * Applies the config file's channels and rules read again (digests are rules): checked whole,
-     * then swapped in at once. The API's own channels and rules stay; alerts already written keep
-     * their course (a removed channel's pending alerts are dropped by the rounds, as when the API
-     * removes one).
+     * Reads and checks {@code next} (the config file read again) against what runs; nothing is applied.
+     *
+     * @throws dev.watchpost.config.ConfigException naming the item
+     */
+    public synchronized PreparedConfig prepareConfig(WatchpostConfig.Alerts next) {
+        return new PreparedConfig(next, routing.get(), load(next));
+    }
+
+    /**
+     * Applies prepared channels and rules (digests are rules), swapped in at once. The API's own
+     * channels and rules stay; alerts already written keep their course (a removed channel's pending
+     * alerts are dropped by the rounds, as when the API removes one). Should the API have changed a
+     * channel or rule since it was prepared, it is read again.
      *
      * @throws dev.watchpost.config.ConfigException naming the item; nothing was applied
      */
-    public synchronized ConfigChanges reloadConfig(WatchpostConfig.Alerts next) {
-        Routing now = routing.get();
-        Routing loaded = load(next);
-        config = next;
-        routing.set(loaded);
-        ConfigChanges c = diff(now, loaded);
-        c.changed().stream().filter(k -> k.startsWith("channel:")).forEach(k -> rounds.channelSaved(k.substring(8)));
-        return c;
+    public synchronized ConfigChanges applyConfig(PreparedConfig prepared) {
+        PreparedConfig p = prepared.base == routing.get() ? prepared : prepareConfig(prepared.config);
+        config = p.config;
+        routing.set(p.routing);
+        p.changes.changed().stream().filter(k -> k.startsWith("channel:")).forEach(k -> rounds.channelSaved(k.substring(8)));
+        return p.changes;
     }
 
     private static ConfigChanges diff(Routing before, Routing after) {

@@ -161,56 +161,52 @@ public final class Main {
 
     /** Starts the stats agent; it runs until a signal stops it (the shutdown hook closes it). */
     private static int agent(String[] argv, PrintStream out, PrintStream err) {
-        StatsAgent.Settings settings;
-        try {
-            Optional<StatsAgent.Settings> parsed = agentSettings(argv);
-            if (parsed.isEmpty()) {
-                out.println(USAGE);
-                return 0;
-            }
-            settings = parsed.get();
-        } catch (IllegalArgumentException e) {
-            err.println("watchpost: agent: " + e.getMessage());
-            return 2;
-        }
-        Logging.configure("info");
-        StatsAgent agent;
-        try {
-            agent = StatsAgent.start(settings);
-        } catch (IllegalArgumentException e) { // a disk path or host that does not exist: bad usage
-            err.println("watchpost: agent: " + e.getMessage());
-            return 2;
-        } catch (RuntimeException e) { // the address is in use or not this host's
-            err.println("watchpost: agent: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-            return 1;
-        }
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("watchpost-agent-shutdown").unstarted(agent::close));
-        return -1;
+        return untilStopped("agent", () -> agentSettings(argv), StatsAgent::start, out, err);
     }
 
     /** Starts a remote location's prober; it runs until a signal stops it (the shutdown hook closes it). */
     private static int prober(String[] argv, Map<String, String> env, PrintStream out, PrintStream err) {
-        RemoteProber.Settings settings;
+        return untilStopped("prober", () -> proberSettings(argv, env), s -> RemoteProber.start(s, Clock.systemUTC()), out, err);
+    }
+
+    /**
+     * A command that runs until a signal stops it: its options read ({@code parse}; empty for help),
+     * then started, then closed by a shutdown hook. Bad options, or a start refused for what was
+     * given (a disk path or host that does not exist), are usage errors (2); a start that fails
+     * otherwise (an address in use, a buffer directory that cannot be made) is 1. -1: running.
+     */
+    private static <S> int untilStopped(String command, java.util.function.Supplier<Optional<S>> parse,
+                                        java.util.function.Function<S, AutoCloseable> start, PrintStream out, PrintStream err) {
+        S settings;
         try {
-            Optional<RemoteProber.Settings> parsed = proberSettings(argv, env);
+            Optional<S> parsed = parse.get();
             if (parsed.isEmpty()) {
                 out.println(USAGE);
                 return 0;
             }
             settings = parsed.get();
         } catch (IllegalArgumentException e) {
-            err.println("watchpost: prober: " + e.getMessage());
+            err.println("watchpost: " + command + ": " + e.getMessage());
             return 2;
         }
         Logging.configure("info");
-        RemoteProber prober;
+        AutoCloseable running;
         try {
-            prober = RemoteProber.start(settings, Clock.systemUTC());
-        } catch (java.io.UncheckedIOException e) { // the buffer directory cannot be made or read
-            err.println("watchpost: prober: " + e.getMessage());
+            running = start.apply(settings);
+        } catch (IllegalArgumentException e) {
+            err.println("watchpost: " + command + ": " + e.getMessage());
+            return 2;
+        } catch (RuntimeException e) {
+            err.println("watchpost: " + command + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return 1;
         }
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("watchpost-prober-shutdown").unstarted(prober::close));
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("watchpost-" + command + "-shutdown").unstarted(() -> {
+            try {
+                running.close();
+            } catch (Exception e) {
+                // stopping anyway
+            }
+        }));
         return -1;
     }
 

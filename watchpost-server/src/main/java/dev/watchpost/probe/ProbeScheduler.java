@@ -339,34 +339,15 @@ public final class ProbeScheduler implements AutoCloseable {
     }
 
     public void start() {
-        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "probe-scheduler");
-            t.setDaemon(true);
-            return t;
-        });
-        ticker.scheduleAtFixedRate(this::tickSafely, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+        ticker = Ticker.start("probe-scheduler", this::tick, LOG, "probes.tick_failed");
         LOG.info("event=probes.started targets={} max_concurrent={} max_per_host={}", entries.size(),
                 settings.maxConcurrent(), settings.maxPerHost());
-    }
-
-    private void tickSafely() {
-        try {
-            tick();
-        } catch (RuntimeException e) {
-            LOG.error("event=probes.tick_failed error=\"{}\"", e.toString(), e);
-        }
     }
 
     /** Starts every run that is due. Package-private so tests can drive it with their clock. */
     void tick() {
         long now = clock.millis();
-        List<Due> due = new ArrayList<>();
-        synchronized (queue) {
-            while (!queue.isEmpty() && queue.peek().atMs <= now) {
-                due.add(queue.poll());
-            }
-        }
-        for (Due d : due) {
+        for (Due d : Ticker.takeDue(queue, now)) {
             try {
                 dispatch(d, now);
             } catch (RuntimeException ex) {
@@ -611,7 +592,7 @@ public final class ProbeScheduler implements AutoCloseable {
      * An entry's next event: a run of its slot, or the deadline of a round ({@code round}, the
      * slot's epoch ms) of a target checked from several locations.
      */
-    private record Due(long atMs, Entry entry, long round) implements Comparable<Due> {
+    private record Due(long atMs, Entry entry, long round) implements Comparable<Due>, Ticker.Timed {
         static final long RUN = Long.MIN_VALUE;
 
         @Override

@@ -6,8 +6,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
@@ -153,33 +151,13 @@ public final class RemoteProbes implements AutoCloseable {
         if (ticker != null) {
             return;
         }
-        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "prober-scheduler");
-            t.setDaemon(true);
-            return t;
-        });
-        long tick = ProbeScheduler.TICK.toMillis();
-        ticker.scheduleAtFixedRate(this::tickSafely, tick, tick, TimeUnit.MILLISECONDS);
-    }
-
-    private void tickSafely() {
-        try {
-            tick();
-        } catch (RuntimeException e) {
-            LOG.error("event=prober.tick_failed error=\"{}\"", e.toString(), e);
-        }
+        ticker = Ticker.start("prober-scheduler", this::tick, LOG, "prober.tick_failed");
     }
 
     /** Starts every run that is due. */
     void tick() {
         long now = clock.millis();
-        List<Due> due = new ArrayList<>();
-        synchronized (queue) {
-            while (!queue.isEmpty() && queue.peek().atMs <= now) {
-                due.add(queue.poll());
-            }
-        }
-        for (Due d : due) {
+        for (Due d : Ticker.takeDue(queue, now)) {
             Entry e = d.entry;
             if (e.cancelled) {
                 continue;
@@ -241,7 +219,7 @@ public final class RemoteProbes implements AutoCloseable {
         }
     }
 
-    private record Due(long atMs, Entry entry) implements Comparable<Due> {
+    private record Due(long atMs, Entry entry) implements Comparable<Due>, Ticker.Timed {
         @Override
         public int compareTo(Due o) {
             return Long.compare(atMs, o.atMs);

@@ -172,11 +172,10 @@ public final class ConfigReload implements AutoCloseable {
         Changes changes;
         try {
             next = ConfigLoader.reload(current.source());
-            AlertEngine.ConfigChanges alertChanges = alerts.diffConfig(next.alerts()); // checks the alerts whole
+            AlertEngine.PreparedConfig alertsNext = alerts.prepareConfig(next.alerts()); // checks the alerts whole
             List<String> restart = restartNeeded(current, next);
             Topology.ConfigChanges topologyChanges = topology.reloadConfig(next.declarations()); // checked whole, then applied
-            alerts.reloadConfig(next.alerts());
-            changes = new Changes(topologyChanges, alertChanges, restart);
+            changes = new Changes(topologyChanges, alerts.applyConfig(alertsNext), restart);
         } catch (ConfigException e) {
             LOG.error("event=config.reload_refused trigger={} error=\"{}\" hint=\"the running configuration stays; fix "
                     + "the file and save it again\"", trigger.name().toLowerCase(java.util.Locale.ROOT), e.getMessage());
@@ -204,7 +203,8 @@ public final class ConfigReload implements AutoCloseable {
     public synchronized Result check(WatchpostConfig.Declarations declared, List<com.fasterxml.jackson.databind.JsonNode> channels,
                                      List<com.fasterxml.jackson.databind.JsonNode> rules) {
         try {
-            AlertEngine.ConfigChanges a = alerts.diffConfig(new WatchpostConfig.Alerts(current.alerts().startupGrace(), channels, rules));
+            AlertEngine.ConfigChanges a = alerts.prepareConfig(new WatchpostConfig.Alerts(current.alerts().startupGrace(), channels,
+                    rules)).changes();
             return new Result(Optional.of(new Changes(topology.diffConfig(declared), a, List.of())), Optional.empty());
         } catch (ConfigException e) {
             return new Result(Optional.empty(), Optional.of(e.getMessage()));
