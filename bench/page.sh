@@ -2,18 +2,20 @@
 # The status page at scale: a page of SHARDS (5,000) shards in one sharded group and SERVICES
 # (1,000) push targets in groups of 100, all reported (a few offline or down).
 #  1. the server's render time over RENDERS (300) uncached requests, and time to first paint and
-#     to complete render in headless Chromium: RUNS (7) loads, median
+#     to complete render in headless Chromium: RUNS (7; 0 skips it) loads, median
 #     (dev.watchpost.bench.PageBench; needs chromium and chromium-driver);
 #  2. an outage's crowd: VIEWERS (10,000) concurrent SSE viewers of /api/v1/stream connecting as the
 #     page does (with the snapshot version it was rendered from): how long until all are live; then
-#     ROUNDS (20) changes, PAUSE_MS (500) apart, and how long each takes to reach every viewer
-#     (p50 / p99 / max; dev.watchpost.bench.StreamBench), while wrk asks for GET / (gzip) for
-#     10 s from 64 connections: requests per second and p99.
+#     WARMUP (3) changes shown but not counted (the JIT's first compiles), then ROUNDS (20) changes, PAUSE_MS (500) apart, and how long each takes to reach every viewer
+#     (p50 / p99 / max; dev.watchpost.bench.StreamBench, one selector thread for all viewers), while
+#     the same client asks for GET / (gzip) at RATE (5,000) requests a second, open loop, each timed
+#     from when it was due: p50 / p99; and the server's and the client's CPU over the rounds;
+#  3. the same again while wrk asks for GET / as fast as it can for 10 s from 64 connections.
 # The server runs with a heap of SERVER_HEAP (1g; the launcher's default cap is 512m): each live
 # viewer holds ~25 KB (its connection's buffers and its virtual thread's stack), so 10,000 of them
 # need ~250 MB besides the targets.
 # Usage: bench/page.sh   (env: SHARDS=5000 SERVICES=1000 RENDERS=300 RUNS=7 VIEWERS=10000 ROUNDS=20 PAUSE_MS=500
-#                         SERVER_HEAP=1g)
+#                         RATE=5000 WARMUP=3 SERVER_HEAP=1g)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/find-jdk.sh
@@ -25,6 +27,8 @@ RUNS=${RUNS:-7}
 VIEWERS=${VIEWERS:-10000}
 ROUNDS=${ROUNDS:-20}
 PAUSE_MS=${PAUSE_MS:-500}
+RATE=${RATE:-5000}
+WARMUP=${WARMUP:-3}
 SERVER_HEAP=${SERVER_HEAP:-1g}
 RENDERS=${RENDERS:-300}
 WP_PORT=${WP_PORT:-18081}
@@ -36,7 +40,10 @@ command -v wrk >/dev/null || { echo "bench: wrk is needed (apt-get install wrk)"
 CP="watchpost-bench/target/watchpost-bench.jar:watchpost-bench/target/libs/*"
 
 work=$(mktemp -d)
-cleanup() { kill "${wp_pid:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
+cleanup() {
+  if [ -n "${wp_pid:-}" ] && ! kill -0 "$wp_pid" 2>/dev/null; then echo "bench: the server stopped; its log ends:" >&2; tail -20 "$work/watchpost.log" >&2; fi
+  kill "${wp_pid:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"
+}
 trap cleanup EXIT
 
 groups=$(( (SERVICES + 99) / 100 ))
@@ -85,18 +92,39 @@ for i in $(seq 1 "$RENDERS"); do
   curl -s -o /dev/null -w '%{http_code} %{time_total}\n' "127.0.0.1:$WP_PORT/?guild=$((i * 7919))"
 done | awk '$1 != 200 { bad++ } { print $2 } END { if (bad) { print "bench: " bad " renders did not answer 200" > "/dev/stderr"; exit 1 } }' \
   | sort -n | awk '{ a[NR] = $1 } END { printf "server render over %d uncached requests: min %.1f ms, median %.1f ms, p90 %.1f ms\n", NR, a[1] * 1000, a[int((NR + 1) / 2)] * 1000, a[int(NR * 0.9)] * 1000 }'
-"$JDK/bin/java" -cp "$CP" dev.watchpost.bench.PageBench "http://127.0.0.1:$WP_PORT/" "$RUNS"
+if [ "$RUNS" -gt 0 ]; then "$JDK/bin/java" -cp "$CP" dev.watchpost.bench.PageBench "http://127.0.0.1:$WP_PORT/" "$RUNS"; fi
 
-echo "== live: $VIEWERS SSE viewers, $ROUNDS changes, GET / under load meanwhile"
-since=$(curl -fsS "127.0.0.1:$WP_PORT/" | grep -o 'data-since="[^"]*"' | head -1 | cut -d'"' -f2)
+echo "== live: $VIEWERS SSE viewers, $ROUNDS changes, GET / paced at $RATE req/s meanwhile"
+stream() { # $1 = GET / rate (0: none), $2 = the target to flip; prints "connected" when every viewer is live
+  local since before=
+  # The page's feed position once the setup's burst has been published: read mid-burst, it could be
+  # older than the feed still holds, and every viewer would be sent the whole snapshot instead.
+  for _ in $(seq 1 60); do
+    since=$(curl -fsS "127.0.0.1:$WP_PORT/" | grep -o 'data-since="[^"]*"' | head -1 | cut -d'"' -f2)
+    [ "$since" = "$before" ] && break
+    before=$since
+    sleep 0.5
+  done
+  "$JDK/bin/java" -Dserver.pid="$wp_pid" -cp "$CP" dev.watchpost.bench.StreamBench "http://127.0.0.1:$WP_PORT" "$INGEST" \
+    "$VIEWERS" "$ROUNDS" "$2" "$since" "$PAUSE_MS" "$1" "$WARMUP"
+}
+stream "$RATE" svc0/t0
+echo "server RSS with $VIEWERS viewers: $(awk '/VmRSS/ {printf "%.0f MB", $2/1024}' /proc/$wp_pid/status)"
+
+# The first crowd has gone; the server finds out at each stream's next keep-alive (15 s). Wait for
+# that, or the two crowds' sockets together could pass this shell's descriptor limit.
+for _ in $(seq 1 60); do
+  left=$(curl -fsS "127.0.0.1:$WP_PORT/metrics" | awk '/^watchpost_stream_subscribers[{ ]/ { print int($NF) }')
+  [ "${left:-0}" -lt 100 ] && break
+  sleep 1
+done
+echo "== live again, GET / from wrk at full speed meanwhile (-t2 -c64, 10 s)"
 : > "$work/stream.out"
-"$JDK/bin/java" -Xss256k -cp "$CP" dev.watchpost.bench.StreamBench "http://127.0.0.1:$WP_PORT" "$INGEST" "$VIEWERS" "$ROUNDS" \
-  svc0/t0 "$since" "$PAUSE_MS" > "$work/stream.out" 2>&1 & stream_pid=$!
+stream 0 svc0/t1 > "$work/stream.out" 2>&1 & stream_pid=$!  # another target: its first change is a change
 until grep -q "connected" "$work/stream.out"; do
   kill -0 "$stream_pid" 2>/dev/null || { cat "$work/stream.out" >&2; exit 1; }
   sleep 0.1
 done
-echo "server RSS with $VIEWERS viewers: $(awk '/VmRSS/ {printf "%.0f MB", $2/1024}' /proc/$wp_pid/status)"
 wrk -t2 -c64 -d10s --latency -H 'Accept-Encoding: gzip' "http://127.0.0.1:$WP_PORT/" \
   | awk '/Requests\/sec/ || /^ +(50|99)%/ || /Non-2xx/ || /Socket errors/ { print "GET / meanwhile: " $0 }'
 wait "$stream_pid"

@@ -186,9 +186,15 @@ public final class FeedRoutes implements HttpService, TransitionListener, AutoCl
                         break;
                     }
                     out.keepAlive();
-                } else if (e.seq() > sent && (all || e.isPublic())) {
-                    out.write(e.frame());
-                    sent = e.seq();
+                } else {
+                    // what arrived together leaves together: one write to the socket for a burst
+                    for (; e != null; e = sub.pollNow()) {
+                        if (e.seq() > sent && (all || e.isPublic())) {
+                            out.append(e.frame());
+                            sent = e.seq();
+                        }
+                    }
+                    out.flush();
                 }
             }
         } catch (InterruptedException e) {

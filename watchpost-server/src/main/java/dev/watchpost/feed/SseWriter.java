@@ -80,6 +80,15 @@ final class SseWriter implements AutoCloseable {
         out.flush();
     }
 
+    /** Writes a framed event to go with the next {@link #flush}. */
+    void append(byte[] frame) throws IOException {
+        out.write(frame);
+    }
+
+    void flush() throws IOException {
+        out.flush();
+    }
+
     @Override
     public void close() throws IOException {
         out.close();
