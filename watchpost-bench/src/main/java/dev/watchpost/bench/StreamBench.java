@@ -90,6 +90,11 @@ public final class StreamBench {
         System.out.printf(Locale.ROOT, "%d viewers connected and live after %.0f ms (%d failed; %d were sent the whole snapshot, %s)%n",
                 viewers, connectMs, crowd.failed.get(), crowd.snapshots.get(),
                 since == null ? "as asked" : "the others resumed from the page's feed position");
+        double[] each = Arrays.stream(crowd.connectNanos, 0, crowd.live.get()).mapToDouble(n -> n / 1e6).sorted().toArray();
+        System.out.printf(Locale.ROOT, "each viewer, socket opened → live: p50 %.0f ms, p99 %.0f ms, max %.0f ms; %d took over 1 s "
+                        + "(the kernel retries a dropped connection attempt after 1 s, 3 s, 7 s)%n",
+                pct(each, 0.5), pct(each, 0.99), each.length == 0 ? Double.NaN : each[each.length - 1],
+                Arrays.stream(each).filter(ms -> ms > 1000).count());
         System.out.flush();
 
         PageLoad load = rate > 0 ? new PageLoad(address, hostHeader, rate) : null;
@@ -194,6 +199,8 @@ public final class StreamBench {
         private final byte[] needle;
         final AtomicInteger live = new AtomicInteger();
         final AtomicInteger failed = new AtomicInteger();
+        /** Each live viewer's time from opening its socket to its first event, in the order they went live. */
+        final long[] connectNanos;
         /** Viewers that were sent the whole snapshot (a resume point the server no longer held, or none). */
         final AtomicInteger snapshots = new AtomicInteger();
         /** Set by the main thread before each change; read here per arrival. */
@@ -209,6 +216,7 @@ public final class StreamBench {
             this.viewers = viewers;
             this.needle = needle;
             this.sent = new long[rounds];
+            this.connectNanos = new long[viewers];
             this.arrivals = new long[rounds][viewers];
             this.arrived = new AtomicInteger[rounds];
             this.counts = new int[rounds];
@@ -236,7 +244,7 @@ public final class StreamBench {
                     while (opened < viewers && connecting < CONNECTING) {
                         SocketChannel ch = SocketChannel.open();
                         ch.configureBlocking(false);
-                        Viewer v = new Viewer();
+                        Viewer v = new Viewer(System.nanoTime());
                         if (ch.connect(address)) {
                             ch.register(selector, SelectionKey.OP_WRITE, v);
                         } else {
@@ -270,7 +278,7 @@ public final class StreamBench {
                                 v.feed(bytes, n, this);
                                 if (!wasLive && v.live) {
                                     connecting--;
-                                    live.incrementAndGet();
+                                    connectNanos[live.getAndIncrement()] = System.nanoTime() - v.opened;
                                 }
                             }
                         } catch (IOException | RuntimeException e) {
@@ -334,6 +342,11 @@ public final class StreamBench {
         private int lineLength;
         private int event = NONE;
         boolean live;
+        final long opened;
+
+        Viewer(long opened) {
+            this.opened = opened;
+        }
 
         void feed(byte[] b, int n, Viewers crowd) throws IOException {
             for (int i = 0; i < n; i++) {
