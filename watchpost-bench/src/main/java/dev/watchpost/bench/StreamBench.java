@@ -87,9 +87,11 @@ public final class StreamBench {
             Thread.sleep(2);
         }
         double connectMs = (System.nanoTime() - t0) / 1e6;
-        System.out.printf(Locale.ROOT, "%d viewers connected and live after %.0f ms (%d failed; %d were sent the whole snapshot, %s)%n",
+        System.out.printf(Locale.ROOT, "%d viewers connected and live after %.0f ms (%d failed; %d were sent the whole snapshot, %s; "
+                        + "%d events replayed to them, at most %d to one)%n",
                 viewers, connectMs, crowd.failed.get(), crowd.snapshots.get(),
-                since == null ? "as asked" : "the others resumed from the page's feed position");
+                since == null ? "as asked" : "the others resumed from the page's feed position",
+                crowd.replayed.get(), crowd.mostReplayed.get());
         double[] each = Arrays.stream(crowd.connectNanos, 0, crowd.live.get()).mapToDouble(n -> n / 1e6).sorted().toArray();
         System.out.printf(Locale.ROOT, "each viewer, socket opened → live: p50 %.0f ms, p99 %.0f ms, max %.0f ms; %d took over 1 s "
                         + "(the kernel retries a dropped connection attempt after 1 s, 3 s, 7 s)%n",
@@ -201,6 +203,9 @@ public final class StreamBench {
         final AtomicInteger failed = new AtomicInteger();
         /** Each live viewer's time from opening its socket to its first event, in the order they went live. */
         final long[] connectNanos;
+        /** Events replayed to resuming viewers, in all and to the one that got most. */
+        final AtomicLong replayed = new AtomicLong();
+        final AtomicLong mostReplayed = new AtomicLong();
         /** Viewers that were sent the whole snapshot (a resume point the server no longer held, or none). */
         final AtomicInteger snapshots = new AtomicInteger();
         /** Set by the main thread before each change; read here per arrival. */
@@ -331,7 +336,7 @@ public final class StreamBench {
      */
     static final class Viewer {
         private static final int HEAD = 0, SIZE = 1, DATA = 2, DATA_END = 3;
-        private static final int NONE = 0, READY = 1, TRANSITION = 2, OTHER = 3;
+        private static final int NONE = 0, READY = 1, TRANSITION = 2, OTHER = 3, RESUMED = 4;
         private int phase = HEAD;
         private final StringBuilder head = new StringBuilder();
         private long chunkLeft;
@@ -416,13 +421,22 @@ public final class StreamBench {
                         crowd.snapshots.incrementAndGet();
                         yield READY;
                     }
-                    case "resumed" -> READY;
+                    case "resumed" -> RESUMED;
                     case "transition" -> TRANSITION;
                     default -> OTHER;
                 };
             } else if (startsWith("data:", n)) {
                 if (event == READY) {
                     live = true;
+                } else if (event == RESUMED) {
+                    live = true;
+                    // {"replayed":n}: the events this viewer was sent to catch up from the page's position
+                    String data = new String(line, 5, n - 5, StandardCharsets.US_ASCII).replaceAll("[^0-9]", "");
+                    if (!data.isEmpty()) {
+                        long replayed = Long.parseLong(data);
+                        crowd.replayed.addAndGet(replayed);
+                        crowd.mostReplayed.accumulateAndGet(replayed, Math::max);
+                    }
                 } else if (event == TRANSITION && crowd.isNeedleIn(line, n)) {
                     crowd.arrived(System.nanoTime());
                 }

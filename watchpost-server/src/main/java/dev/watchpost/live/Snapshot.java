@@ -35,6 +35,11 @@ public final class Snapshot {
         this.visibility = Objects.requireNonNull(visibility);
     }
 
+    /** The targets' array itself, never changed after construction: a snapshot that differs only in its mark shares it. */
+    TargetView[] targetArray() {
+        return targets;
+    }
+
     public long version() {
         return version;
     }

@@ -123,7 +123,10 @@ final class ConnectionGate implements SocketOptions {
         }
         InetAddress address = socket.getInetAddress();
         List<Socket> mine = open.get(address);
-        if (mine != null) {
+        if (perAddress > 0 && mine != null && mine.size() >= perAddress) {
+            // Looked through only at the limit, where what closed since makes room: looking through
+            // every accept made a crowd from one address (10,000 viewers behind one proxy)
+            // quadratic on the one listener thread, and new connections queued behind it for seconds.
             counted -= removeClosed(mine);
         }
         if (perAddress > 0 && mine != null && mine.size() >= perAddress) {

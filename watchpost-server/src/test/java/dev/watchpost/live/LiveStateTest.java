@@ -195,6 +195,26 @@ class LiveStateTest extends LiveFixture {
     }
 
     @Test
+    void aSnapshotFollowsTheFeedWhenItPublishesChangesTheSnapshotAlreadyShows() {
+        java.util.concurrent.atomic.AtomicLong feed = new java.util.concurrent.atomic.AtomicLong(10);
+        live.markSnapshotsWith(feed::get);
+        live.observe("bots/main/2", Observation.report(State.ONLINE));
+        live.rebuildSnapshot();
+        Snapshot applied = live.snapshot();
+        assertThat(applied.mark()).isEqualTo(10);
+        // the transition log publishes that change (and a burst's others) after the snapshot read it
+        feed.set(14);
+        live.rebuildSnapshot();
+        Snapshot caughtUp = live.snapshot();
+        assertThat(caughtUp.version()).as("a page rendered from it must resume from the feed's new position")
+                .isGreaterThan(applied.version());
+        assertThat(caughtUp.mark()).isEqualTo(14);
+        assertThat(caughtUp.targets()).as("the same targets").containsExactlyElementsOf(applied.targets());
+        live.rebuildSnapshot();
+        assertThat(live.snapshot().version()).as("nothing moved: no new snapshot").isEqualTo(caughtUp.version());
+    }
+
+    @Test
     void restartRestoresStatesAndGivesEveryoneAFreshLease() {
         live.observe("bots/main/0", new Observation(Observation.Kind.REPORT, State.STARTING, "booting", 42.5, null));
         live.observe("bots/main/1", Observation.report(State.ONLINE));
