@@ -79,6 +79,7 @@ export function setupTiles(grids, withToken) {
     p.tile = tile;
     tile.classList.add('shown');
     const n = tile.dataset.shard;
+    if (p.number && document.activeElement !== p.number) p.number.value = n;
     const state = tile.dataset.state;
     const head = el('p', 'tile-head');
     head.append(el('strong', null, `Shard ${n}`), ' ');
@@ -142,6 +143,62 @@ export function setupTiles(grids, withToken) {
     }
   }
 
+  /** Shows shard {@code n}'s details as a tap on its tile would; a number the grid lacks is said so. */
+  function pick(grid, n) {
+    const p = panels.get(grid);
+    const last = grid.children.length - 1;
+    if (!Number.isInteger(n) || n < 0 || n > last) {
+      if (p.tile) p.tile.classList.remove('shown');
+      p.tile = null;
+      p.panel.setAttribute('aria-busy', 'false');
+      p.panel.replaceChildren(el('p', 'note', `No shard ${Number.isNaN(n) ? '' : n + ' '}here: the shards are 0 to ${last}.`));
+      return;
+    }
+    const tile = grid.children[n];
+    rove(grid, tile, false);
+    p.chosen = tile;
+    show(grid, tile, true);
+    // the panel is what was asked for; on a phone it sits a long grid below the field
+    tile.scrollIntoView({ block: 'nearest' });
+    p.panel.scrollIntoView({ block: 'nearest' });
+  }
+
+  /**
+   * A shard by its number, and the one before or after: the tiles of a large grid are 14 px, too
+   * small to aim at with a finger (WCAG 2.5.8 asks 24), so the same is offered through controls of
+   * a finger's size. Made here, not in the page's markup: nothing is added per tile.
+   */
+  function picker(grid) {
+    const p = panels.get(grid);
+    const form = el('form', 'tile-pick');
+    form.noValidate = true; // a number out of range gets the panel's sentence, not the browser's bubble
+    const label = el('label', null, 'Shard ');
+    const number = el('input');
+    Object.assign(number, { type: 'number', min: '0', max: String(grid.children.length - 1), step: '1', inputMode: 'numeric' });
+    number.setAttribute('aria-describedby', p.panel.id);
+    label.append(number);
+    const go = el('button', null, 'Show');
+    go.type = 'submit';
+    const step = (by, text, name) => {
+      const b = el('button', null, text);
+      b.type = 'button';
+      b.setAttribute('aria-label', name);
+      b.addEventListener('click', () => {
+        const from = p.chosen || p.tile;
+        const last = grid.children.length - 1;
+        pick(grid, Math.max(0, Math.min(last, (from ? Number(from.dataset.shard) : -by) + by)));
+      });
+      return b;
+    };
+    form.append(label, go, step(-1, '‹', 'Previous shard'), step(1, '›', 'Next shard'));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      pick(grid, number.value.trim() === '' ? NaN : Number(number.value));
+    });
+    p.number = number;
+    grid.before(form);
+  }
+
   /** Moves the grid's one tab stop to {@code tile}. */
   function rove(grid, tile, focus) {
     const current = grid.querySelector('li[tabindex="0"]');
@@ -164,11 +221,14 @@ export function setupTiles(grids, withToken) {
     panel.id = `tiles-${grid.dataset.group}`;
     panel.setAttribute('role', 'status');
     panel.setAttribute('aria-live', 'polite');
-    panel.append(el('p', 'note', 'Point at, tap or focus a shard (Tab, then the arrow keys) for its details; Enter opens its page.'));
+    panel.append(el('p', 'note', grid.classList.contains('numbered')
+      ? 'Point at, tap or focus a shard (Tab, then the arrow keys) for its details; Enter opens its page.'
+      : 'Point at, tap or focus a shard (Tab, then the arrow keys), or give its number above, for its details; Enter opens its page.'));
     grid.after(panel);
     grid.setAttribute('aria-describedby', panel.id);
-    panels.set(grid, { panel, tile: null, chosen: null, timer: 0 });
+    panels.set(grid, { panel, tile: null, chosen: null, timer: 0, number: null });
     rove(grid, grid.querySelector('li.found') || grid.children[0], false);
+    if (!grid.classList.contains('numbered')) picker(grid);
 
     // Hover is the mouse's: a finger's tap is a click (below), and must not leave a hover behind.
     grid.addEventListener('pointerover', (e) => {

@@ -414,6 +414,44 @@ class TilesBrowserTest {
     }
 
     @Test
+    void onAPhoneAShardIsPickedByNumberWithControlsAFingerCanHit() {
+        browser.manage().window().setSize(new Dimension(375, 812));
+        open("/");
+        assertThat(browser.findElements(By.cssSelector("form.tile-pick"))).as("only the large grid has one: small grids' tiles are 24 px")
+                .hasSize(1);
+        WebElement pick = grid("bots/main").findElement(By.xpath("preceding-sibling::*[1]"));
+        assertThat(pick.getDomAttribute("class")).isEqualTo("tile-pick");
+        assertThat(tile("bots/main", 21).getSize().getWidth()).as("the tiles themselves").isLessThan(24);
+        // WCAG 2.5.8 (target size): what a 14 px tile does is offered through controls of 24 px and more
+        for (WebElement c : pick.findElements(By.cssSelector("input, button"))) {
+            assertThat(c.getSize().getWidth()).as(c.getDomProperty("outerHTML")).isGreaterThanOrEqualTo(24);
+            assertThat(c.getSize().getHeight()).as(c.getDomProperty("outerHTML")).isGreaterThanOrEqualTo(24);
+        }
+        WebElement number = pick.findElement(By.tagName("input"));
+        WebElement panel = panel("bots/main");
+        number.sendKeys("21", Keys.ENTER);
+        await().atMost(Duration.ofSeconds(5)).until(() -> panel.getText().contains("gateway closed"));
+        assertThat(panel.getText()).contains("Shard 21", "Offline", "Open shard 21's page");
+        assertThat(tile("bots/main", 21).getDomAttribute("class")).contains("shown");
+        assertThat(browser.getCurrentUrl()).as("shows, does not navigate").isEqualTo(base + "/");
+
+        tap(pick.findElement(By.cssSelector("button[aria-label='Next shard']")), 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> panel.getText().contains("Shard 22"));
+        assertThat(number.getDomProperty("value")).isEqualTo("22");
+        assertThat(tile("bots/main", 22).getDomAttribute("class")).contains("shown");
+        assertThat(tile("bots/main", 21).getDomAttribute("class")).doesNotContain("shown");
+        tap(pick.findElement(By.cssSelector("button[aria-label='Previous shard']")), 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> panel.getText().contains("gateway closed"));
+        Browser.screenshot(browser, "tile-picked-375px");
+
+        number.clear();
+        number.sendKeys(Integer.toString(SHARDS), Keys.ENTER);
+        await().atMost(Duration.ofSeconds(5)).until(() -> panel.getText().contains("No shard " + SHARDS));
+        assertThat(panel.getText()).contains("the shards are 0 to " + (SHARDS - 1));
+        assertThat(grid("bots/main").findElements(By.cssSelector("li.shown"))).isEmpty();
+    }
+
+    @Test
     void onAPhoneATapShowsATilesAndADaysDetails() {
         browser.manage().window().setSize(new Dimension(375, 812));
         open("/");
