@@ -188,13 +188,17 @@ public final class FeedRoutes implements HttpService, TransitionListener, AutoCl
                     out.keepAlive();
                 } else {
                     // what arrived together leaves together: one write to the socket for a burst
+                    boolean any = false;
                     for (; e != null; e = sub.pollNow()) {
                         if (e.seq() > sent && (all || e.isPublic())) {
                             out.append(e.frame());
                             sent = e.seq();
+                            any = true;
                         }
                     }
-                    out.flush();
+                    if (any) { // nothing for this reader (a private change): nothing to send, not even an empty write
+                        out.flush();
+                    }
                 }
             }
         } catch (InterruptedException e) {
