@@ -5,9 +5,10 @@
 #     to complete render in headless Chromium: RUNS (7; 0 skips it) loads, median
 #     (dev.watchpost.bench.PageBench; needs chromium and chromium-driver);
 #  2. an outage's crowd: VIEWERS (10,000) concurrent SSE viewers of /api/v1/stream connecting as the
-#     page does (with the snapshot version it was rendered from): how long until all are live; then
-#     WARMUP (3) changes shown but not counted (the JIT's first compiles), then ROUNDS (20) changes, PAUSE_MS (500) apart, and how long each takes to reach every viewer
-#     (p50 / p99 / max; dev.watchpost.bench.StreamBench, one selector thread for all viewers), while
+#     page does (from the feed position its snapshot includes): how long until all are live; then
+#     WARMUP (3) changes shown but not counted (the JIT's first compiles), then ROUNDS (20) changes,
+#     PAUSE_MS (500) apart, and how long each takes to reach every viewer (p50 / p99 / max;
+#     dev.watchpost.bench.StreamBench, one selector thread for all viewers), while
 #     the same client asks for GET / (gzip) at RATE (5,000) requests a second, open loop, each timed
 #     from when it was due: p50 / p99; and the server's and the client's CPU over the rounds;
 #  3. the same again while wrk asks for GET / as fast as it can for 10 s from 64 connections.
