@@ -1,8 +1,10 @@
 package dev.watchpost.reload;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.watchpost.auth.Access;
 import dev.watchpost.auth.Scope;
+import dev.watchpost.config.WatchpostConfig;
 import dev.watchpost.web.ApiException;
 import dev.watchpost.web.Json;
 import io.helidon.http.Status;
@@ -12,7 +14,10 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The config file's reloads, for operators (admin token):
@@ -68,17 +73,7 @@ public final class ReloadRoutes implements HttpService {
             throw new ApiException(Status.CONFLICT_409, "this server was started without a config file: there is nothing to "
                     + "reload (set WATCHPOST_CONFIG or --config)");
         }
-        ConfigReload.Result r = reload.reload(ConfigReload.Trigger.API);
-        if (r.error().isPresent()) {
-            throw new ApiException(Status.create(422, "Unprocessable Content"), r.error().get());
-        }
-        Json.stream(res, Status.OK_200, g -> {
-            g.writeStartObject();
-            g.writeBooleanField("applied", true);
-            g.writeFieldName("changes");
-            changes(g, r.changes().orElseThrow());
-            g.writeEndObject();
-        });
+        answer(res, reload.reload(ConfigReload.Trigger.API), true);
     }
 
     /**
@@ -86,18 +81,18 @@ public final class ReloadRoutes implements HttpService {
      * {@code watchpost check} sends to tell an operator before they save the file.
      */
     private void check(ServerRequest req, ServerResponse res) {
-        com.fasterxml.jackson.databind.JsonNode body = Json.read(req);
+        JsonNode body = Json.read(req);
         if (!body.isObject()) {
             throw ApiException.badRequest("body: expected an object {\"groups\": [...], \"targets\": [...], \"channels\": [...], "
                     + "\"rules\": [...]}");
         }
-        java.util.Map<String, List<com.fasterxml.jackson.databind.JsonNode>> parts = new java.util.HashMap<>();
+        Map<String, List<JsonNode>> parts = new HashMap<>();
         for (String key : List.of("groups", "targets", "channels", "rules")) {
-            com.fasterxml.jackson.databind.JsonNode list = body.path(key);
+            JsonNode list = body.path(key);
             if (!list.isMissingNode() && !list.isArray()) {
                 throw ApiException.badRequest("body." + key + ": expected an array");
             }
-            List<com.fasterxml.jackson.databind.JsonNode> items = new java.util.ArrayList<>();
+            List<JsonNode> items = new ArrayList<>();
             list.forEach(items::add);
             parts.put(key, items);
         }
@@ -106,14 +101,18 @@ public final class ReloadRoutes implements HttpService {
                 throw ApiException.badRequest("body: unknown key '" + k + "' (allowed: channels, groups, rules, targets)");
             }
         });
-        ConfigReload.Result r = reload.check(new dev.watchpost.config.WatchpostConfig.Declarations(parts.get("groups"),
-                parts.get("targets")), parts.get("channels"), parts.get("rules"));
+        answer(res, reload.check(new WatchpostConfig.Declarations(parts.get("groups"), parts.get("targets")),
+                parts.get("channels"), parts.get("rules")), false);
+    }
+
+    /** A file that does not hold is 422 with its one-line error; else what changed, or would. */
+    private static void answer(ServerResponse res, ConfigReload.Result r, boolean applied) {
         if (r.error().isPresent()) {
             throw new ApiException(Status.create(422, "Unprocessable Content"), r.error().get());
         }
         Json.stream(res, Status.OK_200, g -> {
             g.writeStartObject();
-            g.writeBooleanField("applied", false);
+            g.writeBooleanField("applied", applied);
             g.writeFieldName("changes");
             changes(g, r.changes().orElseThrow());
             g.writeEndObject();

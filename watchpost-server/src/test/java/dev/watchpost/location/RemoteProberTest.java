@@ -1,9 +1,9 @@
 package dev.watchpost.location;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.watchpost.app.Main;
 import dev.watchpost.testing.Http;
+import dev.watchpost.testing.OkSite;
 import dev.watchpost.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,10 +11,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,9 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,26 +40,14 @@ class RemoteProberTest {
     @TempDir
     Path dir;
 
-    private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
     private final List<Process> probers = new ArrayList<>();
-    private HttpServer web;
+    private OkSite web;
     private TestServer server;
     private Http http;
-    private int webPort;
 
     @BeforeEach
     void start() throws Exception {
-        web = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        web.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        web.createContext("/", ex -> {
-            hits.computeIfAbsent(ex.getRequestURI().getPath(), p -> new AtomicInteger()).incrementAndGet();
-            byte[] body = "ok".getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        web.start();
-        webPort = web.getAddress().getPort();
+        web = OkSite.start();
         server = TestServer.start(dir.resolve("server"), Clock.systemUTC(), Map.of());
         http = server.http();
     }
@@ -76,7 +58,7 @@ class RemoteProberTest {
         if (server != null) {
             server.close();
         }
-        web.stop(0);
+        web.close();
     }
 
     @Test
@@ -189,7 +171,7 @@ class RemoteProberTest {
 
     private void create(String name) {
         HttpResponse<String> r = http.postJson("/api/v1/targets", "{\"id\":\"web/" + name + "\",\"http\":{\"url\":"
-                + "\"http://127.0.0.1:" + webPort + "/" + name + "\",\"every\":\"1s\",\"timeout\":\"1s\",\"locations\":[\"eu\"]}}",
+                + "\"" + web.base() + "/" + name + "\",\"every\":\"1s\",\"timeout\":\"1s\",\"locations\":[\"eu\"]}}",
                 TestServer.ADMIN);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     }
@@ -212,7 +194,6 @@ class RemoteProberTest {
     }
 
     private int count(String path) {
-        AtomicInteger n = hits.get(path);
-        return n == null ? 0 : n.get();
+        return web.hits(path);
     }
 }

@@ -1,8 +1,8 @@
 package dev.watchpost.reload;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.watchpost.testing.Http;
+import dev.watchpost.testing.OkSite;
 import dev.watchpost.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -10,10 +10,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -42,8 +38,7 @@ class ConfigReloadTest {
     @TempDir
     Path dir;
 
-    private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
-    private HttpServer web;
+    private OkSite web;
     private TestServer server;
     private Http http;
     private Path file;
@@ -51,18 +46,8 @@ class ConfigReloadTest {
 
     @BeforeEach
     void start() throws Exception {
-        web = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        web.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        web.createContext("/", ex -> {
-            hits.computeIfAbsent(ex.getRequestURI().getPath(), p -> new AtomicInteger()).incrementAndGet();
-            ex.getRequestBody().readAllBytes();
-            byte[] body = "ok".getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        web.start();
-        base = "http://127.0.0.1:" + web.getAddress().getPort();
+        web = OkSite.start();
+        base = web.base();
         file = dir.resolve("watchpost.yml");
         write("""
                 groups:
@@ -85,7 +70,7 @@ class ConfigReloadTest {
         if (server != null) {
             server.close();
         }
-        web.stop(0);
+        web.close();
     }
 
     @Test
@@ -268,8 +253,7 @@ class ConfigReloadTest {
     }
 
     private int count(String path) {
-        AtomicInteger n = hits.get(path);
-        return n == null ? 0 : n.get();
+        return web.hits(path);
     }
 
     private static void sleep(long ms) {
